@@ -1,0 +1,112 @@
+// `modelmux serve`: load the configuration, start the gateway, and with no provider configured at
+// all start the built-in simulator as a clearly labelled demo provider so the first request answers.
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load.ts';
+import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
+import { startSimulator } from '../simulator/index.ts';
+import type { Simulator } from '../simulator/index.ts';
+import { createGateway } from '../surface/server.ts';
+import { createLogger, logLevels } from '../telemetry/logger.ts';
+import type { LogLevel } from '../telemetry/logger.ts';
+
+const usage = `Usage: modelmux serve [options]
+
+Options:
+  --port N          port to listen on (env PORT; default 4000)
+  --host HOST       address to bind (env HOST; default 127.0.0.1)
+  --config PATH     modelmux.yaml to load (env MODELMUX_CONFIG; default ./modelmux.yaml if present)
+  --log-level L     debug | info | warn | error | silent (env LOG_LEVEL; default info)
+  -h, --help        show this help
+
+Providers come from the config file and from API keys in the environment (OPENAI_API_KEY,
+GROQ_API_KEY, ...). With none at all, a simulated demo provider serves models named sim/...`;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      config: { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const configPath = values.config ?? process.env.MODELMUX_CONFIG ?? (existsSync('modelmux.yaml') ? 'modelmux.yaml' : undefined);
+  let config: GatewayConfig;
+  try {
+    config = loadConfig({ path: configPath });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`modelmux: configuration error: ${error.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+  const port = values.port ?? process.env.PORT;
+  if (port !== undefined) {
+    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${port}"`);
+    config.port = Number(port);
+  }
+  config.host = values.host ?? process.env.HOST ?? config.host;
+  const level = values['log-level'] ?? process.env.LOG_LEVEL;
+  if (level !== undefined) {
+    if (!logLevels.includes(level as LogLevel)) throw new Error(`--log-level must be one of ${logLevels.join(', ')}`);
+    config.logLevel = level as LogLevel;
+  }
+
+  const logger = createLogger(config.logLevel);
+  let simulator: Simulator | null = null;
+  if (config.providers.length === 0) {
+    simulator = await startSimulator({ host: '127.0.0.1', port: 0 });
+    config.providers.push(demoProvider(config, simulator.url));
+    config.sources.push('built-in simulator (demo)');
+    logger.warn('no provider configured: serving SIMULATED demo models (sim/...). Set OPENAI_API_KEY, GROQ_API_KEY, ... or pass --config to use real providers.', {
+      simulator: simulator.url,
+    });
+  }
+
+  const gateway = createGateway(config, { logger });
+  const address = await gateway.listen();
+  logger.info('modelmux listening', {
+    url: `http://${address.address}:${address.port}`,
+    providers: gateway.registry.providers.map((provider) => `${provider.id} (${provider.config.models.length} models${provider.config.description ? ', ' + provider.config.description : ''})`),
+    sources: config.sources,
+  });
+  void gateway.registry.discover(logger);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    await gateway.close(10_000);
+    await simulator?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function demoProvider(config: GatewayConfig, simulatorUrl: string): ProviderConfig {
+  const model = (name: string) => ({ id: `sim/${name}`, upstream: name, inputPrice: 0, outputPrice: 0, contextWindow: 131072 });
+  return {
+    id: 'sim',
+    type: 'openai-compatible',
+    baseUrl: `${simulatorUrl}/v1`,
+    apiKey: null,
+    headers: {},
+    forwardHeaders: ['x-sim-*'],
+    models: [model('fast'), model('slow'), model('echo')],
+    discoverModels: false,
+    timeouts: config.timeouts,
+    description: 'simulated demo provider: answers are generated locally, not by a real model',
+  };
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './load.ts';
+
+function writeConfig(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'modelmux-config-')), 'modelmux.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+const example = `providers:
+  - id: local-a
+    type: openai-compatible
+    base_url: http://127.0.0.1:9001/v1/
+    api_key: \${LOCAL_A_KEY}
+    models:
+      - id: llama-3.1-8b
+        upstream: meta-llama/Llama-3.1-8B-Instruct
+        input_price: 0.05
+        output_price: 0.08
+        context_window: 131072
+`;
+
+test('the documented example loads, with ${VAR} interpolated', () => {
+  const config = loadConfig({ path: writeConfig(example), env: { LOCAL_A_KEY: 'secret-a' } });
+  assert.equal(config.port, 4000);
+  assert.equal(config.providers.length, 1);
+  const [provider] = config.providers;
+  assert.equal(provider.baseUrl, 'http://127.0.0.1:9001/v1');
+  assert.equal(provider.apiKey, 'secret-a');
+  assert.deepEqual(provider.models[0], { id: 'llama-3.1-8b', upstream: 'meta-llama/Llama-3.1-8B-Instruct', inputPrice: 0.05, outputPrice: 0.08, contextWindow: 131072 });
+});
+
+test('an unset variable names the file, the line and the fix; ${VAR:-} makes it optional', () => {
+  const path = writeConfig(example);
+  assert.throws(() => loadConfig({ path, env: {} }), (error: Error) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5: environment variable LOCAL_A_KEY is not set\\. Fix: export LOCAL_A_KEY`));
+    return true;
+  });
+  const optional = loadConfig({ path: writeConfig(example.replace('${LOCAL_A_KEY}', '${LOCAL_A_KEY:-}')), env: {} });
+  assert.equal(optional.providers[0].apiKey, null);
+});
+
+test('mistakes are reported with line and fix', () => {
+  const cases: [string, RegExp][] = [
+    [example.replace('base_url: http://127.0.0.1:9001/v1/', 'base_url: not a url'), /:4: providers\[0\]\.base_url: "not a url" is not a URL\. Fix:/],
+    [example.replace('input_price: 0.05', 'input_price: cheap'), /:9: providers\[0\]\.models\[0\]\.input_price: expected a number >= 0, got string "cheap"/],
+    [example.replace('context_window: 131072', 'context_windw: 131072'), /:11: providers\[0\]\.models\[0\]\.context_windw: unknown key "context_windw"\. Fix: did you mean "context_window"\?/],
+    [example.replace('type: openai-compatible', 'type: carrier-pigeon'), /:3: providers\[0\]\.type: unknown provider type "carrier-pigeon"\. Fix: use one of: openai-compatible, openai/],
+    ['providers:\n  - id: a\n    type: openai-compatible\n     base_url: x\n', /:\d+: invalid YAML/],
+    ['server:\n  port: 99999\n', /:2: server\.port: expected a whole number from 0 to 65535/],
+    [example + example.replace('providers:\n', ''), /:12: providers\[1\]\.id: provider id "local-a" is used twice/],
+  ];
+  for (const [text, expected] of cases) {
+    assert.throws(() => loadConfig({ path: writeConfig(text), env: { LOCAL_A_KEY: 'k' } }), (error: Error) => {
+      assert.ok(error instanceof ConfigError, error.message);
+      assert.match(error.message, expected);
+      return true;
+    });
+  }
+});
+
+test('a missing file is a clear error', () => {
+  assert.throws(() => loadConfig({ path: '/nonexistent/modelmux.yaml', env: {} }), /\/nonexistent\/modelmux\.yaml: file not found\. Fix:/);
+});
+
+test('known providers are configured from their environment variable alone', () => {
+  const config = loadConfig({ env: { GROQ_API_KEY: 'gsk-test', HF_TOKEN: 'hf-test', UNRELATED: 'x' } });
+  assert.deepEqual(config.providers.map((provider) => [provider.id, provider.baseUrl, provider.apiKey]), [
+    ['groq', 'https://api.groq.com/openai/v1', 'gsk-test'],
+    ['huggingface', 'https://router.huggingface.co/v1', 'hf-test'],
+  ]);
+  assert.deepEqual(config.sources, ['environment (groq, huggingface)']);
+});
+
+test('a file provider of a known type gets its URL and key from the catalogue of providers', () => {
+  const config = loadConfig({ path: writeConfig('providers:\n  - id: groq-eu\n    type: groq\n'), env: { GROQ_API_KEY: 'gsk-x' } });
+  assert.equal(config.providers[0].baseUrl, 'https://api.groq.com/openai/v1');
+  assert.equal(config.providers[0].apiKey, 'gsk-x');
+  assert.deepEqual(config.providers.map((provider) => provider.id), ['groq-eu', 'groq']);
+});
+
+test('server settings and timeouts are read, sizes accept units', () => {
+  const config = loadConfig({
+    path: writeConfig('server:\n  port: 8080\n  body_limit: 64mb\n  log_level: warn\ntimeouts:\n  first_byte_ms: 5000\n'),
+    env: {},
+  });
+  assert.equal(config.port, 8080);
+  assert.equal(config.bodyLimitBytes, 64 * 1024 * 1024);
+  assert.equal(config.logLevel, 'warn');
+  assert.equal(config.timeouts.firstByteMs, 5000);
+  assert.equal(config.timeouts.connectMs, 10_000);
+});

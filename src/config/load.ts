@@ -1,0 +1,214 @@
+// Loads the gateway configuration: an optional modelmux.yaml (with ${VAR} interpolation), then every
+// known provider whose API key is in the environment. Mistakes are reported with the file, the line
+// and the fix, before the server starts.
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document } from 'yaml';
+import { findKnownProvider, knownProviders } from '../providers/known.ts';
+import { logLevels } from '../telemetry/logger.ts';
+import { defaultBodyLimitBytes, defaultHost, defaultPort, defaultTimeouts } from './types.ts';
+import type { GatewayConfig, ModelConfig, ProviderConfig, Timeouts } from './types.ts';
+import { ConfigError, Validator } from './validate.ts';
+import type { Path } from './validate.ts';
+
+export { ConfigError } from './validate.ts';
+
+export interface LoadOptions {
+  /** Path of modelmux.yaml; none means environment only. */
+  path?: string;
+  env?: Record<string, string | undefined>;
+}
+
+export function loadConfig(options: LoadOptions = {}): GatewayConfig {
+  const env = options.env ?? process.env;
+  const sources: string[] = [];
+  let raw: Record<string, unknown> = {};
+  let validator = new Validator('environment', () => null);
+  if (options.path) {
+    const parsed = parseFile(options.path, env);
+    raw = parsed.data;
+    validator = parsed.validator;
+    sources.push(options.path);
+  }
+  const config = buildConfig(raw, validator, env);
+  const added = addEnvironmentProviders(config, env);
+  if (added.length > 0) sources.push(`environment (${added.join(', ')})`);
+  config.sources = sources;
+  return config;
+}
+
+function parseFile(path: string, env: Record<string, string | undefined>): { data: Record<string, unknown>; validator: Validator } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ConfigError(`${path}: ${reason}. Fix: pass an existing file to --config, or omit it to configure from the environment.`);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const lineOf = (offset: number): number => lineCounter.linePos(offset).line;
+  if (document.errors.length > 0) {
+    const first = document.errors[0];
+    throw new ConfigError(`${path}:${lineOf(first.pos[0])}: invalid YAML: ${first.message.split('\n')[0]}. Fix: check indentation and quoting on that line.`);
+  }
+  interpolateEnvironment(document, env, (offset, message) => new ConfigError(`${path}:${lineOf(offset)}: ${message}`));
+  const data = document.toJS() ?? {};
+  const validator = new Validator(path, (keys) => {
+    const node = document.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return lineOf(node.range[0]);
+    // The key may exist without a value node; fall back to its parent's position.
+    return keys.length > 0 ? lineOfParent(document, keys.slice(0, -1), lineOf) : null;
+  });
+  if (typeof data !== 'object' || Array.isArray(data)) throw validator.error([], 'the file must be a mapping with keys such as `providers:`', 'start the file with `providers:`');
+  return { data: data as Record<string, unknown>, validator };
+}
+
+function lineOfParent(document: Document, keys: Path, lineOf: (offset: number) => number): number | null {
+  const node = (keys.length === 0 ? document.contents : document.getIn(keys, true)) as { range?: [number, number, number] } | null;
+  return node?.range ? lineOf(node.range[0]) : null;
+}
+
+// `${VAR}` is replaced by the variable's value, `${VAR:-fallback}` uses the fallback when the variable
+// is unset or empty, and `$${` is a literal `${`.
+function interpolateEnvironment(document: Document, env: Record<string, string | undefined>, fail: (offset: number, message: string) => Error): void {
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string' || !node.value.includes('${')) return;
+      const offset = node.range?.[0] ?? 0;
+      node.value = node.value.replace(/\$?\$\{([^}]*)\}/g, (match: string, inner: string) => {
+        if (match.startsWith('$$')) return match.slice(1);
+        const [name, fallback] = splitFallback(inner);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw fail(offset, `"\${${inner}}" is not a valid variable reference. Fix: use \${NAME} or \${NAME:-default}.`);
+        const value = env[name];
+        if (value !== undefined && value !== '') return value;
+        if (fallback !== null) return fallback;
+        throw fail(offset, `environment variable ${name} is not set. Fix: export ${name}, or write \${${name}:-} to make it optional.`);
+      });
+    },
+  });
+}
+
+function splitFallback(inner: string): [string, string | null] {
+  const index = inner.indexOf(':-');
+  return index === -1 ? [inner.trim(), null] : [inner.slice(0, index).trim(), inner.slice(index + 2)];
+}
+
+function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record<string, string | undefined>): GatewayConfig {
+  check.keys(raw, [], ['server', 'timeouts', 'providers']);
+  const server = check.optionalMap(raw.server, ['server']);
+  check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level']);
+  const timeouts = readTimeouts(raw.timeouts, ['timeouts'], defaultTimeouts, check);
+  const providersRaw = raw.providers === undefined || raw.providers === null ? [] : raw.providers;
+  if (!Array.isArray(providersRaw)) throw check.error(['providers'], '`providers` must be a list', 'write each provider as a list item starting with `- id: ...`');
+  const providers = providersRaw.map((entry, index) => readProvider(entry, ['providers', index], timeouts, check, env));
+  const seen = new Set<string>();
+  providers.forEach((provider, index) => {
+    if (seen.has(provider.id)) throw check.error(['providers', index, 'id'], `provider id "${provider.id}" is used twice`, 'give each provider a distinct id');
+    seen.add(provider.id);
+  });
+  return {
+    host: check.optionalString(server.host, ['server', 'host']) ?? defaultHost,
+    port: check.optionalInteger(server.port, ['server', 'port'], 0, 65535) ?? defaultPort,
+    bodyLimitBytes: readByteSize(server.body_limit, ['server', 'body_limit'], check) ?? defaultBodyLimitBytes,
+    logLevel: check.optionalChoice(server.log_level, ['server', 'log_level'], logLevels) ?? 'info',
+    timeouts,
+    providers,
+    sources: [],
+  };
+}
+
+function readProvider(entry: unknown, path: Path, defaults: Timeouts, check: Validator, env: Record<string, string | undefined>): ProviderConfig {
+  const raw = check.map(entry, path, 'each provider is a mapping with at least `id`, `type` and `base_url`');
+  check.keys(raw, path, ['id', 'type', 'base_url', 'api_key', 'headers', 'forward_headers', 'discover_models', 'timeouts', 'models', 'description']);
+  const id = check.requiredString(raw.id, [...path, 'id'], 'add `id: my-provider`');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) throw check.error([...path, 'id'], `provider id "${id}" may only contain letters, digits, ".", "_" and "-"`, 'rename it, e.g. `id: local-a`');
+  const type = check.requiredString(raw.type, [...path, 'type'], 'add `type: openai-compatible` (or a known provider such as `type: groq`)');
+  const known = findKnownProvider(type);
+  if (type !== 'openai-compatible' && !known) {
+    const choices = ['openai-compatible', ...knownProviders.map((provider) => provider.id)];
+    throw check.error([...path, 'type'], `unknown provider type "${type}"`, `use one of: ${choices.join(', ')}`);
+  }
+  const baseUrl = check.optionalString(raw.base_url, [...path, 'base_url']) ?? known?.baseUrl;
+  if (!baseUrl) throw check.error([...path], `provider "${id}" has no base_url`, 'add `base_url: http://host:port/v1`');
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    throw check.error([...path, 'base_url'], `"${baseUrl}" is not a URL`, 'write it as http://host:port/v1');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw check.error([...path, 'base_url'], `base_url must be http or https, not ${parsed.protocol}`, 'write it as http://host:port/v1');
+  const models = raw.models === undefined || raw.models === null ? [] : raw.models;
+  if (!Array.isArray(models)) throw check.error([...path, 'models'], '`models` must be a list', 'write each model as `- id: name`');
+  return {
+    id,
+    type: 'openai-compatible',
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey: check.optionalString(raw.api_key, [...path, 'api_key']) || (known ? env[known.env] || null : null),
+    headers: check.optionalStringMap(raw.headers, [...path, 'headers']) ?? { ...known?.headers },
+    forwardHeaders: (check.optionalStringList(raw.forward_headers, [...path, 'forward_headers']) ?? []).map((name) => name.toLowerCase()),
+    discoverModels: check.optionalBoolean(raw.discover_models, [...path, 'discover_models']) ?? (known !== undefined && known.listsModels !== false),
+    timeouts: readTimeouts(raw.timeouts, [...path, 'timeouts'], defaults, check),
+    models: models.map((model, index) => readModel(model, [...path, 'models', index], check)),
+    description: check.optionalString(raw.description, [...path, 'description']) ?? null,
+  };
+}
+
+function readModel(entry: unknown, path: Path, check: Validator): ModelConfig {
+  const raw = check.map(entry, path, 'each model is a mapping such as `- id: llama-3.1-8b`');
+  check.keys(raw, path, ['id', 'upstream', 'input_price', 'output_price', 'context_window']);
+  const id = check.requiredString(raw.id, [...path, 'id'], 'add `id: <the name clients send>`');
+  return {
+    id,
+    upstream: check.optionalString(raw.upstream, [...path, 'upstream']) ?? id,
+    inputPrice: check.optionalNumber(raw.input_price, [...path, 'input_price'], 0) ?? null,
+    outputPrice: check.optionalNumber(raw.output_price, [...path, 'output_price'], 0) ?? null,
+    contextWindow: check.optionalInteger(raw.context_window, [...path, 'context_window'], 1) ?? null,
+  };
+}
+
+function readTimeouts(value: unknown, path: Path, defaults: Timeouts, check: Validator): Timeouts {
+  const raw = check.optionalMap(value, path);
+  check.keys(raw, path, ['connect_ms', 'first_byte_ms', 'idle_ms', 'total_ms']);
+  const field = (key: string, fallback: number): number => check.optionalInteger(raw[key], [...path, key], 1) ?? fallback;
+  return {
+    connectMs: field('connect_ms', defaults.connectMs),
+    firstByteMs: field('first_byte_ms', defaults.firstByteMs),
+    idleMs: field('idle_ms', defaults.idleMs),
+    totalMs: field('total_ms', defaults.totalMs),
+  };
+}
+
+function readByteSize(value: unknown, path: Path, check: Validator): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$/i.exec(value) : null;
+  if (!match) throw check.error(path, `"${String(value)}" is not a size`, 'write a byte count or a size such as 32mb');
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
+  return Math.round(Number(match[1]) * factor);
+}
+
+/** Adds every known provider whose key is set, unless the file already defines that id. */
+function addEnvironmentProviders(config: GatewayConfig, env: Record<string, string | undefined>): string[] {
+  const added: string[] = [];
+  for (const known of knownProviders) {
+    const apiKey = env[known.env];
+    if (!apiKey || config.providers.some((provider) => provider.id === known.id)) continue;
+    config.providers.push({
+      id: known.id,
+      type: 'openai-compatible',
+      baseUrl: known.baseUrl,
+      apiKey,
+      headers: { ...known.headers },
+      forwardHeaders: [],
+      models: [],
+      discoverModels: known.listsModels !== false,
+      timeouts: config.timeouts,
+      description: null,
+    });
+    added.push(known.id);
+  }
+  return added;
+}
+

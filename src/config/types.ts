@@ -1,0 +1,66 @@
+// The validated configuration every other part reads. Field names are camelCase here; the YAML file
+// uses snake_case (see load.ts for the mapping and docs/configuration.md for the reference).
+import type { LogLevel } from '../telemetry/logger.ts';
+
+export interface Timeouts {
+  /** TCP/TLS connect. */
+  connectMs: number;
+  /** Request sent -> first byte of the response body (headers, then the first streamed byte). */
+  firstByteMs: number;
+  /** Longest silence between two body chunks once the body has started. */
+  idleMs: number;
+  /** Whole upstream exchange, start to last byte. */
+  totalMs: number;
+}
+
+export interface ModelConfig {
+  /** Public name clients send. */
+  id: string;
+  /** The provider's own name for it. */
+  upstream: string;
+  /** USD per 1M tokens. */
+  inputPrice: number | null;
+  outputPrice: number | null;
+  contextWindow: number | null;
+}
+
+export interface ProviderConfig {
+  id: string;
+  /** Wire format / adapter. Only `openai-compatible` exists so far. */
+  type: 'openai-compatible';
+  baseUrl: string;
+  apiKey: string | null;
+  /** Extra headers sent upstream with every request. */
+  headers: Record<string, string>;
+  /** Client request headers passed through to this provider (exact names, or a prefix ending in `*`). */
+  forwardHeaders: string[];
+  models: ModelConfig[];
+  /** Ask the provider's `GET /models` at start so its models can be called by bare name. */
+  discoverModels: boolean;
+  timeouts: Timeouts;
+  /** Shown in /v1/models and the startup log, e.g. for the simulated demo provider. */
+  description: string | null;
+}
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  logLevel: LogLevel;
+  timeouts: Timeouts;
+  providers: ProviderConfig[];
+  /** Where the configuration came from, for the startup log. */
+  sources: string[];
+}
+
+export const defaultTimeouts: Timeouts = {
+  connectMs: 10_000,
+  firstByteMs: 120_000,
+  idleMs: 60_000,
+  totalMs: 600_000,
+};
+
+export const defaultPort = 4000;
+export const defaultHost = '127.0.0.1';
+/** Large enough for a 1M-token prompt with room for images in base64. */
+export const defaultBodyLimitBytes = 32 * 1024 * 1024;

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { ChatStreamRelay } from './stream-relay.ts';
+
+const chunk = (payload: object | string): string => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
+const content = (text: string) => ({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: text }, finish_reason: null }], usage: null });
+const finish = { id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: null };
+const usageChunk = { id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10, prompt_tokens_details: { cached_tokens: 2 } } };
+
+function relayAll(relay: ChatStreamRelay, pieces: (string | Buffer)[]): string {
+  let output = '';
+  for (const piece of pieces) {
+    const out = relay.push(Buffer.isBuffer(piece) ? piece : Buffer.from(piece));
+    if (out) output += out.toString();
+    if (relay.malformed) break;
+  }
+  const rest = relay.malformed ? null : relay.flush();
+  if (rest) output += rest.toString();
+  return output;
+}
+
+test('complete events pass through byte for byte, the same buffer when nothing changes', () => {
+  const relay = new ChatStreamRelay(false);
+  const input = Buffer.from(chunk(content('Hi')) + chunk(content(' there')));
+  assert.equal(relay.push(input), input);
+});
+
+test('the usage chunk is read, and stripped when the client did not ask for it', () => {
+  const stream = chunk(content('Hi')) + chunk(finish) + chunk(usageChunk) + chunk('[DONE]');
+  const stripped = new ChatStreamRelay(true);
+  const output = relayAll(stripped, [stream]);
+  assert.equal(output, chunk(content('Hi')) + chunk(finish) + chunk('[DONE]'));
+  assert.deepEqual(stripped.usage, { inputTokens: 7, outputTokens: 3, cachedInputTokens: 2, reasoningTokens: 0 });
+  assert.equal(stripped.complete, true);
+
+  const kept = new ChatStreamRelay(false);
+  assert.equal(relayAll(kept, [stream]), stream);
+  assert.equal(kept.usage?.outputTokens, 3);
+});
+
+test('events split across chunks at every byte position come out whole and in order', () => {
+  const stream = chunk(content('a "quoted" \\u00e9')) + chunk(finish) + chunk(usageChunk) + chunk('[DONE]');
+  const expected = chunk(content('a "quoted" \\u00e9')) + chunk(finish) + chunk('[DONE]');
+  const bytes = Buffer.from(stream);
+  for (let cut = 1; cut < bytes.length; cut++) {
+    const relay = new ChatStreamRelay(true);
+    assert.equal(relayAll(relay, [bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `cut at ${cut}`);
+    assert.equal(relay.usage?.inputTokens, 7);
+  }
+});
+
+test('CRLF framing and comment lines are understood', () => {
+  const stream = ': keep-alive\r\n\r\n' + `data: ${JSON.stringify(content('x'))}\r\n\r\n` + `data: ${JSON.stringify(usageChunk)}\r\n\r\n` + 'data: [DONE]\r\n\r\n';
+  const relay = new ChatStreamRelay(true);
+  const output = relayAll(relay, [stream]);
+  assert.equal(output, ': keep-alive\r\n\r\n' + `data: ${JSON.stringify(content('x'))}\r\n\r\n` + 'data: [DONE]\r\n\r\n');
+  assert.equal(relay.sawDone, true);
+});
+
+test('a truncated event is caught as malformed, and what came before it is still relayed', () => {
+  const relay = new ChatStreamRelay(true);
+  const output = relayAll(relay, [chunk(content('ok')) + 'data: {"id":"c","choices":[{"delta":{"content":"hel\n\n' + chunk(finish)]);
+  assert.equal(output, chunk(content('ok')));
+  assert.match(relay.malformed ?? '', /malformed/);
+});
+
+test('a stream that stops without finish_reason or [DONE] is not complete; one with finish_reason is', () => {
+  const cut = new ChatStreamRelay(true);
+  relayAll(cut, [chunk(content('partial'))]);
+  assert.equal(cut.complete, false);
+  const noDone = new ChatStreamRelay(true);
+  relayAll(noDone, [chunk(content('x')) + chunk(finish)]);
+  assert.equal(noDone.complete, true);
+  assert.equal(noDone.sawDone, false);
+});
+
+test('an unterminated final event is flushed at the end', () => {
+  const relay = new ChatStreamRelay(false);
+  assert.equal(relayAll(relay, [chunk(finish) + 'data: [DONE]']), chunk(finish) + 'data: [DONE]\n\n');
+  assert.equal(relay.sawDone, true);
+});
+
+test('recorded provider streams relay unchanged and yield their usage', () => {
+  const root = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+  for (const name of ['openai-chat/openai-text', 'groq/groq-text', 'deepseek/deepseek-reasoning', 'mistral/mistral-tool-call', 'xai/xai-tool-call', 'perplexity/perplexity-text']) {
+    const lines = readFileSync(new URL(`${name}.chunks.txt`, root), 'utf8').split('\n').filter((line) => line.trim() !== '');
+    const stream = lines.map((line) => `data: ${line}\n\n`).join('') + 'data: [DONE]\n\n';
+    const relay = new ChatStreamRelay(false);
+    assert.equal(relayAll(relay, [stream]), stream, name);
+    assert.equal(relay.malformed, null, name);
+    assert.ok(relay.usage === null || relay.usage.outputTokens > 0, name);
+    assert.equal(relay.complete, true, name);
+  }
+});

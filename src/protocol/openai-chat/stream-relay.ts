@@ -1,0 +1,174 @@
+// Relays an OpenAI-format SSE stream byte for byte. It looks at the bytes only to find event
+// boundaries, read the usage chunk, notice the end, and catch a malformed event; it parses JSON only
+// for an event that carries a usage object. Complete events go out as soon as they arrive.
+
+/** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
+const maxPendingBytes = 16 * 1024 * 1024;
+const eventSeparator = Buffer.from('\n\n');
+
+export interface StreamUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+}
+
+export class ChatStreamRelay {
+  usage: StreamUsage | null = null;
+  sawDone = false;
+  sawFinishReason = false;
+  /** Why the stream cannot be relayed further, if it cannot. */
+  malformed: string | null = null;
+  private pending: Buffer | null = null;
+  private stripUsageChunk: boolean;
+
+  /** `stripUsageChunk`: the gateway asked for usage on the client's behalf, so drop that extra chunk. */
+  constructor(stripUsageChunk: boolean) {
+    this.stripUsageChunk = stripUsageChunk;
+  }
+
+  /** Takes a chunk from upstream; returns the complete events to send on now, or null. */
+  push(chunk: Buffer): Buffer | null {
+    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const end = lastBoundaryEnd(data);
+    if (end === -1) {
+      this.pending = data;
+      if (data.length > maxPendingBytes) this.malformed = 'the provider sent an event larger than 16 MiB';
+      return null;
+    }
+    this.pending = end < data.length ? data.subarray(end) : null;
+    return this.inspect(end === data.length ? data : data.subarray(0, end));
+  }
+
+  /** At the end of the upstream body: an unterminated last event still counts. */
+  flush(): Buffer | null {
+    if (!this.pending) return null;
+    const rest = this.pending;
+    this.pending = null;
+    if (rest.toString('latin1').trim() === '') return null;
+    return this.inspect(Buffer.concat([rest, eventSeparator]));
+  }
+
+  /** True when the provider finished the stream properly. */
+  get complete(): boolean {
+    return this.sawDone || this.sawFinishReason;
+  }
+
+  private inspect(events: Buffer): Buffer | null {
+    if (!this.sawDone && (events.includes('data: [DONE]') || events.includes('data:[DONE]'))) this.sawDone = true;
+    if (!this.sawFinishReason && (events.includes('"finish_reason":"') || events.includes('"finish_reason": "'))) this.sawFinishReason = true;
+    const mayCarryUsage = events.includes('"usage":{') || events.includes('"usage": {');
+    let kept: Buffer[] | null = null;
+    let position = 0;
+    while (position < events.length) {
+      const [eventEnd, nextStart] = nextBoundary(events, position);
+      const payload = dataPayload(events, position, eventEnd);
+      if (payload !== null) {
+        const problem = checkPayload(payload);
+        if (problem) {
+          this.malformed = problem;
+          const before = kept ? Buffer.concat(kept) : events.subarray(0, position);
+          return before.length > 0 ? before : null;
+        }
+        if (mayCarryUsage && payload.includes('"usage"')) {
+          const drop = this.readUsage(payload);
+          if (this.malformed) return kept ? Buffer.concat(kept) : position > 0 ? events.subarray(0, position) : null;
+          if (drop) {
+            kept ??= position > 0 ? [events.subarray(0, position)] : [];
+            position = nextStart;
+            continue;
+          }
+        }
+      }
+      if (kept) kept.push(events.subarray(position, nextStart));
+      position = nextStart;
+    }
+    if (!kept) return events;
+    return kept.length > 0 ? Buffer.concat(kept) : null;
+  }
+
+  /** Records the usage; returns true when the event is the usage-only chunk to strip. */
+  private readUsage(payload: Buffer): boolean {
+    let chunk: Record<string, unknown>;
+    try {
+      chunk = JSON.parse(payload.toString('utf8'));
+    } catch {
+      this.malformed = 'the provider sent an event that is not valid JSON';
+      return false;
+    }
+    const usage = (chunk.usage ?? (chunk.x_groq as Record<string, unknown> | undefined)?.usage) as Record<string, unknown> | null | undefined;
+    if (usage && typeof usage === 'object') this.usage = readUsageObject(usage);
+    return this.stripUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0;
+  }
+}
+
+/** OpenAI usage object -> our counts (details are optional in many providers). */
+export function readUsageObject(usage: Record<string, unknown>): StreamUsage {
+  const promptDetails = usage.prompt_tokens_details as Record<string, unknown> | undefined;
+  const completionDetails = usage.completion_tokens_details as Record<string, unknown> | undefined;
+  return {
+    inputTokens: numberOr(usage.prompt_tokens),
+    outputTokens: numberOr(usage.completion_tokens),
+    cachedInputTokens: numberOr(promptDetails?.cached_tokens ?? usage.prompt_cache_hit_tokens),
+    reasoningTokens: numberOr(completionDetails?.reasoning_tokens),
+  };
+}
+
+function numberOr(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/** End of the last complete event (after its blank line), or -1. */
+function lastBoundaryEnd(data: Buffer): number {
+  const lf = data.lastIndexOf('\n\n');
+  const crlf = data.lastIndexOf('\r\n\r\n');
+  return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
+}
+
+/** [end of the event's text, start of the next event]. */
+function nextBoundary(events: Buffer, from: number): [number, number] {
+  const lf = events.indexOf('\n\n', from);
+  const crlf = events.indexOf('\r\n\r\n', from);
+  if (crlf !== -1 && (lf === -1 || crlf < lf)) return [crlf, crlf + 4];
+  if (lf !== -1) return [lf, lf + 2];
+  return [events.length, events.length];
+}
+
+/** The `data:` value of one event (lines joined), or null for events without data (comments). */
+function dataPayload(events: Buffer, start: number, end: number): Buffer | null {
+  let lineStart = start;
+  let first: Buffer | null = null;
+  let parts: Buffer[] | null = null;
+  while (lineStart < end) {
+    let lineEnd = events.indexOf(10, lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    let textEnd = lineEnd;
+    if (textEnd > lineStart && events[textEnd - 1] === 13) textEnd -= 1;
+    if (events[lineStart] === 100 /* d */ && events.toString('latin1', lineStart, lineStart + 5) === 'data:') {
+      let valueStart = lineStart + 5;
+      if (events[valueStart] === 32) valueStart += 1;
+      const value = events.subarray(valueStart, textEnd);
+      if (first === null) first = value;
+      else (parts ??= [first]).push(Buffer.from('\n'), value);
+    }
+    lineStart = lineEnd + 1;
+  }
+  return parts ? Buffer.concat(parts) : first;
+}
+
+function checkPayload(payload: Buffer): string | null {
+  let start = 0;
+  let end = payload.length;
+  while (start < end && isSpace(payload[start])) start++;
+  while (end > start && isSpace(payload[end - 1])) end--;
+  if (start === end) return null;
+  const first = payload[start];
+  const last = payload[end - 1];
+  if (first === 123 /* { */ && last === 125 /* } */) return null;
+  if (end - start === 6 && payload.toString('latin1', start, end) === '[DONE]') return null;
+  return 'the provider sent a malformed stream event';
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 32 || byte === 9 || byte === 10 || byte === 13;
+}

@@ -1,0 +1,190 @@
+// One HTTP exchange with a provider: send the request on the provider's keep-alive pool, enforce the
+// connect / first-byte / idle / total timeouts, and turn every way it can fail into a GatewayError
+// that names the provider and never carries its credentials.
+import type { Dispatcher } from 'undici';
+import { GatewayError, redactSecrets } from '../surface/errors.ts';
+import type { Provider } from './registry.ts';
+
+export interface ExchangeOptions {
+  /** Aborts the exchange (client gone); timeouts abort it too, with their own reason. */
+  controller: AbortController;
+  requestId: string;
+  /** Client headers the provider is configured to receive. */
+  forwardedHeaders?: Record<string, string>;
+}
+
+export interface UpstreamExchange {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+  /** Call on every body chunk: switches from the first-byte to the idle timeout, then refreshes it. */
+  sawData(): void;
+  /** Call when the exchange is over, whichever way. */
+  finish(): void;
+}
+
+export async function openExchange(provider: Provider, path: string, body: string, options: ExchangeOptions): Promise<UpstreamExchange> {
+  const timeouts = provider.config.timeouts;
+  const { controller } = options;
+  const expire = (kind: string, milliseconds: number): void => {
+    controller.abort(
+      new GatewayError(`provider "${provider.id}" ${kind} timed out after ${milliseconds} ms`, {
+        status: 504,
+        type: 'timeout_error',
+        code: `upstream_${kind.replace(/ /g, '_')}_timeout`,
+      }),
+    );
+  };
+  const totalTimer = setTimeout(expire, timeouts.totalMs, 'total', timeouts.totalMs);
+  let phaseTimer: NodeJS.Timeout | null = setTimeout(expire, timeouts.firstByteMs, 'first byte', timeouts.firstByteMs);
+  let seenData = false;
+  const finish = (): void => {
+    clearTimeout(totalTimer);
+    if (phaseTimer) clearTimeout(phaseTimer);
+    phaseTimer = null;
+  };
+
+  const headers = options.forwardedHeaders ? { ...options.forwardedHeaders, ...provider.headers } : { ...provider.headers };
+  headers['x-request-id'] = options.requestId;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await provider.dispatcher.request({
+      origin: provider.origin,
+      path: provider.basePath + path,
+      method: 'POST',
+      headers,
+      body,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    finish();
+    throw upstreamFailure(provider, error, controller);
+  }
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: response.body,
+    sawData() {
+      if (seenData) {
+        phaseTimer?.refresh();
+        return;
+      }
+      seenData = true;
+      if (phaseTimer) clearTimeout(phaseTimer);
+      phaseTimer = setTimeout(expire, timeouts.idleMs, 'idle', timeouts.idleMs);
+    },
+    finish,
+  };
+}
+
+/** Maps a thrown error (socket, DNS, abort, timeout) to what the client is told. */
+export function upstreamFailure(provider: Provider, error: unknown, controller: AbortController): GatewayError {
+  if (controller.signal.aborted && controller.signal.reason instanceof GatewayError) return controller.signal.reason;
+  if (error instanceof GatewayError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const failure = (message: string, errorCode: string, status = 502, type = 'upstream_error'): GatewayError =>
+    new GatewayError(`provider "${provider.id}" ${message}`, { status, type, code: errorCode });
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return failure(`connect timed out after ${provider.config.timeouts.connectMs} ms`, 'upstream_connect_timeout', 504, 'timeout_error');
+    case 'ECONNREFUSED':
+      return failure(`refused the connection (${provider.origin})`, 'upstream_unreachable');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return failure(`host could not be resolved (${provider.origin})`, 'upstream_unreachable');
+    case 'UND_ERR_SOCKET':
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_CLOSED':
+      return failure('closed the connection before the response was complete', 'upstream_connection_error');
+    case 'UND_ERR_ABORTED':
+    case 'ABORT_ERR':
+      return new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
+    default: {
+      const detail = error instanceof Error ? error.message : String(error);
+      return failure(`request failed: ${redactSecrets(detail, secretsOf(provider))}`, 'upstream_error');
+    }
+  }
+}
+
+/** Reads an upstream error response (bounded) and keeps its status, message, type and code. */
+export async function upstreamErrorResponse(provider: Provider, exchange: UpstreamExchange): Promise<GatewayError> {
+  let text = '';
+  try {
+    text = await readBounded(exchange, 256 * 1024);
+  } catch {
+    // The status alone still tells the story.
+  }
+  const parsed = parseErrorBody(text);
+  const status = exchange.status;
+  const message = redactSecrets(parsed.message ?? (text.trim().slice(0, 500) || `HTTP ${status}`), secretsOf(provider));
+  const headers: Record<string, string> = {};
+  const retryAfter = exchange.headers['retry-after'];
+  if (typeof retryAfter === 'string') headers['retry-after'] = retryAfter;
+  return new GatewayError(`provider "${provider.id}" returned ${status}: ${message}`, {
+    status,
+    type: parsed.type ?? typeForStatus(status),
+    code: parsed.code,
+    param: parsed.param,
+    headers,
+  });
+}
+
+async function readBounded(exchange: UpstreamExchange, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of exchange.body) {
+    exchange.sawData();
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= limit) {
+      exchange.body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+}
+
+interface ParsedError {
+  message: string | null;
+  type: string | null;
+  code: string | null;
+  param: string | null;
+}
+
+// OpenAI `{"error":{"message",...}}`, Anthropic `{"error":{"type","message"}}`, Google
+// `{"error":{"code","message","status"}}`, and the flat `{"message"}` / `{"detail"}` of others.
+function parseErrorBody(text: string): ParsedError {
+  const result: ParsedError = { message: null, type: null, code: null, param: null };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return result;
+  }
+  if (Array.isArray(body)) body = body[0];
+  if (!body || typeof body !== 'object') return result;
+  const record = body as Record<string, unknown>;
+  const inner = (record.error && typeof record.error === 'object' ? record.error : record) as Record<string, unknown>;
+  const message = inner.message ?? record.message ?? record.detail ?? (typeof record.error === 'string' ? record.error : null);
+  result.message = typeof message === 'string' ? message : message != null ? JSON.stringify(message) : null;
+  if (typeof inner.type === 'string') result.type = inner.type;
+  if (typeof inner.code === 'string' || typeof inner.code === 'number') result.code = String(inner.code);
+  else if (typeof inner.status === 'string') result.code = inner.status;
+  if (typeof inner.param === 'string') result.param = inner.param;
+  return result;
+}
+
+function typeForStatus(status: number): string {
+  if (status === 400 || status === 422) return 'invalid_request_error';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 413) return 'request_too_large';
+  if (status === 429) return 'rate_limit_error';
+  return 'upstream_error';
+}
+
+function secretsOf(provider: Provider): string[] {
+  return provider.config.apiKey ? [provider.config.apiKey] : [];
+}

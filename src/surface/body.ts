@@ -1,0 +1,31 @@
+// Reads a JSON request body up to a size limit. A body over the limit is refused as soon as its
+// declared or received size passes it, without reading the rest.
+import type { IncomingMessage } from 'node:http';
+import { GatewayError, invalidRequest } from './errors.ts';
+
+export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > limitBytes) throw tooLarge(limitBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes) throw tooLarge(limitBytes);
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) throw invalidRequest('the request body is empty; send a JSON object');
+  const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalidRequest(`the request body is not valid JSON (${(error as Error).message})`, null, 'invalid_json');
+  }
+}
+
+function tooLarge(limitBytes: number): GatewayError {
+  return new GatewayError(`the request body is larger than the limit of ${limitBytes} bytes (server.body_limit)`, {
+    status: 413,
+    type: 'invalid_request_error',
+    code: 'request_too_large',
+  });
+}

@@ -1,0 +1,158 @@
+// POST /v1/chat/completions for OpenAI-compatible providers: validate, resolve the model, send the
+// body upstream (model renamed; usage requested for streams), and relay the answer untouched.
+import { readUsageObject, ChatStreamRelay } from '../protocol/openai-chat/stream-relay.ts';
+import { validateChatRequest } from '../protocol/openai-chat/validate.ts';
+import type { ProviderRegistry, ModelTarget } from '../providers/registry.ts';
+import { openExchange, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
+import type { UpstreamExchange } from '../providers/upstream.ts';
+import { readJsonBody } from './body.ts';
+import { secondsSince } from './context.ts';
+import type { RequestContext } from './context.ts';
+import { GatewayError, openAIErrorBody } from './errors.ts';
+
+export interface ChatDependencies {
+  registry: ProviderRegistry;
+  bodyLimitBytes: number;
+}
+
+export async function handleChatCompletions(context: RequestContext, dependencies: ChatDependencies): Promise<void> {
+  const body = (await readJsonBody(context.request, dependencies.bodyLimitBytes)) as Record<string, unknown>;
+  const summary = validateChatRequest(body);
+  context.stream = summary.stream;
+  const target = dependencies.registry.resolve(summary.model);
+  if (!target) throw unknownModel(summary.model, dependencies.registry);
+  context.model = target.publicId;
+  context.provider = target.provider.id;
+
+  body.model = target.upstreamModel;
+  if (summary.stream) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  const exchange = await openExchange(target.provider, '/chat/completions', JSON.stringify(body), {
+    controller: context.controller,
+    requestId: context.requestId,
+    forwardedHeaders: forwardedHeaders(context, target),
+  });
+  try {
+    if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
+    const contentType = String(exchange.headers['content-type'] ?? '');
+    if (summary.stream && contentType.startsWith('text/event-stream')) await relayStream(context, target, exchange, summary.includeUsage);
+    else await relayWhole(context, target, exchange);
+  } finally {
+    exchange.finish();
+  }
+}
+
+function unknownModel(model: string, registry: ProviderRegistry): GatewayError {
+  const known = registry.knownNames(20);
+  const listed = known.length > 0 ? ` Available models include: ${known.join(', ')}.` : ' No provider is configured.';
+  return new GatewayError(`The model "${model}" does not exist on this gateway.${listed} GET /v1/models lists them all.`, {
+    status: 404,
+    type: 'invalid_request_error',
+    code: 'model_not_found',
+    param: 'model',
+  });
+}
+
+function routeHeaders(context: RequestContext, target: ModelTarget): Record<string, string> {
+  return { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': target.publicId };
+}
+
+async function relayWhole(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange): Promise<void> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of exchange.body) {
+      exchange.sawData();
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+  } catch (error) {
+    throw upstreamFailure(target.provider, error, context.controller);
+  }
+  const payload = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  let parsed: { usage?: Record<string, unknown> };
+  try {
+    parsed = JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new GatewayError(`provider "${target.provider.id}" returned a response that is not valid JSON`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_response' });
+  }
+  if (parsed?.usage && typeof parsed.usage === 'object') context.usage = readUsageObject(parsed.usage);
+  context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...routeHeaders(context, target) });
+  context.response.end(payload);
+}
+
+function relayStream(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange, clientWantsUsage: boolean): Promise<void> {
+  const { response } = context;
+  const upstream = exchange.body;
+  const relay = new ChatStreamRelay(!clientWantsUsage);
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+    ...routeHeaders(context, target),
+  });
+  response.flushHeaders();
+
+  return new Promise<void>((resolve) => {
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      response.off('drain', resume);
+      context.usage = relay.usage;
+      resolve();
+    };
+    const endWithError = (error: GatewayError): void => {
+      context.error = error;
+      upstream.destroy();
+      if (!response.destroyed && !response.writableEnded) response.end(`data: ${openAIErrorBody(error)}\n\n`);
+      settle();
+    };
+    const resume = (): void => {
+      upstream.resume();
+    };
+    response.on('drain', resume);
+
+    upstream.on('data', (chunk: Buffer) => {
+      exchange.sawData();
+      context.timeToFirstToken ??= secondsSince(context.startedAt);
+      const out = relay.push(chunk);
+      if (out && !response.write(out)) upstream.pause();
+      if (relay.malformed) endWithError(malformed(target, relay.malformed));
+    });
+    upstream.on('end', () => {
+      if (settled) return;
+      const out = relay.flush();
+      if (out) response.write(out);
+      if (relay.malformed) return endWithError(malformed(target, relay.malformed));
+      if (!relay.complete) {
+        return endWithError(
+          new GatewayError(`provider "${target.provider.id}" ended the stream before it was complete`, { status: 502, type: 'upstream_error', code: 'upstream_stream_incomplete' }),
+        );
+      }
+      response.end(relay.sawDone ? undefined : 'data: [DONE]\n\n');
+      settle();
+    });
+    upstream.on('error', (error: unknown) => {
+      if (settled) return;
+      if (response.destroyed) return settle();
+      endWithError(upstreamFailure(target.provider, error, context.controller));
+    });
+  });
+}
+
+function malformed(target: ModelTarget, reason: string): GatewayError {
+  return new GatewayError(`provider "${target.provider.id}": ${reason}; the stream was stopped`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_stream' });
+}
+
+function forwardedHeaders(context: RequestContext, target: ModelTarget): Record<string, string> | undefined {
+  const allowed = target.provider.config.forwardHeaders;
+  if (allowed.length === 0) return undefined;
+  const forwarded: Record<string, string> = {};
+  const headers = context.request.headers;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (typeof value !== 'string') continue;
+    if (allowed.some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern))) forwarded[name] = value;
+  }
+  return forwarded;
+}

@@ -1,0 +1,25 @@
+// What one client request carries through the gateway, and what telemetry reads when it ends.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StreamUsage } from '../protocol/openai-chat/stream-relay.ts';
+import type { GatewayError } from './errors.ts';
+
+export interface RequestContext {
+  request: IncomingMessage;
+  response: ServerResponse;
+  requestId: string;
+  /** process.hrtime.bigint() at arrival. */
+  startedAt: bigint;
+  /** Aborted when the client goes away (or a timeout fires) so the upstream call stops at once. */
+  controller: AbortController;
+  model: string | null;
+  provider: string | null;
+  stream: boolean;
+  /** Seconds from arrival to the first byte relayed from the provider. */
+  timeToFirstToken: number | null;
+  usage: StreamUsage | null;
+  error: GatewayError | null;
+}
+
+export function secondsSince(startedAt: bigint): number {
+  return Number(process.hrtime.bigint() - startedAt) / 1e9;
+}

@@ -1,0 +1,206 @@
+// The HTTP surface: one node:http server, a route table, request ids, errors in OpenAI's shape, and
+// the telemetry taken as each request ends. Handlers live in their own files.
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { GatewayConfig } from '../config/types.ts';
+import { ProviderRegistry } from '../providers/registry.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { Metrics } from '../telemetry/metrics.ts';
+import { handleChatCompletions } from './chat-completions.ts';
+import { secondsSince } from './context.ts';
+import type { RequestContext } from './context.ts';
+import { asGatewayError, GatewayError, openAIErrorBody } from './errors.ts';
+import { handleGetModel, handleListModels, sendJson } from './models.ts';
+
+export interface Gateway {
+  server: Server;
+  config: GatewayConfig;
+  registry: ProviderRegistry;
+  metrics: Metrics;
+  logger: Logger;
+  /** Starts listening on config.host:config.port; resolves with the bound address. */
+  listen(): Promise<AddressInfo>;
+  /** Stops taking requests, lets in-flight ones finish (up to graceMs), then closes everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+type Handler = (context: RequestContext) => void | Promise<void>;
+
+export function createGateway(config: GatewayConfig, options: { logger?: Logger } = {}): Gateway {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const registry = new ProviderRegistry(config.providers);
+  const metrics = new Metrics();
+  let closing = false;
+
+  const chat: Handler = (context) => handleChatCompletions(context, { registry, bodyLimitBytes: config.bodyLimitBytes });
+  const listModels: Handler = (context) => handleListModels(context, registry);
+  const routes = new Map<string, Handler>([
+    ['POST /v1/chat/completions', chat],
+    ['POST /chat/completions', chat],
+    ['GET /v1/models', listModels],
+    ['GET /models', listModels],
+    ['GET /health', (context) => sendJson(context, { status: 'ok' })],
+    ['GET /ready', (context) => ready(context)],
+    ['GET /metrics', (context) => sendMetrics(context)],
+  ]);
+  const knownPaths = new Set([...routes.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
+  /** Requests that count as API traffic in metrics and the access log at info level. */
+  const apiRoutes = new Set<Handler>([chat]);
+
+  const ready = (context: RequestContext): void => {
+    const isReady = !closing && registry.providers.length > 0;
+    sendJson(context, { status: isReady ? 'ready' : closing ? 'shutting down' : 'no providers configured', providers: registry.providers.length }, isReady ? 200 : 503);
+  };
+  const sendMetrics = (context: RequestContext): void => {
+    const body = metrics.render();
+    context.response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    context.response.end(body);
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, (request, response) => {
+    const context: RequestContext = {
+      request,
+      response,
+      requestId: acceptedRequestId(request.headers['x-request-id']) ?? randomUUID(),
+      startedAt: process.hrtime.bigint(),
+      controller: new AbortController(),
+      model: null,
+      provider: null,
+      stream: false,
+      timeToFirstToken: null,
+      usage: null,
+      error: null,
+    };
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const handler = routes.get(`${request.method} ${path}`) ?? fallbackRoute(request.method ?? 'GET', path);
+    const isApi = apiRoutes.has(handler);
+    if (isApi) metrics.requestStarted();
+
+    response.on('close', () => {
+      if (!response.writableFinished) {
+        context.controller.abort(new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' }));
+      }
+      finishRequest(context, isApi, path);
+    });
+    try {
+      const pending = handler(context);
+      if (pending) pending.catch((error: unknown) => respondWithError(context, error));
+    } catch (error) {
+      respondWithError(context, error);
+    }
+  });
+
+  function fallbackRoute(method: string, path: string): Handler {
+    if (method === 'GET' && (path.startsWith('/v1/models/') || path.startsWith('/models/'))) {
+      const id = decodeURIComponent(path.slice(path.indexOf('/models/') + '/models/'.length));
+      return (context) => handleGetModel(context, registry, id);
+    }
+    if (knownPaths.has(path)) {
+      return () => {
+        throw new GatewayError(`Method ${method} is not allowed on ${path}`, { status: 405, type: 'invalid_request_error', code: 'method_not_allowed' });
+      };
+    }
+    return () => {
+      throw new GatewayError(`Unknown request URL: ${method} ${path}. modelmux serves /v1/chat/completions and /v1/models.`, {
+        status: 404,
+        type: 'invalid_request_error',
+        code: 'unknown_url',
+      });
+    };
+  }
+
+  function respondWithError(context: RequestContext, thrown: unknown): void {
+    const error = asGatewayError(thrown);
+    context.error ??= error;
+    if (!(thrown instanceof GatewayError)) logger.error('internal error', { request_id: context.requestId, error: thrown instanceof Error ? thrown.stack : String(thrown) });
+    const { response, request } = context;
+    if (response.destroyed || response.writableEnded) return;
+    if (response.headersSent) {
+      // A stream already started: end it with an error event rather than a clean-looking end.
+      response.end(context.stream ? `data: ${openAIErrorBody(error)}\n\n` : undefined);
+      return;
+    }
+    const body = openAIErrorBody(error);
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId, ...error.headers };
+    if (context.provider) headers['x-modelmux-provider'] = context.provider;
+    // An unread request body (e.g. one over the size limit) cannot be left on a kept-alive socket.
+    if (!request.complete) headers.connection = 'close';
+    response.writeHead(error.status, headers);
+    response.end(body);
+  }
+
+  function finishRequest(context: RequestContext, isApi: boolean, path: string): void {
+    const seconds = secondsSince(context.startedAt);
+    const status = context.response.writableFinished || context.response.headersSent ? context.response.statusCode : 499;
+    const error = context.error ?? (status === 499 ? new GatewayError('client closed the request', { status: 499, type: 'client_closed_request' }) : null);
+    if (isApi) {
+      metrics.requestFinished({
+        model: context.model ?? 'unknown',
+        provider: context.provider ?? 'none',
+        status,
+        errorType: error ? error.code ?? error.type : null,
+        durationSeconds: seconds,
+        timeToFirstTokenSeconds: context.timeToFirstToken,
+        inputTokens: context.usage?.inputTokens,
+        outputTokens: context.usage?.outputTokens,
+      });
+    }
+    const level = error && error.status >= 500 && error.status !== 499 ? 'warn' : isApi ? 'info' : 'debug';
+    if (!logger.enabled(level)) return;
+    logger[level]('request', {
+      request_id: context.requestId,
+      method: context.request.method,
+      path,
+      status,
+      model: context.model,
+      provider: context.provider,
+      stream: context.stream,
+      duration_ms: Math.round(seconds * 1e6) / 1e3,
+      ttft_ms: context.timeToFirstToken === null ? null : Math.round(context.timeToFirstToken * 1e6) / 1e3,
+      input_tokens: context.usage?.inputTokens ?? null,
+      output_tokens: context.usage?.outputTokens ?? null,
+      ...(error ? { error_type: error.type, error_code: error.code, error: error.message } : {}),
+    });
+  }
+
+  return {
+    server,
+    config,
+    registry,
+    metrics,
+    logger,
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async close(graceMs = 10_000) {
+      closing = true;
+      server.close();
+      server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while (Date.now() < deadline && (await connectionCount(server)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      server.closeAllConnections();
+      await registry.close();
+    },
+  };
+}
+
+function connectionCount(server: Server): Promise<number> {
+  return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
+}
+
+/** A client's own request id is kept when it is a sane token; otherwise one is made. */
+function acceptedRequestId(value: string | string[] | undefined): string | null {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 128) return null;
+  return /^[A-Za-z0-9._:\-]+$/.test(value) ? value : null;
+}

@@ -1,0 +1,36 @@
+// Structured JSON logs, one line per event. Callers pass plain fields; secrets are never handed in,
+// and free text from upstreams is redacted before it gets here.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface Logger {
+  level: LogLevel;
+  enabled(level: LogLevel): boolean;
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface LogSink {
+  write(line: string): unknown;
+}
+
+export function createLogger(level: LogLevel = 'info', sink: LogSink = process.stdout): Logger {
+  const threshold = rank[level];
+  const log = (lineLevel: LogLevel, message: string, fields?: Record<string, unknown>): void => {
+    if (rank[lineLevel] < threshold) return;
+    const record = { time: new Date().toISOString(), level: lineLevel, msg: message, ...fields };
+    sink.write(JSON.stringify(record) + '\n');
+  };
+  return {
+    level,
+    enabled: (lineLevel) => rank[lineLevel] >= threshold,
+    debug: (message, fields) => log('debug', message, fields),
+    info: (message, fields) => log('info', message, fields),
+    warn: (message, fields) => log('warn', message, fields),
+    error: (message, fields) => log('error', message, fields),
+  };
+}
