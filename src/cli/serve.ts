@@ -104,6 +104,7 @@ function demoProvider(config: GatewayConfig, simulatorUrl: string): ProviderConf
     apiKey: null,
     headers: {},
     forwardHeaders: ['x-sim-*'],
+    streamUsage: true,
     models: [model('fast'), model('slow'), model('echo')],
     discoverModels: false,
     timeouts: config.timeouts,

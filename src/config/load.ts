@@ -120,7 +120,7 @@ function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record
 
 function readProvider(entry: unknown, path: Path, defaults: Timeouts, check: Validator, env: Record<string, string | undefined>): ProviderConfig {
   const raw = check.map(entry, path, 'each provider is a mapping with at least `id`, `type` and `base_url`');
-  check.keys(raw, path, ['id', 'type', 'base_url', 'api_key', 'headers', 'forward_headers', 'discover_models', 'timeouts', 'models', 'description']);
+  check.keys(raw, path, ['id', 'type', 'base_url', 'api_key', 'headers', 'forward_headers', 'stream_usage', 'discover_models', 'timeouts', 'models', 'description']);
   const id = check.requiredString(raw.id, [...path, 'id'], 'add `id: my-provider`');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) throw check.error([...path, 'id'], `provider id "${id}" may only contain letters, digits, ".", "_" and "-"`, 'rename it, e.g. `id: local-a`');
   const type = check.requiredString(raw.type, [...path, 'type'], 'add `type: openai-compatible` (or a known provider such as `type: groq`)');
@@ -147,6 +147,7 @@ function readProvider(entry: unknown, path: Path, defaults: Timeouts, check: Val
     apiKey: check.optionalString(raw.api_key, [...path, 'api_key']) || (known ? env[known.env] || null : null),
     headers: check.optionalStringMap(raw.headers, [...path, 'headers']) ?? { ...known?.headers },
     forwardHeaders: (check.optionalStringList(raw.forward_headers, [...path, 'forward_headers']) ?? []).map((name) => name.toLowerCase()),
+    streamUsage: check.optionalBoolean(raw.stream_usage, [...path, 'stream_usage']) ?? known?.acceptsStreamOptions !== false,
     discoverModels: check.optionalBoolean(raw.discover_models, [...path, 'discover_models']) ?? (known !== undefined && known.listsModels !== false),
     timeouts: readTimeouts(raw.timeouts, [...path, 'timeouts'], defaults, check),
     models: models.map((model, index) => readModel(model, [...path, 'models', index], check)),
@@ -202,6 +203,7 @@ function addEnvironmentProviders(config: GatewayConfig, env: Record<string, stri
       apiKey,
       headers: { ...known.headers },
       forwardHeaders: [],
+      streamUsage: known.acceptsStreamOptions !== false,
       models: [],
       discoverModels: known.listsModels !== false,
       timeouts: config.timeouts,

@@ -35,6 +35,8 @@ export interface ProviderConfig {
   /** Client request headers passed through to this provider (exact names, or a prefix ending in `*`). */
   forwardHeaders: string[];
   models: ModelConfig[];
+  /** Ask for `stream_options.include_usage` on streams (some providers reject the field). */
+  streamUsage: boolean;
   /** Ask the provider's `GET /models` at start so its models can be called by bare name. */
   discoverModels: boolean;
   timeouts: Timeouts;

@@ -11,6 +11,8 @@ export interface KnownProvider {
   headers?: Record<string, string>;
   /** False where the provider has no usable `GET /models`. */
   listsModels?: boolean;
+  /** False where the provider rejects `stream_options` (so streams carry no usage chunk on request). */
+  acceptsStreamOptions?: boolean;
 }
 
 export const knownProviders: readonly KnownProvider[] = [
@@ -28,12 +30,12 @@ export const knownProviders: readonly KnownProvider[] = [
   { id: 'xai', env: 'XAI_API_KEY', baseUrl: 'https://api.x.ai/v1' },
   { id: 'perplexity', env: 'PERPLEXITY_API_KEY', baseUrl: 'https://api.perplexity.ai', listsModels: false },
   { id: 'deepinfra', env: 'DEEPINFRA_API_KEY', baseUrl: 'https://api.deepinfra.com/v1/openai' },
-  { id: 'nebius', env: 'NEBIUS_API_KEY', baseUrl: 'https://api.studio.nebius.com/v1' },
+  { id: 'nebius', env: 'NEBIUS_API_KEY', baseUrl: 'https://api.tokenfactory.nebius.com/v1' },
   { id: 'sambanova', env: 'SAMBANOVA_API_KEY', baseUrl: 'https://api.sambanova.ai/v1' },
-  { id: 'novita', env: 'NOVITA_API_KEY', baseUrl: 'https://api.novita.ai/v3/openai' },
+  { id: 'novita', env: 'NOVITA_API_KEY', baseUrl: 'https://api.novita.ai/openai/v1' },
   { id: 'moonshot', env: 'MOONSHOT_API_KEY', baseUrl: 'https://api.moonshot.ai/v1' },
   { id: 'dashscope', env: 'DASHSCOPE_API_KEY', baseUrl: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1' },
-  { id: 'cohere', env: 'COHERE_API_KEY', baseUrl: 'https://api.cohere.ai/compatibility/v1' },
+  { id: 'cohere', env: 'COHERE_API_KEY', baseUrl: 'https://api.cohere.ai/compatibility/v1', acceptsStreamOptions: false },
 ];
 
 export function findKnownProvider(id: string): KnownProvider | undefined {

@@ -25,7 +25,8 @@ export async function handleChatCompletions(context: RequestContext, dependencie
   context.provider = target.provider.id;
 
   body.model = target.upstreamModel;
-  if (summary.stream) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  const askedForUsage = summary.stream && target.provider.config.streamUsage && !summary.includeUsage;
+  if (askedForUsage) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
   const exchange = await openExchange(target.provider, '/chat/completions', JSON.stringify(body), {
     controller: context.controller,
     requestId: context.requestId,
@@ -34,7 +35,7 @@ export async function handleChatCompletions(context: RequestContext, dependencie
   try {
     if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
     const contentType = String(exchange.headers['content-type'] ?? '');
-    if (summary.stream && contentType.startsWith('text/event-stream')) await relayStream(context, target, exchange, summary.includeUsage);
+    if (summary.stream && contentType.startsWith('text/event-stream')) await relayStream(context, target, exchange, !askedForUsage);
     else await relayWhole(context, target, exchange);
   } finally {
     exchange.finish();
@@ -80,30 +81,38 @@ async function relayWhole(context: RequestContext, target: ModelTarget, exchange
   context.response.end(payload);
 }
 
-function relayStream(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange, clientWantsUsage: boolean): Promise<void> {
+// The 200 and its headers go out with the first relayed bytes, so a provider that fails before its
+// first token still gets a proper error status (and, later, failover) instead of a broken stream.
+function relayStream(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange, keepUsageChunk: boolean): Promise<void> {
   const { response } = context;
   const upstream = exchange.body;
-  const relay = new ChatStreamRelay(!clientWantsUsage);
-  response.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
-    ...routeHeaders(context, target),
-  });
-  response.flushHeaders();
+  const relay = new ChatStreamRelay(!keepUsageChunk);
+  const send = (bytes: Buffer | string): boolean => {
+    if (!response.headersSent) {
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+        ...routeHeaders(context, target),
+      });
+    }
+    return response.write(bytes);
+  };
 
-  return new Promise<void>((resolve) => {
+  return new Promise<void>((resolve, reject) => {
     let settled = false;
-    const settle = (): void => {
+    const settle = (error?: GatewayError): void => {
       if (settled) return;
       settled = true;
       response.off('drain', resume);
       context.usage = relay.usage;
-      resolve();
+      if (error && !response.headersSent) reject(error);
+      else resolve();
     };
     const endWithError = (error: GatewayError): void => {
-      context.error = error;
       upstream.destroy();
+      if (!response.headersSent) return settle(error);
+      context.error = error;
       if (!response.destroyed && !response.writableEnded) response.end(`data: ${openAIErrorBody(error)}\n\n`);
       settle();
     };
@@ -116,20 +125,21 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       exchange.sawData();
       context.timeToFirstToken ??= secondsSince(context.startedAt);
       const out = relay.push(chunk);
-      if (out && !response.write(out)) upstream.pause();
+      if (out && !send(out)) upstream.pause();
       if (relay.malformed) endWithError(malformed(target, relay.malformed));
     });
     upstream.on('end', () => {
       if (settled) return;
       const out = relay.flush();
-      if (out) response.write(out);
+      if (out) send(out);
       if (relay.malformed) return endWithError(malformed(target, relay.malformed));
       if (!relay.complete) {
         return endWithError(
           new GatewayError(`provider "${target.provider.id}" ended the stream before it was complete`, { status: 502, type: 'upstream_error', code: 'upstream_stream_incomplete' }),
         );
       }
-      response.end(relay.sawDone ? undefined : 'data: [DONE]\n\n');
+      if (!relay.sawDone) send('data: [DONE]\n\n');
+      response.end();
       settle();
     });
     upstream.on('error', (error: unknown) => {
