@@ -243,3 +243,52 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('back-pressure', () => {
+  test('a client that stops reading stops the gateway reading from the provider', async () => {
+    let written = 0;
+    let paused = false;
+    const event = `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'y'.repeat(16 * 1024) }, finish_reason: null }] })}\n\n`;
+    const upstream = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const pump = (): void => {
+        // Bounded: stops after 64 MiB even if nothing pushes back.
+        while (written < 64 * 1024 * 1024) {
+          written += event.length;
+          if (!response.write(event)) {
+            paused = true;
+            response.once('drain', pump);
+            return;
+          }
+        }
+        response.end('data: [DONE]\n\n');
+      };
+      pump();
+      response.on('close', () => response.removeAllListeners('drain'));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const port = (upstream.address() as AddressInfo).port;
+    const stack = await startStack({ extraProviders: [provider('firehose', `http://127.0.0.1:${port}/v1`, defaultTimeouts, [{ id: 'firehose', upstream: 'x', inputPrice: null, outputPrice: null, contextWindow: null }])] });
+    try {
+      const { request } = await import('node:http');
+      const gatewayPort = new URL(stack.baseUrl).port;
+      const clientRequest = request({ host: '127.0.0.1', port: gatewayPort, path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' } });
+      clientRequest.end(JSON.stringify({ model: 'firehose', stream: true, messages: hello }));
+      const response = await new Promise<import('node:http').IncomingMessage>((resolve) => clientRequest.once('response', resolve));
+      response.pause();
+      // Give the pipeline time to fill every buffer between the provider and the stalled client.
+      let previous = -1;
+      for (let round = 0; round < 40 && written !== previous; round++) {
+        previous = written;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(paused, 'the provider saw back-pressure');
+      assert.ok(written < 32 * 1024 * 1024, `the provider wrote ${written} bytes to a client that reads nothing`);
+      clientRequest.destroy();
+    } finally {
+      await stack.close();
+      upstream.close();
+    }
+  });
+});

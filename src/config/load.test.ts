@@ -95,3 +95,8 @@ test('server settings and timeouts are read, sizes accept units', () => {
   assert.equal(config.timeouts.firstByteMs, 5000);
   assert.equal(config.timeouts.connectMs, 10_000);
 });
+
+test('<PROVIDER>_BASE_URL points an environment provider elsewhere', () => {
+  const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1/' } });
+  assert.equal(config.providers[0].baseUrl, 'http://127.0.0.1:9999/v1');
+});

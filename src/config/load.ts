@@ -190,6 +190,11 @@ function readByteSize(value: unknown, path: Path, check: Validator): number | un
   return Math.round(Number(match[1]) * factor);
 }
 
+/** `OPENAI_BASE_URL`, `GROQ_BASE_URL`, ...: points an environment-configured provider elsewhere (a proxy). */
+export function baseUrlVariable(providerId: string): string {
+  return `${providerId.toUpperCase()}_BASE_URL`;
+}
+
 /** Adds every known provider whose key is set, unless the file already defines that id. */
 function addEnvironmentProviders(config: GatewayConfig, env: Record<string, string | undefined>): string[] {
   const added: string[] = [];
@@ -199,7 +204,7 @@ function addEnvironmentProviders(config: GatewayConfig, env: Record<string, stri
     config.providers.push({
       id: known.id,
       type: 'openai-compatible',
-      baseUrl: known.baseUrl,
+      baseUrl: (env[baseUrlVariable(known.id)] || known.baseUrl).replace(/\/+$/, ''),
       apiKey,
       headers: { ...known.headers },
       forwardHeaders: [],
