@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
-import { startSimulator } from '../simulator/index.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { createGateway } from '../surface/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
@@ -65,6 +64,8 @@ export async function run(argv: string[]): Promise<void> {
   const logger = createLogger(config.logLevel);
   let simulator: Simulator | null = null;
   if (config.providers.length === 0) {
+    // Loaded only in demo mode: the simulator's tables cost memory a real deployment should not pay.
+    const { startSimulator } = await import('../simulator/index.ts');
     simulator = await startSimulator({ host: '127.0.0.1', port: 0 });
     config.providers.push(demoProvider(config, simulator.url));
     config.sources.push('built-in simulator (demo)');

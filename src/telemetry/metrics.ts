@@ -77,6 +77,7 @@ export class Metrics {
       lines.push(`modelmux_tokens_total{${series.labels},direction="input"} ${series.inputTokens}`);
       lines.push(`modelmux_tokens_total{${series.labels},direction="output"} ${series.outputTokens}`);
     }
+    renderProcess(lines);
     return lines.join('\n') + '\n';
   }
 
@@ -113,6 +114,21 @@ function renderHistogram(lines: string[], name: string, help: string, all: Map<s
     lines.push(`${name}_sum{${series.labels}} ${histogram.sum}`);
     lines.push(`${name}_count{${series.labels}} ${histogram.count}`);
   }
+}
+
+function renderProcess(lines: string[]): void {
+  const memory = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  lines.push('# HELP process_resident_memory_bytes Resident memory size in bytes.', '# TYPE process_resident_memory_bytes gauge');
+  lines.push(`process_resident_memory_bytes ${memory.rss}`);
+  lines.push('# HELP process_cpu_seconds_total User and system CPU time spent in seconds.', '# TYPE process_cpu_seconds_total counter');
+  lines.push(`process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`);
+  lines.push('# HELP nodejs_heap_used_bytes V8 heap in use.', '# TYPE nodejs_heap_used_bytes gauge');
+  lines.push(`nodejs_heap_used_bytes ${memory.heapUsed}`);
+  lines.push('# HELP nodejs_heap_total_bytes V8 heap reserved.', '# TYPE nodejs_heap_total_bytes gauge');
+  lines.push(`nodejs_heap_total_bytes ${memory.heapTotal}`);
+  lines.push('# HELP nodejs_external_memory_bytes Memory of buffers and other objects outside the V8 heap.', '# TYPE nodejs_external_memory_bytes gauge');
+  lines.push(`nodejs_external_memory_bytes ${memory.external}`);
 }
 
 function escapeLabel(value: string): string {
