@@ -133,6 +133,8 @@ describe('client behaviour', () => {
       assert.ok(upstreamClosedAt - abortedAt < 1000);
       for (let wait = 0; wait < 100 && !/modelmux_requests_in_flight 0/.test(stack.gateway.metrics.render()); wait++) await new Promise((resolve) => setTimeout(resolve, 10));
       assert.match(stack.gateway.metrics.render(), /modelmux_requests_in_flight 0/);
+      const logged = stack.logs.map((line) => JSON.parse(line)).find((record) => record.msg === 'request' && record.model === 'ticker');
+      assert.equal(logged?.status, 499, 'an abandoned stream is logged as closed by the client');
     } finally {
       await stack.close();
       upstream.close();

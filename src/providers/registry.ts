@@ -1,15 +1,9 @@
 // The providers the gateway can reach and the model names that lead to them. A model name resolves,
 // in this order, to: a model configured under that public id; `<provider-id>/<upstream name>` for any
 // configured provider; a bare name a provider listed at start (discovery).
-import { createRequire } from 'node:module';
-import type { Agent as UndiciAgent } from 'undici';
+import { Agent } from 'undici';
 import type { ModelConfig, ProviderConfig } from '../config/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
-
-// undici's index also loads fetch, WebSocket, EventSource, caching and mocking (about 13 MB of
-// resident memory); the gateway needs only the connection-pooling Agent.
-const Agent = createRequire(import.meta.url)('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
-type Agent = UndiciAgent;
 
 export interface Provider {
   config: ProviderConfig;

@@ -136,7 +136,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
 
   function finishRequest(context: RequestContext, isApi: boolean, path: string): void {
     const seconds = secondsSince(context.startedAt);
-    const status = context.response.writableFinished || context.response.headersSent ? context.response.statusCode : 499;
+    // A response that never finished was cut short by the client, whatever status it had started with.
+    const status = context.response.writableFinished ? context.response.statusCode : 499;
     const error = context.error ?? (status === 499 ? new GatewayError('client closed the request', { status: 499, type: 'client_closed_request' }) : null);
     if (isApi) {
       metrics.requestFinished({

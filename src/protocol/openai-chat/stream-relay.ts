@@ -57,11 +57,13 @@ export class ChatStreamRelay {
   private inspect(events: Buffer): Buffer | null {
     if (!this.sawDone && (events.includes('data: [DONE]') || events.includes('data:[DONE]'))) this.sawDone = true;
     if (!this.sawFinishReason && (events.includes('"finish_reason":"') || events.includes('"finish_reason": "'))) this.sawFinishReason = true;
-    const mayCarryUsage = events.includes('"usage":{') || events.includes('"usage": {');
+    const mayCarryUsage = carriesUsage(events);
+    // CRLF framing is rare; only look for it when the bytes contain a carriage return at all.
+    const crlf = events.includes(13);
     let kept: Buffer[] | null = null;
     let position = 0;
     while (position < events.length) {
-      const [eventEnd, nextStart] = nextBoundary(events, position);
+      const [eventEnd, nextStart] = nextBoundary(events, position, crlf);
       const payload = dataPayload(events, position, eventEnd);
       if (payload !== null) {
         const problem = checkPayload(payload);
@@ -70,7 +72,8 @@ export class ChatStreamRelay {
           const before = kept ? Buffer.concat(kept) : events.subarray(0, position);
           return before.length > 0 ? before : null;
         }
-        if (mayCarryUsage && payload.includes('"usage"')) {
+        // With include_usage every chunk carries `"usage":null`; only a usage object is worth parsing.
+        if (mayCarryUsage && carriesUsage(payload)) {
           const drop = this.readUsage(payload);
           if (this.malformed) return kept ? Buffer.concat(kept) : position > 0 ? events.subarray(0, position) : null;
           if (drop) {
@@ -118,6 +121,10 @@ function numberOr(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
+function carriesUsage(bytes: Buffer): boolean {
+  return bytes.includes('"usage":{') || bytes.includes('"usage": {');
+}
+
 /** End of the last complete event (after its blank line), or -1. */
 function lastBoundaryEnd(data: Buffer): number {
   const lf = data.lastIndexOf('\n\n');
@@ -126,9 +133,9 @@ function lastBoundaryEnd(data: Buffer): number {
 }
 
 /** [end of the event's text, start of the next event]. */
-function nextBoundary(events: Buffer, from: number): [number, number] {
+function nextBoundary(events: Buffer, from: number, mayUseCrlf: boolean): [number, number] {
   const lf = events.indexOf('\n\n', from);
-  const crlf = events.indexOf('\r\n\r\n', from);
+  const crlf = mayUseCrlf ? events.indexOf('\r\n\r\n', from) : -1;
   if (crlf !== -1 && (lf === -1 || crlf < lf)) return [crlf, crlf + 4];
   if (lf !== -1) return [lf, lf + 2];
   return [events.length, events.length];
