@@ -1,0 +1,55 @@
+// The targets from the issue, checked against modelmux's figures from the same run.
+import type { Figures } from './summary.ts';
+
+export type GoalResult = {
+  goal: string;
+  status: 'pass' | 'fail' | 'not measured';
+  measured: string;
+};
+
+const ms = (value: number): string => `${value.toFixed(3)} ms`;
+
+export function checkGoals(figures: Figures[], openStreamsWanted: number): GoalResult[] {
+  const find = (name: string): Figures | undefined => figures.find((figure) => figure.name === name && figure.available);
+  const modelmux = find('modelmux');
+  const direct = find('direct');
+  const portkey = find('portkey');
+  const results: GoalResult[] = [];
+  const missing = (name: string): string => {
+    const figure = figures.find((candidate) => candidate.name === name);
+    return figure && !figure.available ? `${name} unavailable (${figure.reason ?? 'unknown reason'})` : `${name} did not run`;
+  };
+  const add = (goal: string, value: number | null, passes: (value: number) => boolean, describe: (value: number) => string): void => {
+    if (value === null || Number.isNaN(value)) {
+      const why = !modelmux ? missing('modelmux') : !direct ? missing('direct') : goal.includes('Portkey') && !portkey ? missing('portkey') : 'a figure it needs is missing';
+      results.push({ goal, status: 'not measured', measured: why });
+    } else results.push({ goal, status: passes(value) ? 'pass' : 'fail', measured: describe(value) });
+  };
+
+  const throughput = modelmux?.requestsPerSecond ?? null;
+  const portkeyThroughput = portkey?.requestsPerSecond ?? null;
+  const directThroughput = direct?.requestsPerSecond ?? null;
+  add(
+    'throughput >= 5x Portkey (non-streamed, same run)',
+    throughput !== null && portkeyThroughput !== null ? throughput / portkeyThroughput : null,
+    (ratio) => ratio >= 5,
+    (ratio) => `${ratio.toFixed(1)}x (${throughput?.toFixed(0)} vs ${portkeyThroughput?.toFixed(0)} req/s)`,
+  );
+  add(
+    'throughput >= 40% of the simulator direct',
+    throughput !== null && directThroughput !== null ? throughput / directThroughput : null,
+    (ratio) => ratio >= 0.4,
+    (ratio) => `${(ratio * 100).toFixed(1)}% (${throughput?.toFixed(0)} vs ${directThroughput?.toFixed(0)} req/s)`,
+  );
+  add('added latency p50 <= 0.5 ms (1 connection)', modelmux?.addedP50Ms ?? null, (value) => value <= 0.5, ms);
+  add('added latency p99 <= 2 ms (1 connection)', modelmux?.addedP99Ms ?? null, (value) => value <= 2, ms);
+  add('streaming TTFT overhead <= 1 ms (p50, 1 connection)', modelmux?.firstTokenAddedP50Ms ?? null, (value) => value <= 1, ms);
+  const allOpen = modelmux?.openStreams === openStreamsWanted;
+  add(
+    `RSS <= 150 MB with ${openStreamsWanted.toLocaleString('en')} open streams`,
+    modelmux?.rssOpenStreamsMB ?? null,
+    (value) => value <= 150 && allOpen,
+    (value) => `${value.toFixed(1)} MB${allOpen ? '' : ` (only ${modelmux?.openStreams} of ${openStreamsWanted} streams opened)`}`,
+  );
+  return results;
+}

@@ -1,0 +1,57 @@
+// How long and how hard each phase runs: the quick plan (< 2 minutes in all) and the full one (< 10).
+import type { Scenario } from './targets/target.ts';
+
+export type Plan = {
+  name: 'quick' | 'full';
+  warmupMs: number;
+  /** 1 connection, non-streamed: the added-latency phase. */
+  latencyMs: number;
+  /** 1 connection, streamed with a small simulated TTFT: the TTFT-overhead phase. */
+  firstTokenMs: number;
+  /** `throughputConnections` connections, non-streamed and then streamed. */
+  throughputMs: number;
+  throughputConnections: number;
+  /** Hard cap on requests in any one phase. */
+  maxRequestsPerPhase: number;
+  openStreams: number;
+  openDeadlineMs: number;
+  holdStreamsMs: number;
+};
+
+export const quickPlan: Plan = {
+  name: 'quick',
+  warmupMs: 1_000,
+  latencyMs: 4_000,
+  firstTokenMs: 3_000,
+  throughputMs: 5_000,
+  throughputConnections: 32,
+  maxRequestsPerPhase: 500_000,
+  openStreams: 1_000,
+  openDeadlineMs: 15_000,
+  holdStreamsMs: 1_000,
+};
+
+export const fullPlan: Plan = {
+  name: 'full',
+  warmupMs: 3_000,
+  latencyMs: 15_000,
+  firstTokenMs: 10_000,
+  throughputMs: 20_000,
+  throughputConnections: 32,
+  maxRequestsPerPhase: 2_000_000,
+  openStreams: 1_000,
+  openDeadlineMs: 30_000,
+  holdStreamsMs: 3_000,
+};
+
+/** Short answers, no delay: what the throughput and latency phases ask for. */
+export const shortAnswer = (stream: boolean): Scenario => ({ stream, outputTokens: 16, ttftMs: 0, tokensPerSecond: 0 });
+
+/** Streamed, a small simulated time to first token, then no pacing: the TTFT-overhead phase. */
+export const firstTokenScenario: Scenario = { stream: true, outputTokens: 16, ttftMs: 2, tokensPerSecond: 0 };
+
+/**
+ * A slow stream that stays open: the 1,000-open-streams phase. 200 tokens at 2 per second last
+ * 100 s, longer than the phase's deadline plus hold; the streams are aborted well before.
+ */
+export const slowStream: Scenario = { stream: true, outputTokens: 200, ttftMs: 0, tokensPerSecond: 2 };
