@@ -4,19 +4,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { once } from 'node:events';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { startSimulator } from '../src/simulator/index.ts';
-import type { Simulator } from '../src/simulator/index.ts';
+import { json, parseEvents, post, recorded, simulator, useSimulator } from './simulator-helpers.ts';
 
-const recorded = new URL('../../shared/fixtures/recorded/', import.meta.url);
-let simulator: Simulator;
-
-before(async () => {
-  simulator = await startSimulator();
-});
-after(async () => {
-  await simulator.close();
-});
+useSimulator();
 
 type Format = 'openai' | 'anthropic' | 'google';
 interface Endpoint {
@@ -288,10 +280,6 @@ function tokenEvents(target: Endpoint, text: string): number {
   return (text.match(marker) ?? []).length;
 }
 
-function post(path: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
-  return fetch(simulator.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
-}
-
 async function readAll(response: Response): Promise<{ text: string; failed: boolean }> {
   const decoder = new TextDecoder();
   let text = '';
@@ -301,12 +289,6 @@ async function readAll(response: Response): Promise<{ text: string; failed: bool
   } catch {
     return { text, failed: true };
   }
-}
-
-function parseEvents(text: string): Array<{ data: string }> {
-  return text.split('\n\n').filter((block) => block !== '').map((block) => ({
-    data: block.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n'),
-  }));
 }
 
 function parses(text: string): boolean {
@@ -325,9 +307,4 @@ async function until(condition: () => boolean, timer: typeof setTimeout = setTim
     if (waited > 2000) throw new Error('condition not reached within 2 s');
     await new Promise((resolve) => timer(resolve, 10));
   }
-}
-
-/** The body as JSON, typed loosely: tests probe provider shapes field by field. */
-async function json(response: Response): Promise<any> {
-  return response.json();
 }

@@ -1,20 +1,10 @@
 // Simulator, Anthropic Messages and Google Gemini: whole and streamed answers and tool calls,
 // checked against the shapes of real recorded answers.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import { startSimulator } from '../src/simulator/index.ts';
-import type { Simulator } from '../src/simulator/index.ts';
+import { describe, test } from 'node:test';
+import { fixture, fixtureLines, json, keys, parseEvents, post, postJson, useSimulator, without } from './simulator-helpers.ts';
 
-const recorded = new URL('../../shared/fixtures/recorded/', import.meta.url);
-let simulator: Simulator;
-
-before(async () => {
-  simulator = await startSimulator();
-});
-after(async () => {
-  await simulator.close();
-});
+useSimulator();
 
 describe('Anthropic messages', () => {
   const request = { model: 'claude-test', max_tokens: 100, messages: [{ role: 'user', content: 'Hello Claude' }] };
@@ -204,46 +194,6 @@ const geminiTools = [{
   ],
 }];
 
-function post(path: string, body: unknown): Promise<Response> {
-  return fetch(simulator.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-}
-
-async function postJson(path: string, body: unknown): Promise<any> {
-  const response = await post(path, body);
-  assert.equal(response.status, 200, await response.clone().text());
-  return response.json();
-}
-
-function parseEvents(text: string): Array<{ event?: string; data: string }> {
-  return text.split('\n\n').filter((block) => block !== '').map((block) => {
-    const lines = block.split('\n');
-    const event = lines.find((line) => line.startsWith('event: '))?.slice(7);
-    const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
-    return event === undefined ? { data } : { event, data };
-  });
-}
-
-function fixture(path: string): any {
-  return JSON.parse(readFileSync(new URL(path, recorded), 'utf8'));
-}
-
-function fixtureLines(path: string): any[] {
-  return readFileSync(new URL(path, recorded), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
-}
-
-function keys(value: object): string[] {
-  return Object.keys(value).sort();
-}
-
-function without(list: string[], ...removed: string[]): string[] {
-  return list.filter((item) => !removed.includes(item));
-}
-
 function collapse(names: string[]): string[] {
   return names.filter((name, index) => index === 0 || name !== names[index - 1]);
-}
-
-/** The body as JSON, typed loosely: tests probe provider shapes field by field. */
-async function json(response: Response): Promise<any> {
-  return response.json();
 }

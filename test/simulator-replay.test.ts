@@ -3,19 +3,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { startSimulator } from '../src/simulator/index.ts';
-import type { Simulator } from '../src/simulator/index.ts';
+import { json, recorded, simulator, useSimulator } from './simulator-helpers.ts';
 
-const recorded = new URL('../../shared/fixtures/recorded/', import.meta.url);
-let simulator: Simulator;
-
-before(async () => {
-  simulator = await startSimulator({ fixturesDir: fileURLToPath(recorded) });
-});
-after(async () => {
-  await simulator.close();
-});
+useSimulator({ fixturesDir: fileURLToPath(recorded) });
 
 type Family = 'chat' | 'responses' | 'embeddings' | 'anthropic' | 'google';
 const families: Record<string, Family> = {
@@ -142,7 +134,3 @@ function expectedStatus(bytes: Buffer): number {
   return body.error.type === 'insufficient_quota' ? 429 : 400;
 }
 
-/** The body as JSON, typed loosely: tests probe provider shapes field by field. */
-async function json(response: Response): Promise<any> {
-  return response.json();
-}

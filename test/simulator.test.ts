@@ -1,20 +1,10 @@
 // Simulator, OpenAI side: chat completions, responses, embeddings and models, checked against the
 // shapes of real recorded OpenAI answers; plus determinism and the record of received requests.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import { startSimulator } from '../src/simulator/index.ts';
-import type { Simulator } from '../src/simulator/index.ts';
+import { describe, test } from 'node:test';
+import { fixture, fixtureLines, json, keys, parseEvents, post, postJson, simulator, useSimulator, without } from './simulator-helpers.ts';
 
-const recorded = new URL('../../shared/fixtures/recorded/', import.meta.url);
-let simulator: Simulator;
-
-before(async () => {
-  simulator = await startSimulator();
-});
-after(async () => {
-  await simulator.close();
-});
+useSimulator();
 
 describe('OpenAI chat completions', () => {
   test('a whole answer has the keys of a recorded OpenAI answer', async () => {
@@ -285,47 +275,7 @@ const tools = [
   { type: 'function', function: { name: 'clock', parameters: { type: 'object', properties: {} } } },
 ];
 
-function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(simulator.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-}
-
-async function postJson(path: string, body: unknown): Promise<any> {
-  const response = await post(path, body);
-  assert.equal(response.status, 200, await response.clone().text());
-  return response.json();
-}
-
-function parseEvents(text: string): Array<{ event?: string; data: string }> {
-  return text.split('\n\n').filter((block) => block !== '').map((block) => {
-    const lines = block.split('\n');
-    const event = lines.find((line) => line.startsWith('event: '))?.slice(7);
-    const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
-    return event === undefined ? { data } : { event, data };
-  });
-}
-
-function fixture(path: string): any {
-  return JSON.parse(readFileSync(new URL(path, recorded), 'utf8'));
-}
-
-function fixtureLines(path: string): any[] {
-  return readFileSync(new URL(path, recorded), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
-}
-
-function keys(value: object): string[] {
-  return Object.keys(value).sort();
-}
-
-function without(list: string[], ...removed: string[]): string[] {
-  return list.filter((item) => !removed.includes(item));
-}
-
 /** Event names with repeats folded: [a, b, b, c] -> [a, b, c]. */
 function collapse(names: Array<string | undefined>): Array<string | undefined> {
   return names.filter((name, index) => index === 0 || name !== names[index - 1]);
-}
-
-/** The body as JSON, typed loosely: tests probe provider shapes field by field. */
-async function json(response: Response): Promise<any> {
-  return response.json();
 }

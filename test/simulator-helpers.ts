@@ -1,0 +1,63 @@
+// Shared by the simulator's test files: one simulator per file, plain HTTP helpers, and readers for
+// the recorded provider responses in shared/fixtures/recorded.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { startSimulator } from '../src/simulator/index.ts';
+import type { Simulator, SimulatorOptions } from '../src/simulator/index.ts';
+
+export const recorded = new URL('../../shared/fixtures/recorded/', import.meta.url);
+
+/** The file's simulator (a live binding: set once `useSimulator()`'s before hook has run). */
+export let simulator: Simulator;
+
+/** Starts a simulator before the file's tests and closes it after them. */
+export function useSimulator(options?: SimulatorOptions): void {
+  before(async () => {
+    simulator = await startSimulator(options);
+  });
+  after(async () => {
+    await simulator.close();
+  });
+}
+
+export function post(path: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+  return fetch(simulator.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
+}
+
+export async function postJson(path: string, body: unknown): Promise<any> {
+  const response = await post(path, body);
+  assert.equal(response.status, 200, await response.clone().text());
+  return response.json();
+}
+
+/** SSE text -> events with their `event:` name (when present) and joined `data:` lines. */
+export function parseEvents(text: string): Array<{ event?: string; data: string }> {
+  return text.split('\n\n').filter((block) => block !== '').map((block) => {
+    const lines = block.split('\n');
+    const event = lines.find((line) => line.startsWith('event: '))?.slice(7);
+    const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+    return event === undefined ? { data } : { event, data };
+  });
+}
+
+export function fixture(path: string): any {
+  return JSON.parse(readFileSync(new URL(path, recorded), 'utf8'));
+}
+
+export function fixtureLines(path: string): any[] {
+  return readFileSync(new URL(path, recorded), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
+}
+
+export function keys(value: object): string[] {
+  return Object.keys(value).sort();
+}
+
+export function without(list: string[], ...removed: string[]): string[] {
+  return list.filter((item) => !removed.includes(item));
+}
+
+/** The body as JSON, typed loosely: tests probe provider shapes field by field. */
+export async function json(response: Response): Promise<any> {
+  return response.json();
+}
