@@ -20,6 +20,12 @@ if (major >= 24) {
     process.exit(1);
   }
   const child = spawn(node, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
+  const forward = (signal) => child.kill(signal);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
+  child.on('exit', (code, signal) => {
+    if (!signal) process.exit(code ?? 1);
+    // Die of the same signal as the child, so the caller sees the real exit status.
+    process.removeListener(signal, forward);
+    process.kill(process.pid, signal);
+  });
 }

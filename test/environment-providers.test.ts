@@ -8,9 +8,9 @@ import { startSimulator } from '../src/simulator/index.ts';
 import { createGateway } from '../src/surface/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 
-test('GROQ_API_KEY (with GROQ_BASE_URL aimed at the simulator) configures groq with no file', async () => {
+test('GROQ_API_KEY (with MODELMUX_GROQ_BASE_URL aimed at the simulator) configures groq with no file', async () => {
   const simulator = await startSimulator({ port: 0, knobs: { ttftMs: 0, tokensPerSecond: 0 } });
-  const config = loadConfig({ env: { GROQ_API_KEY: 'gsk-environment-key-123456', GROQ_BASE_URL: `${simulator.url}/v1` } });
+  const config = loadConfig({ env: { GROQ_API_KEY: 'gsk-environment-key-123456', MODELMUX_GROQ_BASE_URL: `${simulator.url}/v1` } });
   config.port = 0;
   const logs: string[] = [];
   const gateway = createGateway(config, { logger: createLogger('debug', { write: (line: string) => logs.push(line) }) });

@@ -96,7 +96,16 @@ test('server settings and timeouts are read, sizes accept units', () => {
   assert.equal(config.timeouts.connectMs, 10_000);
 });
 
-test('<PROVIDER>_BASE_URL points an environment provider elsewhere', () => {
-  const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1/' } });
+test('MODELMUX_<PROVIDER>_BASE_URL points an environment provider elsewhere; an SDK\'s OPENAI_BASE_URL does not', () => {
+  const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-x', MODELMUX_OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1/', OPENAI_BASE_URL: 'http://127.0.0.1:4000/v1' } });
   assert.equal(config.providers[0].baseUrl, 'http://127.0.0.1:9999/v1');
+  assert.throws(() => loadConfig({ env: { GROQ_API_KEY: 'k', MODELMUX_GROQ_BASE_URL: 'nonsense' } }), /MODELMUX_GROQ_BASE_URL="nonsense" is not an http\(s\) URL\. Fix:/);
+});
+
+test('values that would break every request are refused; ${VAR} in an unquoted number is a number', () => {
+  assert.throws(() => loadConfig({ path: writeConfig('timeouts:\n  total_ms: 3000000000\n'), env: {} }), /:2: timeouts\.total_ms: expected a whole number from 1 to 2147483647/);
+  assert.throws(() => loadConfig({ path: writeConfig('server:\n  body_limit: 0kb\n'), env: {} }), /:2: server\.body_limit: "0kb" is not a usable limit/);
+  const config = loadConfig({ path: writeConfig('server:\n  port: ${PORT}\n  host: "${HOST_NAME}"\n'), env: { PORT: '4100', HOST_NAME: '0.0.0.0' } });
+  assert.equal(config.port, 4100);
+  assert.equal(config.host, '0.0.0.0');
 });

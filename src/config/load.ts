@@ -76,7 +76,7 @@ function interpolateEnvironment(document: Document, env: Record<string, string |
     Scalar(_key, node) {
       if (typeof node.value !== 'string' || !node.value.includes('${')) return;
       const offset = node.range?.[0] ?? 0;
-      node.value = node.value.replace(/\$?\$\{([^}]*)\}/g, (match: string, inner: string) => {
+      const replaced = node.value.replace(/\$?\$\{([^}]*)\}/g, (match: string, inner: string) => {
         if (match.startsWith('$$')) return match.slice(1);
         const [name, fallback] = splitFallback(inner);
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw fail(offset, `"\${${inner}}" is not a valid variable reference. Fix: use \${NAME} or \${NAME:-default}.`);
@@ -85,8 +85,16 @@ function interpolateEnvironment(document: Document, env: Record<string, string |
         if (fallback !== null) return fallback;
         throw fail(offset, `environment variable ${name} is not set. Fix: export ${name}, or write \${${name}:-} to make it optional.`);
       });
+      // An unquoted `port: ${PORT}` means the number, as it would had the value been written there.
+      node.value = node.type === 'PLAIN' ? plainValue(replaced) : replaced;
     },
   });
+}
+
+function plainValue(text: string): string | number | boolean {
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text;
 }
 
 function splitFallback(inner: string): [string, string | null] {
@@ -171,7 +179,8 @@ function readModel(entry: unknown, path: Path, check: Validator): ModelConfig {
 function readTimeouts(value: unknown, path: Path, defaults: Timeouts, check: Validator): Timeouts {
   const raw = check.optionalMap(value, path);
   check.keys(raw, path, ['connect_ms', 'first_byte_ms', 'idle_ms', 'total_ms']);
-  const field = (key: string, fallback: number): number => check.optionalInteger(raw[key], [...path, key], 1) ?? fallback;
+  // Node timers take at most 2^31-1 ms; a larger value would silently fire at once.
+  const field = (key: string, fallback: number): number => check.optionalInteger(raw[key], [...path, key], 1, 2_147_483_647) ?? fallback;
   return {
     connectMs: field('connect_ms', defaults.connectMs),
     firstByteMs: field('first_byte_ms', defaults.firstByteMs),
@@ -187,12 +196,16 @@ function readByteSize(value: unknown, path: Path, check: Validator): number | un
   if (!match) throw check.error(path, `"${String(value)}" is not a size`, 'write a byte count or a size such as 32mb');
   const unit = (match[2] ?? 'b').toLowerCase();
   const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
-  return Math.round(Number(match[1]) * factor);
+  const bytes = Math.round(Number(match[1]) * factor);
+  if (bytes < 1) throw check.error(path, `"${String(value)}" is not a usable limit`, 'write a size above zero such as 32mb');
+  return bytes;
 }
 
-/** `OPENAI_BASE_URL`, `GROQ_BASE_URL`, ...: points an environment-configured provider elsewhere (a proxy). */
+/** `MODELMUX_OPENAI_BASE_URL`, `MODELMUX_GROQ_BASE_URL`, ...: points an environment provider elsewhere
+ * (a proxy, a regional endpoint). Prefixed so that an SDK's own `OPENAI_BASE_URL`, often aimed at
+ * this gateway, cannot make it call itself. */
 export function baseUrlVariable(providerId: string): string {
-  return `${providerId.toUpperCase()}_BASE_URL`;
+  return `MODELMUX_${providerId.toUpperCase()}_BASE_URL`;
 }
 
 /** Adds every known provider whose key is set, unless the file already defines that id. */
@@ -201,10 +214,15 @@ function addEnvironmentProviders(config: GatewayConfig, env: Record<string, stri
   for (const known of knownProviders) {
     const apiKey = env[known.env];
     if (!apiKey || config.providers.some((provider) => provider.id === known.id)) continue;
+    const variable = baseUrlVariable(known.id);
+    const baseUrl = env[variable] || known.baseUrl;
+    if (!/^https?:\/\/[^/]/.test(baseUrl) || !URL.canParse(baseUrl)) {
+      throw new ConfigError(`environment: ${variable}="${baseUrl}" is not an http(s) URL. Fix: set it to e.g. http://host:port/v1, or unset it.`);
+    }
     config.providers.push({
       id: known.id,
       type: 'openai-compatible',
-      baseUrl: (env[baseUrlVariable(known.id)] || known.baseUrl).replace(/\/+$/, ''),
+      baseUrl: baseUrl.replace(/\/+$/, ''),
       apiKey,
       headers: { ...known.headers },
       forwardHeaders: [],

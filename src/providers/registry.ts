@@ -17,11 +17,16 @@ export interface Provider {
   headers: Record<string, string>;
   /** Model ids the provider listed at start. */
   discovered: Set<string>;
+  /** Which client request headers to pass on (from `forward_headers`), or null for none. */
+  forwardsHeader: ((name: string) => boolean) | null;
 }
 
 export interface ModelTarget {
-  /** The name the gateway reports (`x-modelmux-model`, metrics). */
+  /** The name the gateway reports (`x-modelmux-model`, logs). */
   publicId: string;
+  /** The name in metrics: a configured or listed model, else `<provider>/*`, so that clients sending
+   * arbitrary `<provider>/<name>` cannot grow the metrics without bound. */
+  metricsLabel: string;
   provider: Provider;
   upstreamModel: string;
   model: ModelConfig | null;
@@ -47,7 +52,7 @@ export class ProviderRegistry {
       this.byId.set(provider.id, provider);
       for (const model of provider.config.models) {
         // The first provider to declare a public id serves it; routing across several comes later.
-        if (!this.configured.has(model.id)) this.configured.set(model.id, { publicId: model.id, provider, upstreamModel: model.upstream, model });
+        if (!this.configured.has(model.id)) this.configured.set(model.id, { publicId: model.id, metricsLabel: model.id, provider, upstreamModel: model.upstream, model });
       }
     }
   }
@@ -61,7 +66,8 @@ export class ProviderRegistry {
       const upstream = name.slice(slash + 1);
       if (provider && upstream !== '') {
         const model = provider.config.models.find((candidate) => candidate.upstream === upstream || candidate.id === upstream) ?? null;
-        return { publicId: name, provider, upstreamModel: model?.upstream ?? upstream, model };
+        const known = model !== null || provider.discovered.has(upstream);
+        return { publicId: name, metricsLabel: known ? name : `${provider.id}/*`, provider, upstreamModel: model?.upstream ?? upstream, model };
       }
     }
     return this.discoveredIndex.get(name) ?? null;
@@ -101,7 +107,7 @@ export class ProviderRegistry {
             const ids = await fetchModelIds(provider);
             for (const id of ids) {
               provider.discovered.add(id);
-              if (!this.configured.has(id) && !this.discoveredIndex.has(id)) this.discoveredIndex.set(id, { publicId: id, provider, upstreamModel: id, model: null });
+              if (!this.configured.has(id) && !this.discoveredIndex.has(id)) this.discoveredIndex.set(id, { publicId: id, metricsLabel: id, provider, upstreamModel: id, model: null });
             }
             logger.info('provider models discovered', { provider: provider.id, models: ids.length });
           } catch (error) {
@@ -138,6 +144,25 @@ function createProvider(config: ProviderConfig): Provider {
     }),
     headers,
     discovered: new Set(),
+    forwardsHeader: headerMatcher(config.forwardHeaders),
+  };
+}
+
+// Never passed on, whatever the patterns say: hop-by-hop and framing headers (the body is
+// re-serialised), and the client's own credentials unless a pattern names them exactly.
+const neverForwarded = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-type', 'upgrade', 'te', 'trailer', 'expect', 'proxy-authorization', 'proxy-connection']);
+const credentials = new Set(['authorization', 'x-api-key', 'api-key', 'cookie']);
+
+export function headerMatcher(patterns: string[]): ((name: string) => boolean) | null {
+  if (patterns.length === 0) return null;
+  const exact = new Set(patterns.filter((pattern) => !pattern.endsWith('*')));
+  const prefixes = patterns.filter((pattern) => pattern.endsWith('*')).map((pattern) => pattern.slice(0, -1));
+  return (name) => {
+    if (neverForwarded.has(name)) return false;
+    if (exact.has(name)) return true;
+    if (credentials.has(name)) return false;
+    for (const prefix of prefixes) if (name.startsWith(prefix)) return true;
+    return false;
   };
 }
 

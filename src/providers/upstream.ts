@@ -19,6 +19,9 @@ export interface UpstreamExchange {
   body: Dispatcher.ResponseData['body'];
   /** Call on every body chunk: switches from the first-byte to the idle timeout, then refreshes it. */
   sawData(): void;
+  /** While the client is not reading, the provider's silence is not its fault: stop the idle clock. */
+  holdIdle(): void;
+  releaseIdle(): void;
   /** Call when the exchange is over, whichever way. */
   finish(): void;
 }
@@ -73,6 +76,15 @@ export async function openExchange(provider: Provider, path: string, body: strin
       if (phaseTimer) clearTimeout(phaseTimer);
       phaseTimer = setTimeout(expire, timeouts.idleMs, 'idle', timeouts.idleMs);
     },
+    holdIdle() {
+      if (seenData && phaseTimer) {
+        clearTimeout(phaseTimer);
+        phaseTimer = null;
+      }
+    },
+    releaseIdle() {
+      if (seenData && !phaseTimer && !controller.signal.aborted) phaseTimer = setTimeout(expire, timeouts.idleMs, 'idle', timeouts.idleMs);
+    },
     finish,
   };
 }
@@ -117,16 +129,19 @@ export async function upstreamErrorResponse(provider: Provider, exchange: Upstre
   }
   const parsed = parseErrorBody(text);
   const status = exchange.status;
-  const message = redactSecrets(parsed.message ?? (text.trim().slice(0, 500) || `HTTP ${status}`), secretsOf(provider));
+  const secrets = secretsOf(provider);
+  const clean = (value: string | null): string | null => (value === null ? null : redactSecrets(value, secrets).slice(0, 200));
+  const message = redactSecrets(parsed.message ?? (text.trim().slice(0, 500) || `HTTP ${status}`), secrets);
   const headers: Record<string, string> = {};
   const retryAfter = exchange.headers['retry-after'];
   if (typeof retryAfter === 'string') headers['retry-after'] = retryAfter;
   return new GatewayError(`provider "${provider.id}" returned ${status}: ${message}`, {
     status,
-    type: parsed.type ?? typeForStatus(status),
-    code: parsed.code,
-    param: parsed.param,
+    type: clean(parsed.type) ?? typeForStatus(status),
+    code: clean(parsed.code),
+    param: clean(parsed.param),
     headers,
+    fromUpstream: true,
   });
 }
 
@@ -185,6 +200,9 @@ function typeForStatus(status: number): string {
   return 'upstream_error';
 }
 
+/** Every credential the gateway sends this provider: its key and every configured header value. */
 function secretsOf(provider: Provider): string[] {
-  return provider.config.apiKey ? [provider.config.apiKey] : [];
+  const secrets = Object.values(provider.config.headers).filter((value) => value.length >= 8);
+  if (provider.config.apiKey) secrets.push(provider.config.apiKey, `Bearer ${provider.config.apiKey}`);
+  return secrets.sort((a, b) => b.length - a.length);
 }

@@ -22,12 +22,14 @@ export async function handleChatCompletions(context: RequestContext, dependencie
   const target = dependencies.registry.resolve(summary.model);
   if (!target) throw unknownModel(summary.model, dependencies.registry);
   context.model = target.publicId;
+  context.metricsModel = target.metricsLabel;
   context.provider = target.provider.id;
 
   body.model = target.upstreamModel;
   const askedForUsage = summary.stream && target.provider.config.streamUsage && !summary.includeUsage;
   if (askedForUsage) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
-  const exchange = await openExchange(target.provider, '/chat/completions', JSON.stringify(body), {
+  if (!target.provider.config.streamUsage) delete body.stream_options;
+  const exchange = await openExchange(target.provider, '/chat/completions', serialize(body), {
     controller: context.controller,
     requestId: context.requestId,
     forwardedHeaders: forwardedHeaders(context, target),
@@ -39,6 +41,15 @@ export async function handleChatCompletions(context: RequestContext, dependencie
     else await relayWhole(context, target, exchange);
   } finally {
     exchange.finish();
+  }
+}
+
+function serialize(body: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(body);
+  } catch {
+    // JSON.parse accepts nesting that JSON.stringify cannot recurse through.
+    throw new GatewayError('the request body is nested too deeply', { status: 400, type: 'invalid_request_error', code: 'invalid_request' });
   }
 }
 
@@ -117,15 +128,21 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       settle();
     };
     const resume = (): void => {
+      exchange.releaseIdle();
       upstream.resume();
     };
     response.on('drain', resume);
 
     upstream.on('data', (chunk: Buffer) => {
+      // A destroyed stream may still deliver chunks it had buffered; the response is over by then.
+      if (settled) return;
       exchange.sawData();
       context.timeToFirstToken ??= secondsSince(context.startedAt);
       const out = relay.push(chunk);
-      if (out && !send(out)) upstream.pause();
+      if (out && !send(out)) {
+        upstream.pause();
+        exchange.holdIdle();
+      }
       if (relay.malformed) endWithError(malformed(target, relay.malformed));
     });
     upstream.on('end', () => {
@@ -155,14 +172,13 @@ function malformed(target: ModelTarget, reason: string): GatewayError {
 }
 
 function forwardedHeaders(context: RequestContext, target: ModelTarget): Record<string, string> | undefined {
-  const allowed = target.provider.config.forwardHeaders;
-  if (allowed.length === 0) return undefined;
+  const forwards = target.provider.forwardsHeader;
+  if (!forwards) return undefined;
   const forwarded: Record<string, string> = {};
   const headers = context.request.headers;
-  for (const name of Object.keys(headers)) {
+  for (const name in headers) {
     const value = headers[name];
-    if (typeof value !== 'string') continue;
-    if (allowed.some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern))) forwarded[name] = value;
+    if (typeof value === 'string' && forwards(name)) forwarded[name] = value;
   }
   return forwarded;
 }

@@ -11,7 +11,10 @@ export interface RequestContext {
   startedAt: bigint;
   /** Aborted when the client goes away (or a timeout fires) so the upstream call stops at once. */
   controller: AbortController;
+  /** The public model name, for logs. */
   model: string | null;
+  /** The model as a metrics label: bounded to configured and listed models (see ModelTarget). */
+  metricsModel: string | null;
   provider: string | null;
   stream: boolean;
   /** Seconds from arrival to the first byte relayed from the provider. */

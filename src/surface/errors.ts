@@ -7,6 +7,8 @@ export interface ErrorFields {
   code?: string | null;
   param?: string | null;
   headers?: Record<string, string>;
+  /** The status and fields come from a provider's error response. */
+  fromUpstream?: boolean;
 }
 
 export class GatewayError extends Error {
@@ -15,6 +17,7 @@ export class GatewayError extends Error {
   code: string | null;
   param: string | null;
   headers: Record<string, string> | undefined;
+  fromUpstream: boolean;
 
   constructor(message: string, fields: ErrorFields) {
     super(message);
@@ -23,6 +26,7 @@ export class GatewayError extends Error {
     this.code = fields.code ?? null;
     this.param = fields.param ?? null;
     this.headers = fields.headers;
+    this.fromUpstream = fields.fromUpstream ?? false;
   }
 }
 

@@ -56,7 +56,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
   };
   const sendMetrics = (context: RequestContext): void => {
     const body = metrics.render();
-    context.response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    context.response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId });
     context.response.end(body);
   };
 
@@ -68,6 +68,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
       startedAt: process.hrtime.bigint(),
       controller: new AbortController(),
       model: null,
+      metricsModel: null,
       provider: null,
       stream: false,
       timeToFirstToken: null,
@@ -82,9 +83,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     if (isApi) metrics.requestStarted();
 
     response.on('close', () => {
-      if (!response.writableFinished) {
-        context.controller.abort(new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' }));
-      }
+      if (!response.writableFinished) context.controller.abort(clientClosed);
       finishRequest(context, isApi, path);
     });
     try {
@@ -95,10 +94,28 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     }
   });
 
+  // Requests Node rejects before they reach the handler (bad syntax, headers too large, too slow)
+  // still get an OpenAI-shaped answer.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (!socket.writable || answering || !(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code?.startsWith('HPE_'))) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', 'the request was not received in time']
+          : [400, 'Bad Request', 'the request is not valid HTTP'];
+    const body = openAIErrorBody(new GatewayError(message, { status, type: 'invalid_request_error', code: 'bad_http_request' }));
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+
   function fallbackRoute(method: string, path: string): Handler {
     if (method === 'GET' && (path.startsWith('/v1/models/') || path.startsWith('/models/'))) {
-      const id = decodeURIComponent(path.slice(path.indexOf('/models/') + '/models/'.length));
-      return (context) => handleGetModel(context, registry, id);
+      const encoded = path.slice(path.indexOf('/models/') + '/models/'.length);
+      return (context) => handleGetModel(context, registry, decodePathSegment(encoded));
     }
     if (knownPaths.has(path)) {
       return () => {
@@ -138,13 +155,13 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     const seconds = secondsSince(context.startedAt);
     // A response that never finished was cut short by the client, whatever status it had started with.
     const status = context.response.writableFinished ? context.response.statusCode : 499;
-    const error = context.error ?? (status === 499 ? new GatewayError('client closed the request', { status: 499, type: 'client_closed_request' }) : null);
+    const error = context.error ?? (status === 499 ? clientClosed : null);
     if (isApi) {
       metrics.requestFinished({
-        model: context.model ?? 'unknown',
+        model: context.metricsModel ?? 'unknown',
         provider: context.provider ?? 'none',
         status,
-        errorType: error ? error.code ?? error.type : null,
+        errorType: error ? errorLabel(error) : null,
         durationSeconds: seconds,
         timeToFirstTokenSeconds: context.timeToFirstToken,
         inputTokens: context.usage?.inputTokens,
@@ -194,6 +211,21 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
       await registry.close();
     },
   };
+}
+
+const clientClosed = new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
+
+/** Metric label for an error: our own codes, or the upstream's status (never its free-form fields). */
+function errorLabel(error: GatewayError): string {
+  return error.fromUpstream ? `upstream_${error.status}` : error.code ?? error.type;
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayError('the URL has malformed percent-encoding', { status: 400, type: 'invalid_request_error', code: 'invalid_url' });
+  }
 }
 
 function connectionCount(server: Server): Promise<number> {

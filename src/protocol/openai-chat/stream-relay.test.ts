@@ -93,3 +93,30 @@ test('recorded provider streams relay unchanged and yield their usage', () => {
     assert.equal(relay.complete, true, name);
   }
 });
+
+test('"data: [DONE]" inside a delta is content, not the end of the stream', () => {
+  const relay = new ChatStreamRelay(false);
+  relayAll(relay, [chunk(content('data: [DONE]')) + chunk(content('more'))]);
+  assert.equal(relay.sawDone, false);
+  assert.equal(relay.complete, false);
+});
+
+test('an event arriving a few bytes at a time, boundary split too, comes out whole once', () => {
+  const big = chunk(content('z'.repeat(200_000)));
+  const stream = Buffer.from(big + chunk(finish) + chunk('[DONE]'));
+  const relay = new ChatStreamRelay(false);
+  const pieces: Buffer[] = [];
+  for (let offset = 0; offset < stream.length; offset += 7) pieces.push(stream.subarray(offset, offset + 7));
+  let outputs = 0;
+  let output = '';
+  for (const piece of pieces) {
+    const out = relay.push(piece);
+    if (out) {
+      outputs++;
+      output += out.toString();
+    }
+  }
+  assert.equal(output, stream.toString());
+  assert.ok(outputs >= 3, 'each event goes out as soon as it is complete');
+  assert.equal(relay.sawDone, true);
+});

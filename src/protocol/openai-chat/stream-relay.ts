@@ -19,7 +19,9 @@ export class ChatStreamRelay {
   sawFinishReason = false;
   /** Why the stream cannot be relayed further, if it cannot. */
   malformed: string | null = null;
-  private pending: Buffer | null = null;
+  /** Bytes of an event whose end has not arrived yet, kept as received (joined once it ends). */
+  private pending: Buffer[] = [];
+  private pendingSize = 0;
   private stripUsageChunk: boolean;
 
   /** `stripUsageChunk`: the gateway asked for usage on the client's behalf, so drop that extra chunk. */
@@ -29,22 +31,35 @@ export class ChatStreamRelay {
 
   /** Takes a chunk from upstream; returns the complete events to send on now, or null. */
   push(chunk: Buffer): Buffer | null {
-    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    const end = lastBoundaryEnd(data);
+    let data = chunk;
+    let end: number;
+    if (this.pendingSize === 0) {
+      end = lastBoundaryEnd(chunk);
+    } else {
+      // Search only the new bytes, plus the last three held ones in case a boundary straddles them,
+      // so an event arriving in many small chunks costs linear time.
+      const tail = lastBytes(this.pending, 3);
+      const found = lastBoundaryEnd(tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk);
+      end = found === -1 ? -1 : this.pendingSize - tail.length + found;
+      if (end !== -1) data = Buffer.concat([...this.pending, chunk], this.pendingSize + chunk.length);
+    }
     if (end === -1) {
-      this.pending = data;
-      if (data.length > maxPendingBytes) this.malformed = 'the provider sent an event larger than 16 MiB';
+      this.pending.push(chunk);
+      this.pendingSize += chunk.length;
+      if (this.pendingSize > maxPendingBytes) this.malformed = 'the provider sent an event larger than 16 MiB';
       return null;
     }
-    this.pending = end < data.length ? data.subarray(end) : null;
+    this.pending = end < data.length ? [data.subarray(end)] : [];
+    this.pendingSize = data.length - end;
     return this.inspect(end === data.length ? data : data.subarray(0, end));
   }
 
   /** At the end of the upstream body: an unterminated last event still counts. */
   flush(): Buffer | null {
-    if (!this.pending) return null;
-    const rest = this.pending;
-    this.pending = null;
+    if (this.pendingSize === 0) return null;
+    const rest = Buffer.concat(this.pending, this.pendingSize);
+    this.pending = [];
+    this.pendingSize = 0;
     if (rest.toString('latin1').trim() === '') return null;
     return this.inspect(Buffer.concat([rest, eventSeparator]));
   }
@@ -55,7 +70,6 @@ export class ChatStreamRelay {
   }
 
   private inspect(events: Buffer): Buffer | null {
-    if (!this.sawDone && (events.includes('data: [DONE]') || events.includes('data:[DONE]'))) this.sawDone = true;
     if (!this.sawFinishReason && (events.includes('"finish_reason":"') || events.includes('"finish_reason": "'))) this.sawFinishReason = true;
     const mayCarryUsage = carriesUsage(events);
     // CRLF framing is rare; only look for it when the bytes contain a carriage return at all.
@@ -66,9 +80,10 @@ export class ChatStreamRelay {
       const [eventEnd, nextStart] = nextBoundary(events, position, crlf);
       const payload = dataPayload(events, position, eventEnd);
       if (payload !== null) {
-        const problem = checkPayload(payload);
-        if (problem) {
-          this.malformed = problem;
+        const kind = classifyPayload(payload);
+        if (kind === 'done') this.sawDone = true;
+        else if (kind === 'malformed') {
+          this.malformed = 'the provider sent a malformed stream event';
           const before = kept ? Buffer.concat(kept) : events.subarray(0, position);
           return before.length > 0 ? before : null;
         }
@@ -151,7 +166,7 @@ function dataPayload(events: Buffer, start: number, end: number): Buffer | null 
     if (lineEnd === -1 || lineEnd > end) lineEnd = end;
     let textEnd = lineEnd;
     if (textEnd > lineStart && events[textEnd - 1] === 13) textEnd -= 1;
-    if (events[lineStart] === 100 /* d */ && events.toString('latin1', lineStart, lineStart + 5) === 'data:') {
+    if (startsWithData(events, lineStart)) {
       let valueStart = lineStart + 5;
       if (events[valueStart] === 32) valueStart += 1;
       const value = events.subarray(valueStart, textEnd);
@@ -163,17 +178,27 @@ function dataPayload(events: Buffer, start: number, end: number): Buffer | null 
   return parts ? Buffer.concat(parts) : first;
 }
 
-function checkPayload(payload: Buffer): string | null {
+/** A `data:` payload is a JSON object, the `[DONE]` terminator, empty, or malformed. */
+function classifyPayload(payload: Buffer): 'object' | 'done' | 'empty' | 'malformed' {
   let start = 0;
   let end = payload.length;
   while (start < end && isSpace(payload[start])) start++;
   while (end > start && isSpace(payload[end - 1])) end--;
-  if (start === end) return null;
-  const first = payload[start];
-  const last = payload[end - 1];
-  if (first === 123 /* { */ && last === 125 /* } */) return null;
-  if (end - start === 6 && payload.toString('latin1', start, end) === '[DONE]') return null;
-  return 'the provider sent a malformed stream event';
+  if (start === end) return 'empty';
+  if (payload[start] === 123 /* { */ && payload[end - 1] === 125 /* } */) return 'object';
+  if (end - start === 6 && payload.toString('latin1', start, end) === '[DONE]') return 'done';
+  return 'malformed';
+}
+
+function startsWithData(bytes: Buffer, at: number): boolean {
+  // "data:" as bytes, without making a string per line.
+  return bytes[at] === 100 && bytes[at + 1] === 97 && bytes[at + 2] === 116 && bytes[at + 3] === 97 && bytes[at + 4] === 58;
+}
+
+function lastBytes(chunks: Buffer[], count: number): Buffer {
+  const last = chunks[chunks.length - 1];
+  if (last.length >= count || chunks.length === 1) return last.subarray(Math.max(0, last.length - count));
+  return Buffer.concat(chunks.slice(-count)).subarray(-count);
 }
 
 function isSpace(byte: number): boolean {
