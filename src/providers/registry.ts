@@ -24,7 +24,9 @@ export interface Provider {
 export interface ModelTarget {
   /** The name the gateway reports (`x-modelmux-model`, logs). */
   publicId: string;
-  /** The name in metrics: a configured or listed model, else `<provider>/*`, so that clients sending
+  /** Configured, or listed by its provider: a model the gateway knows exists (not a guess). */
+  listed: boolean;
+  /** The name in metrics: a listed model's name, else `<provider>/*`, so that clients sending
    * arbitrary `<provider>/<name>` cannot grow the metrics without bound. */
   metricsLabel: string;
   provider: Provider;
@@ -52,7 +54,7 @@ export class ProviderRegistry {
       this.byId.set(provider.id, provider);
       for (const model of provider.config.models) {
         // The first provider to declare a public id serves it; routing across several comes later.
-        if (!this.configured.has(model.id)) this.configured.set(model.id, { publicId: model.id, metricsLabel: model.id, provider, upstreamModel: model.upstream, model });
+        if (!this.configured.has(model.id)) this.configured.set(model.id, { publicId: model.id, listed: true, metricsLabel: model.id, provider, upstreamModel: model.upstream, model });
       }
     }
   }
@@ -66,8 +68,8 @@ export class ProviderRegistry {
       const upstream = name.slice(slash + 1);
       if (provider && upstream !== '') {
         const model = provider.config.models.find((candidate) => candidate.upstream === upstream || candidate.id === upstream) ?? null;
-        const known = model !== null || provider.discovered.has(upstream);
-        return { publicId: name, metricsLabel: known ? name : `${provider.id}/*`, provider, upstreamModel: model?.upstream ?? upstream, model };
+        const listed = model !== null || provider.discovered.has(upstream);
+        return { publicId: name, listed, metricsLabel: listed ? name : `${provider.id}/*`, provider, upstreamModel: model?.upstream ?? upstream, model };
       }
     }
     return this.discoveredIndex.get(name) ?? null;
@@ -107,7 +109,7 @@ export class ProviderRegistry {
             const ids = await fetchModelIds(provider);
             for (const id of ids) {
               provider.discovered.add(id);
-              if (!this.configured.has(id) && !this.discoveredIndex.has(id)) this.discoveredIndex.set(id, { publicId: id, metricsLabel: id, provider, upstreamModel: id, model: null });
+              if (!this.configured.has(id) && !this.discoveredIndex.has(id)) this.discoveredIndex.set(id, { publicId: id, listed: true, metricsLabel: id, provider, upstreamModel: id, model: null });
             }
             logger.info('provider models discovered', { provider: provider.id, models: ids.length });
           } catch (error) {

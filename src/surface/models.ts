@@ -12,7 +12,7 @@ export function handleListModels(context: RequestContext, registry: ProviderRegi
 export function handleGetModel(context: RequestContext, registry: ProviderRegistry, id: string): void {
   // A name the gateway knows (configured or listed by its provider), not any `<provider>/<guess>`.
   const target = registry.resolve(id);
-  const known = target && target.metricsLabel === id ? target : null;
+  const known = target?.listed ? target : null;
   const listing = registry.list().find((candidate) => candidate.id === id) ??
     (known ? { id, provider: known.provider.id, upstream: known.upstreamModel, model: known.model, description: known.provider.config.description } : null);
   if (!listing) {
