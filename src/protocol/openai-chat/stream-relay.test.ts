@@ -31,7 +31,7 @@ test('the usage chunk is read, and stripped when the client did not ask for it',
   const stripped = new ChatStreamRelay(true);
   const output = relayAll(stripped, [stream]);
   assert.equal(output, chunk(content('Hi')) + chunk(finish) + chunk('[DONE]'));
-  assert.deepEqual(stripped.usage, { inputTokens: 7, outputTokens: 3, cachedInputTokens: 2, reasoningTokens: 0 });
+  assert.deepEqual(stripped.usage, { inputTokens: 7, outputTokens: 3, cachedInputTokens: 2, cacheWriteTokens: 0, reasoningTokens: 0 });
   assert.equal(stripped.complete, true);
 
   const kept = new ChatStreamRelay(false);
@@ -83,7 +83,7 @@ test('an unterminated final event is flushed at the end', () => {
 
 test('recorded provider streams relay unchanged and yield their usage', () => {
   const root = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
-  for (const name of ['openai-chat/openai-text', 'groq/groq-text', 'deepseek/deepseek-reasoning', 'mistral/mistral-tool-call', 'xai/xai-tool-call', 'perplexity/perplexity-text']) {
+  for (const name of ['openai-chat/openai-text', 'groq/groq-text', 'deepseek/deepseek-reasoning', 'xai/xai-tool-call', 'perplexity/perplexity-text']) {
     const lines = readFileSync(new URL(`${name}.chunks.txt`, root), 'utf8').split('\n').filter((line) => line.trim() !== '');
     const stream = lines.map((line) => `data: ${line}\n\n`).join('') + 'data: [DONE]\n\n';
     const relay = new ChatStreamRelay(false);
@@ -92,6 +92,19 @@ test('recorded provider streams relay unchanged and yield their usage', () => {
     assert.ok(relay.usage === null || relay.usage.outputTokens > 0, name);
     assert.equal(relay.complete, true, name);
   }
+});
+
+test("Mistral's tool-call deltas, which have no index, are given one (and type) so clients can assemble them", () => {
+  const root = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+  const lines = readFileSync(new URL('mistral/mistral-tool-call.chunks.txt', root), 'utf8').split('\n').filter((line) => line.trim() !== '');
+  const relay = new ChatStreamRelay(false);
+  const out = relayAll(relay, [lines.map((line) => `data: ${line}\n\n`).join('')]);
+  const events = out.split('\n\n').filter((event) => event.startsWith('data: {')).map((event) => JSON.parse(event.slice(6)));
+  const calls = events.flatMap((event) => event.choices?.[0]?.delta?.tool_calls ?? []);
+  assert.deepEqual(calls.map((call: { index: number; type: string; id: string }) => [call.index, call.type, call.id]), [[0, 'function', 'gSIMJiOkT']]);
+  assert.equal(events.length, lines.length, 'every event is still there');
+  assert.ok(relay.usage && relay.usage.inputTokens === 124);
+  assert.equal(relay.complete, true);
 });
 
 test('"data: [DONE]" inside a delta is content, not the end of the stream', () => {

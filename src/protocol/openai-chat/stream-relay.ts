@@ -1,17 +1,14 @@
 // Relays an OpenAI-format SSE stream byte for byte. It looks at the bytes only to find event
 // boundaries, read the usage chunk, notice the end, and catch a malformed event; it parses JSON only
 // for an event that carries a usage object. Complete events go out as soon as they arrive.
+import type { Usage } from '../ir.ts';
+import { decodeUsage } from './response.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
 const maxPendingBytes = 16 * 1024 * 1024;
 const eventSeparator = Buffer.from('\n\n');
 
-export interface StreamUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  reasoningTokens: number;
-}
+export type StreamUsage = Usage;
 
 export class ChatStreamRelay {
   usage: StreamUsage | null = null;
@@ -23,6 +20,8 @@ export class ChatStreamRelay {
   private pending: Buffer[] = [];
   private pendingSize = 0;
   private stripUsageChunk: boolean;
+  /** Tool-call id -> the index given to it, for providers that send none. */
+  private toolIndexes = new Map<string, number>();
 
   /** `stripUsageChunk`: the gateway asked for usage on the client's behalf, so drop that extra chunk. */
   constructor(stripUsageChunk: boolean) {
@@ -72,6 +71,7 @@ export class ChatStreamRelay {
   private inspect(events: Buffer): Buffer | null {
     if (!this.sawFinishReason && (events.includes('"finish_reason":"') || events.includes('"finish_reason": "'))) this.sawFinishReason = true;
     const mayCarryUsage = carriesUsage(events);
+    const mayCarryToolCalls = events.includes('"tool_calls"');
     // CRLF framing is rare; only look for it when the bytes contain a carriage return at all.
     const crlf = events.includes(13);
     let kept: Buffer[] | null = null;
@@ -86,6 +86,17 @@ export class ChatStreamRelay {
           this.malformed = 'the provider sent a malformed stream event';
           const before = kept ? Buffer.concat(kept) : events.subarray(0, position);
           return before.length > 0 ? before : null;
+        }
+        // Tool-call deltas without `index` (Mistral) are lost by clients that assemble by index (the
+        // openai SDK): such an event is rewritten with the index, and `type` on a call's first delta.
+        if (mayCarryToolCalls && payload.includes('"tool_calls"') && !payload.includes('"index"', payload.indexOf('"tool_calls"'))) {
+          const repaired = this.repairToolCalls(payload);
+          if (repaired) {
+            kept ??= position > 0 ? [events.subarray(0, position)] : [];
+            kept.push(Buffer.from(`data: ${repaired}\n\n`));
+            position = nextStart;
+            continue;
+          }
         }
         // With include_usage every chunk carries `"usage":null`; only a usage object is worth parsing.
         if (mayCarryUsage && carriesUsage(payload)) {
@@ -105,6 +116,30 @@ export class ChatStreamRelay {
     return kept.length > 0 ? Buffer.concat(kept) : null;
   }
 
+  /** The payload with every tool call given its `index` (by order of first appearance), or null
+   * when nothing needed changing. A repaired event is re-read for usage too. */
+  private repairToolCalls(payload: Buffer): string | null {
+    let chunk: { choices?: { delta?: { tool_calls?: Record<string, unknown>[] } }[]; usage?: unknown };
+    try {
+      chunk = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return null;
+    }
+    let changed = false;
+    for (const choice of chunk.choices ?? []) {
+      for (const call of choice.delta?.tool_calls ?? []) {
+        if (typeof call.index === 'number') continue;
+        if (typeof call.id === 'string' && !this.toolIndexes.has(call.id)) this.toolIndexes.set(call.id, this.toolIndexes.size);
+        call.index = typeof call.id === 'string' ? this.toolIndexes.get(call.id) : Math.max(0, this.toolIndexes.size - 1);
+        if (typeof call.id === 'string' && call.type === undefined) call.type = 'function';
+        changed = true;
+      }
+    }
+    if (!changed) return null;
+    if (chunk.usage && typeof chunk.usage === 'object') this.usage = readUsageObject(chunk.usage as Record<string, unknown>);
+    return JSON.stringify(chunk);
+  }
+
   /** Records the usage; returns true when the event is the usage-only chunk to strip. */
   private readUsage(payload: Buffer): boolean {
     let chunk: Record<string, unknown>;
@@ -120,16 +155,10 @@ export class ChatStreamRelay {
   }
 }
 
-/** OpenAI usage object -> our counts (details are optional in many providers). */
+/** OpenAI usage object -> our counts, read the way the Chat codec reads them (xAI's reasoning
+ * tokens, DeepSeek's cache hits), so billing does not depend on which path a request took. */
 export function readUsageObject(usage: Record<string, unknown>): StreamUsage {
-  const promptDetails = usage.prompt_tokens_details as Record<string, unknown> | undefined;
-  const completionDetails = usage.completion_tokens_details as Record<string, unknown> | undefined;
-  return {
-    inputTokens: numberOr(usage.prompt_tokens),
-    outputTokens: numberOr(usage.completion_tokens),
-    cachedInputTokens: numberOr(promptDetails?.cached_tokens ?? usage.prompt_cache_hit_tokens),
-    reasoningTokens: numberOr(completionDetails?.reasoning_tokens),
-  };
+  return decodeUsage(usage) ?? { inputTokens: 0, outputTokens: numberOr(usage.completion_tokens), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
 }
 
 function numberOr(value: unknown): number {

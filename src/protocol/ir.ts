@@ -1,0 +1,320 @@
+// The one internal form every wire format is decoded into and encoded from. A request enters in the
+// client's format (a surface codec decodes it), leaves in the provider's format (a provider codec
+// encodes it), and the answer travels back the same way. Types only: no behaviour lives here.
+//
+// Conventions every codec keeps:
+// - Nothing is dropped silently. A field the target format cannot carry is named in `dropped`
+//   (snake_case, as the client spelled it) so the surface can report it or, in strict mode, refuse.
+// - Opaque blobs (reasoning signatures, encrypted reasoning, Gemini thought signatures) are carried
+//   byte for byte; they are only meaningful to the format that made them.
+// - `Usage.inputTokens` counts every prompt token, cached and cache-written ones included (OpenAI's
+//   meaning). Anthropic's `input_tokens` excludes them; its codec adds and subtracts.
+
+export type WireFormat = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini' | 'bedrock-converse';
+
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: string;
+}
+
+export type MediaSource =
+  | { kind: 'url'; url: string }
+  | { kind: 'base64'; mediaType: string; data: string }
+  /** A provider-side file id (OpenAI `file_id`, Anthropic Files API). */
+  | { kind: 'file-id'; id: string };
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+  cacheControl?: CacheControl;
+}
+
+export interface ImagePart {
+  type: 'image';
+  source: MediaSource;
+  /** OpenAI's `detail`. */
+  detail?: 'auto' | 'low' | 'high';
+  cacheControl?: CacheControl;
+}
+
+/** A document (PDF, plain text) given to the model as input. */
+export interface DocumentPart {
+  type: 'document';
+  source: MediaSource;
+  filename?: string;
+  /** Anthropic's `title` / `context` are kept here when present. */
+  title?: string;
+  cacheControl?: CacheControl;
+}
+
+/** Visible reasoning. `signature` is the opaque proof or encrypted form the provider wants back:
+ * Anthropic's thinking `signature`, OpenAI Responses' `encrypted_content`, Gemini's `thoughtSignature`. */
+export interface ReasoningPart {
+  type: 'reasoning';
+  text: string;
+  signature?: string;
+  /** Item id in formats that have one (OpenAI Responses `rs_...`). */
+  id?: string;
+}
+
+/** Reasoning the provider hid: Anthropic's `redacted_thinking` (its `data`). */
+export interface RedactedReasoningPart {
+  type: 'redacted-reasoning';
+  data: string;
+}
+
+export interface ToolCallPart {
+  type: 'tool-call';
+  /** Stable id the result refers to (OpenAI `call_...`, Anthropic `toolu_...`). Decoders invent a
+   * deterministic one where the format has none (Gemini). */
+  id: string;
+  name: string;
+  /** The arguments as JSON text, exactly as produced ("{}" when there are none). */
+  arguments: string;
+  /** Gemini's `thoughtSignature` on a function call part. */
+  signature?: string;
+  /** Item id in formats that have one besides the call id (OpenAI Responses `fc_...`). */
+  itemId?: string;
+  cacheControl?: CacheControl;
+}
+
+export interface RefusalPart {
+  type: 'refusal';
+  text: string;
+}
+
+export interface ToolResultPart {
+  type: 'tool-result';
+  toolCallId: string;
+  /** The tool's name when the format carries it (Gemini needs it; encoders look it up otherwise). */
+  name?: string;
+  content: Array<TextPart | ImagePart | DocumentPart>;
+  isError?: boolean;
+  cacheControl?: CacheControl;
+}
+
+export type UserContent = TextPart | ImagePart | DocumentPart;
+export type AssistantContent = TextPart | ReasoningPart | RedactedReasoningPart | ToolCallPart | RefusalPart;
+
+export type Message =
+  | { role: 'user'; content: UserContent[] }
+  | { role: 'assistant'; content: AssistantContent[] }
+  /** Results of earlier tool calls; one message may answer several calls. */
+  | { role: 'tool'; content: ToolResultPart[] };
+
+export interface FunctionTool {
+  type: 'function';
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+  cacheControl?: CacheControl;
+}
+
+/** A tool only its own format knows (Anthropic `web_search_20250305`, OpenAI `web_search`, custom
+ * tools): sent as is to a provider of that format, reported as dropped elsewhere. */
+export interface NativeTool {
+  type: 'native';
+  format: WireFormat;
+  definition: Record<string, unknown>;
+}
+
+export type Tool = FunctionTool | NativeTool;
+
+export type ToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json' }
+  | { type: 'json-schema'; name?: string; description?: string; schema: Record<string, unknown>; strict?: boolean };
+
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+
+export interface ReasoningOptions {
+  /** false: the client asked for no reasoning (Anthropic `thinking: {type: "disabled"}`). */
+  enabled?: boolean;
+  effort?: ReasoningEffort;
+  /** Token budget (Anthropic `budget_tokens`, Gemini `thinkingBudget`). */
+  budgetTokens?: number;
+  /** OpenAI Responses `reasoning.summary`. */
+  summary?: 'auto' | 'concise' | 'detailed';
+}
+
+export interface ChatRequest {
+  /** The format the client spoke. */
+  source: WireFormat;
+  model: string;
+  /** System / developer instructions, in order. */
+  system: TextPart[];
+  messages: Message[];
+  tools: Tool[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+  /** `max_tokens`, `max_completion_tokens`, `max_output_tokens`, `maxOutputTokens`. */
+  maxOutputTokens?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  stop?: string[];
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  reasoning?: ReasoningOptions;
+  stream: boolean;
+  /** The client wants usage in the stream (Chat's `stream_options.include_usage`). Encoders to
+   * other formats always report usage; this only decides whether a Chat client sees the chunk. */
+  includeUsage: boolean;
+  user?: string;
+  metadata?: Record<string, string>;
+  /** Fields of the source format that have no place in this form, by their own name. A provider of
+   * the same format receives them as they were; any other reports them in `dropped`. */
+  extra: Record<string, unknown>;
+  /** Fields that make no sense outside the source format (e.g. Responses `previous_response_id`):
+   * a provider of another format must refuse the request (400) rather than drop them. */
+  sourceOnly: string[];
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'refusal' | 'pause' | 'error' | 'other';
+
+export interface Usage {
+  /** All prompt tokens, cached and cache-written included. */
+  inputTokens: number;
+  outputTokens: number;
+  /** Prompt tokens read from the provider's cache. */
+  cachedInputTokens: number;
+  /** Prompt tokens written to the provider's cache (Anthropic cache_creation_input_tokens). */
+  cacheWriteTokens: number;
+  /** Output tokens spent on reasoning (part of outputTokens). */
+  reasoningTokens: number;
+}
+
+export interface ChatResponse {
+  id: string;
+  /** The model as the provider named it. */
+  model: string;
+  /** Unix seconds. */
+  created: number;
+  content: AssistantContent[];
+  finishReason: FinishReason;
+  /** The stop sequence that ended the answer, when the provider says which. */
+  stopSequence?: string | null;
+  /** null when the provider reported none. */
+  usage: Usage | null;
+}
+
+/**
+ * What a streamed answer is made of, in the order it arrives. Decoders emit these from the
+ * provider's events; encoders turn them into the client's events.
+ * - `tool-call-start` precedes a call's deltas; `index` counts tool calls from 0 in this answer.
+ * - `*-end` events are emitted when the source format says a part is complete; decoders of formats
+ *   without such markers (Chat, Gemini) emit `tool-call-end` for every open call before `finish`.
+ * - `usage` may come before or after `finish`; a stream can end without any.
+ * - A stream is complete once `finish` has been seen.
+ */
+export type StreamEvent =
+  | { type: 'start'; id: string; model: string; created: number }
+  | { type: 'text-delta'; text: string }
+  | { type: 'text-end' }
+  | { type: 'reasoning-delta'; text: string; id?: string }
+  /** Arrives once the reasoning part it belongs to is complete (before or at its end). */
+  | { type: 'reasoning-signature'; signature: string }
+  | { type: 'reasoning-end' }
+  | { type: 'redacted-reasoning'; data: string }
+  | { type: 'refusal-delta'; text: string }
+  | { type: 'tool-call-start'; index: number; id: string; name: string; signature?: string; itemId?: string }
+  | { type: 'tool-call-delta'; index: number; arguments: string }
+  | { type: 'tool-call-end'; index: number }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string | null };
+
+/** A request as a provider codec built it; the provider adds auth and the origin. */
+export interface EncodedRequest {
+  /** Path under the provider's base URL, query string included (e.g. `/chat/completions`,
+   * `/models/gemini-2.5-pro:streamGenerateContent?alt=sse`). */
+  path: string;
+  body: Record<string, unknown>;
+  /** Headers this request needs besides auth (e.g. an `anthropic-beta` feature flag). */
+  headers?: Record<string, string>;
+  /** Fields the target cannot honour, named as the client spelled them. */
+  dropped: string[];
+}
+
+/** What a provider codec needs to know about where the request goes. */
+export interface EncodeTarget {
+  /** The provider's own name for the model. */
+  upstreamModel: string;
+  /** Provider quirks that change the encoding (see providers/definition.ts). */
+  quirks: ProviderQuirks;
+}
+
+export interface ProviderQuirks {
+  /** Chat: the provider rejects `stream_options` (no usage chunk can be asked for). */
+  noStreamOptions?: boolean;
+  /** Chat: the field that carries the output limit (default `max_tokens`; OpenAI's reasoning
+   * models want `max_completion_tokens`). */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /** Chat: the provider returns reasoning as `reasoning_content` (DeepSeek, vLLM, Groq with
+   * `reasoning_format: parsed`) or `reasoning` (OpenRouter, Ollama). Decoders read both anyway. */
+  reasoningField?: 'reasoning_content' | 'reasoning';
+  /** Chat: the provider accepts `reasoning_effort`. */
+  reasoningEffort?: boolean;
+}
+
+/** Turns raw upstream body bytes into stream events; one per upstream response. */
+export interface StreamDecoder {
+  push(chunk: Uint8Array): StreamEvent[];
+  /** The upstream body ended; returns what remained buffered. */
+  end(): StreamEvent[];
+  /** Set when the bytes could not be read as this format; the stream must stop with an error. */
+  malformed: string | null;
+  /** Set when the provider reported an error inside the stream (Anthropic `event: error`, a Chat
+   * `{"error":...}` chunk, Responses `response.failed`, a Bedrock exception frame); the stream
+   * must stop with it. Status: the provider's if it gave one, else 502 (529 for overloaded). */
+  failure: StreamFailure | null;
+}
+
+/** Turns stream events into the client's wire bytes; one per client response. */
+export interface StreamEncoder {
+  /** Text to write (SSE events); '' when the event produces nothing yet. */
+  push(event: StreamEvent): string;
+  /** The stream completed normally: closes whatever is open and writes the format's terminator. */
+  end(): string;
+  /** The stream failed after it started: the format's error event (never a clean-looking end). */
+  fail(error: StreamFailure): string;
+}
+
+export interface StreamFailure {
+  status: number;
+  type: string;
+  code: string | null;
+  message: string;
+}
+
+/** What the surface knows when it starts encoding a stream or a response for the client. */
+export interface EncodeContext {
+  /** The model name to report when the provider's is not known yet. */
+  model: string;
+  /** Chat clients: whether the client asked for the usage chunk. */
+  includeUsage: boolean;
+}
+
+/** A client-facing format: decodes what clients send, encodes what they receive. */
+export interface SurfaceCodec {
+  format: WireFormat;
+  /** Validates and decodes; throws GatewayError (400, `param` set) on bad input. */
+  decodeRequest(body: Record<string, unknown>): ChatRequest;
+  encodeResponse(response: ChatResponse, context: EncodeContext): Record<string, unknown>;
+  createStreamEncoder(context: EncodeContext): StreamEncoder;
+}
+
+/** A provider-facing format: encodes requests for it and decodes its answers. */
+export interface ProviderCodec {
+  format: WireFormat;
+  encodeRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest;
+  /** Decodes a whole (non-streamed) answer; throws GatewayError (502) when it is not this format.
+   * `target` supplies what the answer may not say (Bedrock names no model and has no id). */
+  decodeResponse(body: unknown, target: EncodeTarget): ChatResponse;
+  createStreamDecoder(target: EncodeTarget): StreamDecoder;
+}

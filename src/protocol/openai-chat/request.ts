@@ -1,0 +1,426 @@
+// Chat Completions requests, both ways: a Chat client's body read into the internal form, and the
+// internal form written as a body for an OpenAI-compatible provider. Fields the internal form has
+// no place for travel in `extra` and reach a Chat provider unchanged.
+import { invalidRequest } from '../../surface/errors.ts';
+import type { AssistantContent, ChatRequest, EncodeTarget, EncodedRequest, Message, ReasoningEffort, ResponseFormat, Tool, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
+import { isRecord } from './response.ts';
+import { validateChatRequest } from './validate.ts';
+
+/** Fields read into the internal form; every other one is kept in `extra`. */
+const knownFields = new Set([
+  'model', 'messages', 'tools', 'tool_choice', 'functions', 'function_call', 'parallel_tool_calls', 'response_format',
+  'max_tokens', 'max_completion_tokens', 'reasoning_effort', 'stop', 'seed', 'temperature', 'top_p', 'top_k',
+  'presence_penalty', 'frequency_penalty', 'user', 'metadata', 'stream', 'stream_options',
+]);
+const efforts: ReadonlySet<string> = new Set<ReasoningEffort>(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+
+export function decodeRequest(body: Record<string, unknown>): ChatRequest {
+  const summary = validateChatRequest(body);
+  const { system, messages } = decodeMessages(body.messages as Record<string, unknown>[]);
+  const request: ChatRequest = {
+    source: 'openai-chat',
+    model: summary.model,
+    system,
+    messages,
+    tools: decodeTools(body),
+    stream: summary.stream,
+    includeUsage: summary.includeUsage,
+    extra: {},
+    sourceOnly: [],
+  };
+  const toolChoice = decodeToolChoice(body.tool_choice ?? body.function_call);
+  if (toolChoice) request.toolChoice = toolChoice;
+  else if (body.tool_choice !== undefined && body.tool_choice !== null) request.extra.tool_choice = body.tool_choice;
+  if (typeof body.parallel_tool_calls === 'boolean') request.parallelToolCalls = body.parallel_tool_calls;
+  const responseFormat = decodeResponseFormat(body.response_format);
+  if (responseFormat) request.responseFormat = responseFormat;
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (typeof maxTokens === 'number') request.maxOutputTokens = maxTokens;
+  if (typeof body.temperature === 'number') request.temperature = body.temperature;
+  if (typeof body.top_p === 'number') request.topP = body.top_p;
+  if (body.top_k !== undefined && body.top_k !== null) request.topK = integer(body.top_k, 'top_k');
+  if (typeof body.seed === 'number') request.seed = body.seed;
+  if (typeof body.stop === 'string') request.stop = [body.stop];
+  else if (Array.isArray(body.stop)) request.stop = body.stop as string[];
+  if (typeof body.presence_penalty === 'number') request.presencePenalty = body.presence_penalty;
+  if (typeof body.frequency_penalty === 'number') request.frequencyPenalty = body.frequency_penalty;
+  if (body.reasoning_effort !== undefined && body.reasoning_effort !== null) {
+    if (typeof body.reasoning_effort !== 'string' || !efforts.has(body.reasoning_effort))
+      throw invalidRequest(`\`reasoning_effort\` must be one of ${[...efforts].join(', ')}`, 'reasoning_effort');
+    request.reasoning = { effort: body.reasoning_effort as ReasoningEffort };
+  }
+  if (body.user !== undefined && body.user !== null) {
+    if (typeof body.user !== 'string') throw invalidRequest('`user` must be a string', 'user');
+    request.user = body.user;
+  }
+  if (body.metadata !== undefined && body.metadata !== null) request.metadata = decodeMetadata(body.metadata);
+  for (const [key, value] of Object.entries(body)) if (!knownFields.has(key)) request.extra[key] = value;
+  return request;
+}
+
+export function encodeRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest {
+  if (request.sourceOnly.length > 0 && request.source !== 'openai-chat')
+    throw invalidRequest(`${request.sourceOnly.map((field) => `\`${field}\``).join(', ')} cannot be sent to a Chat Completions provider; remove ${request.sourceOnly.length > 1 ? 'them' : 'it'} or choose a model of the same API`, request.sourceOnly[0]);
+  const dropped = new Set<string>();
+  const sameFormat = request.source === 'openai-chat';
+  const customTools = new Set(request.tools.flatMap((tool) => (tool.type === 'native' && tool.format === 'openai-chat' && tool.definition.type === 'custom' && isRecord(tool.definition.custom) ? [String(tool.definition.custom.name)] : [])));
+  const body: Record<string, unknown> = { model: target.upstreamModel, messages: encodeMessages(request, customTools, dropped) };
+
+  const tools = encodeTools(request.tools, dropped);
+  if (tools.length > 0) body.tools = tools;
+  if (request.toolChoice) body.tool_choice = encodeToolChoice(request.toolChoice, customTools);
+  // Providers refuse `parallel_tool_calls` without tools, and without tools it means nothing.
+  if (request.parallelToolCalls !== undefined && tools.length > 0) body.parallel_tool_calls = request.parallelToolCalls;
+  if (request.responseFormat) body.response_format = encodeResponseFormat(request.responseFormat);
+  if (request.maxOutputTokens !== undefined) body[target.quirks.maxTokensField ?? 'max_tokens'] = request.maxOutputTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  // `top_k` is not Chat's, but the servers a Chat client sends it to (vLLM, Together) accept it.
+  if (request.topK !== undefined) {
+    if (sameFormat) body.top_k = request.topK;
+    else dropped.add('top_k');
+  }
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
+  if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
+  encodeReasoning(request, target, body, dropped);
+  if (request.user !== undefined) body.user = request.user;
+  // OpenAI takes `metadata` only with `store`; only a Chat client knows whether it set that.
+  if (request.metadata !== undefined) {
+    if (sameFormat) body.metadata = request.metadata;
+    else dropped.add('metadata');
+  }
+  if (request.stream) {
+    body.stream = true;
+    if (!target.quirks.noStreamOptions) body.stream_options = { include_usage: true };
+  }
+  for (const [key, value] of Object.entries(request.extra)) {
+    if (sameFormat) body[key] = value;
+    else dropped.add(key);
+  }
+  if (hasCacheControl(request)) dropped.add('cache_control');
+  return { path: '/chat/completions', body, dropped: [...dropped] };
+}
+
+/** System parts become one system message each (their count survives a round trip); reasoning in
+ * assistant history is not sent, since Chat has no standard place and several servers refuse it. */
+function encodeMessages(request: ChatRequest, customTools: Set<string>, dropped: Set<string>): Record<string, unknown>[] {
+  const encoded: Record<string, unknown>[] = request.system.map((part) => ({ role: 'system', content: part.text }));
+  for (const message of request.messages) {
+    if (message.role === 'user') encoded.push({ role: 'user', content: encodeUserContent(message.content, dropped) });
+    else if (message.role === 'assistant') encoded.push(encodeAssistant(message.content, customTools));
+    else for (const result of message.content) encoded.push({ role: 'tool', tool_call_id: result.toolCallId, content: encodeToolResult(result, dropped) });
+  }
+  return encoded;
+}
+
+function encodeUserContent(content: UserContent[], dropped: Set<string>): unknown {
+  if (content.length === 1 && content[0].type === 'text') return content[0].text;
+  const parts: Record<string, unknown>[] = [];
+  for (const part of content) {
+    if (part.type === 'text') parts.push({ type: 'text', text: part.text });
+    else if (part.type === 'image') {
+      if (part.source.kind === 'file-id') {
+        dropped.add('image_file_id');
+        continue;
+      }
+      const image: Record<string, unknown> = { url: part.source.kind === 'url' ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}` };
+      if (part.detail !== undefined) image.detail = part.detail;
+      parts.push({ type: 'image_url', image_url: image });
+    } else {
+      if (part.source.kind === 'url') {
+        dropped.add('document_url');
+        continue;
+      }
+      const file: Record<string, unknown> = part.source.kind === 'file-id' ? { file_id: part.source.id } : { file_data: `data:${part.source.mediaType};base64,${part.source.data}` };
+      // Chat has no title; it is the best name the file has when no filename came.
+      const filename = part.filename ?? part.title;
+      if (filename !== undefined) file.filename = filename;
+      parts.push({ type: 'file', file });
+    }
+  }
+  // Servers refuse an empty list; a message whose every part was dropped is left as empty text.
+  return parts.length > 0 ? parts : '';
+}
+
+/** Text is joined: a Chat client streaming this answer would have seen it as one string too. */
+function encodeAssistant(content: AssistantContent[], customTools: Set<string>): Record<string, unknown> {
+  let text: string | null = null;
+  let refusal: string | null = null;
+  const toolCalls: Record<string, unknown>[] = [];
+  for (const part of content) {
+    if (part.type === 'text') text = (text ?? '') + part.text;
+    else if (part.type === 'refusal') refusal = (refusal ?? '') + part.text;
+    else if (part.type === 'tool-call') {
+      toolCalls.push(customTools.has(part.name)
+        ? { id: part.id, type: 'custom', custom: { name: part.name, input: part.arguments } }
+        : { id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+    }
+  }
+  const message: Record<string, unknown> = { role: 'assistant', content: text ?? (toolCalls.length > 0 || refusal !== null ? null : '') };
+  if (refusal !== null) message.refusal = refusal;
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  return message;
+}
+
+/** Chat tool messages carry text only; images and documents in a result cannot follow. */
+function encodeToolResult(result: ToolResultPart, dropped: Set<string>): unknown {
+  const texts: string[] = [];
+  for (const part of result.content) {
+    if (part.type === 'text') texts.push(part.text);
+    else dropped.add(part.type === 'image' ? 'tool_result_image' : 'tool_result_document');
+  }
+  return texts.length === 1 ? texts[0] : texts.length === 0 ? '' : texts.map((text) => ({ type: 'text', text }));
+}
+
+function decodeMessages(list: Record<string, unknown>[]): { system: ChatRequest['system']; messages: Message[] } {
+  const system: ChatRequest['system'] = [];
+  const messages: Message[] = [];
+  /** Legacy `function_call`s have no id: one is made up, and `function` results find it by name. */
+  const legacyCalls = new Map<string, string>();
+  list.forEach((message, index) => {
+    const param = `messages[${index}]`;
+    const role = message.role;
+    if (role === 'system' || role === 'developer') {
+      for (const part of decodeUserContent(message.content, `${param}.content`)) {
+        if (part.type !== 'text') throw invalidRequest(`${param}: ${role} messages may hold text only`, `${param}.content`);
+        system.push(part);
+      }
+    } else if (role === 'user') {
+      messages.push({ role: 'user', content: decodeUserContent(message.content, `${param}.content`) });
+    } else if (role === 'assistant') {
+      messages.push({ role: 'assistant', content: decodeAssistant(message, param, index, legacyCalls) });
+    } else {
+      const toolCallId = role === 'tool' ? (message.tool_call_id as string) : legacyCalls.get(String(message.name)) ?? `call_${String(message.name)}`;
+      const result: ToolResultPart = { type: 'tool-result', toolCallId, content: decodeUserContent(message.content, `${param}.content`) };
+      if (role === 'function' && typeof message.name === 'string') result.name = message.name;
+      const previous = messages[messages.length - 1];
+      if (previous?.role === 'tool') previous.content.push(result);
+      else messages.push({ role: 'tool', content: [result] });
+    }
+  });
+  return { system, messages };
+}
+
+function decodeAssistant(message: Record<string, unknown>, param: string, index: number, legacyCalls: Map<string, string>): AssistantContent[] {
+  const content: AssistantContent[] = [];
+  const reasoning = typeof message.reasoning_content === 'string' ? message.reasoning_content : message.reasoning;
+  if (typeof reasoning === 'string' && reasoning !== '') content.push({ type: 'reasoning', text: reasoning });
+  if (typeof message.content === 'string') {
+    if (message.content !== '') content.push({ type: 'text', text: message.content });
+  } else if (Array.isArray(message.content)) {
+    message.content.forEach((part: Record<string, unknown>, partIndex) => {
+      const partParam = `${param}.content[${partIndex}]`;
+      if (part.type === 'text') content.push(withCache({ type: 'text', text: requireString(part.text, `${partParam}.text`) }, part, partParam));
+      else if (part.type === 'refusal') content.push({ type: 'refusal', text: requireString(part.refusal, `${partParam}.refusal`) });
+      else throw invalidRequest(`${partParam}: assistant content parts must be "text" or "refusal", not "${String(part.type)}"`, `${partParam}.type`);
+    });
+  }
+  if (typeof message.refusal === 'string' && message.refusal !== '') content.push({ type: 'refusal', text: message.refusal });
+  if (Array.isArray(message.tool_calls)) {
+    message.tool_calls.forEach((call: unknown, callIndex) => content.push(decodeToolCall(call, `${param}.tool_calls[${callIndex}]`)));
+  } else if (isRecord(message.function_call)) {
+    const call = decodeToolCall({ id: `call_legacy_${index}`, type: 'function', function: message.function_call }, `${param}.function_call`);
+    legacyCalls.set(call.name, call.id);
+    content.push(call);
+  }
+  return content;
+}
+
+function decodeToolCall(call: unknown, param: string): Extract<AssistantContent, { type: 'tool-call' }> {
+  if (!isRecord(call)) throw invalidRequest(`${param} must be an object`, param);
+  const id = requireString(call.id, `${param}.id`);
+  // Custom tools' calls carry free text (`input`); the encoder turns them back into custom calls.
+  const named = call.type === 'custom' ? call.custom : call.function;
+  const field = call.type === 'custom' ? 'custom' : 'function';
+  if (!isRecord(named)) throw invalidRequest(`${param}.${field} is required`, `${param}.${field}`);
+  const name = requireString(named.name, `${param}.${field}.name`);
+  const raw = call.type === 'custom' ? named.input : named.arguments;
+  const text = raw === undefined || raw === null || raw === '' ? (call.type === 'custom' ? '' : '{}') : raw;
+  return { type: 'tool-call', id, name, arguments: requireString(text, `${param}.${field}.${call.type === 'custom' ? 'input' : 'arguments'}`) };
+}
+
+/** User, system and tool content: a string, or text, image and file parts. */
+function decodeUserContent(content: unknown, param: string): UserContent[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) return [];
+  return content.map((part: Record<string, unknown>, index) => decodeUserPart(part, `${param}[${index}]`));
+}
+
+function decodeUserPart(part: Record<string, unknown>, param: string): UserContent {
+  if (part.type === 'text') return withCache({ type: 'text', text: requireString(part.text, `${param}.text`) }, part, param);
+  if (part.type === 'image_url') {
+    const image = typeof part.image_url === 'string' ? { url: part.image_url } : part.image_url;
+    if (!isRecord(image)) throw invalidRequest(`${param}.image_url must be an object with a \`url\``, `${param}.image_url`);
+    const url = requireString(image.url, `${param}.image_url.url`);
+    const decoded: UserContent = { type: 'image', source: url.startsWith('data:') ? dataUrlSource(url, `${param}.image_url.url`) : { kind: 'url', url } };
+    if (image.detail === 'auto' || image.detail === 'low' || image.detail === 'high') decoded.detail = image.detail;
+    return withCache(decoded, part, param);
+  }
+  if (part.type === 'file') {
+    const file = part.file;
+    if (!isRecord(file)) throw invalidRequest(`${param}.file must be an object with \`file_data\` or \`file_id\``, `${param}.file`);
+    let decoded: UserContent;
+    if (typeof file.file_id === 'string') decoded = { type: 'document', source: { kind: 'file-id', id: file.file_id } };
+    else if (typeof file.file_data === 'string') {
+      // A bare base64 string is taken for a PDF, the one type Chat's file parts were made for.
+      const source = file.file_data.startsWith('data:') ? dataUrlSource(file.file_data, `${param}.file.file_data`) : { kind: 'base64' as const, mediaType: 'application/pdf', data: file.file_data };
+      decoded = { type: 'document', source };
+    } else throw invalidRequest(`${param}.file needs \`file_data\` (a data URL) or \`file_id\``, `${param}.file`);
+    if (typeof file.filename === 'string') decoded.filename = file.filename;
+    return withCache(decoded, part, param);
+  }
+  if (part.type === 'input_audio') throw invalidRequest(`${param}: audio input cannot be translated for this model's provider`, `${param}.type`, 'unsupported_content');
+  throw invalidRequest(`${param}.type "${String(part.type)}" is not a known content part (text, image_url, file)`, `${param}.type`);
+}
+
+function dataUrlSource(url: string, param: string): { kind: 'base64'; mediaType: string; data: string } {
+  const match = /^data:([^;,]+)((?:;[^;,]*)*);base64,(.*)$/s.exec(url);
+  if (!match) throw invalidRequest(`${param} must be a base64 data URL (data:<type>;base64,...) or an http(s) URL`, param);
+  return { kind: 'base64', mediaType: match[1], data: match[3] };
+}
+
+/** OpenRouter-style `cache_control` on a part, kept for providers that cache by marker. */
+function withCache<Part extends UserContent>(decoded: Part, part: Record<string, unknown>, param: string): Part {
+  if (part.cache_control === undefined || part.cache_control === null) return decoded;
+  const control = part.cache_control;
+  if (!isRecord(control) || control.type !== 'ephemeral') throw invalidRequest(`${param}.cache_control must be {"type": "ephemeral"}`, `${param}.cache_control`);
+  decoded.cacheControl = typeof control.ttl === 'string' ? { type: 'ephemeral', ttl: control.ttl } : { type: 'ephemeral' };
+  return decoded;
+}
+
+function decodeTools(body: Record<string, unknown>): Tool[] {
+  if (Array.isArray(body.tools)) {
+    return body.tools.map((tool: Record<string, unknown>): Tool => {
+      if (tool.type !== 'function') return { type: 'native', format: 'openai-chat', definition: tool };
+      return functionTool(tool.function as Record<string, unknown>);
+    });
+  }
+  if (!Array.isArray(body.functions)) return [];
+  return body.functions.map((definition: unknown, index) => {
+    if (!isRecord(definition) || typeof definition.name !== 'string') throw invalidRequest(`functions[${index}].name is required`, `functions[${index}].name`, 'missing_required_parameter');
+    return functionTool(definition);
+  });
+}
+
+function functionTool(definition: Record<string, unknown>): Tool {
+  const tool: Tool = { type: 'function', name: definition.name as string, parameters: isRecord(definition.parameters) ? definition.parameters : { type: 'object', properties: {} } };
+  if (typeof definition.description === 'string') tool.description = definition.description;
+  if (typeof definition.strict === 'boolean') tool.strict = definition.strict;
+  return tool;
+}
+
+/** Null for a choice the internal form cannot hold (e.g. `allowed_tools`): it stays in `extra`. */
+function decodeToolChoice(choice: unknown): ToolChoice | null {
+  if (choice === 'auto' || choice === 'none' || choice === 'required') return { type: choice };
+  if (!isRecord(choice)) return null;
+  // `function_call: {name}` (legacy), `{type: "function", function: {name}}`, `{type: "custom", custom: {name}}`.
+  const named = choice.type === undefined ? choice : choice.type === 'function' ? choice.function : choice.type === 'custom' ? choice.custom : null;
+  if (!isRecord(named)) return null;
+  if (typeof named.name !== 'string' || named.name === '') throw invalidRequest('`tool_choice` must name the tool: {"type": "function", "function": {"name": ...}}', 'tool_choice');
+  return { type: 'tool', name: named.name };
+}
+
+function decodeResponseFormat(format: unknown): ResponseFormat | null {
+  if (!isRecord(format)) return null;
+  if (format.type === 'text') return { type: 'text' };
+  if (format.type === 'json_object') return { type: 'json' };
+  if (format.type !== 'json_schema') throw invalidRequest('`response_format.type` must be "text", "json_object" or "json_schema"', 'response_format.type');
+  const definition = format.json_schema;
+  if (!isRecord(definition)) throw invalidRequest('`response_format.json_schema` is required for type "json_schema"', 'response_format.json_schema');
+  const decoded: ResponseFormat = { type: 'json-schema', schema: isRecord(definition.schema) ? definition.schema : {} };
+  if (typeof definition.name === 'string') decoded.name = definition.name;
+  if (typeof definition.description === 'string') decoded.description = definition.description;
+  if (typeof definition.strict === 'boolean') decoded.strict = definition.strict;
+  return decoded;
+}
+
+function decodeMetadata(value: unknown): Record<string, string> {
+  if (!isRecord(value) || Object.values(value).some((entry) => typeof entry !== 'string'))
+    throw invalidRequest('`metadata` must be an object whose values are strings', 'metadata');
+  return value as Record<string, string>;
+}
+
+function encodeTools(tools: Tool[], dropped: Set<string>): Record<string, unknown>[] {
+  const encoded: Record<string, unknown>[] = [];
+  tools.forEach((tool, index) => {
+    if (tool.type === 'native') {
+      if (tool.format === 'openai-chat') encoded.push(tool.definition);
+      else dropped.add(`tools[${index}]`);
+      return;
+    }
+    const definition: Record<string, unknown> = { name: tool.name };
+    if (tool.description !== undefined) definition.description = tool.description;
+    definition.parameters = tool.parameters;
+    if (tool.strict !== undefined) definition.strict = tool.strict;
+    encoded.push({ type: 'function', function: definition });
+  });
+  return encoded;
+}
+
+function encodeToolChoice(choice: ToolChoice, customTools: Set<string>): unknown {
+  if (choice.type !== 'tool') return choice.type;
+  return customTools.has(choice.name) ? { type: 'custom', custom: { name: choice.name } } : { type: 'function', function: { name: choice.name } };
+}
+
+function encodeResponseFormat(format: ResponseFormat): Record<string, unknown> {
+  if (format.type === 'text') return { type: 'text' };
+  if (format.type === 'json') return { type: 'json_object' };
+  // OpenAI requires a name; other formats have none to give.
+  const definition: Record<string, unknown> = { name: format.name ?? 'response' };
+  if (format.description !== undefined) definition.description = format.description;
+  definition.schema = format.schema;
+  if (format.strict !== undefined) definition.strict = format.strict;
+  return { type: 'json_schema', json_schema: definition };
+}
+
+/** `reasoning_effort` is the one reasoning control Chat has. A budget becomes the nearest effort. */
+function encodeReasoning(request: ChatRequest, target: EncodeTarget, body: Record<string, unknown>, dropped: Set<string>): void {
+  const reasoning = request.reasoning;
+  if (!reasoning) return;
+  const clientName = reasoningParameterName(request.source);
+  if (reasoning.summary !== undefined) dropped.add('reasoning.summary');
+  let effort = reasoning.effort;
+  if (effort === undefined && reasoning.enabled !== false && reasoning.budgetTokens !== undefined) {
+    effort = reasoning.budgetTokens <= 2048 ? 'low' : reasoning.budgetTokens <= 16384 ? 'medium' : 'high';
+  }
+  if (effort === undefined) {
+    // "No reasoning" has no portable spelling: `reasoning_effort: "none"` is refused by most. A bare
+    // "enabled" needs nothing: reasoning models reason by default.
+    if (reasoning.enabled === false) dropped.add(clientName);
+    return;
+  }
+  // A Chat client chose its provider and wrote the field itself; others get it only where it is known to work.
+  if (request.source === 'openai-chat' || target.quirks.reasoningEffort) body.reasoning_effort = effort;
+  else dropped.add(clientName);
+}
+
+function reasoningParameterName(source: ChatRequest['source']): string {
+  if (source === 'openai-chat') return 'reasoning_effort';
+  if (source === 'openai-responses') return 'reasoning';
+  if (source === 'gemini') return 'thinking_config';
+  return 'thinking';
+}
+
+function hasCacheControl(request: ChatRequest): boolean {
+  if (request.system.some((part) => part.cacheControl)) return true;
+  if (request.tools.some((tool) => tool.type === 'function' && tool.cacheControl)) return true;
+  for (const message of request.messages) {
+    for (const part of message.content) {
+      if ('cacheControl' in part && part.cacheControl) return true;
+      if (part.type === 'tool-result' && part.content.some((inner) => inner.cacheControl)) return true;
+    }
+  }
+  return false;
+}
+
+function requireString(value: unknown, param: string): string {
+  if (typeof value !== 'string') throw invalidRequest(`${param} must be a string`, param);
+  return value;
+}
+
+function integer(value: unknown, param: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw invalidRequest(`\`${param}\` must be a whole number >= 0`, param);
+  return value;
+}

@@ -1,0 +1,94 @@
+// Writes stream events as a Chat Completions stream, the way OpenAI itself does: a first chunk with
+// the role, one chunk per delta, a chunk with the finish reason, the usage chunk when the client
+// asked for it, then `[DONE]`. Chat has no per-part end markers, so `*-end` events write nothing.
+import { sseEvent } from '../sse.ts';
+import type { EncodeContext, FinishReason, StreamEncoder, StreamEvent, StreamFailure, Usage } from '../ir.ts';
+import { encodeFinishReason, encodeUsage, generateChatId, nowSeconds } from './response.ts';
+
+export function createStreamEncoder(context: EncodeContext): StreamEncoder {
+  return new ChatStreamEncoder(context);
+}
+
+class ChatStreamEncoder implements StreamEncoder {
+  private context: EncodeContext;
+  private id = '';
+  private model = '';
+  private created = 0;
+  private started = false;
+  private finished = false;
+  private closed = false;
+  private usage: Usage | null = null;
+
+  constructor(context: EncodeContext) {
+    this.context = context;
+  }
+
+  push(event: StreamEvent): string {
+    if (this.closed) return '';
+    if (event.type === 'start') return this.start(event.id, event.model, event.created);
+    if (event.type === 'usage') {
+      this.usage = event.usage;
+      return '';
+    }
+    if (this.finished) return '';
+    switch (event.type) {
+      case 'text-delta':
+        return event.text === '' ? '' : this.ensureStarted() + this.chunk({ content: event.text });
+      case 'reasoning-delta':
+        return event.text === '' ? '' : this.ensureStarted() + this.chunk({ reasoning_content: event.text });
+      case 'refusal-delta':
+        return event.text === '' ? '' : this.ensureStarted() + this.chunk({ refusal: event.text });
+      case 'tool-call-start':
+        return this.ensureStarted() + this.chunk({ tool_calls: [{ index: event.index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } }] });
+      case 'tool-call-delta':
+        return event.arguments === '' ? '' : this.ensureStarted() + this.chunk({ tool_calls: [{ index: event.index, function: { arguments: event.arguments } }] });
+      case 'finish':
+        return this.finish(event.finishReason);
+      default:
+        // text-end, reasoning-end, reasoning-signature, redacted-reasoning, tool-call-end: Chat has
+        // no place for them.
+        return '';
+    }
+  }
+
+  end(): string {
+    if (this.closed) return '';
+    let output = this.finished ? '' : this.finish('stop');
+    if (this.context.includeUsage && this.usage) {
+      output += sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: encodeUsage(this.usage) }));
+    }
+    this.closed = true;
+    return output + sseEvent('[DONE]');
+  }
+
+  fail(error: StreamFailure): string {
+    if (this.closed) return '';
+    this.closed = true;
+    return sseEvent(JSON.stringify({ error: { message: error.message, type: error.type, code: error.code } }));
+  }
+
+  private start(id: string, model: string, created: number): string {
+    if (this.started) return '';
+    this.started = true;
+    this.id = id || generateChatId();
+    this.model = model || this.context.model;
+    this.created = created || nowSeconds();
+    return this.chunk({ role: 'assistant', content: '' });
+  }
+
+  /** Content before any `start` still needs the opening chunk, with what the surface knows. */
+  private ensureStarted(): string {
+    return this.started ? '' : this.start('', '', 0);
+  }
+
+  private finish(reason: FinishReason): string {
+    const opening = this.ensureStarted();
+    this.finished = true;
+    return opening + this.chunk({}, encodeFinishReason(reason));
+  }
+
+  private chunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
+    const choice = { index: 0, delta, logprobs: null, finish_reason: finishReason };
+    return sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [choice] }));
+  }
+}

@@ -1,0 +1,256 @@
+// Stream events into the Responses API event stream a client (the `openai` SDK, Codex) reads: every
+// event with its `event:` line and an increasing `sequence_number`, output items one at a time as
+// the BlockSequencer hands them over, and a closing `response.completed` (or `.incomplete`,
+// `.failed`) that carries the whole response, as `encodeResponse` would have built it.
+//
+// A tool call's item is announced with its first argument text, not when the call starts: only
+// then is it known whether the call is a function call or a custom tool call (see response.ts).
+import { BlockSequencer } from '../blocks.ts';
+import type { Block } from '../blocks.ts';
+import type { EncodeContext, FinishReason, StreamEncoder, StreamEvent, StreamFailure, Usage } from '../ir.ts';
+import { sseEvent } from '../sse.ts';
+import { customInput, encodeStatus, generateId, isCustomInput, messageItem, nowSeconds, outputTextPart, reasoningItem, redactedReasoningPrefix, refusalPart, responseObject, toolCallItem } from './response.ts';
+import type { ResponseSnapshot } from './response.ts';
+
+interface OpenItem {
+  id: string;
+  outputIndex: number;
+  /** Tool calls: `output_item.added` has been written. */
+  announced: boolean;
+  custom: boolean;
+  /** Argument text held until it shows what kind of call this is (only ever whitespace). */
+  leading: string;
+  customPieces: JsonStringPieces | null;
+  /** Reasoning: the summary part has been opened. */
+  summaryOpened: boolean;
+}
+
+export class ResponsesStreamEncoder implements StreamEncoder {
+  private context: EncodeContext;
+  private sequencer: BlockSequencer;
+  private sequence = 0;
+  private started = false;
+  private closed = false;
+  private id = '';
+  private model = '';
+  private created = 0;
+  /** Completed items, in output order. */
+  private output: Record<string, unknown>[] = [];
+  private current: OpenItem | null = null;
+  private usage: Usage | null = null;
+  private finishReason: FinishReason | null = null;
+  private sawToolCall = false;
+  /** What the sink wrote during the current push. */
+  private written = '';
+
+  constructor(context: EncodeContext) {
+    this.context = context;
+    this.sequencer = new BlockSequencer({
+      open: (block) => this.open(block),
+      delta: (block, text) => this.delta(block, text),
+      close: (block, whole, signature) => this.close(block, whole, signature),
+    });
+  }
+
+  push(event: StreamEvent): string {
+    if (this.closed) return '';
+    if (event.type === 'start' && !this.started) {
+      this.id = event.id;
+      this.model = event.model;
+      this.created = event.created;
+    }
+    this.begin();
+    if (event.type === 'usage') this.usage = event.usage;
+    else if (event.type === 'finish') this.finishReason = event.finishReason;
+    else if (event.type !== 'start') this.sequencer.push(event);
+    return this.take();
+  }
+
+  end(): string {
+    if (this.closed) return '';
+    this.begin();
+    this.sequencer.finish();
+    this.closed = true;
+    const reason = this.finishReason ?? (this.sawToolCall ? 'tool-calls' : 'stop');
+    const snapshot = this.snapshot(reason);
+    const status = encodeStatus(reason).status;
+    const type = status === 'incomplete' ? 'response.incomplete' : status === 'failed' ? 'response.failed' : 'response.completed';
+    this.write(type, { response: responseObject(snapshot) });
+    return this.take();
+  }
+
+  fail(error: StreamFailure): string {
+    if (this.closed) return '';
+    this.begin();
+    this.closed = true;
+    this.write('error', { code: error.code, message: error.message, param: null });
+    this.write('response.failed', { response: responseObject({ ...this.snapshot(null), failure: { code: error.code, message: error.message } }) });
+    return this.take();
+  }
+
+  /** `response.created` and `response.in_progress`, once, before anything else. */
+  private begin(): void {
+    if (this.started) return;
+    this.started = true;
+    this.id ||= generateId('resp');
+    this.model ||= this.context.model;
+    this.created ||= nowSeconds();
+    const response = responseObject(this.snapshot(null));
+    this.write('response.created', { response });
+    this.write('response.in_progress', { response });
+  }
+
+  private open(block: Block): void {
+    const item: OpenItem = { id: '', outputIndex: this.output.length, announced: true, custom: false, leading: '', customPieces: null, summaryOpened: false };
+    this.current = item;
+    if (block.kind === 'text' || block.kind === 'refusal') {
+      item.id = generateId('msg');
+      this.write('response.output_item.added', { output_index: item.outputIndex, item: messageItem(item.id, [], 'in_progress') });
+      this.write('response.content_part.added', { ...this.address(item), content_index: 0, part: block.kind === 'text' ? outputTextPart('') : refusalPart('') });
+    } else if (block.kind === 'reasoning' || block.kind === 'redacted-reasoning') {
+      item.id = block.kind === 'reasoning' && block.id !== undefined ? block.id : generateId(block.kind === 'reasoning' ? 'rs' : redactedReasoningPrefix.slice(0, -1));
+      this.write('response.output_item.added', { output_index: item.outputIndex, item: { id: item.id, type: 'reasoning', summary: [] } });
+    } else {
+      this.sawToolCall = true;
+      item.announced = false;
+    }
+  }
+
+  private delta(block: Block, text: string): void {
+    const item = this.current;
+    if (!item) return;
+    if (block.kind === 'text') {
+      this.write('response.output_text.delta', { ...this.address(item), content_index: 0, delta: text, logprobs: [] });
+    } else if (block.kind === 'refusal') {
+      this.write('response.refusal.delta', { ...this.address(item), content_index: 0, delta: text });
+    } else if (block.kind === 'reasoning') {
+      if (!item.summaryOpened) {
+        item.summaryOpened = true;
+        this.write('response.reasoning_summary_part.added', { ...this.address(item), summary_index: 0, part: { type: 'summary_text', text: '' } });
+      }
+      this.write('response.reasoning_summary_text.delta', { ...this.address(item), summary_index: 0, delta: text });
+    } else if (block.kind === 'tool-call') {
+      if (!item.announced) {
+        item.leading += text;
+        if (item.leading.trim() === '') return;
+        this.announce(block, item, item.leading);
+        text = item.leading;
+      }
+      if (!item.custom) this.write('response.function_call_arguments.delta', { ...this.address(item), delta: text });
+      else {
+        const piece = item.customPieces?.push(text) ?? '';
+        if (piece !== '') this.write('response.custom_tool_call_input.delta', { ...this.address(item), delta: piece });
+      }
+    }
+  }
+
+  private close(block: Block, whole: string, signature: string | undefined): void {
+    const item = this.current;
+    if (!item) return;
+    this.current = null;
+    let done: Record<string, unknown>;
+    if (block.kind === 'text' || block.kind === 'refusal') {
+      const part = block.kind === 'text' ? outputTextPart(whole) : refusalPart(whole);
+      if (block.kind === 'text') this.write('response.output_text.done', { ...this.address(item), content_index: 0, text: whole, logprobs: [] });
+      else this.write('response.refusal.done', { ...this.address(item), content_index: 0, refusal: whole });
+      this.write('response.content_part.done', { ...this.address(item), content_index: 0, part });
+      done = messageItem(item.id, [part], 'completed');
+    } else if (block.kind === 'reasoning') {
+      if (item.summaryOpened) {
+        this.write('response.reasoning_summary_text.done', { ...this.address(item), summary_index: 0, text: whole });
+        this.write('response.reasoning_summary_part.done', { ...this.address(item), summary_index: 0, part: { type: 'summary_text', text: whole } });
+      }
+      done = reasoningItem(item.id, whole, signature);
+    } else if (block.kind === 'redacted-reasoning') {
+      done = reasoningItem(item.id, '', block.data);
+    } else {
+      done = this.closeToolCall(block, item, whole);
+    }
+    this.write('response.output_item.done', { output_index: item.outputIndex, item: done });
+    this.output.push(done);
+  }
+
+  private closeToolCall(block: Extract<Block, { kind: 'tool-call' }>, item: OpenItem, whole: string): Record<string, unknown> {
+    // No arguments at all: "{}", written as a delta too, for clients that only add deltas up.
+    const argumentsText = whole.trim() === '' ? '{}' : whole;
+    if (!item.announced) {
+      this.announce(block, item, argumentsText);
+      if (!item.custom) this.write('response.function_call_arguments.delta', { ...this.address(item), delta: argumentsText });
+    }
+    const call = { id: block.id, name: block.name, arguments: argumentsText, itemId: item.id };
+    if (!item.custom) {
+      this.write('response.function_call_arguments.done', { ...this.address(item), name: block.name, arguments: argumentsText });
+      return toolCallItem(call, 'completed');
+    }
+    const input = customInput(argumentsText);
+    const sent = item.customPieces?.sent ?? '';
+    const rest = input.startsWith(sent) ? input.slice(sent.length) : '';
+    if (rest !== '') this.write('response.custom_tool_call_input.delta', { ...this.address(item), delta: rest });
+    this.write('response.custom_tool_call_input.done', { ...this.address(item), input });
+    return toolCallItem(call, 'completed');
+  }
+
+  /** `output_item.added` for a tool call, once its first argument text shows its kind. */
+  private announce(block: Extract<Block, { kind: 'tool-call' }>, item: OpenItem, firstText: string): void {
+    item.announced = true;
+    item.custom = isCustomInput(firstText);
+    item.id = block.itemId ?? generateId(item.custom ? 'ctc' : 'fc');
+    if (item.custom) item.customPieces = new JsonStringPieces();
+    const added = item.custom
+      ? { id: item.id, type: 'custom_tool_call', status: 'in_progress', call_id: block.id, name: block.name, input: '' }
+      : { id: item.id, type: 'function_call', status: 'in_progress', arguments: '', call_id: block.id, name: block.name };
+    this.write('response.output_item.added', { output_index: item.outputIndex, item: added });
+  }
+
+  private address(item: OpenItem): Record<string, unknown> {
+    return { item_id: item.id, output_index: item.outputIndex };
+  }
+
+  private snapshot(finishReason: FinishReason | null): ResponseSnapshot {
+    const done = finishReason !== null;
+    return { id: this.id, model: this.model, created: this.created, output: done || this.closed ? this.output : [], finishReason, usage: done ? this.usage : null };
+  }
+
+  private write(type: string, fields: Record<string, unknown>): void {
+    this.written += sseEvent(JSON.stringify({ type, sequence_number: this.sequence++, ...fields }), type);
+  }
+
+  private take(): string {
+    const text = this.written;
+    this.written = '';
+    return text;
+  }
+}
+
+/** Decodes a JSON string literal that arrives in pieces, giving back what each piece completes.
+ * A piece may end inside an escape (`\`, `\u00`): that tail waits for the next piece. */
+class JsonStringPieces {
+  /** Decoded text given back so far. */
+  sent = '';
+  private raw = '';
+  private opened = false;
+
+  push(text: string): string {
+    this.raw += text;
+    if (!this.opened) {
+      const quote = this.raw.indexOf('"');
+      if (quote === -1) return '';
+      this.raw = this.raw.slice(quote + 1);
+      this.opened = true;
+    }
+    // An unfinished escape is at most five characters long, so one of the last six cuts parses.
+    for (let cut = this.raw.length; cut >= Math.max(0, this.raw.length - 6); cut--) {
+      let piece: unknown;
+      try {
+        piece = JSON.parse(`"${this.raw.slice(0, cut)}"`);
+      } catch {
+        continue;
+      }
+      if (typeof piece !== 'string') return '';
+      this.raw = this.raw.slice(cut);
+      this.sent += piece;
+      return piece;
+    }
+    return '';
+  }
+}
