@@ -50,7 +50,7 @@ test('mistakes are reported with line and fix', () => {
     [example.replace('base_url: http://127.0.0.1:9001/v1/', 'base_url: not a url'), /:4: providers\[0\]\.base_url: "not a url" is not a URL\. Fix:/],
     [example.replace('input_price: 0.05', 'input_price: cheap'), /:9: providers\[0\]\.models\[0\]\.input_price: expected a number >= 0, got string "cheap"/],
     [example.replace('context_window: 131072', 'context_windw: 131072'), /:11: providers\[0\]\.models\[0\]\.context_windw: unknown key "context_windw"\. Fix: did you mean "context_window"\?/],
-    [example.replace('type: openai-compatible', 'type: carrier-pigeon'), /:3: providers\[0\]\.type: unknown provider type "carrier-pigeon"\. Fix: use one of: openai-compatible, openai/],
+    [example.replace('type: openai-compatible', 'type: carrier-pigeon'), /:3: providers\[0\]\.type: unknown provider type "carrier-pigeon"\. Fix: use one of: openai, azure, anthropic, .*openai-compatible\./],
     ['providers:\n  - id: a\n    type: openai-compatible\n     base_url: x\n', /:\d+: invalid YAML/],
     ['server:\n  port: 99999\n', /:2: server\.port: expected a whole number from 0 to 65535/],
     [example + example.replace('providers:\n', ''), /:12: providers\[1\]\.id: provider id "local-a" is used twice/],
@@ -99,7 +99,7 @@ test('server settings and timeouts are read, sizes accept units', () => {
 test('MODELMUX_<PROVIDER>_BASE_URL points an environment provider elsewhere; an SDK\'s OPENAI_BASE_URL does not', () => {
   const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-x', MODELMUX_OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1/', OPENAI_BASE_URL: 'http://127.0.0.1:4000/v1' } });
   assert.equal(config.providers[0].baseUrl, 'http://127.0.0.1:9999/v1');
-  assert.throws(() => loadConfig({ env: { GROQ_API_KEY: 'k', MODELMUX_GROQ_BASE_URL: 'nonsense' } }), /MODELMUX_GROQ_BASE_URL="nonsense" is not an http\(s\) URL\. Fix:/);
+  assert.throws(() => loadConfig({ env: { GROQ_API_KEY: 'k', MODELMUX_GROQ_BASE_URL: 'nonsense' } }), /provider "groq" has base URL "nonsense", which is not an http\(s\) URL\. Fix: set MODELMUX_GROQ_BASE_URL/);
 });
 
 test('values that would break every request are refused; ${VAR} in an unquoted number is a number', () => {

@@ -4,14 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
-import { findKnownProvider, knownProviders } from '../providers/known.ts';
 import { logLevels } from '../telemetry/logger.ts';
 import { defaultBodyLimitBytes, defaultHost, defaultPort, defaultTimeouts } from './types.ts';
-import type { GatewayConfig, ModelConfig, ProviderConfig, Timeouts } from './types.ts';
+import { addEnvironmentProviders, readProvider, readTimeouts } from './providers.ts';
+import type { GatewayConfig } from './types.ts';
 import { ConfigError, Validator } from './validate.ts';
 import type { Path } from './validate.ts';
 
 export { ConfigError } from './validate.ts';
+export { baseUrlVariable } from './providers.ts';
 
 export interface LoadOptions {
   /** Path of modelmux.yaml; none means environment only. */
@@ -31,7 +32,7 @@ export function loadConfig(options: LoadOptions = {}): GatewayConfig {
     sources.push(options.path);
   }
   const config = buildConfig(raw, validator, env);
-  const added = addEnvironmentProviders(config, env);
+  const added = addEnvironmentProviders(config.providers, config.timeouts, env);
   if (added.length > 0) sources.push(`environment (${added.join(', ')})`);
   config.sources = sources;
   return config;
@@ -105,7 +106,7 @@ function splitFallback(inner: string): [string, string | null] {
 function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record<string, string | undefined>): GatewayConfig {
   check.keys(raw, [], ['server', 'timeouts', 'providers']);
   const server = check.optionalMap(raw.server, ['server']);
-  check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level']);
+  check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level', 'strict_params', 'discover_local']);
   const timeouts = readTimeouts(raw.timeouts, ['timeouts'], defaultTimeouts, check);
   const providersRaw = raw.providers === undefined || raw.providers === null ? [] : raw.providers;
   if (!Array.isArray(providersRaw)) throw check.error(['providers'], '`providers` must be a list', 'write each provider as a list item starting with `- id: ...`');
@@ -120,72 +121,11 @@ function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record
     port: check.optionalInteger(server.port, ['server', 'port'], 0, 65535) ?? defaultPort,
     bodyLimitBytes: readByteSize(server.body_limit, ['server', 'body_limit'], check) ?? defaultBodyLimitBytes,
     logLevel: check.optionalChoice(server.log_level, ['server', 'log_level'], logLevels) ?? 'info',
+    strictParams: check.optionalBoolean(server.strict_params, ['server', 'strict_params']) ?? false,
+    discoverLocal: check.optionalBoolean(server.discover_local, ['server', 'discover_local']) ?? env.MODELMUX_DISCOVER_LOCAL !== '0',
     timeouts,
     providers,
     sources: [],
-  };
-}
-
-function readProvider(entry: unknown, path: Path, defaults: Timeouts, check: Validator, env: Record<string, string | undefined>): ProviderConfig {
-  const raw = check.map(entry, path, 'each provider is a mapping with at least `id`, `type` and `base_url`');
-  check.keys(raw, path, ['id', 'type', 'base_url', 'api_key', 'headers', 'forward_headers', 'stream_usage', 'discover_models', 'timeouts', 'models', 'description']);
-  const id = check.requiredString(raw.id, [...path, 'id'], 'add `id: my-provider`');
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) throw check.error([...path, 'id'], `provider id "${id}" may only contain letters, digits, ".", "_" and "-"`, 'rename it, e.g. `id: local-a`');
-  const type = check.requiredString(raw.type, [...path, 'type'], 'add `type: openai-compatible` (or a known provider such as `type: groq`)');
-  const known = findKnownProvider(type);
-  if (type !== 'openai-compatible' && !known) {
-    const choices = ['openai-compatible', ...knownProviders.map((provider) => provider.id)];
-    throw check.error([...path, 'type'], `unknown provider type "${type}"`, `use one of: ${choices.join(', ')}`);
-  }
-  const baseUrl = check.optionalString(raw.base_url, [...path, 'base_url']) ?? known?.baseUrl;
-  if (!baseUrl) throw check.error([...path], `provider "${id}" has no base_url`, 'add `base_url: http://host:port/v1`');
-  let parsed: URL;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    throw check.error([...path, 'base_url'], `"${baseUrl}" is not a URL`, 'write it as http://host:port/v1');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw check.error([...path, 'base_url'], `base_url must be http or https, not ${parsed.protocol}`, 'write it as http://host:port/v1');
-  const models = raw.models === undefined || raw.models === null ? [] : raw.models;
-  if (!Array.isArray(models)) throw check.error([...path, 'models'], '`models` must be a list', 'write each model as `- id: name`');
-  return {
-    id,
-    type: 'openai-compatible',
-    baseUrl: baseUrl.replace(/\/+$/, ''),
-    apiKey: check.optionalString(raw.api_key, [...path, 'api_key']) || (known ? env[known.env] || null : null),
-    headers: check.optionalStringMap(raw.headers, [...path, 'headers']) ?? { ...known?.headers },
-    forwardHeaders: (check.optionalStringList(raw.forward_headers, [...path, 'forward_headers']) ?? []).map((name) => name.toLowerCase()),
-    streamUsage: check.optionalBoolean(raw.stream_usage, [...path, 'stream_usage']) ?? known?.acceptsStreamOptions !== false,
-    discoverModels: check.optionalBoolean(raw.discover_models, [...path, 'discover_models']) ?? (known !== undefined && known.listsModels !== false),
-    timeouts: readTimeouts(raw.timeouts, [...path, 'timeouts'], defaults, check),
-    models: models.map((model, index) => readModel(model, [...path, 'models', index], check)),
-    description: check.optionalString(raw.description, [...path, 'description']) ?? null,
-  };
-}
-
-function readModel(entry: unknown, path: Path, check: Validator): ModelConfig {
-  const raw = check.map(entry, path, 'each model is a mapping such as `- id: llama-3.1-8b`');
-  check.keys(raw, path, ['id', 'upstream', 'input_price', 'output_price', 'context_window']);
-  const id = check.requiredString(raw.id, [...path, 'id'], 'add `id: <the name clients send>`');
-  return {
-    id,
-    upstream: check.optionalString(raw.upstream, [...path, 'upstream']) ?? id,
-    inputPrice: check.optionalNumber(raw.input_price, [...path, 'input_price'], 0) ?? null,
-    outputPrice: check.optionalNumber(raw.output_price, [...path, 'output_price'], 0) ?? null,
-    contextWindow: check.optionalInteger(raw.context_window, [...path, 'context_window'], 1) ?? null,
-  };
-}
-
-function readTimeouts(value: unknown, path: Path, defaults: Timeouts, check: Validator): Timeouts {
-  const raw = check.optionalMap(value, path);
-  check.keys(raw, path, ['connect_ms', 'first_byte_ms', 'idle_ms', 'total_ms']);
-  // Node timers take at most 2^31-1 ms; a larger value would silently fire at once.
-  const field = (key: string, fallback: number): number => check.optionalInteger(raw[key], [...path, key], 1, 2_147_483_647) ?? fallback;
-  return {
-    connectMs: field('connect_ms', defaults.connectMs),
-    firstByteMs: field('first_byte_ms', defaults.firstByteMs),
-    idleMs: field('idle_ms', defaults.idleMs),
-    totalMs: field('total_ms', defaults.totalMs),
   };
 }
 
@@ -200,40 +140,3 @@ function readByteSize(value: unknown, path: Path, check: Validator): number | un
   if (bytes < 1) throw check.error(path, `"${String(value)}" is not a usable limit`, 'write a size above zero such as 32mb');
   return bytes;
 }
-
-/** `MODELMUX_OPENAI_BASE_URL`, `MODELMUX_GROQ_BASE_URL`, ...: points an environment provider elsewhere
- * (a proxy, a regional endpoint). Prefixed so that an SDK's own `OPENAI_BASE_URL`, often aimed at
- * this gateway, cannot make it call itself. */
-export function baseUrlVariable(providerId: string): string {
-  return `MODELMUX_${providerId.toUpperCase()}_BASE_URL`;
-}
-
-/** Adds every known provider whose key is set, unless the file already defines that id. */
-function addEnvironmentProviders(config: GatewayConfig, env: Record<string, string | undefined>): string[] {
-  const added: string[] = [];
-  for (const known of knownProviders) {
-    const apiKey = env[known.env];
-    if (!apiKey || config.providers.some((provider) => provider.id === known.id)) continue;
-    const variable = baseUrlVariable(known.id);
-    const baseUrl = env[variable] || known.baseUrl;
-    if (!/^https?:\/\/[^/]/.test(baseUrl) || !URL.canParse(baseUrl)) {
-      throw new ConfigError(`environment: ${variable}="${baseUrl}" is not an http(s) URL. Fix: set it to e.g. http://host:port/v1, or unset it.`);
-    }
-    config.providers.push({
-      id: known.id,
-      type: 'openai-compatible',
-      baseUrl: baseUrl.replace(/\/+$/, ''),
-      apiKey,
-      headers: { ...known.headers },
-      forwardHeaders: [],
-      streamUsage: known.acceptsStreamOptions !== false,
-      models: [],
-      discoverModels: known.listsModels !== false,
-      timeouts: config.timeouts,
-      description: null,
-    });
-    added.push(known.id);
-  }
-  return added;
-}
-

@@ -1,5 +1,7 @@
 // The validated configuration every other part reads. Field names are camelCase here; the YAML file
 // uses snake_case (see load.ts for the mapping and docs/configuration.md for the reference).
+import type { ProviderQuirks, WireFormat } from '../protocol/ir.ts';
+import type { AuthScheme } from '../providers/definition.ts';
 import type { LogLevel } from '../telemetry/logger.ts';
 
 export interface Timeouts {
@@ -26,10 +28,17 @@ export interface ModelConfig {
 
 export interface ProviderConfig {
   id: string;
-  /** Wire format / adapter. Only `openai-compatible` exists so far. */
-  type: 'openai-compatible';
+  /** The provider definition it follows (`groq`, `anthropic`, `bedrock`, `openai-compatible`, ...). */
+  kind: string;
+  /** Wire formats it speaks natively, preferred first (see providers/definition.ts). */
+  formats: WireFormat[];
   baseUrl: string;
+  auth: AuthScheme;
+  /** The key for key-based auth schemes (bearer, x-api-key, api-key, x-goog-api-key). */
   apiKey: string | null;
+  /** Variables the auth scheme reads (AWS_*, GOOGLE_*), from the environment or `settings:`. */
+  settings: Record<string, string>;
+  quirks: ProviderQuirks;
   /** Extra headers sent upstream with every request. */
   headers: Record<string, string>;
   /** Client request headers passed through to this provider (exact names, or a prefix ending in `*`). */
@@ -51,6 +60,11 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   timeouts: Timeouts;
   providers: ProviderConfig[];
+  /** Refuse (400) a request with a parameter the provider cannot honour, instead of answering with
+   * `x-modelmux-dropped-params` (a client can ask per request with `x-modelmux-strict: true`). */
+  strictParams: boolean;
+  /** Probe local open-weight servers (Ollama, vLLM, llama.cpp, LM Studio) on their ports at start. */
+  discoverLocal: boolean;
   /** Where the configuration came from, for the startup log. */
   sources: string[];
 }

@@ -15,10 +15,15 @@ export class Validator {
   }
 
   error(path: Path, problem: string, fix: string): ConfigError {
-    const line = this.lineOf(path);
-    const where = line === null ? this.file : `${this.file}:${line}`;
+    const where = this.location(path);
     const name = formatPath(path);
     return new ConfigError(`${where}: ${name ? name + ': ' : ''}${problem}. Fix: ${fix}.`);
+  }
+
+  /** `file:line` of a value, for messages built elsewhere. */
+  location(path: Path): string {
+    const line = this.lineOf(path);
+    return line === null ? this.file : `${this.file}:${line}`;
   }
 
   keys(value: Record<string, unknown>, path: Path, allowed: readonly string[]): void {

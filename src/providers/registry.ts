@@ -4,9 +4,14 @@
 import { Agent } from 'undici';
 import type { ModelConfig, ProviderConfig } from '../config/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { requestAuthorizer, staticAuthHeaders } from './auth/index.ts';
+import type { RequestAuthorizer } from './auth/index.ts';
 
 export interface Provider {
   config: ProviderConfig;
+  /** Headers that depend on the request itself (a SigV4 signature, a refreshed OAuth token);
+   * null for providers whose static `headers` carry their credentials. */
+  authorize: RequestAuthorizer | null;
   id: string;
   /** `http://host:port` of base_url. */
   origin: string;
@@ -129,10 +134,10 @@ export class ProviderRegistry {
 
 function createProvider(config: ProviderConfig): Provider {
   const url = new URL(config.baseUrl);
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...lowerCaseKeys(config.headers) };
-  if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...lowerCaseKeys(config.headers), ...staticAuthHeaders(config) };
   return {
     config,
+    authorize: requestAuthorizer(config),
     id: config.id,
     origin: url.origin,
     basePath: url.pathname.replace(/\/+$/, ''),

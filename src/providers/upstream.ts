@@ -3,6 +3,7 @@
 // that names the provider and never carries its credentials.
 import type { Dispatcher } from 'undici';
 import { GatewayError, redactSecrets } from '../surface/errors.ts';
+import { retryAfterFromGoogleError } from '../protocol/gemini/errors.ts';
 import type { Provider } from './registry.ts';
 
 export interface ExchangeOptions {
@@ -11,6 +12,8 @@ export interface ExchangeOptions {
   requestId: string;
   /** Client headers the provider is configured to receive. */
   forwardedHeaders?: Record<string, string>;
+  /** Headers this particular request needs (e.g. a beta flag the codec chose). */
+  headers?: Record<string, string>;
 }
 
 export interface UpstreamExchange {
@@ -48,9 +51,11 @@ export async function openExchange(provider: Provider, path: string, body: strin
   };
 
   const headers = options.forwardedHeaders ? { ...options.forwardedHeaders, ...provider.headers } : { ...provider.headers };
+  if (options.headers) mergeHeaders(headers, options.headers);
   headers['x-request-id'] = options.requestId;
   let response: Dispatcher.ResponseData;
   try {
+    if (provider.authorize) Object.assign(headers, await provider.authorize({ method: 'POST', url: new URL(provider.origin + provider.basePath + path), headers, body }));
     response = await provider.dispatcher.request({
       origin: provider.origin,
       path: provider.basePath + path,
@@ -135,6 +140,11 @@ export async function upstreamErrorResponse(provider: Provider, exchange: Upstre
   const headers: Record<string, string> = {};
   const retryAfter = exchange.headers['retry-after'];
   if (typeof retryAfter === 'string') headers['retry-after'] = retryAfter;
+  else {
+    // Google says when to retry in the body (google.rpc.RetryInfo), not in a header.
+    const googleRetry = retryAfterFromGoogleError(parseJson(text));
+    if (googleRetry) headers['retry-after'] = googleRetry;
+  }
   return new GatewayError(`provider "${provider.id}" returned ${status}: ${message}`, {
     status,
     type: clean(parsed.type) ?? typeForStatus(status),
@@ -200,9 +210,26 @@ function typeForStatus(status: number): string {
   return 'upstream_error';
 }
 
-/** Every credential the gateway sends this provider: its key and every configured header value. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** A header a request adds to one the provider always sends (e.g. `anthropic-beta`) joins the list. */
+function mergeHeaders(headers: Record<string, string>, extra: Record<string, string>): void {
+  for (const [name, value] of Object.entries(extra)) {
+    const key = name.toLowerCase();
+    headers[key] = headers[key] && !headers[key].split(',').map((item) => item.trim()).includes(value) ? `${headers[key]},${value}` : value;
+  }
+}
+
+/** Every credential the gateway sends this provider: its key, every configured header value and
+ * every setting (AWS and Google credentials). */
 function secretsOf(provider: Provider): string[] {
-  const secrets = Object.values(provider.config.headers).filter((value) => value.length >= 8);
+  const secrets = [...Object.values(provider.config.headers), ...Object.values(provider.config.settings)].filter((value) => value.length >= 8);
   if (provider.config.apiKey) secrets.push(provider.config.apiKey, `Bearer ${provider.config.apiKey}`);
   return secrets.sort((a, b) => b.length - a.length);
 }

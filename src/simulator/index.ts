@@ -1,10 +1,11 @@
 // The provider simulator: one loopback HTTP server that plays OpenAI (chat, responses, embeddings,
-// models), Anthropic (messages) and Google Gemini, with deterministic answers, latency knobs,
+// models), Anthropic (messages), Google Gemini and AWS Bedrock (Converse), with deterministic answers, latency knobs,
 // injected faults and replay of real recordings. Tests, demos and the benchmark need no internet.
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleMessages } from './anthropic.ts';
+import { handleBedrock } from './bedrock.ts';
 import { formatOfPath, malformedBodyMessage, sendError } from './errors.ts';
 import type { WireFormat } from './errors.ts';
 import type { Exchange } from './exchange.ts';
@@ -117,6 +118,8 @@ const postRoutes = new Map<string, { format: WireFormat; handler: Handler }>([
 
 const geminiRoute = { format: 'google' as WireFormat, handler: handleGemini };
 
+const bedrockRoute = { format: 'bedrock' as WireFormat, handler: handleBedrock };
+
 function handle(context: ServerContext, request: IncomingMessage, response: ServerResponse): void {
   const target = request.url ?? '/';
   const queryAt = target.indexOf('?');
@@ -126,6 +129,7 @@ function handle(context: ServerContext, request: IncomingMessage, response: Serv
 
   let route = method === 'POST' ? postRoutes.get(path) : undefined;
   if (route === undefined && method === 'POST' && (path.startsWith('/v1beta/models/') || path.startsWith('/v1/models/'))) route = geminiRoute;
+  if (route === undefined && method === 'POST' && path.startsWith('/model/')) route = bedrockRoute;
 
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
