@@ -6,14 +6,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { knownProviders } from '../src/providers/known.ts';
+import { providerDefinitions } from '../src/providers/definitions/index.ts';
 
 const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
 
 /** The environment without any provider key, so the demo provider is what serves. */
 function cleanEnvironment(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const known of knownProviders) delete env[known.env];
+  for (const definition of providerDefinitions) for (const names of definition.env) for (const name of names.split('|')) delete env[name];
+  env.MODELMUX_DISCOVER_LOCAL = '0';
   delete env.PORT;
   delete env.MODELMUX_CONFIG;
   return env;

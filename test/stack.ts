@@ -1,7 +1,10 @@
 // Test fixture: the simulator plus a gateway in front of it, both on 127.0.0.1 with ephemeral ports,
 // and an `openai` SDK client pointed at the gateway. Log lines are captured for assertions.
+import Anthropic from '@anthropic-ai/sdk';
+import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import type { GatewayConfig, ProviderConfig, Timeouts } from '../src/config/types.ts';
+import { providerAt } from '../src/config/providers.ts';
 import { defaultBodyLimitBytes, defaultTimeouts } from '../src/config/types.ts';
 import { startSimulator } from '../src/simulator/index.ts';
 import type { Simulator, SimulatorKnobs } from '../src/simulator/index.ts';
@@ -10,12 +13,15 @@ import type { Gateway } from '../src/surface/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 
 export const providerKey = 'sk-test-provider-secret-0123456789';
+export const recordedFixtures = new URL('../../shared/fixtures/recorded/', import.meta.url);
 
 export interface Stack {
   simulator: Simulator;
   gateway: Gateway;
   baseUrl: string;
   client: OpenAI;
+  /** `@anthropic-ai/sdk` pointed at the gateway, as Claude Code would be with ANTHROPIC_BASE_URL. */
+  anthropic: Anthropic;
   logs: string[];
   close(): Promise<void>;
 }
@@ -25,11 +31,28 @@ export interface StackOptions {
   timeouts?: Partial<Timeouts>;
   bodyLimitBytes?: number;
   extraProviders?: ProviderConfig[];
+  /** Replay the recordings of shared/fixtures/recorded (model `replay:<folder>/<name>`). */
+  fixtures?: boolean;
+  /** Add one simulated provider per wire format (see formatProviders). */
+  everyFormat?: boolean;
+  strictParams?: boolean;
 }
 
+/** With `everyFormat`: the simulator as a provider of each format, so `<id>/<model>` picks the format. */
+export const formatProviders = { chat: 'openai-chat', responses: 'openai-responses', claude: 'anthropic', google: 'gemini', aws: 'bedrock-converse' } as const;
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const simulator = await startSimulator({ port: 0, knobs: { ttftMs: 0, tokensPerSecond: 0, ...options.knobs } });
+  const simulator = await startSimulator({ port: 0, knobs: { ttftMs: 0, tokensPerSecond: 0, ...options.knobs }, fixturesDir: options.fixtures ? fileURLToPath(recordedFixtures) : undefined });
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
+  const formatConfigs = options.everyFormat
+    ? [
+        provider('chat', `${simulator.url}/v1`, timeouts),
+        { ...provider('responses', `${simulator.url}/v1`, timeouts, [], 'openai'), formats: ['openai-responses' as const] },
+        provider('claude', `${simulator.url}/v1`, timeouts, [], 'anthropic'),
+        provider('google', `${simulator.url}/v1beta`, timeouts, [], 'gemini'),
+        provider('aws', simulator.url, timeouts, [], 'bedrock'),
+      ]
+    : [];
   const config: GatewayConfig = {
     host: '127.0.0.1',
     port: 0,
@@ -41,20 +64,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         { id: 'test-model', upstream: 'upstream-model', inputPrice: 0.1, outputPrice: 0.2, contextWindow: 8192 },
         { id: 'echo-model', upstream: 'echo', inputPrice: null, outputPrice: null, contextWindow: null },
       ]),
+      ...formatConfigs,
       ...(options.extraProviders ?? []),
     ],
     sources: ['test'],
+    strictParams: options.strictParams ?? false,
+    discoverLocal: false,
   };
   const logs: string[] = [];
   const gateway = createGateway(config, { logger: createLogger('debug', { write: (line: string) => logs.push(line) }) });
   const address = await gateway.listen();
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: 'client-key-not-checked-yet', maxRetries: 0, timeout: 20_000 });
+  const anthropic = new Anthropic({ baseURL: baseUrl, apiKey: 'client-key-not-checked-yet', maxRetries: 0, timeout: 20_000 });
   return {
     simulator,
     gateway,
     baseUrl,
     client,
+    anthropic,
     logs,
     async close() {
       await gateway.close(0);
@@ -63,20 +91,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-export function provider(id: string, baseUrl: string, timeouts: Timeouts, models: ProviderConfig['models'] = []): ProviderConfig {
-  return {
-    id,
-    type: 'openai-compatible',
-    baseUrl,
-    apiKey: providerKey,
-    headers: {},
-    forwardHeaders: ['x-sim-*'],
-    streamUsage: true,
-    models,
-    discoverModels: false,
-    timeouts,
-    description: null,
-  };
+/** A provider of the given kind (default: a generic OpenAI-compatible one) served by the simulator. */
+export function provider(id: string, baseUrl: string, timeouts: Timeouts, models: ProviderConfig['models'] = [], kind = 'openai-compatible'): ProviderConfig {
+  const config = providerAt(kind, id, baseUrl, timeouts, providerKey);
+  config.forwardHeaders = [...config.forwardHeaders, 'x-sim-*'];
+  config.models = models;
+  config.discoverModels = false;
+  return config;
 }
 
 /** Fault and pacing headers for one request, passed through to the simulator. */

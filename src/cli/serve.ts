@@ -3,7 +3,9 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.ts';
+import { providerAt } from '../config/providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
+import { discoverLocalServers } from '../providers/local.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { createGateway } from '../surface/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
@@ -18,8 +20,10 @@ Options:
   --log-level L     debug | info | warn | error | silent (env LOG_LEVEL; default info)
   -h, --help        show this help
 
-Providers come from the config file and from API keys in the environment (OPENAI_API_KEY,
-GROQ_API_KEY, ...). With none at all, a simulated demo provider serves models named sim/...`;
+Providers come from the config file, from API keys in the environment (OPENAI_API_KEY,
+ANTHROPIC_API_KEY, GROQ_API_KEY, ...; docs/providers.md lists all), and from local model servers
+(Ollama, vLLM, llama.cpp, LM Studio) answering on their default ports (MODELMUX_DISCOVER_LOCAL=0 to
+skip). With none at all, a simulated demo provider serves models named sim/...`;
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -62,6 +66,10 @@ export async function run(argv: string[]): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel);
+  if (config.discoverLocal) {
+    const local = await discoverLocalServers(config, logger);
+    if (local.length > 0) config.sources.push(`local servers (${local.join(', ')})`);
+  }
   let simulator: Simulator | null = null;
   if (config.providers.length === 0) {
     // Loaded only in demo mode: the simulator's tables cost memory a real deployment should not pay.
@@ -98,17 +106,10 @@ export async function run(argv: string[]): Promise<void> {
 
 function demoProvider(config: GatewayConfig, simulatorUrl: string): ProviderConfig {
   const model = (name: string) => ({ id: `sim/${name}`, upstream: name, inputPrice: 0, outputPrice: 0, contextWindow: 131072 });
-  return {
-    id: 'sim',
-    type: 'openai-compatible',
-    baseUrl: `${simulatorUrl}/v1`,
-    apiKey: null,
-    headers: {},
-    forwardHeaders: ['x-sim-*'],
-    streamUsage: true,
-    models: [model('fast'), model('slow'), model('echo')],
-    discoverModels: false,
-    timeouts: config.timeouts,
-    description: 'simulated demo provider: answers are generated locally, not by a real model',
-  };
+  const provider = providerAt('openai-compatible', 'sim', `${simulatorUrl}/v1`, config.timeouts);
+  provider.forwardHeaders = ['x-sim-*'];
+  provider.models = [model('fast'), model('slow'), model('echo')];
+  provider.discoverModels = false;
+  provider.description = 'simulated demo provider: answers are generated locally, not by a real model';
+  return provider;
 }

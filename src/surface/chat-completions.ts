@@ -1,30 +1,16 @@
-// POST /v1/chat/completions for OpenAI-compatible providers: validate, resolve the model, send the
-// body upstream (model renamed; usage requested for streams), and relay the answer untouched.
+// The same-format path for Chat Completions: the body goes to an OpenAI-compatible provider with the
+// model renamed (and usage requested for streams), and the answer is relayed byte for byte.
 import { readUsageObject, ChatStreamRelay } from '../protocol/openai-chat/stream-relay.ts';
-import { validateChatRequest } from '../protocol/openai-chat/validate.ts';
-import type { ProviderRegistry, ModelTarget } from '../providers/registry.ts';
+import type { ChatRequestSummary } from '../protocol/openai-chat/validate.ts';
+import type { ModelTarget } from '../providers/registry.ts';
 import { openExchange, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
-import { readJsonBody } from './body.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, openAIErrorBody } from './errors.ts';
+import { forwardedHeaders, routeHeaders, serialize } from './exchange-helpers.ts';
 
-export interface ChatDependencies {
-  registry: ProviderRegistry;
-  bodyLimitBytes: number;
-}
-
-export async function handleChatCompletions(context: RequestContext, dependencies: ChatDependencies): Promise<void> {
-  const body = (await readJsonBody(context.request, dependencies.bodyLimitBytes)) as Record<string, unknown>;
-  const summary = validateChatRequest(body);
-  context.stream = summary.stream;
-  const target = dependencies.registry.resolve(summary.model);
-  if (!target) throw unknownModel(summary.model, dependencies.registry);
-  context.model = target.publicId;
-  context.metricsModel = target.metricsLabel;
-  context.provider = target.provider.id;
-
+export async function relayChat(context: RequestContext, target: ModelTarget, body: Record<string, unknown>, summary: ChatRequestSummary): Promise<void> {
   body.model = target.upstreamModel;
   const askedForUsage = summary.stream && target.provider.config.streamUsage && !summary.includeUsage;
   if (askedForUsage) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
@@ -42,30 +28,6 @@ export async function handleChatCompletions(context: RequestContext, dependencie
   } finally {
     exchange.finish();
   }
-}
-
-function serialize(body: Record<string, unknown>): string {
-  try {
-    return JSON.stringify(body);
-  } catch {
-    // JSON.parse accepts nesting that JSON.stringify cannot recurse through.
-    throw new GatewayError('the request body is nested too deeply', { status: 400, type: 'invalid_request_error', code: 'invalid_request' });
-  }
-}
-
-function unknownModel(model: string, registry: ProviderRegistry): GatewayError {
-  const known = registry.knownNames(20);
-  const listed = known.length > 0 ? ` Available models include: ${known.join(', ')}.` : ' No provider is configured.';
-  return new GatewayError(`The model "${model}" does not exist on this gateway.${listed} GET /v1/models lists them all.`, {
-    status: 404,
-    type: 'invalid_request_error',
-    code: 'model_not_found',
-    param: 'model',
-  });
-}
-
-function routeHeaders(context: RequestContext, target: ModelTarget): Record<string, string> {
-  return { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': target.publicId };
 }
 
 async function relayWhole(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange): Promise<void> {
@@ -169,16 +131,4 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
 
 function malformed(target: ModelTarget, reason: string): GatewayError {
   return new GatewayError(`provider "${target.provider.id}": ${reason}; the stream was stopped`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_stream' });
-}
-
-function forwardedHeaders(context: RequestContext, target: ModelTarget): Record<string, string> | undefined {
-  const forwards = target.provider.forwardsHeader;
-  if (!forwards) return undefined;
-  const forwarded: Record<string, string> = {};
-  const headers = context.request.headers;
-  for (const name in headers) {
-    const value = headers[name];
-    if (typeof value === 'string' && forwards(name)) forwarded[name] = value;
-  }
-  return forwarded;
 }

@@ -1,6 +1,6 @@
 // What one client request carries through the gateway, and what telemetry reads when it ends.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StreamUsage } from '../protocol/openai-chat/stream-relay.ts';
+import type { Usage } from '../protocol/ir.ts';
 import type { GatewayError } from './errors.ts';
 
 export interface RequestContext {
@@ -19,8 +19,12 @@ export interface RequestContext {
   stream: boolean;
   /** Seconds from arrival to the first byte relayed from the provider. */
   timeToFirstToken: number | null;
-  usage: StreamUsage | null;
+  usage: Usage | null;
   error: GatewayError | null;
+  /** The error shape the client expects: OpenAI's `{"error":{...}}` or Anthropic's `{"type":"error",...}`. */
+  errorStyle: 'openai' | 'anthropic';
+  /** Renders an error as an event of the client's stream, once a stream has started. */
+  streamFailure: ((error: GatewayError) => string) | null;
 }
 
 export function secondsSince(startedAt: bigint): number {

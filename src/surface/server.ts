@@ -9,7 +9,10 @@ import { ProviderRegistry } from '../providers/registry.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Metrics } from '../telemetry/metrics.ts';
-import { handleChatCompletions } from './chat-completions.ts';
+import { anthropicErrorBody } from '../protocol/anthropic/errors.ts';
+import { handleCountTokens } from './count-tokens.ts';
+import { handleEmbeddings } from './embeddings.ts';
+import { handleInference } from './inference.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { asGatewayError, GatewayError, openAIErrorBody } from './errors.ts';
@@ -35,11 +38,28 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
   const metrics = new Metrics();
   let closing = false;
 
-  const chat: Handler = (context) => handleChatCompletions(context, { registry, bodyLimitBytes: config.bodyLimitBytes });
+  const inference = { registry, bodyLimitBytes: config.bodyLimitBytes, strictParams: config.strictParams };
+  const chat: Handler = (context) => handleInference(context, inference, 'openai-chat');
+  const responses: Handler = (context) => handleInference(context, inference, 'openai-responses');
+  const messages: Handler = (context) => {
+    context.errorStyle = 'anthropic';
+    return handleInference(context, inference, 'anthropic');
+  };
+  const countTokens: Handler = (context) => {
+    context.errorStyle = 'anthropic';
+    return handleCountTokens(context, inference);
+  };
+  const embeddings: Handler = (context) => handleEmbeddings(context, inference);
   const listModels: Handler = (context) => handleListModels(context, registry);
   const routes = new Map<string, Handler>([
     ['POST /v1/chat/completions', chat],
     ['POST /chat/completions', chat],
+    ['POST /v1/responses', responses],
+    ['POST /responses', responses],
+    ['POST /v1/messages', messages],
+    ['POST /v1/messages/count_tokens', countTokens],
+    ['POST /v1/embeddings', embeddings],
+    ['POST /embeddings', embeddings],
     ['GET /v1/models', listModels],
     ['GET /models', listModels],
     ['GET /health', (context) => sendJson(context, { status: 'ok' })],
@@ -48,7 +68,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
   ]);
   const knownPaths = new Set([...routes.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
   /** Requests that count as API traffic in metrics and the access log at info level. */
-  const apiRoutes = new Set<Handler>([chat]);
+  const apiRoutes = new Set<Handler>([chat, responses, messages, embeddings]);
 
   const ready = (context: RequestContext): void => {
     const isReady = !closing && registry.providers.length > 0;
@@ -74,6 +94,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
       timeToFirstToken: null,
       usage: null,
       error: null,
+      errorStyle: 'openai',
+      streamFailure: null,
     };
     const url = request.url ?? '/';
     const query = url.indexOf('?');
@@ -123,7 +145,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
       };
     }
     return () => {
-      throw new GatewayError(`Unknown request URL: ${method} ${path}. modelmux serves /v1/chat/completions and /v1/models.`, {
+      throw new GatewayError(`Unknown request URL: ${method} ${path}. modelmux serves /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings and /v1/models.`, {
         status: 404,
         type: 'invalid_request_error',
         code: 'unknown_url',
@@ -139,10 +161,10 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     if (response.destroyed || response.writableEnded) return;
     if (response.headersSent) {
       // A stream already started: end it with an error event rather than a clean-looking end.
-      response.end(context.stream ? `data: ${openAIErrorBody(error)}\n\n` : undefined);
+      response.end(context.stream ? (context.streamFailure?.(error) ?? `data: ${openAIErrorBody(error)}\n\n`) : undefined);
       return;
     }
-    const body = openAIErrorBody(error);
+    const body = context.errorStyle === 'anthropic' ? anthropicErrorBody(error) : openAIErrorBody(error);
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId, ...error.headers };
     if (context.provider) headers['x-modelmux-provider'] = context.provider;
     // An unread request body (e.g. one over the size limit) cannot be left on a kept-alive socket.

@@ -1,0 +1,49 @@
+// POST /v1/messages/count_tokens (Anthropic's shape): asked of Anthropic itself when it serves the
+// model, estimated otherwise (and marked `x-modelmux-estimate: true`).
+import { estimateTokens } from '../protocol/estimate.ts';
+import { openExchange, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
+import { readJsonBody } from './body.ts';
+import type { RequestContext } from './context.ts';
+import { invalidRequest } from './errors.ts';
+import { forwardedHeaders, routeHeaders, serialize, unknownModel } from './exchange-helpers.ts';
+import type { InferenceDependencies } from './inference.ts';
+
+export async function handleCountTokens(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {
+  const body = await readJsonBody(context.request, dependencies.bodyLimitBytes);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidRequest('the request body must be a JSON object');
+  const request = body as Record<string, unknown>;
+  if (typeof request.model !== 'string' || request.model === '') throw invalidRequest('`model` is required: a non-empty string naming the model', 'model');
+  if (!Array.isArray(request.messages)) throw invalidRequest('`messages` is required: a list of {role, content} objects', 'messages');
+  const target = dependencies.registry.resolve(request.model);
+  if (!target) throw unknownModel(request.model, dependencies.registry);
+  context.model = target.publicId;
+  context.provider = target.provider.id;
+  const headers = routeHeaders(context, target);
+
+  if (target.provider.config.formats.includes('anthropic')) {
+    request.model = target.upstreamModel;
+    const exchange = await openExchange(target.provider, '/messages/count_tokens', serialize(request), {
+      controller: context.controller,
+      requestId: context.requestId,
+      forwardedHeaders: forwardedHeaders(context, target),
+    });
+    try {
+      if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
+      const chunks: Buffer[] = [];
+      try {
+        for await (const chunk of exchange.body) chunks.push(chunk as Buffer);
+      } catch (error) {
+        throw upstreamFailure(target.provider, error, context.controller);
+      }
+      const payload = Buffer.concat(chunks);
+      context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...headers });
+      context.response.end(payload);
+    } finally {
+      exchange.finish();
+    }
+    return;
+  }
+  const payload = JSON.stringify({ input_tokens: estimateTokens({ system: request.system, messages: request.messages, tools: request.tools }) });
+  context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-modelmux-estimate': 'true', ...headers });
+  context.response.end(payload);
+}

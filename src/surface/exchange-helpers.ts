@@ -1,0 +1,41 @@
+// Small pieces every path to a provider shares: the request body as text, the headers that say
+// where a request went, the client headers a provider may receive, and the unknown-model error.
+import type { ProviderRegistry, ModelTarget } from '../providers/registry.ts';
+import type { RequestContext } from './context.ts';
+import { GatewayError } from './errors.ts';
+
+export function serialize(body: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(body);
+  } catch {
+    // JSON.parse accepts nesting that JSON.stringify cannot recurse through.
+    throw new GatewayError('the request body is nested too deeply', { status: 400, type: 'invalid_request_error', code: 'invalid_request' });
+  }
+}
+
+export function unknownModel(model: string, registry: ProviderRegistry): GatewayError {
+  const known = registry.knownNames(20);
+  const listed = known.length > 0 ? ` Available models include: ${known.join(', ')}.` : ' No provider is configured.';
+  return new GatewayError(`The model "${model}" does not exist on this gateway.${listed} GET /v1/models lists them all.`, {
+    status: 404,
+    type: 'invalid_request_error',
+    code: 'model_not_found',
+    param: 'model',
+  });
+}
+
+export function routeHeaders(context: RequestContext, target: ModelTarget): Record<string, string> {
+  return { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': target.publicId };
+}
+
+export function forwardedHeaders(context: RequestContext, target: ModelTarget): Record<string, string> | undefined {
+  const forwards = target.provider.forwardsHeader;
+  if (!forwards) return undefined;
+  const forwarded: Record<string, string> = {};
+  const headers = context.request.headers;
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value === 'string' && forwards(name)) forwarded[name] = value;
+  }
+  return forwarded;
+}

@@ -1,0 +1,63 @@
+// The same-format path for Responses and Messages clients: the body goes to a provider that speaks
+// it with only the model renamed, and the answer comes back byte for byte. The provider's decoder
+// reads along to learn the usage, see the end and catch errors inside the stream.
+import { providerCodec } from '../protocol/codecs.ts';
+import type { EncodeTarget, SurfaceCodec } from '../protocol/ir.ts';
+import type { ModelTarget } from '../providers/registry.ts';
+import { openExchange, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
+import type { RequestContext } from './context.ts';
+import { GatewayError } from './errors.ts';
+import { forwardedHeaders, routeHeaders, serialize } from './exchange-helpers.ts';
+import { pumpStream } from './stream-pump.ts';
+
+const paths = { 'openai-responses': '/responses', anthropic: '/messages' } as const;
+
+export async function relaySameFormat(context: RequestContext, target: ModelTarget, surface: SurfaceCodec, body: Record<string, unknown>): Promise<void> {
+  const format = surface.format as keyof typeof paths;
+  body.model = target.upstreamModel;
+  const exchange = await openExchange(target.provider, paths[format], serialize(body), {
+    controller: context.controller,
+    requestId: context.requestId,
+    forwardedHeaders: forwardedHeaders(context, target),
+  });
+  try {
+    if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
+    const codec = providerCodec(format);
+    const encodeTarget: EncodeTarget = { upstreamModel: target.upstreamModel, quirks: target.provider.config.quirks };
+    const headers = routeHeaders(context, target);
+    const contentType = String(exchange.headers['content-type'] ?? '');
+    if (context.stream && contentType.startsWith('text/event-stream')) {
+      const encoder = surface.createStreamEncoder({ model: target.publicId, includeUsage: true });
+      context.streamFailure = (error) => encoder.fail(error);
+      await pumpStream(context, target, exchange, {
+        decoder: codec.createStreamDecoder(encodeTarget),
+        render: (chunk) => chunk,
+        end: () => '',
+        fail: (error, relayed) => (relayed ? '' : encoder.fail(error)),
+        headers,
+      });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of exchange.body) {
+        exchange.sawData();
+        chunks.push(chunk as Buffer);
+      }
+    } catch (error) {
+      throw upstreamFailure(target.provider, error, context.controller);
+    }
+    const payload = Buffer.concat(chunks);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload.toString('utf8'));
+    } catch {
+      throw new GatewayError(`provider "${target.provider.id}" returned a response that is not valid JSON`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_response' });
+    }
+    context.usage = codec.decodeResponse(parsed, encodeTarget).usage;
+    context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...headers });
+    context.response.end(payload);
+  } finally {
+    exchange.finish();
+  }
+}

@@ -1,0 +1,138 @@
+// Carries a provider's stream to the client for the translated and the same-format (non-Chat)
+// paths: the provider's decoder reads every chunk (usage, completeness, in-stream errors), and the
+// plan decides what the client receives (re-encoded events, or the bytes as they came).
+// The 200 and its headers are sent only once the first piece of content arrives, so a provider
+// that fails before its first token still yields a proper error status (and, later, failover).
+import type { StreamDecoder, StreamEvent } from '../protocol/ir.ts';
+import type { ModelTarget } from '../providers/registry.ts';
+import { upstreamFailure } from '../providers/upstream.ts';
+import type { UpstreamExchange } from '../providers/upstream.ts';
+import { secondsSince } from './context.ts';
+import type { RequestContext } from './context.ts';
+import { GatewayError } from './errors.ts';
+
+export interface StreamPlan {
+  decoder: StreamDecoder;
+  /** What the client receives for one upstream chunk, given the events decoded from it. */
+  render(chunk: Buffer, events: StreamEvent[]): string | Buffer;
+  /** Written after a complete stream. */
+  end(): string;
+  /** Written when the stream fails after it started; `relayed` says the provider's own error
+   * event already reached the client among the relayed bytes. */
+  fail(error: GatewayError, relayed: boolean): string;
+  headers: Record<string, string>;
+}
+
+export function pumpStream(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange, plan: StreamPlan): Promise<void> {
+  const { response } = context;
+  const upstream = exchange.body;
+  const { decoder } = plan;
+  const held: (string | Buffer)[] = [];
+  let finished = false;
+  let started = false;
+
+  const start = (): void => {
+    started = true;
+    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...plan.headers });
+    context.timeToFirstToken ??= secondsSince(context.startedAt);
+  };
+  /** Returns false when the client is not keeping up. */
+  const deliver = (output: string | Buffer, events: StreamEvent[]): boolean => {
+    for (const event of events) {
+      if (event.type === 'usage') context.usage = event.usage;
+      else if (event.type === 'finish') finished = true;
+      if (!started && carriesContent(event)) start();
+    }
+    if (output.length === 0) return true;
+    if (!started) {
+      held.push(output);
+      return true;
+    }
+    if (held.length > 0) {
+      for (const piece of held.splice(0)) response.write(piece);
+    }
+    return response.write(output);
+  };
+
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (error?: GatewayError): void => {
+      if (settled) return;
+      settled = true;
+      response.off('drain', resume);
+      if (error && !started) reject(error);
+      else resolve();
+    };
+    const stop = (error: GatewayError, relayed: boolean): void => {
+      upstream.destroy();
+      if (!started) return settle(error);
+      context.error = error;
+      if (!response.destroyed && !response.writableEnded) response.end(plan.fail(error, relayed));
+      settle();
+    };
+    /** An in-stream provider error or unreadable bytes end the stream; true when they did. */
+    const checkDecoder = (): boolean => {
+      if (decoder.failure) {
+        const failure = decoder.failure;
+        stop(new GatewayError(`provider "${target.provider.id}" reported an error in the stream: ${failure.message}`, { status: failure.status, type: failure.type, code: failure.code, fromUpstream: true }), true);
+        return true;
+      }
+      if (decoder.malformed) {
+        stop(new GatewayError(`provider "${target.provider.id}": ${decoder.malformed}; the stream was stopped`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_stream' }), false);
+        return true;
+      }
+      return false;
+    };
+    const resume = (): void => {
+      exchange.releaseIdle();
+      upstream.resume();
+    };
+    response.on('drain', resume);
+
+    upstream.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      exchange.sawData();
+      const events = decoder.push(chunk);
+      if (checkDecoder()) return;
+      if (!deliver(plan.render(chunk, events), events)) {
+        upstream.pause();
+        exchange.holdIdle();
+      }
+    });
+    upstream.on('end', () => {
+      if (settled) return;
+      const events = decoder.end();
+      if (checkDecoder()) return;
+      deliver(plan.render(Buffer.alloc(0), events), events);
+      if (!finished) {
+        return stop(new GatewayError(`provider "${target.provider.id}" ended the stream before it was complete`, { status: 502, type: 'upstream_error', code: 'upstream_stream_incomplete' }), false);
+      }
+      if (!started) start();
+      deliver(plan.end(), []);
+      response.end();
+      settle();
+    });
+    upstream.on('error', (error: unknown) => {
+      if (settled) return;
+      if (response.destroyed) return settle();
+      stop(upstreamFailure(target.provider, error, context.controller), false);
+    });
+  });
+}
+
+/** The first event that commits the answer: a token of any kind, a tool call, or the end itself. */
+function carriesContent(event: StreamEvent): boolean {
+  switch (event.type) {
+    case 'text-delta':
+    case 'reasoning-delta':
+    case 'refusal-delta':
+      return event.text !== '';
+    case 'tool-call-start':
+    case 'redacted-reasoning':
+    case 'reasoning-signature':
+    case 'finish':
+      return true;
+    default:
+      return false;
+  }
+}

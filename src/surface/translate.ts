@@ -1,0 +1,99 @@
+// A client and a provider that speak different formats (or the same one, when the request carries
+// another provider's reasoning signatures): decode the client's request into the internal form,
+// encode it for the provider, and carry the answer back the other way, streamed or whole. What the provider cannot honour is named in `x-modelmux-dropped-params`, or refused in
+// strict mode.
+import { eventsOf } from '../protocol/events.ts';
+import { providerCodec } from '../protocol/codecs.ts';
+import type { EncodeTarget, SurfaceCodec } from '../protocol/ir.ts';
+import { keepOwnSignatures, markEvent, markResponse } from '../protocol/signatures.ts';
+import type { ModelTarget } from '../providers/registry.ts';
+import { openExchange, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
+import type { UpstreamExchange } from '../providers/upstream.ts';
+import type { RequestContext } from './context.ts';
+import { GatewayError } from './errors.ts';
+import { forwardedHeaders, routeHeaders, serialize } from './exchange-helpers.ts';
+import { pumpStream } from './stream-pump.ts';
+
+export async function translate(context: RequestContext, target: ModelTarget, surface: SurfaceCodec, body: Record<string, unknown>, strict: boolean): Promise<void> {
+  const request = surface.decodeRequest(body);
+  const format = target.provider.config.formats.includes(surface.format) ? surface.format : target.provider.config.formats[0];
+  const codec = providerCodec(format);
+  keepOwnSignatures(request, format);
+  // Signatures this provider makes are marked for a client of another format (see signatures.ts).
+  const foreign = format !== surface.format;
+  const encodeTarget: EncodeTarget = { upstreamModel: target.upstreamModel, quirks: target.provider.config.quirks };
+  const encoded = codec.encodeRequest(request, encodeTarget);
+  const dropped = [...new Set(encoded.dropped)];
+  if (dropped.length > 0 && strict) {
+    throw new GatewayError(
+      `provider "${target.provider.id}" (${format}) cannot honour: ${dropped.join(', ')}. Remove ${dropped.length === 1 ? 'it' : 'them'}, choose another model, or turn strict mode off (x-modelmux-strict) to have ${dropped.length === 1 ? 'it' : 'them'} dropped and named in x-modelmux-dropped-params.`,
+      { status: 400, type: 'invalid_request_error', code: 'unsupported_parameter', param: dropped[0] },
+    );
+  }
+  const headers = routeHeaders(context, target);
+  if (dropped.length > 0) headers['x-modelmux-dropped-params'] = dropped.join(', ');
+
+  const exchange = await openExchange(target.provider, encoded.path, serialize(encoded.body), {
+    controller: context.controller,
+    requestId: context.requestId,
+    forwardedHeaders: forwardedHeaders(context, target),
+    headers: encoded.headers,
+  });
+  try {
+    if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
+    const encodeContext = { model: target.publicId, includeUsage: request.includeUsage };
+    const contentType = String(exchange.headers['content-type'] ?? '');
+    const streamed = contentType.startsWith('text/event-stream') || contentType.startsWith('application/vnd.amazon.eventstream');
+    if (request.stream && streamed) {
+      const encoder = surface.createStreamEncoder(encodeContext);
+      context.streamFailure = (error) => encoder.fail(error);
+      await pumpStream(context, target, exchange, {
+        decoder: codec.createStreamDecoder(encodeTarget),
+        render: (_chunk, events) => {
+          let out = '';
+          for (const event of events) out += encoder.push(foreign ? markEvent(event, format) : event);
+          return out;
+        },
+        end: () => encoder.end(),
+        fail: (error) => encoder.fail(error),
+        headers,
+      });
+      return;
+    }
+    const answer = codec.decodeResponse(await readJson(target, exchange, context), encodeTarget);
+    context.usage = answer.usage;
+    if (foreign) markResponse(answer, format);
+    if (request.stream) {
+      // The provider answered whole; the client still gets the stream it asked for.
+      const encoder = surface.createStreamEncoder(encodeContext);
+      let out = '';
+      for (const event of eventsOf(answer)) out += encoder.push(event);
+      out += encoder.end();
+      context.response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
+      context.response.end(out);
+      return;
+    }
+    const payload = JSON.stringify(surface.encodeResponse(answer, encodeContext));
+    context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+    context.response.end(payload);
+  } finally {
+    exchange.finish();
+  }
+}
+
+async function readJson(target: ModelTarget, exchange: UpstreamExchange, context: RequestContext): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of exchange.body) {
+      exchange.sawData();
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    throw upstreamFailure(target.provider, error, context.controller);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new GatewayError(`provider "${target.provider.id}" returned a response that is not valid JSON`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_response' });
+  }
+}
