@@ -30,7 +30,8 @@ export interface StackOptions {
   knobs?: Partial<SimulatorKnobs>;
   timeouts?: Partial<Timeouts>;
   bodyLimitBytes?: number;
-  extraProviders?: ProviderConfig[];
+  /** More providers; a function receives the simulator's URL. */
+  extraProviders?: ProviderConfig[] | ((simulatorUrl: string) => ProviderConfig[]);
   /** Replay the recordings of shared/fixtures/recorded (model `replay:<folder>/<name>`). */
   fixtures?: boolean;
   /** Add one simulated provider per wire format (see formatProviders). */
@@ -65,7 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         { id: 'echo-model', upstream: 'echo', inputPrice: null, outputPrice: null, contextWindow: null },
       ]),
       ...formatConfigs,
-      ...(options.extraProviders ?? []),
+      ...(typeof options.extraProviders === 'function' ? options.extraProviders(simulator.url) : (options.extraProviders ?? [])),
     ],
     sources: ['test'],
     strictParams: options.strictParams ?? false,

@@ -103,7 +103,8 @@ function variablesIn(template: string): string[] {
 
 function fillVariables(template: string, settings: Record<string, string>, definition: ProviderDefinition, where: string): string {
   return template.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback: string | undefined) => {
-    const value = settings[name];
+    // An endpoint written with a trailing slash must not double the one that follows it.
+    const value = settings[name]?.replace(/\/+$/, '');
     if (value) return value;
     if (fallback !== undefined) return fallback;
     throw new ConfigError(`${where}: provider "${definition.id}" needs ${name} for its URL. Fix: export ${name}, or add it under \`settings:\` (or give \`base_url\`).`);

@@ -3,14 +3,15 @@
 import { localProvider } from '../config/providers.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { ProviderDefinition } from './definition.ts';
 import { providerDefinitions } from './definitions/index.ts';
 
 const probeTimeoutMs = 500;
 
 /** Adds each local server found; returns their ids. Never fails: a server that is not there is
  * simply not added. */
-export async function discoverLocalServers(config: GatewayConfig, logger: Logger): Promise<string[]> {
-  const candidates = providerDefinitions.filter(
+export async function discoverLocalServers(config: GatewayConfig, logger: Logger, definitions: readonly ProviderDefinition[] = providerDefinitions): Promise<string[]> {
+  const candidates = definitions.filter(
     (definition) => definition.localPort !== undefined && definition.localPort !== config.port && !config.providers.some((provider) => provider.id === definition.id),
   );
   const found = await Promise.all(
@@ -28,7 +29,9 @@ export async function discoverLocalServers(config: GatewayConfig, logger: Logger
   const added: string[] = [];
   for (const definition of found) {
     if (!definition) continue;
-    config.providers.push(localProvider(definition, config.timeouts));
+    const provider = localProvider(definition, config.timeouts);
+    provider.baseUrl = `http://127.0.0.1:${definition.localPort}/v1`;
+    config.providers.push(provider);
     added.push(definition.id);
     logger.info('local model server found', { provider: definition.id, url: `http://127.0.0.1:${definition.localPort}/v1` });
   }
