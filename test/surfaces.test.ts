@@ -153,6 +153,32 @@ describe('surfaces × provider formats', () => {
     assert.match(((await refused.json()) as { error: { message: string } }).error.message, /does not serve embeddings/);
   });
 
+  test('hostile field names and model names neither crash the gateway nor reach its prototypes', async () => {
+    const polluting = await post(stack, '/v1/messages', {
+      model: 'claude/sim-model',
+      max_tokens: 10,
+      '__proto__.temperature': 5,
+      messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'thinking', thinking: 't', signature: 'mmx1.gemini.abc' }, { type: 'text', text: 'x' }] }, { role: 'user', content: 'again' }],
+    });
+    await polluting.arrayBuffer();
+    assert.equal(({} as Record<string, unknown>).temperature, undefined);
+    const after = await stack.client.chat.completions.create({ model: 'chat/sim-model', messages: [{ role: 'user', content: 'still fine?' }] });
+    assert.ok(after.choices[0].message.content);
+
+    for (const body of [
+      { model: 'google/m', stream: true, 'x\ny': 1, messages: [{ role: 'user', content: 'hi' }] },
+      { model: 'google/m\u20ac', stream: true, messages: [{ role: 'user', content: 'hi' }] },
+      { model: 'chat/m\u20ac', stream: true, messages: [{ role: 'user', content: 'hi' }] },
+    ]) {
+      const response = await post(stack, '/v1/chat/completions', body);
+      assert.equal(response.status, 200, JSON.stringify(body));
+      await response.text();
+    }
+    const many = await post(stack, '/v1/messages', { model: 'google/m', max_tokens: 10, messages: [{ role: 'user', content: Array.from({ length: 800 }, (_, index) => ({ type: 'text', text: `part ${index}`, citations: [] })) }] });
+    assert.equal(many.status, 200);
+    assert.ok((many.headers.get('x-modelmux-dropped-params') ?? '').length <= 1024);
+  });
+
   test('a 1M-token prompt (4 MB of text) goes through each codec intact', async () => {
     const text = 'lorem ipsum dolor sit amet '.repeat(155_000);
     for (const [path, body] of [

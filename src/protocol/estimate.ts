@@ -13,15 +13,17 @@ export function estimateTokens(value: unknown): number {
   let characters = 0;
   let media = 0;
   let messages = 0;
-  const visit = (node: unknown, key: string): void => {
+  const visit = (node: unknown, key: string, depth = 0): void => {
+    // Deeper than any real request: counted as nothing rather than overflowing the stack.
+    if (depth > 256) return;
     if (typeof node === 'string') {
       if (node.startsWith('data:') || (key === 'data' && node.length > 256)) media++;
       else characters += node.length;
     } else if (Array.isArray(node)) {
       if (key === 'messages' || key === 'input' || key === 'contents') messages += node.length;
-      for (const item of node) visit(item, key);
+      for (const item of node) visit(item, key, depth + 1);
     } else if (node !== null && typeof node === 'object') {
-      for (const [childKey, child] of Object.entries(node)) visit(child, childKey);
+      for (const [childKey, child] of Object.entries(node)) visit(child, childKey, depth + 1);
     }
   };
   visit(value, '');

@@ -14,14 +14,24 @@ export class SseParser {
   /** Where the search for the next blank line resumes, so a large event is scanned once. */
   private scanned = 0;
 
+  /** Text of chunks that held no newline (so could end no event), joined once one comes. */
+  private waiting: string[] = [];
+
   push(chunk: Uint8Array): SseEvent[] {
-    this.buffer += this.decoder.decode(chunk, { stream: true });
+    const text = this.decoder.decode(chunk, { stream: true });
+    if (!text.includes('\n')) {
+      this.waiting.push(text);
+      return [];
+    }
+    this.buffer += this.waiting.length > 0 ? this.waiting.join('') + text : text;
+    this.waiting = [];
     return this.drain(false);
   }
 
   /** The body ended: a final event without its blank line still counts. */
   end(): SseEvent[] {
-    this.buffer += this.decoder.decode();
+    this.buffer += this.waiting.join('') + this.decoder.decode();
+    this.waiting = [];
     return this.drain(true);
   }
 
@@ -32,7 +42,10 @@ export class SseParser {
     const text = this.buffer;
     while (index < text.length) {
       const newline = text.indexOf('\n', index);
-      if (newline === -1) break;
+      if (newline === -1) {
+        index = text.length;
+        break;
+      }
       // A blank line ends an event: "\n\n" or "\n\r\n".
       const next = text.charCodeAt(newline + 1);
       let end = -1;

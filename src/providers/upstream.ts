@@ -228,7 +228,7 @@ function mergeHeaders(headers: Record<string, string>, extra: Record<string, str
 
 /** Every credential the gateway sends this provider: its key, every configured header value and
  * every setting (AWS and Google credentials). */
-function secretsOf(provider: Provider): string[] {
+export function secretsOf(provider: Provider): string[] {
   const secrets = [...Object.values(provider.config.headers), ...Object.values(provider.config.settings)].filter((value) => value.length >= 8);
   if (provider.config.apiKey) secrets.push(provider.config.apiKey, `Bearer ${provider.config.apiKey}`);
   return secrets.sort((a, b) => b.length - a.length);

@@ -25,7 +25,22 @@ export function unknownModel(model: string, registry: ProviderRegistry): Gateway
 }
 
 export function routeHeaders(context: RequestContext, target: ModelTarget): Record<string, string> {
-  return { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': target.publicId };
+  return { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': headerValue(target.publicId) };
+}
+
+/** Client-chosen text (a model name, field names) made safe for a header: anything outside
+ * printable ASCII is percent-encoded, and the value is kept short enough for any client to read. */
+export function headerValue(text: string, limit = 1024): string {
+  const safe = text.replace(/[^\x20-\x7e]/g, (character) => encodeURIComponent(character));
+  return safe.length <= limit ? safe : `${safe.slice(0, limit - 3)}...`;
+}
+
+/** `x-modelmux-dropped-params`: the names once each; repeated array positions are folded
+ * (`messages[*].content[*].citations`) when the list would otherwise be long. */
+export function droppedHeader(names: string[]): string {
+  const unique = [...new Set(names)];
+  const folded = unique.join(', ').length > 512 ? [...new Set(unique.map((name) => name.replace(/\[\d+\]/g, '[*]')))] : unique;
+  return headerValue(folded.join(', '));
 }
 
 export function forwardedHeaders(context: RequestContext, target: ModelTarget): Record<string, string> | undefined {

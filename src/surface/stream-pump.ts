@@ -5,11 +5,11 @@
 // that fails before its first token still yields a proper error status (and, later, failover).
 import type { StreamDecoder, StreamEvent } from '../protocol/ir.ts';
 import type { ModelTarget } from '../providers/registry.ts';
-import { upstreamFailure } from '../providers/upstream.ts';
+import { secretsOf, upstreamFailure } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError, redactSecrets } from './errors.ts';
 
 export interface StreamPlan {
   decoder: StreamDecoder;
@@ -74,11 +74,13 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
     const checkDecoder = (): boolean => {
       if (decoder.failure) {
         const failure = decoder.failure;
-        stop(new GatewayError(`provider "${target.provider.id}" reported an error in the stream: ${failure.message}`, { status: failure.status, type: failure.type, code: failure.code, fromUpstream: true }), true);
+        const message = redactSecrets(failure.message, secretsOf(target.provider));
+        stop(new GatewayError(`provider "${target.provider.id}" reported an error in the stream: ${message}`, { status: failure.status, type: failure.type, code: failure.code, fromUpstream: true }), true);
         return true;
       }
       if (decoder.malformed) {
-        stop(new GatewayError(`provider "${target.provider.id}": ${decoder.malformed}; the stream was stopped`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_stream' }), false);
+        const reason = redactSecrets(decoder.malformed, secretsOf(target.provider));
+        stop(new GatewayError(`provider "${target.provider.id}": ${reason}; the stream was stopped`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_stream' }), false);
         return true;
       }
       return false;
@@ -93,6 +95,9 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
       if (settled) return;
       exchange.sawData();
       const events = decoder.push(chunk);
+      // The events before an in-stream error still go out (on a relayed stream, with the provider's
+      // own error event among them); before the first token nothing is sent and the error is the answer.
+      if (decoder.failure && started) deliver(plan.render(chunk, events), events);
       if (checkDecoder()) return;
       if (!deliver(plan.render(chunk, events), events)) {
         upstream.pause();

@@ -7,22 +7,22 @@ import { providerCodec } from '../protocol/codecs.ts';
 import type { EncodeTarget, SurfaceCodec } from '../protocol/ir.ts';
 import { keepOwnSignatures, markEvent, markResponse } from '../protocol/signatures.ts';
 import type { ModelTarget } from '../providers/registry.ts';
-import { openExchange, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
+import { openExchange, secretsOf, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
-import { GatewayError } from './errors.ts';
-import { forwardedHeaders, routeHeaders, serialize } from './exchange-helpers.ts';
+import { GatewayError, invalidRequest, redactSecrets } from './errors.ts';
+import { droppedHeader, forwardedHeaders, routeHeaders, serialize } from './exchange-helpers.ts';
 import { pumpStream } from './stream-pump.ts';
 
 export async function translate(context: RequestContext, target: ModelTarget, surface: SurfaceCodec, body: Record<string, unknown>, strict: boolean): Promise<void> {
-  const request = surface.decodeRequest(body);
+  const request = withinDepth(() => surface.decodeRequest(body));
   const format = target.provider.config.formats.includes(surface.format) ? surface.format : target.provider.config.formats[0];
   const codec = providerCodec(format);
   keepOwnSignatures(request, format);
   // Signatures this provider makes are marked for a client of another format (see signatures.ts).
   const foreign = format !== surface.format;
   const encodeTarget: EncodeTarget = { upstreamModel: target.upstreamModel, quirks: target.provider.config.quirks };
-  const encoded = codec.encodeRequest(request, encodeTarget);
+  const encoded = withinDepth(() => codec.encodeRequest(request, encodeTarget));
   const dropped = [...new Set(encoded.dropped)];
   if (dropped.length > 0 && strict) {
     throw new GatewayError(
@@ -31,7 +31,7 @@ export async function translate(context: RequestContext, target: ModelTarget, su
     );
   }
   const headers = routeHeaders(context, target);
-  if (dropped.length > 0) headers['x-modelmux-dropped-params'] = dropped.join(', ');
+  if (dropped.length > 0) headers['x-modelmux-dropped-params'] = droppedHeader(dropped);
 
   const exchange = await openExchange(target.provider, encoded.path, serialize(encoded.body), {
     controller: context.controller,
@@ -42,9 +42,8 @@ export async function translate(context: RequestContext, target: ModelTarget, su
   try {
     if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
     const encodeContext = { model: target.publicId, includeUsage: request.includeUsage };
-    const contentType = String(exchange.headers['content-type'] ?? '');
-    const streamed = contentType.startsWith('text/event-stream') || contentType.startsWith('application/vnd.amazon.eventstream');
-    if (request.stream && streamed) {
+    const parsedAnswer = request.stream && streamedType(exchange) ? null : await readJson(target, exchange, context);
+    if (request.stream && streamedType(exchange)) {
       const encoder = surface.createStreamEncoder(encodeContext);
       context.streamFailure = (error) => encoder.fail(error);
       await pumpStream(context, target, exchange, {
@@ -60,7 +59,7 @@ export async function translate(context: RequestContext, target: ModelTarget, su
       });
       return;
     }
-    const answer = codec.decodeResponse(await readJson(target, exchange, context), encodeTarget);
+    const answer = redacted(target, () => codec.decodeResponse(parsedAnswer, encodeTarget));
     context.usage = answer.usage;
     if (foreign) markResponse(answer, format);
     if (request.stream) {
@@ -78,6 +77,31 @@ export async function translate(context: RequestContext, target: ModelTarget, su
     context.response.end(payload);
   } finally {
     exchange.finish();
+  }
+}
+
+function streamedType(exchange: UpstreamExchange): boolean {
+  const contentType = String(exchange.headers['content-type'] ?? '');
+  return contentType.startsWith('text/event-stream') || contentType.startsWith('application/vnd.amazon.eventstream');
+}
+
+/** JSON nested deeper than the stack allows is the client's mistake (400), not a crash (500). */
+function withinDepth<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RangeError) throw invalidRequest('the request is nested too deeply to translate', null, 'invalid_request');
+    throw error;
+  }
+}
+
+/** A provider's words inside an answer (an error it wrapped in a 200) never carry its credentials. */
+function redacted<T>(target: ModelTarget, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof GatewayError) error.message = redactSecrets(error.message, secretsOf(target.provider));
+    throw error;
   }
 }
 

@@ -174,7 +174,7 @@ class RequestEncoder {
       else if (key.includes('[')) {
         if (!this.restored.has(key)) this.drop(key);
       } else if (key.includes('.')) setPath(body, key.split('.'), value);
-      else body[key] = value;
+      else if (key !== '__proto__') body[key] = value;
     }
   }
 
@@ -337,6 +337,8 @@ function fnv1a(text: string): string {
 }
 
 function setPath(target: Block, keys: string[], value: unknown): void {
+  // Keys come from the client: never let one reach an object's prototype.
+  if (keys.some((key) => key === '__proto__' || key === 'constructor' || key === 'prototype')) return;
   let node = target;
   for (const key of keys.slice(0, -1)) {
     const next = node[key];

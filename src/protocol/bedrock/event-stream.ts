@@ -17,12 +17,25 @@ export class EventStreamReader {
   /** Why the bytes cannot be read; once set, nothing more is decoded. */
   failure: string | null = null;
   private buffered: Buffer = Buffer.alloc(0);
+  private waiting: Buffer[] = [];
+  private waitingLength = 0;
+  /** Bytes the buffer must hold before the next message can be read (0: unknown). */
+  private needed = 0;
 
   /** The messages completed by this chunk, in order; those before a corruption are still returned. */
   push(chunk: Uint8Array): EventStreamMessage[] {
     if (this.failure !== null) return [];
     const incoming = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.buffered = this.buffered.length === 0 ? incoming : Buffer.concat([this.buffered, incoming]);
+    // A large message arrives in many chunks: join them only once enough bytes are there, so the
+    // cost stays linear in the message size.
+    this.waiting.push(incoming);
+    this.waitingLength += incoming.length;
+    const have = this.buffered.length + this.waitingLength;
+    if (this.needed > have) return [];
+    this.buffered = this.buffered.length === 0 && this.waiting.length === 1 ? incoming : Buffer.concat([this.buffered, ...this.waiting], have);
+    this.waiting = [];
+    this.waitingLength = 0;
+    this.needed = 0;
     const messages: EventStreamMessage[] = [];
     let offset = 0;
     while (this.buffered.length - offset >= preludeLength) {
@@ -39,7 +52,10 @@ export class EventStreamReader {
         this.failure = `event stream message lengths are inconsistent (total ${totalLength}, headers ${headersLength})`;
         break;
       }
-      if (this.buffered.length - offset < totalLength) break;
+      if (this.buffered.length - offset < totalLength) {
+        this.needed = totalLength;
+        break;
+      }
       const message = this.buffered.subarray(offset, offset + totalLength);
       const messageChecksum = message.readUInt32BE(totalLength - 4);
       if (crc32(message.subarray(0, totalLength - 4)) !== messageChecksum) {
@@ -62,8 +78,9 @@ export class EventStreamReader {
 
   /** The stream ended: a failure message when bytes of an unfinished message are left over. */
   end(): string | null {
-    if (this.failure === null && this.buffered.length > 0) {
-      this.failure = `event stream ended inside a message (${this.buffered.length} bytes left over)`;
+    const left = this.buffered.length + this.waitingLength;
+    if (this.failure === null && left > 0) {
+      this.failure = `event stream ended inside a message (${left} bytes left over)`;
     }
     return this.failure;
   }
