@@ -1,4 +1,5 @@
 // The targets from the issue, checked against modelmux's figures from the same run.
+import type { LargePromptResult } from './large-prompt.ts';
 import type { Figures } from './summary.ts';
 
 export type GoalResult = {
@@ -52,4 +53,15 @@ export function checkGoals(figures: Figures[], openStreamsWanted: number): GoalR
     (value) => `${value.toFixed(1)} MB${allOpen ? '' : ` (only ${modelmux?.openStreams} of ${openStreamsWanted} streams opened)`}`,
   );
   return results;
+}
+
+/** From the large-prompt issue: no quadratic copying, seen as added latency that grows linearly with the prompt. */
+export function checkLargePromptGoals(result: LargePromptResult | null): GoalResult[] {
+  const goal = 'large prompts: added latency at 4 MB / at 1 MB < 6 (messages -> chat; linear 4, quadratic 16)';
+  if (result === null) return [{ goal, status: 'not measured', measured: 'modelmux did not run' }];
+  if (!result.available) return [{ goal, status: 'not measured', measured: result.reason }];
+  const { ratio4to1, addedP50Ms } = result.linearity;
+  if (ratio4to1 === null) return [{ goal, status: 'not measured', measured: 'a figure it needs is missing (or the 1 MB added latency was not positive)' }];
+  const measured = `${ratio4to1.toFixed(2)} (${addedP50Ms['1']?.toFixed(1)} ms at 1 MB, ${addedP50Ms['4']?.toFixed(1)} ms at 4 MB)`;
+  return [{ goal, status: ratio4to1 < 6 ? 'pass' : 'fail', measured }];
 }

@@ -16,6 +16,12 @@ export type Plan = {
   openStreams: number;
   openDeadlineMs: number;
   holdStreamsMs: number;
+  /** Large prompts (bench/large-prompt.ts): sequential requests per series, untimed then timed. */
+  largePromptWarmups: number;
+  largePromptRequests: number;
+  /** No new request in a series after this long, and no new series after the phase's budget. */
+  largePromptSeriesBudgetMs: number;
+  largePromptBudgetMs: number;
 };
 
 export const quickPlan: Plan = {
@@ -29,6 +35,10 @@ export const quickPlan: Plan = {
   openStreams: 1_000,
   openDeadlineMs: 15_000,
   holdStreamsMs: 1_000,
+  largePromptWarmups: 3,
+  largePromptRequests: 10,
+  largePromptSeriesBudgetMs: 10_000,
+  largePromptBudgetMs: 60_000,
 };
 
 export const fullPlan: Plan = {
@@ -42,6 +52,10 @@ export const fullPlan: Plan = {
   openStreams: 1_000,
   openDeadlineMs: 30_000,
   holdStreamsMs: 3_000,
+  largePromptWarmups: 5,
+  largePromptRequests: 25,
+  largePromptSeriesBudgetMs: 30_000,
+  largePromptBudgetMs: 180_000,
 };
 
 /** Short answers, no delay: what the throughput and latency phases ask for. */

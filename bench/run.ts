@@ -5,8 +5,10 @@ import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSince, snapshotCpu } from './cpu.ts';
-import { checkGoals } from './goals.ts';
+import { checkGoals, checkLargePromptGoals } from './goals.ts';
 import type { GoalResult } from './goals.ts';
+import { measureLargePrompts } from './large-prompt.ts';
+import type { LargePromptResult } from './large-prompt.ts';
 import { measureTarget } from './measure.ts';
 import { fullPlan, quickPlan } from './plan.ts';
 import type { Plan } from './plan.ts';
@@ -15,7 +17,7 @@ import { startSimulatorProcess } from './simulator.ts';
 import type { RunningSimulator } from './simulator.ts';
 import { summarise } from './summary.ts';
 import type { Figures, TargetOutcome } from './summary.ts';
-import { detailTable, goalLines, mainTable } from './table.ts';
+import { detailTable, goalLines, largePromptTable, mainTable } from './table.ts';
 import { startDirect } from './targets/direct.ts';
 import { startModelmux } from './targets/modelmux.ts';
 import { startPassthrough } from './targets/passthrough.ts';
@@ -43,6 +45,8 @@ export type BenchReport = {
   figures: Figures[];
   goals: GoalResult[];
   targets: TargetOutcome[];
+  /** Large prompts through each codec on a fresh modelmux; null when modelmux was not among the targets. */
+  largePrompts: LargePromptResult | null;
 };
 
 const projectDirectory = fileURLToPath(new URL('..', import.meta.url));
@@ -94,6 +98,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   }
 
   const outcomes: TargetOutcome[] = [];
+  let largePrompts: LargePromptResult | null = null;
   let simulator: RunningSimulator | null = null;
   try {
     simulator = await startSimulatorProcess(projectDirectory, workDirectory, loadCore);
@@ -110,6 +115,16 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         outcomes.push({ name, available: false, reason: reason.split('\n')[0] });
       }
     }
+    if (wanted.includes('modelmux')) {
+      say('\nlarge prompts through each codec (modelmux, restarted)');
+      try {
+        largePrompts = await measureLargePrompts(() => startModelmux(context), simulator.url, plan, loadCore, say);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        say(`  unavailable: ${reason}`);
+        largePrompts = { available: false, reason: reason.split('\n')[0] };
+      }
+    }
   } finally {
     await simulator?.process.stop();
     if (!options.keepLogs) {
@@ -119,7 +134,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   }
 
   const figures = summarise(outcomes, loadCore);
-  const goals = checkGoals(figures, plan.openStreams);
+  const goals = [...checkGoals(figures, plan.openStreams), ...checkLargePromptGoals(largePrompts)];
   const report: BenchReport = {
     date: new Date().toISOString(),
     command: options.command,
@@ -130,9 +145,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     figures,
     goals,
     targets: outcomes,
+    largePrompts,
   };
   say(`\n${mainTable(figures, plan.throughputConnections, plan.openStreams)}\n`);
   say(`${detailTable(figures, plan.throughputConnections, plan.openStreams)}\n`);
+  if (largePrompts !== null) say(`large prompts through each codec:\n${largePromptTable(largePrompts)}\n`);
   say(`modelmux against the targets:\n${goalLines(goals)}\n`);
   mkdirSync(dirname(options.outputFile), { recursive: true });
   writeFileSync(options.outputFile, `${JSON.stringify(report, null, 2)}\n`);

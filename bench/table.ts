@@ -1,5 +1,6 @@
 // Text output: the results as Markdown tables (so they paste into BENCHMARKS.md) and the goal lines.
 import type { GoalResult } from './goals.ts';
+import type { LargePromptResult } from './large-prompt.ts';
 import type { Figures } from './summary.ts';
 
 const dash = '-';
@@ -81,6 +82,37 @@ export function detailTable(figures: Figures[], connections: number, openStreams
       String(figure.errors),
     ]);
   return markdownTable(header, rows);
+}
+
+/** Large prompts through each codec: one row per path, then the linearity check. */
+export function largePromptTable(result: LargePromptResult): string {
+  if (!result.available) return `large prompts: not measured (${result.reason})`;
+  const header = [
+    'path (client -> provider)',
+    'body MB',
+    'direct p50 ms',
+    'modelmux p50 ms',
+    'modelmux p90 ms',
+    'added p50 ms',
+    'added p90 ms',
+    `gateway peak RSS MB${result.peakRssPerSeries ? '' : ' (cumulative)'}`,
+    'errors',
+  ];
+  const rows = result.rows.map((row) => [
+    `${row.path} (${row.kind})${row.megabytes === 4 ? '' : ` @${row.megabytes} MB`}`,
+    number(row.bodyBytes / 1048576, 2),
+    number(row.direct?.p50Ms ?? null, 1),
+    number(row.modelmux?.p50Ms ?? null, 1),
+    number(row.modelmux?.p90Ms ?? null, 1),
+    row.addedP50Ms === null ? dash : `${row.addedP50Ms >= 0 ? '+' : ''}${row.addedP50Ms.toFixed(1)}`,
+    row.addedP90Ms === null ? dash : `${row.addedP90Ms >= 0 ? '+' : ''}${row.addedP90Ms.toFixed(1)}`,
+    number(row.peakRssMB, 1),
+    String((row.direct?.errors ?? 0) + (row.modelmux?.errors ?? 0)),
+  ]);
+  const { linearity } = result;
+  const added = (['1', '2', '4'] as const).map((size) => `${size} MB ${linearity.addedP50Ms[size] === null ? dash : `${linearity.addedP50Ms[size]?.toFixed(1)} ms`}`).join(', ');
+  const ratios = `4 MB / 1 MB = ${number(linearity.ratio4to1, 2)}, 2 MB / 1 MB = ${number(linearity.ratio2to1, 2)} (linear: 4 and 2; quadratic: 16 and 4)`;
+  return `${markdownTable(header, rows)}\n\nlinearity (${linearity.path}, added p50): ${added}; ${ratios}`;
 }
 
 export function goalLines(goals: GoalResult[]): string {

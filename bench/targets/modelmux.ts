@@ -1,5 +1,8 @@
 // modelmux itself: `modelmux serve` on the gateway core, logging at info level to a file, routing the
-// public model `bench-model` to the simulator's `fast` model.
+// public model `bench-model` to the simulator's `fast` model. For the large-prompt measurement
+// (bench/large-prompt.ts) it also has one provider per wire format, all on the simulator:
+// `chat/...` (Chat Completions), `claude/...` (Messages), `google/...` (Gemini), `aws/...` (Bedrock
+// Converse) and `responses/...` (Responses).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNode, waitUntilReady } from '../processes.ts';
@@ -20,6 +23,31 @@ function configYaml(simulatorUrl: string): string {
     '        input_price: 0.05',
     '        output_price: 0.08',
     '        context_window: 131072',
+    '  - id: chat',
+    '    type: openai-compatible',
+    `    base_url: ${simulatorUrl}/v1`,
+    '    discover_models: false',
+    '  - id: claude',
+    '    type: anthropic',
+    `    base_url: ${simulatorUrl}/v1`,
+    '    api_key: sk-bench',
+    '    discover_models: false',
+    '  - id: google',
+    '    type: gemini',
+    `    base_url: ${simulatorUrl}/v1beta`,
+    '    api_key: sk-bench',
+    '    discover_models: false',
+    '  - id: aws',
+    '    type: bedrock',
+    `    base_url: ${simulatorUrl}`,
+    '    settings: { AWS_REGION: us-east-1, AWS_BEARER_TOKEN_BEDROCK: dummy }',
+    '    discover_models: false',
+    '  - id: responses',
+    '    type: openai',
+    `    base_url: ${simulatorUrl}/v1`,
+    '    api_key: sk-bench',
+    '    format: openai-responses',
+    '    discover_models: false',
     '',
   ].join('\n');
 }
