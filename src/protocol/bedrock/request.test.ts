@@ -157,10 +157,22 @@ describe('encodeRequest parameters', () => {
     assert.deepEqual(llamaTopK.dropped, ['top_k']);
   });
 
-  test('tool_choice none has no Converse form: tools stay, the choice is reported', () => {
+  test('tool_choice none: honoured by offering no tools; with tools in the history they must stay and the choice is reported', () => {
     const encoded = encodeRequest(chat({ tools: [{ type: 'function', name: 'f', parameters: {} }], toolChoice: { type: 'none' } }), claude);
-    assert.equal((encoded.body.toolConfig as Record<string, unknown>).toolChoice, undefined);
-    assert.deepEqual(encoded.dropped, ['tool_choice']);
+    assert.equal(encoded.body.toolConfig, undefined);
+    assert.deepEqual(encoded.dropped, []);
+    const history = chat({
+      tools: [{ type: 'function', name: 'f', parameters: {} }],
+      toolChoice: { type: 'none' },
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'go' }] },
+        { role: 'assistant', content: [{ type: 'tool-call', id: 'c1', name: 'f', arguments: '{}' }] },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', content: [{ type: 'text', text: 'ok' }] }] },
+      ],
+    });
+    const withHistory = encodeRequest(history, claude);
+    assert.equal((withHistory.body.toolConfig as Record<string, unknown>).toolChoice, undefined);
+    assert.deepEqual(withHistory.dropped, ['tool_choice']);
   });
 
   test('thinking from an effort level; temperature and top_p are then reported, not sent', () => {

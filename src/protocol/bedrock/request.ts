@@ -142,6 +142,8 @@ function encodeMessages(messages: Message[], encoder: ContentEncoder): Block[] {
 }
 
 function encodeToolConfig(request: ChatRequest, encoder: ContentEncoder, thinking: boolean, dropped: string[]): Block | null {
+  // Converse has no `none`; without tools in the history it is honoured exactly by offering none.
+  if (request.toolChoice?.type === 'none' && toolNamesInHistory(request.messages).length === 0) return null;
   const tools: Block[] = [];
   request.tools.forEach((tool, index) => {
     if (tool.type === 'native') dropped.push(`tools[${index}]`);

@@ -15,6 +15,8 @@ class ChatStreamEncoder implements StreamEncoder {
   private model = '';
   private created = 0;
   private started = false;
+  /** The first chunk (which carries the role) has been written. */
+  private opened = false;
   private finished = false;
   private closed = false;
   private usage: Usage | null = null;
@@ -73,7 +75,7 @@ class ChatStreamEncoder implements StreamEncoder {
     this.id = id || generateChatId();
     this.model = model || this.context.model;
     this.created = created || nowSeconds();
-    return this.chunk({ role: 'assistant', content: '' });
+    return '';
   }
 
   /** Content before any `start` still needs the opening chunk, with what the surface knows. */
@@ -88,7 +90,15 @@ class ChatStreamEncoder implements StreamEncoder {
   }
 
   private chunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
+    let opening = '';
+    if (!this.opened) {
+      // The role chunk waits for the first content, so it can say `content: null` before a tool
+      // call as OpenAI does (an empty string reads as the start of a text part to some clients,
+      // e.g. the ai SDK).
+      this.opened = true;
+      opening = this.chunk({ role: 'assistant', content: 'tool_calls' in delta ? null : '' });
+    }
     const choice = { index: 0, delta, logprobs: null, finish_reason: finishReason };
-    return sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [choice] }));
+    return opening + sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [choice] }));
   }
 }
