@@ -8,7 +8,7 @@ import type { UpstreamExchange } from '../providers/upstream.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, openAIErrorBody } from './errors.ts';
-import { forwardedHeaders, routeHeaders, serialize } from './exchange-helpers.ts';
+import { forwardedHeaders, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 
 export async function relayChat(context: RequestContext, target: ModelTarget, body: Record<string, unknown>, summary: ChatRequestSummary): Promise<void> {
   body.model = target.upstreamModel;
@@ -30,25 +30,10 @@ export async function relayChat(context: RequestContext, target: ModelTarget, bo
   }
 }
 
-async function relayWhole(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange): Promise<void> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of exchange.body) {
-      exchange.sawData();
-      chunks.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-  } catch (error) {
-    throw upstreamFailure(target.provider, error, context.controller);
-  }
-  const payload = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-  let parsed: { usage?: Record<string, unknown> };
-  try {
-    parsed = JSON.parse(payload.toString('utf8'));
-  } catch {
-    throw new GatewayError(`provider "${target.provider.id}" returned a response that is not valid JSON`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_response' });
-  }
+/** A whole JSON answer relayed as it came; its usage is read on the way (embeddings share this). */
+export async function relayWhole(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange): Promise<void> {
+  const payload = await readUpstreamBody(context, target, exchange);
+  const parsed = parseUpstreamJson(target, payload) as { usage?: Record<string, unknown> } | null;
   if (parsed?.usage && typeof parsed.usage === 'object') context.usage = readUsageObject(parsed.usage);
   context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...routeHeaders(context, target) });
   context.response.end(payload);

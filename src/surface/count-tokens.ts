@@ -1,11 +1,11 @@
 // POST /v1/messages/count_tokens (Anthropic's shape): asked of Anthropic itself when it serves the
 // model, estimated otherwise (and marked `x-modelmux-estimate: true`).
 import { estimateTokens } from '../protocol/estimate.ts';
-import { openExchange, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
+import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import { readJsonBody } from './body.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
-import { forwardedHeaders, routeHeaders, serialize, unknownModel } from './exchange-helpers.ts';
+import { forwardedHeaders, readUpstreamBody, routeHeaders, serialize, unknownModel } from './exchange-helpers.ts';
 import type { InferenceDependencies } from './inference.ts';
 
 export async function handleCountTokens(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {
@@ -29,13 +29,7 @@ export async function handleCountTokens(context: RequestContext, dependencies: I
     });
     try {
       if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
-      const chunks: Buffer[] = [];
-      try {
-        for await (const chunk of exchange.body) chunks.push(chunk as Buffer);
-      } catch (error) {
-        throw upstreamFailure(target.provider, error, context.controller);
-      }
-      const payload = Buffer.concat(chunks);
+      const payload = await readUpstreamBody(context, target, exchange);
       context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...headers });
       context.response.end(payload);
     } finally {

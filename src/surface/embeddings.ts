@@ -1,12 +1,12 @@
 // POST /v1/embeddings: relayed to providers that speak OpenAI's format. Embeddings are not
 // translated: the other formats' embedding APIs differ in what they can return, and a client
 // asking for OpenAI's shape is told plainly which providers can serve it.
-import { readUsageObject } from '../protocol/openai-chat/stream-relay.ts';
-import { openExchange, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
+import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import { readJsonBody } from './body.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
-import { forwardedHeaders, routeHeaders, serialize, unknownModel } from './exchange-helpers.ts';
+import { relayWhole } from './chat-completions.ts';
+import { forwardedHeaders, serialize, unknownModel } from './exchange-helpers.ts';
 import type { InferenceDependencies } from './inference.ts';
 
 export async function handleEmbeddings(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {
@@ -39,24 +39,7 @@ export async function handleEmbeddings(context: RequestContext, dependencies: In
   });
   try {
     if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of exchange.body) {
-        exchange.sawData();
-        chunks.push(chunk as Buffer);
-      }
-    } catch (error) {
-      throw upstreamFailure(target.provider, error, context.controller);
-    }
-    const payload = Buffer.concat(chunks);
-    try {
-      const usage = (JSON.parse(payload.toString('utf8')) as { usage?: Record<string, unknown> }).usage;
-      if (usage && typeof usage === 'object') context.usage = readUsageObject(usage);
-    } catch {
-      throw new GatewayError(`provider "${target.provider.id}" returned a response that is not valid JSON`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_response' });
-    }
-    context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...routeHeaders(context, target) });
-    context.response.end(payload);
+    await relayWhole(context, target, exchange);
   } finally {
     exchange.finish();
   }

@@ -1,8 +1,34 @@
 // Small pieces every path to a provider shares: the request body as text, the headers that say
 // where a request went, the client headers a provider may receive, and the unknown-model error.
 import type { ProviderRegistry, ModelTarget } from '../providers/registry.ts';
+import { upstreamFailure } from '../providers/upstream.ts';
+import type { UpstreamExchange } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError } from './errors.ts';
+
+/** A whole (non-streamed) answer's bytes; every chunk keeps the exchange's timers informed. */
+export async function readUpstreamBody(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of exchange.body) {
+      exchange.sawData();
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+  } catch (error) {
+    throw upstreamFailure(target.provider, error, context.controller);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+}
+
+export function parseUpstreamJson(target: ModelTarget, payload: Buffer): unknown {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new GatewayError(`provider "${target.provider.id}" returned a response that is not valid JSON`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_response' });
+  }
+}
 
 export function serialize(body: Record<string, unknown>): string {
   try {

@@ -4,10 +4,9 @@
 import { providerCodec } from '../protocol/codecs.ts';
 import type { EncodeTarget, SurfaceCodec } from '../protocol/ir.ts';
 import type { ModelTarget } from '../providers/registry.ts';
-import { openExchange, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
+import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
-import { GatewayError } from './errors.ts';
-import { forwardedHeaders, routeHeaders, serialize } from './exchange-helpers.ts';
+import { forwardedHeaders, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 import { pumpStream } from './stream-pump.ts';
 
 const paths = { 'openai-responses': '/responses', anthropic: '/messages' } as const;
@@ -38,22 +37,8 @@ export async function relaySameFormat(context: RequestContext, target: ModelTarg
       });
       return;
     }
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of exchange.body) {
-        exchange.sawData();
-        chunks.push(chunk as Buffer);
-      }
-    } catch (error) {
-      throw upstreamFailure(target.provider, error, context.controller);
-    }
-    const payload = Buffer.concat(chunks);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(payload.toString('utf8'));
-    } catch {
-      throw new GatewayError(`provider "${target.provider.id}" returned a response that is not valid JSON`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_response' });
-    }
+    const payload = await readUpstreamBody(context, target, exchange);
+    const parsed = parseUpstreamJson(target, payload);
     context.usage = codec.decodeResponse(parsed, encodeTarget).usage;
     context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...headers });
     context.response.end(payload);

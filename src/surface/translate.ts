@@ -7,11 +7,11 @@ import { providerCodec } from '../protocol/codecs.ts';
 import type { EncodeTarget, SurfaceCodec } from '../protocol/ir.ts';
 import { keepOwnSignatures, markEvent, markResponse } from '../protocol/signatures.ts';
 import type { ModelTarget } from '../providers/registry.ts';
-import { openExchange, secretsOf, upstreamErrorResponse, upstreamFailure } from '../providers/upstream.ts';
+import { openExchange, secretsOf, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest, redactSecrets } from './errors.ts';
-import { droppedHeader, forwardedHeaders, routeHeaders, serialize } from './exchange-helpers.ts';
+import { droppedHeader, forwardedHeaders, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 import { pumpStream } from './stream-pump.ts';
 
 export async function translate(context: RequestContext, target: ModelTarget, surface: SurfaceCodec, body: Record<string, unknown>, strict: boolean): Promise<void> {
@@ -42,7 +42,7 @@ export async function translate(context: RequestContext, target: ModelTarget, su
   try {
     if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
     const encodeContext = { model: target.publicId, includeUsage: request.includeUsage };
-    const parsedAnswer = request.stream && streamedType(exchange) ? null : await readJson(target, exchange, context);
+    const parsedAnswer = request.stream && streamedType(exchange) ? null : parseUpstreamJson(target, await readUpstreamBody(context, target, exchange));
     if (request.stream && streamedType(exchange)) {
       const encoder = surface.createStreamEncoder(encodeContext);
       context.streamFailure = (error) => encoder.fail(error);
@@ -102,22 +102,5 @@ function redacted<T>(target: ModelTarget, work: () => T): T {
   } catch (error) {
     if (error instanceof GatewayError) error.message = redactSecrets(error.message, secretsOf(target.provider));
     throw error;
-  }
-}
-
-async function readJson(target: ModelTarget, exchange: UpstreamExchange, context: RequestContext): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of exchange.body) {
-      exchange.sawData();
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    throw upstreamFailure(target.provider, error, context.controller);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new GatewayError(`provider "${target.provider.id}" returned a response that is not valid JSON`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_response' });
   }
 }
