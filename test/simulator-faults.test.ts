@@ -202,6 +202,28 @@ describe('knobs', () => {
     await assert.rejects(startSimulator({ knobs: { ttftMs: -1 } }));
   });
 
+  test('x-sim-fault-rate: the fault strikes that share of requests', async () => {
+    const statuses = async (rate: string, count: number): Promise<Set<number>> => {
+      const seen = new Set<number>();
+      for (let index = 0; index < count; index++) {
+        const response = await post('/v1/chat/completions', { model: 'fast', messages: user }, { 'x-sim-fault': '500', 'x-sim-fault-rate': rate });
+        seen.add(response.status);
+        await response.arrayBuffer();
+      }
+      return seen;
+    };
+    assert.deepEqual(await statuses('0', 20), new Set([200]));
+    assert.deepEqual(await statuses('1', 20), new Set([500]));
+    // Both outcomes over 200 requests; missing one by chance has odds of 2^-199.
+    assert.deepEqual(await statuses('0.5', 200), new Set([200, 500]));
+    for (const bad of ['1.5', '-0.1', 'half', '']) {
+      const response = await post('/v1/chat/completions', { model: 'fast', messages: user }, { 'x-sim-fault': '500', 'x-sim-fault-rate': bad });
+      assert.equal(response.status, 400);
+      assert.match((await json(response)).error.message, /x-sim-fault-rate/);
+    }
+    await assert.rejects(startSimulator({ knobs: { faultRate: 2 } }));
+  });
+
   test('a client that leaves mid-stream leaves no pacing timer behind', async () => {
     const originalSet = globalThis.setTimeout;
     const originalClear = globalThis.clearTimeout;

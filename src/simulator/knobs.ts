@@ -11,6 +11,8 @@ export interface SimulatorKnobs {
   fault: SimulatorFault | null;
   retryAfterSeconds: number;
   faultAfterTokens: number;
+  /** Probability (0..1) that `fault` strikes a given request, so a provider can fail "half of its requests". */
+  faultRate: number;
 }
 
 export interface Preset {
@@ -27,6 +29,7 @@ export const defaultKnobs: Readonly<SimulatorKnobs> = {
   fault: null,
   retryAfterSeconds: 1,
   faultAfterTokens: 3,
+  faultRate: 1,
 };
 
 export const faults: readonly SimulatorFault[] = ['429', '500', '503', 'reset', 'stall', 'cut', 'malformed'];
@@ -51,21 +54,27 @@ export function presetOf(model: string): Preset {
  * The knobs for one request. Returns an error message when a header holds a value that makes no
  * sense, so the caller can answer 400 instead of silently ignoring a typo.
  */
-export function resolveKnobs(base: Readonly<SimulatorKnobs>, preset: Preset, headers: IncomingHttpHeaders): SimulatorKnobs | string {
+export function resolveKnobs(
+  base: Readonly<SimulatorKnobs>,
+  preset: Preset,
+  headers: IncomingHttpHeaders,
+  random: () => number = Math.random,
+): SimulatorKnobs | string {
   const ttft = headers['x-sim-ttft-ms'];
   const speed = headers['x-sim-tokens-per-second'];
   const output = headers['x-sim-output-tokens'];
   const fault = headers['x-sim-fault'];
   const retryAfter = headers['x-sim-retry-after'];
   const faultAfter = headers['x-sim-fault-after'];
+  const faultRate = headers['x-sim-fault-rate'];
   const hasHeader = ttft !== undefined || speed !== undefined || output !== undefined || fault !== undefined
-    || retryAfter !== undefined || faultAfter !== undefined;
-  if (!hasHeader && preset === noPreset) return base as SimulatorKnobs;
+    || retryAfter !== undefined || faultAfter !== undefined || faultRate !== undefined;
+  if (!hasHeader && preset === noPreset) return rollFault(base as SimulatorKnobs, random);
 
   const knobs: SimulatorKnobs = { ...base };
   if (preset.ttftMs !== undefined) knobs.ttftMs = preset.ttftMs;
   if (preset.tokensPerSecond !== undefined) knobs.tokensPerSecond = preset.tokensPerSecond;
-  if (!hasHeader) return knobs;
+  if (!hasHeader) return rollFault(knobs, random);
 
   const problems: string[] = [];
   knobs.ttftMs = numberHeader(ttft, 'x-sim-ttft-ms', knobs.ttftMs, false, problems);
@@ -73,24 +82,34 @@ export function resolveKnobs(base: Readonly<SimulatorKnobs>, preset: Preset, hea
   knobs.outputTokens = numberHeader(output, 'x-sim-output-tokens', knobs.outputTokens, true, problems);
   knobs.retryAfterSeconds = numberHeader(retryAfter, 'x-sim-retry-after', knobs.retryAfterSeconds, false, problems);
   knobs.faultAfterTokens = numberHeader(faultAfter, 'x-sim-fault-after', knobs.faultAfterTokens, true, problems);
+  const rate = numberHeader(faultRate, 'x-sim-fault-rate', knobs.faultRate, false, problems);
+  if (rate > 1) problems.push(`x-sim-fault-rate must be between 0 and 1, got "${String(faultRate)}"`);
+  else knobs.faultRate = rate;
   if (fault !== undefined) {
     const value = String(fault).trim().toLowerCase();
     if (value === '' || value === 'none') knobs.fault = null;
     else if ((faults as readonly string[]).includes(value)) knobs.fault = value as SimulatorFault;
     else problems.push(`x-sim-fault must be one of ${faults.join(', ')} or none, got "${value}"`);
   }
-  return problems.length > 0 ? problems.join('; ') : knobs;
+  return problems.length > 0 ? problems.join('; ') : rollFault(knobs, random);
+}
+
+/** Decides once per request whether the configured fault strikes, so later stages see a plain answer or a fault. */
+function rollFault(knobs: SimulatorKnobs, random: () => number): SimulatorKnobs {
+  if (knobs.fault === null || knobs.faultRate >= 1 || random() < knobs.faultRate) return knobs;
+  return { ...knobs, fault: null };
 }
 
 /** Checks knobs given to startSimulator or the CLI, so a bad default fails at start, not per request. */
 export function validateKnobs(knobs: SimulatorKnobs): void {
-  const fields = ['ttftMs', 'tokensPerSecond', 'outputTokens', 'retryAfterSeconds', 'faultAfterTokens'] as const;
+  const fields = ['ttftMs', 'tokensPerSecond', 'outputTokens', 'retryAfterSeconds', 'faultAfterTokens', 'faultRate'] as const;
   for (const field of fields) {
     const value = knobs[field];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new Error(`simulator knob ${field} must be a non-negative number, got ${String(value)}`);
     }
   }
+  if (knobs.faultRate > 1) throw new Error(`simulator knob faultRate must be between 0 and 1, got ${knobs.faultRate}`);
   if (knobs.fault !== null && !faults.includes(knobs.fault)) {
     throw new Error(`simulator knob fault must be one of ${faults.join(', ')}, got ${String(knobs.fault)}`);
   }
