@@ -97,11 +97,12 @@ describe('chat completions through the gateway', () => {
   test('GET /v1/models lists the configured models with modelmux fields, through the SDK', async () => {
     const models = [];
     for await (const model of stack.client.models.list()) models.push(model);
-    const model = models.find((entry) => entry.id === 'test-model') as unknown as { owned_by: string; modelmux: Record<string, unknown> };
+    const model = models.find((entry) => entry.id === 'test-model') as unknown as { owned_by: string; modelmux: { context_window: number; providers: Record<string, unknown>[] } };
     assert.equal(model.owned_by, 'sim');
-    assert.equal(model.modelmux.upstream, 'upstream-model');
-    assert.equal(model.modelmux.input_price, 0.1);
     assert.equal(model.modelmux.context_window, 8192);
+    assert.equal(model.modelmux.providers[0].provider, 'sim');
+    assert.equal(model.modelmux.providers[0].upstream, 'upstream-model');
+    assert.equal(model.modelmux.providers[0].input_price, 0.1);
     const one = await stack.client.models.retrieve('test-model');
     assert.equal(one.id, 'test-model');
   });

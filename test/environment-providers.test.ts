@@ -29,7 +29,12 @@ test('GROQ_API_KEY (with MODELMUX_GROQ_BASE_URL aimed at the simulator) configur
     assert.equal(bare.response.headers.get('x-modelmux-provider'), 'groq');
     const listed = [];
     for await (const model of client.models.list()) listed.push(model.id);
-    assert.ok(listed.includes('groq/fast'));
+    // Listed by its bare name (discovered), beside the catalog's models groq serves.
+    assert.ok(listed.includes('fast'));
+    assert.ok(listed.includes('meta-llama/Llama-3.3-70B-Instruct'));
+    const catalogued = await client.chat.completions.create({ model: 'llama-3.3-70b', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal((simulator.requests.at(-1)!.body as { model: string }).model, 'llama-3.3-70b-versatile');
+    assert.equal(catalogued.object, 'chat.completion');
     assert.ok(logs.every((line) => !line.includes('gsk-environment-key-123456')));
   } finally {
     await gateway.close(0);

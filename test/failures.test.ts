@@ -30,7 +30,8 @@ async function drain(stream: AsyncIterable<unknown>): Promise<number> {
 describe('upstream faults', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ timeouts: { firstByteMs: 400, idleMs: 400 } });
+    // One attempt: these tests are about how each fault reads to the client (failover is test/failover.test.ts).
+    stack = await startStack({ timeouts: { firstByteMs: 400, idleMs: 400 }, routing: { maxAttempts: 1 } });
   });
   after(() => stack.close());
 
@@ -202,7 +203,8 @@ describe('bad input', () => {
   test('the default limit takes a 1M-token prompt (about 4 MB)', async () => {
     const roomy = await startStack();
     try {
-      const result = await roomy.client.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'word '.repeat(800_000) }] });
+      // Pinned by `<provider>/<name>` to a name no catalog knows, so no context window applies (test-model's 8k would refuse it).
+      const result = await roomy.client.chat.completions.create({ model: 'sim/any-roomy-model', messages: [{ role: 'user', content: 'word '.repeat(800_000) }] });
       assert.ok(result.usage && result.usage.prompt_tokens > 900_000);
     } finally {
       await roomy.close();

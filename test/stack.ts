@@ -3,9 +3,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
-import type { GatewayConfig, ProviderConfig, Timeouts } from '../src/config/types.ts';
-import { providerAt } from '../src/config/providers.ts';
-import { defaultBodyLimitBytes, defaultTimeouts } from '../src/config/types.ts';
+import type { GatewayConfig, ModelConfig, ProviderConfig, RoutingConfig, Timeouts } from '../src/config/types.ts';
+import { modelConfig, providerAt } from '../src/config/providers.ts';
+import { defaultBodyLimitBytes, defaultRouting, defaultTimeouts } from '../src/config/types.ts';
+import { builtinPresets } from '../src/routing/presets.ts';
+import type { Preset } from '../src/routing/presets.ts';
 import { startSimulator } from '../src/simulator/index.ts';
 import type { Simulator, SimulatorKnobs } from '../src/simulator/index.ts';
 import { createGateway } from '../src/surface/server.ts';
@@ -36,6 +38,9 @@ export interface StackOptions {
   fixtures?: boolean;
   /** Add one simulated provider per wire format (see formatProviders). */
   everyFormat?: boolean;
+  routing?: Partial<RoutingConfig>;
+  /** Presets besides the built-in ones. */
+  presets?: Preset[];
   strictParams?: boolean;
 }
 
@@ -63,7 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     providers: [
       provider('sim', `${simulator.url}/v1`, timeouts, [
         { id: 'test-model', upstream: 'upstream-model', inputPrice: 0.1, outputPrice: 0.2, contextWindow: 8192 },
-        { id: 'echo-model', upstream: 'echo', inputPrice: null, outputPrice: null, contextWindow: null },
+        { id: 'echo-model', upstream: 'echo' },
       ]),
       ...formatConfigs,
       ...(typeof options.extraProviders === 'function' ? options.extraProviders(simulator.url) : (options.extraProviders ?? [])),
@@ -71,6 +76,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sources: ['test'],
     strictParams: options.strictParams ?? false,
     discoverLocal: false,
+    routing: { ...defaultRouting, ...options.routing },
+    presets: [...builtinPresets, ...(options.presets ?? [])],
   };
   const logs: string[] = [];
   const gateway = createGateway(config, { logger: createLogger('debug', { write: (line: string) => logs.push(line) }) });
@@ -93,10 +100,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** A provider of the given kind (default: a generic OpenAI-compatible one) served by the simulator. */
-export function provider(id: string, baseUrl: string, timeouts: Timeouts, models: ProviderConfig['models'] = [], kind = 'openai-compatible'): ProviderConfig {
+export function provider(id: string, baseUrl: string, timeouts: Timeouts, models: (Partial<ModelConfig> & { id: string })[] = [], kind = 'openai-compatible'): ProviderConfig {
   const config = providerAt(kind, id, baseUrl, timeouts, providerKey);
   config.forwardHeaders = [...config.forwardHeaders, 'x-sim-*'];
-  config.models = models;
+  config.models = models.map(modelConfig);
   config.discoverModels = false;
   return config;
 }

@@ -1,14 +1,13 @@
 // `modelmux serve`: load the configuration, start the gateway, and with no provider configured at
 // all start the built-in simulator as a clearly labelled demo provider so the first request answers.
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/load.ts';
-import { providerAt } from '../config/providers.ts';
+import { modelConfig, providerAt } from '../config/providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
 import { discoverLocalServers } from '../providers/local.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { createGateway } from '../surface/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
+import { loadCommandConfig } from './config.ts';
 import type { LogLevel } from '../telemetry/logger.ts';
 
 const usage = `Usage: modelmux serve [options]
@@ -41,18 +40,8 @@ export async function run(argv: string[]): Promise<void> {
     console.log(usage);
     return;
   }
-  const configPath = values.config ?? process.env.MODELMUX_CONFIG ?? (existsSync('modelmux.yaml') ? 'modelmux.yaml' : undefined);
-  let config: GatewayConfig;
-  try {
-    config = loadConfig({ path: configPath });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`modelmux: configuration error: ${error.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
-  }
+  const config = loadCommandConfig(values.config);
+  if (!config) return;
   const port = values.port ?? process.env.PORT;
   if (port !== undefined) {
     if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${port}"`);
@@ -105,7 +94,7 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 function demoProvider(config: GatewayConfig, simulatorUrl: string): ProviderConfig {
-  const model = (name: string) => ({ id: `sim/${name}`, upstream: name, inputPrice: 0, outputPrice: 0, contextWindow: 131072 });
+  const model = (name: string) => modelConfig({ id: `sim/${name}`, upstream: name, inputPrice: 0, outputPrice: 0, contextWindow: 131072 });
   const provider = providerAt('openai-compatible', 'sim', `${simulatorUrl}/v1`, config.timeouts);
   provider.forwardHeaders = ['x-sim-*'];
   provider.models = [model('fast'), model('slow'), model('echo')];

@@ -31,7 +31,52 @@ test('the documented example loads, with ${VAR} interpolated', () => {
   const [provider] = config.providers;
   assert.equal(provider.baseUrl, 'http://127.0.0.1:9001/v1');
   assert.equal(provider.apiKey, 'secret-a');
-  assert.deepEqual(provider.models[0], { id: 'llama-3.1-8b', upstream: 'meta-llama/Llama-3.1-8B-Instruct', inputPrice: 0.05, outputPrice: 0.08, contextWindow: 131072 });
+  assert.deepEqual(provider.models[0], {
+    id: 'llama-3.1-8b',
+    upstream: 'meta-llama/Llama-3.1-8B-Instruct',
+    inputPrice: 0.05,
+    outputPrice: 0.08,
+    cachedInputPrice: null,
+    contextWindow: 131072,
+    maxOutput: null,
+    capabilities: {},
+    license: null,
+    openWeights: null,
+  });
+  assert.equal(config.routing.sort, 'throughput');
+  assert.ok(config.presets.some((preset) => preset.name === 'coding'));
+});
+
+test('routing, model details and data policy are read, with their mistakes named', () => {
+  const text = `routing:
+  default: cheapest
+  max_attempts: 3
+  breaker: { failure_threshold: 2, cooldown_ms: 500, max_cooldown_ms: 5000 }
+  commercial_use: true
+providers:
+  - id: local-a
+    type: openai-compatible
+    base_url: http://127.0.0.1:9001/v1
+    data_policy: { training: false, retention_days: 0 }
+    models:
+      - id: my-model
+        max_output: 4096
+        capabilities: { tools: false, vision: true }
+        license: cc-by-nc-4.0
+        commercial_use: false
+        open_weights: true
+`;
+  const config = loadConfig({ path: writeConfig(text), env: {} });
+  assert.equal(config.routing.sort, 'price');
+  assert.equal(config.routing.maxAttempts, 3);
+  assert.deepEqual(config.routing.breaker, { failureThreshold: 2, cooldownMs: 500, maxCooldownMs: 5000 });
+  assert.equal(config.routing.commercialUse, true);
+  const [provider] = config.providers;
+  assert.deepEqual(provider.dataPolicy, { training: false, retentionDays: 0 });
+  assert.deepEqual(provider.models[0].capabilities, { tools: false, vision: true });
+  assert.deepEqual(provider.models[0].license, { name: 'cc-by-nc-4.0', commercial: false });
+  assert.throws(() => loadConfig({ path: writeConfig('routing:\n  default: fastestest\n'), env: {} }), /routing\.default|default/);
+  assert.throws(() => loadConfig({ path: writeConfig('routing:\n  backoff_ms: 500\n  max_backoff_ms: 100\n'), env: {} }), /max_backoff_ms/);
 });
 
 test('an unset variable names the file, the line and the fix; ${VAR:-} makes it optional', () => {

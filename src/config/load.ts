@@ -6,7 +6,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
 import type { Document } from 'yaml';
 import { logLevels } from '../telemetry/logger.ts';
 import { defaultBodyLimitBytes, defaultHost, defaultPort, defaultTimeouts } from './types.ts';
+import { readPresets } from './presets.ts';
 import { addEnvironmentProviders, readProvider, readTimeouts } from './providers.ts';
+import { readRouting } from './routing.ts';
 import type { GatewayConfig } from './types.ts';
 import { ConfigError, Validator } from './validate.ts';
 import type { Path } from './validate.ts';
@@ -104,7 +106,7 @@ function splitFallback(inner: string): [string, string | null] {
 }
 
 function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record<string, string | undefined>): GatewayConfig {
-  check.keys(raw, [], ['server', 'timeouts', 'providers']);
+  check.keys(raw, [], ['server', 'timeouts', 'providers', 'routing', 'presets']);
   const server = check.optionalMap(raw.server, ['server']);
   check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level', 'strict_params', 'discover_local']);
   const timeouts = readTimeouts(raw.timeouts, ['timeouts'], defaultTimeouts, check);
@@ -125,6 +127,8 @@ function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record
     discoverLocal: check.optionalBoolean(server.discover_local, ['server', 'discover_local']) ?? env.MODELMUX_DISCOVER_LOCAL !== '0',
     timeouts,
     providers,
+    routing: readRouting(raw.routing, ['routing'], check),
+    presets: readPresets(raw.presets, ['presets'], check),
     sources: [],
   };
 }

@@ -3,6 +3,7 @@
 import { findProviderDefinition, providerDefinitions } from '../providers/definitions/index.ts';
 import type { ProviderDefinition } from '../providers/definition.ts';
 import type { WireFormat } from '../protocol/ir.ts';
+import type { Capabilities, DataPolicy } from '../catalog/types.ts';
 import type { ModelConfig, ProviderConfig, Timeouts } from './types.ts';
 import { ConfigError } from './validate.ts';
 import type { Path, Validator } from './validate.ts';
@@ -91,6 +92,8 @@ export function providerFromDefinition(definition: ProviderDefinition, fields: P
     forwardHeaders: [...(definition.forwardHeaders ?? [])],
     streamUsage: definition.quirks?.noStreamOptions !== true,
     models: [],
+    catalog: true,
+    dataPolicy: null,
     discoverModels: definition.listsModels !== false,
     timeouts: fields.timeouts,
     description: null,
@@ -114,7 +117,7 @@ function fillVariables(template: string, settings: Record<string, string>, defin
 /** One entry of `providers:` in modelmux.yaml. */
 export function readProvider(entry: unknown, path: Path, defaults: Timeouts, check: Validator, env: Record<string, string | undefined>): ProviderConfig {
   const raw = check.map(entry, path, 'each provider is a mapping with at least `id` and `type`');
-  check.keys(raw, path, ['id', 'type', 'format', 'base_url', 'api_key', 'settings', 'headers', 'forward_headers', 'stream_usage', 'discover_models', 'timeouts', 'models', 'description']);
+  check.keys(raw, path, ['id', 'type', 'format', 'base_url', 'api_key', 'settings', 'headers', 'forward_headers', 'stream_usage', 'discover_models', 'timeouts', 'models', 'catalog', 'data_policy', 'description']);
   const id = check.requiredString(raw.id, [...path, 'id'], 'add `id: my-provider`');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) throw check.error([...path, 'id'], `provider id "${id}" may only contain letters, digits, ".", "_" and "-"`, 'rename it, e.g. `id: local-a`');
   const type = check.requiredString(raw.type, [...path, 'type'], 'add `type: openai-compatible` (or a known provider such as `type: groq`)');
@@ -158,6 +161,8 @@ export function readProvider(entry: unknown, path: Path, defaults: Timeouts, che
   const models = raw.models === undefined || raw.models === null ? [] : raw.models;
   if (!Array.isArray(models)) throw check.error([...path, 'models'], '`models` must be a list', 'write each model as `- id: name`');
   provider.models = models.map((model, index) => readModel(model, [...path, 'models', index], check));
+  provider.catalog = check.optionalBoolean(raw.catalog, [...path, 'catalog']) ?? true;
+  provider.dataPolicy = readDataPolicy(raw.data_policy, [...path, 'data_policy'], check);
   provider.description = check.optionalString(raw.description, [...path, 'description']) ?? null;
   return provider;
 }
@@ -174,15 +179,45 @@ function readFormats(value: unknown, path: Path, check: Validator): WireFormat[]
 
 function readModel(entry: unknown, path: Path, check: Validator): ModelConfig {
   const raw = check.map(entry, path, 'each model is a mapping such as `- id: llama-3.1-8b`');
-  check.keys(raw, path, ['id', 'upstream', 'input_price', 'output_price', 'context_window']);
+  check.keys(raw, path, ['id', 'upstream', 'input_price', 'output_price', 'cached_input_price', 'context_window', 'max_output', 'capabilities', 'license', 'commercial_use', 'open_weights']);
   const id = check.requiredString(raw.id, [...path, 'id'], 'add `id: <the name clients send>`');
+  const capabilitiesRaw = check.optionalMap(raw.capabilities, [...path, 'capabilities']);
+  check.keys(capabilitiesRaw, [...path, 'capabilities'], ['tools', 'vision', 'json_schema', 'reasoning']);
+  const capabilities: Partial<Capabilities> = {};
+  for (const [key, name] of [['tools', 'tools'], ['vision', 'vision'], ['json_schema', 'jsonSchema'], ['reasoning', 'reasoning']] as const) {
+    const value = check.optionalBoolean(capabilitiesRaw[key], [...path, 'capabilities', key]);
+    if (value !== undefined) capabilities[name] = value;
+  }
+  const licenseName = check.optionalString(raw.license, [...path, 'license']);
+  const commercial = check.optionalBoolean(raw.commercial_use, [...path, 'commercial_use']);
+  if (commercial !== undefined && licenseName === undefined) throw check.error([...path, 'commercial_use'], '`commercial_use` describes a licence, and no `license` is given', 'add `license: <name>` (e.g. apache-2.0, cc-by-nc-4.0)');
   return {
+    // `upstream` left out means the catalog's name for this provider, or else the id itself.
     id,
-    upstream: check.optionalString(raw.upstream, [...path, 'upstream']) ?? id,
+    upstream: check.optionalString(raw.upstream, [...path, 'upstream']) ?? '',
     inputPrice: check.optionalNumber(raw.input_price, [...path, 'input_price'], 0) ?? null,
     outputPrice: check.optionalNumber(raw.output_price, [...path, 'output_price'], 0) ?? null,
+    cachedInputPrice: check.optionalNumber(raw.cached_input_price, [...path, 'cached_input_price'], 0) ?? null,
     contextWindow: check.optionalInteger(raw.context_window, [...path, 'context_window'], 1) ?? null,
+    maxOutput: check.optionalInteger(raw.max_output, [...path, 'max_output'], 1) ?? null,
+    capabilities,
+    license: licenseName === undefined ? null : { name: licenseName, commercial: commercial ?? true },
+    openWeights: check.optionalBoolean(raw.open_weights, [...path, 'open_weights']) ?? null,
   };
+}
+
+/** A model entry built in code (the demo provider, tests): unspecified fields are left to the catalog. */
+export function modelConfig(fields: Partial<ModelConfig> & { id: string }): ModelConfig {
+  return { upstream: '', inputPrice: null, outputPrice: null, cachedInputPrice: null, contextWindow: null, maxOutput: null, capabilities: {}, license: null, openWeights: null, ...fields };
+}
+
+function readDataPolicy(value: unknown, path: Path, check: Validator): DataPolicy | null {
+  if (value === undefined || value === null) return null;
+  const raw = check.map(value, path, 'write `data_policy: { training: false, retention_days: 0 }`');
+  check.keys(raw, path, ['training', 'retention_days']);
+  const training = check.optionalBoolean(raw.training, [...path, 'training']);
+  if (training === undefined) throw check.error([...path, 'training'], '`data_policy` needs `training`', 'add `training: false` (or true if the provider may train on requests)');
+  return { training, retentionDays: check.optionalInteger(raw.retention_days, [...path, 'retention_days'], 0) ?? null };
 }
 
 export function readTimeouts(value: unknown, path: Path, defaults: Timeouts, check: Validator): Timeouts {

@@ -1,6 +1,8 @@
 // The validated configuration every other part reads. Field names are camelCase here; the YAML file
 // uses snake_case (see load.ts for the mapping and docs/configuration.md for the reference).
+import type { Capabilities, DataPolicy, License } from '../catalog/types.ts';
 import type { ProviderQuirks, WireFormat } from '../protocol/ir.ts';
+import type { Preset } from '../routing/presets.ts';
 import type { AuthScheme } from '../providers/definition.ts';
 import type { LogLevel } from '../telemetry/logger.ts';
 
@@ -20,10 +22,17 @@ export interface ModelConfig {
   id: string;
   /** The provider's own name for it. */
   upstream: string;
-  /** USD per 1M tokens. */
+  /** USD per 1M tokens; null: the catalog's figure (or unknown). */
   inputPrice: number | null;
   outputPrice: number | null;
+  cachedInputPrice: number | null;
   contextWindow: number | null;
+  maxOutput: number | null;
+  /** What this provider supports for the model, where it differs from the catalog. */
+  capabilities: Partial<Capabilities>;
+  /** For models the catalog does not know (or to correct it). */
+  license: License | null;
+  openWeights: boolean | null;
 }
 
 export interface ProviderConfig {
@@ -44,6 +53,10 @@ export interface ProviderConfig {
   /** Client request headers passed through to this provider (exact names, or a prefix ending in `*`). */
   forwardHeaders: string[];
   models: ModelConfig[];
+  /** Offer the built-in catalog's models of this provider's kind (`catalog: false` limits it to `models`). */
+  catalog: boolean;
+  /** How the provider treats data, where it differs from the catalog's record for its kind. */
+  dataPolicy: DataPolicy | null;
   /** Ask for `stream_options.include_usage` on streams (some providers reject the field). */
   streamUsage: boolean;
   /** Ask the provider's `GET /models` at start so its models can be called by bare name. */
@@ -65,9 +78,48 @@ export interface GatewayConfig {
   strictParams: boolean;
   /** Probe local open-weight servers (Ollama, vLLM, llama.cpp, LM Studio) on their ports at start. */
   discoverLocal: boolean;
+  routing: RoutingConfig;
+  /** Built-in presets merged with `presets:` from the file. */
+  presets: Preset[];
   /** Where the configuration came from, for the startup log. */
   sources: string[];
 }
+
+/** How a request without preferences is routed: highest measured throughput, lowest time to first
+ * token, lowest price, or the configured order of providers. */
+export type RouteSort = 'throughput' | 'latency' | 'price' | 'order';
+
+export interface RoutingConfig {
+  sort: RouteSort;
+  /** Attempts per request, across providers and rounds. */
+  maxAttempts: number;
+  /** Time allowed to find a provider that answers; no attempt starts after it. */
+  deadlineMs: number;
+  /** Backoff before a round that retries providers already tried: full jitter, doubling, capped. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  breaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number };
+  /** Keep a conversation on the provider holding its prompt cache. */
+  sticky: boolean;
+  stickyTtlMs: number;
+  /** Callers use the answers commercially: models whose licence forbids it are never chosen. */
+  commercialUse: boolean;
+  /** Use the built-in catalog (false: only models from `providers[].models` and discovery). */
+  builtinCatalog: boolean;
+}
+
+export const defaultRouting: RoutingConfig = {
+  sort: 'throughput',
+  maxAttempts: 6,
+  deadlineMs: 60_000,
+  backoffMs: 100,
+  maxBackoffMs: 2_000,
+  breaker: { failureThreshold: 1, cooldownMs: 1_000, maxCooldownMs: 60_000 },
+  sticky: true,
+  stickyTtlMs: 300_000,
+  commercialUse: false,
+  builtinCatalog: true,
+};
 
 export const defaultTimeouts: Timeouts = {
   connectMs: 10_000,

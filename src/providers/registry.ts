@@ -1,8 +1,8 @@
-// The providers the gateway can reach and the model names that lead to them. A model name resolves,
-// in this order, to: a model configured under that public id; `<provider-id>/<upstream name>` for any
-// configured provider; a bare name a provider listed at start (discovery).
+// The providers the gateway can reach: their connection pools, credentials and the models they
+// listed at start. Which model names lead to them is the catalog's business (src/catalog).
 import { Agent } from 'undici';
-import type { ModelConfig, ProviderConfig } from '../config/types.ts';
+import type { Offer } from '../catalog/catalog.ts';
+import type { ProviderConfig } from '../config/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { requestAuthorizer, staticAuthHeaders } from './auth/index.ts';
 import type { RequestAuthorizer } from './auth/index.ts';
@@ -26,82 +26,29 @@ export interface Provider {
   forwardsHeader: ((name: string) => boolean) | null;
 }
 
+/** Where one attempt of a request goes: a provider and its name for the model. */
 export interface ModelTarget {
-  /** The name the gateway reports (`x-modelmux-model`, logs). */
+  /** The name the gateway reports (`x-modelmux-model`, the answer's `model`, logs). */
   publicId: string;
-  /** Configured, or listed by its provider: a model the gateway knows exists (not a guess). */
-  listed: boolean;
-  /** The name in metrics: a listed model's name, else `<provider>/*`, so that clients sending
+  /** The name in metrics: a known model's name, else `<provider>/*`, so that clients sending
    * arbitrary `<provider>/<name>` cannot grow the metrics without bound. */
   metricsLabel: string;
   provider: Provider;
   upstreamModel: string;
-  model: ModelConfig | null;
-}
-
-export interface ModelListing {
-  id: string;
-  provider: string;
-  upstream: string;
-  model: ModelConfig | null;
-  description: string | null;
+  offer: Offer;
 }
 
 export class ProviderRegistry {
   readonly providers: Provider[];
-  private configured = new Map<string, ModelTarget>();
   private byId = new Map<string, Provider>();
-  private discoveredIndex = new Map<string, ModelTarget>();
 
   constructor(configs: ProviderConfig[]) {
     this.providers = configs.map(createProvider);
-    for (const provider of this.providers) {
-      this.byId.set(provider.id, provider);
-      for (const model of provider.config.models) {
-        // The first provider to declare a public id serves it; routing across several comes later.
-        if (!this.configured.has(model.id)) this.configured.set(model.id, { publicId: model.id, listed: true, metricsLabel: model.id, provider, upstreamModel: model.upstream, model });
-      }
-    }
+    for (const provider of this.providers) this.byId.set(provider.id, provider);
   }
 
-  resolve(name: string): ModelTarget | null {
-    const configured = this.configured.get(name);
-    if (configured) return configured;
-    const slash = name.indexOf('/');
-    if (slash > 0) {
-      const provider = this.byId.get(name.slice(0, slash));
-      const upstream = name.slice(slash + 1);
-      if (provider && upstream !== '') {
-        const model = provider.config.models.find((candidate) => candidate.upstream === upstream || candidate.id === upstream) ?? null;
-        const listed = model !== null || provider.discovered.has(upstream);
-        return { publicId: name, listed, metricsLabel: listed ? name : `${provider.id}/*`, provider, upstreamModel: model?.upstream ?? upstream, model };
-      }
-    }
-    return this.discoveredIndex.get(name) ?? null;
-  }
-
-  list(): ModelListing[] {
-    const listings: ModelListing[] = [];
-    const seen = new Set<string>();
-    for (const provider of this.providers) {
-      for (const model of provider.config.models) {
-        if (seen.has(model.id)) continue;
-        seen.add(model.id);
-        listings.push({ id: model.id, provider: provider.id, upstream: model.upstream, model, description: provider.config.description });
-      }
-      for (const upstream of provider.discovered) {
-        const id = `${provider.id}/${upstream}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        listings.push({ id, provider: provider.id, upstream, model: null, description: provider.config.description });
-      }
-    }
-    return listings;
-  }
-
-  /** Names to suggest when a model is unknown. */
-  knownNames(limit: number): string[] {
-    return this.list().slice(0, limit).map((listing) => listing.id);
+  get(id: string): Provider | null {
+    return this.byId.get(id) ?? null;
   }
 
   /** Asks each provider that lists its models (`GET /models`), bounded by its connect timeout. */
@@ -112,10 +59,7 @@ export class ProviderRegistry {
         .map(async (provider) => {
           try {
             const ids = await fetchModelIds(provider);
-            for (const id of ids) {
-              provider.discovered.add(id);
-              if (!this.configured.has(id) && !this.discoveredIndex.has(id)) this.discoveredIndex.set(id, { publicId: id, listed: true, metricsLabel: id, provider, upstreamModel: id, model: null });
-            }
+            for (const id of ids) provider.discovered.add(id);
             logger.info('provider models discovered', { provider: provider.id, models: ids.length });
           } catch (error) {
             logger.warn('provider model discovery failed; its models stay callable as <provider>/<model>', {

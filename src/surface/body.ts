@@ -3,7 +3,14 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError, invalidRequest } from './errors.ts';
 
-export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
+/** The body as a JSON object (anything else is refused), and its size in bytes. */
+export async function readJsonObject(request: IncomingMessage, limitBytes: number): Promise<{ body: Record<string, unknown>; bytes: number }> {
+  const { value, bytes } = await readJsonBody(request, limitBytes);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('the request body must be a JSON object');
+  return { body: value as Record<string, unknown>, bytes };
+}
+
+export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<{ value: unknown; bytes: number }> {
   const declared = Number(request.headers['content-length']);
   if (declared > limitBytes) throw tooLarge(limitBytes);
   const chunks: Buffer[] = [];
@@ -21,7 +28,7 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
   if (size === 0) throw invalidRequest('the request body is empty; send a JSON object');
   const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), bytes: size };
   } catch (error) {
     throw invalidRequest(`the request body is not valid JSON (${(error as Error).message})`, null, 'invalid_json');
   }

@@ -45,14 +45,23 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
   const { response } = context;
   const upstream = exchange.body;
   const relay = new ChatStreamRelay(!keepUsageChunk);
+  /** Events before the answer's first token (the role chunk, say) wait, so that a provider failing
+   * before it leaves the client untouched and the request can go elsewhere. */
+  const held: (Buffer | string)[] = [];
   const send = (bytes: Buffer | string): boolean => {
     if (!response.headersSent) {
+      if (!relay.committed) {
+        held.push(bytes);
+        return true;
+      }
       response.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
         'x-accel-buffering': 'no',
         ...routeHeaders(context, target),
       });
+      context.timeToFirstToken = secondsSince(context.startedAt);
+      for (const piece of held.splice(0)) response.write(piece);
     }
     return response.write(bytes);
   };
@@ -84,7 +93,6 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       // A destroyed stream may still deliver chunks it had buffered; the response is over by then.
       if (settled) return;
       exchange.sawData();
-      context.timeToFirstToken ??= secondsSince(context.startedAt);
       const out = relay.push(chunk);
       if (out && !send(out)) {
         upstream.pause();
@@ -102,7 +110,9 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
           new GatewayError(`provider "${target.provider.id}" ended the stream before it was complete`, { status: 502, type: 'upstream_error', code: 'upstream_stream_incomplete' }),
         );
       }
-      if (!relay.sawDone) send('data: [DONE]\n\n');
+      // A complete stream with no token at all (an empty answer) still goes out whole.
+      relay.committed = true;
+      send(relay.sawDone ? '' : 'data: [DONE]\n\n');
       response.end();
       settle();
     });

@@ -23,6 +23,8 @@ export interface RequestContext {
   error: GatewayError | null;
   /** The error shape the client expects: OpenAI's `{"error":{...}}` or Anthropic's `{"type":"error",...}`. */
   errorStyle: 'openai' | 'anthropic';
+  /** The routing decision this request follows, once made. */
+  route: { id: string; attempts: number; ignored: string[] } | null;
   /** Renders an error as an event of the client's stream, once a stream has started. */
   streamFailure: ((error: GatewayError) => string) | null;
 }

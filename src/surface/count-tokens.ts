@@ -2,20 +2,20 @@
 // model, estimated otherwise (and marked `x-modelmux-estimate: true`).
 import { estimateTokens } from '../protocol/estimate.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
-import { readJsonBody } from './body.ts';
+import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
-import { forwardedHeaders, readUpstreamBody, routeHeaders, serialize, unknownModel } from './exchange-helpers.ts';
+import { forwardedHeaders, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { routeRequest } from './route-request.ts';
 import type { InferenceDependencies } from './inference.ts';
 
 export async function handleCountTokens(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {
-  const body = await readJsonBody(context.request, dependencies.bodyLimitBytes);
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidRequest('the request body must be a JSON object');
-  const request = body as Record<string, unknown>;
+  const { body: request, bytes } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
   if (typeof request.model !== 'string' || request.model === '') throw invalidRequest('`model` is required: a non-empty string naming the model', 'model');
   if (!Array.isArray(request.messages)) throw invalidRequest('`messages` is required: a list of {role, content} objects', 'messages');
-  const target = dependencies.registry.resolve(request.model);
-  if (!target) throw unknownModel(request.model, dependencies.registry);
+  // Counted where the messages would go: the first provider the route would try (a preset's
+  // instructions count too).
+  const { target } = routeRequest(context, dependencies, 'anthropic', request, bytes).plan.candidates[0];
   context.model = target.publicId;
   context.provider = target.provider.id;
   const headers = routeHeaders(context, target);

@@ -2,26 +2,27 @@
 // translated: the other formats' embedding APIs differ in what they can return, and a client
 // asking for OpenAI's shape is told plainly which providers can serve it.
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
-import { readJsonBody } from './body.ts';
+import type { ModelTarget } from '../providers/registry.ts';
+import { runRoute } from '../routing/failover.ts';
+import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
 import { relayWhole } from './chat-completions.ts';
-import { forwardedHeaders, serialize, unknownModel } from './exchange-helpers.ts';
+import { forwardedHeaders, serialize } from './exchange-helpers.ts';
 import type { InferenceDependencies } from './inference.ts';
+import { routeRequest } from './route-request.ts';
 
 export async function handleEmbeddings(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {
-  const body = await readJsonBody(context.request, dependencies.bodyLimitBytes);
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidRequest('the request body must be a JSON object');
-  const request = body as Record<string, unknown>;
+  const { body: request, bytes } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
   if (typeof request.model !== 'string' || request.model === '') throw invalidRequest('`model` is required: a non-empty string naming the model', 'model', 'missing_required_parameter');
   const input = request.input;
   const validInput = typeof input === 'string' || (Array.isArray(input) && input.length > 0);
   if (!validInput) throw invalidRequest('`input` is required: a string or a non-empty list of strings (or token arrays)', 'input', 'missing_required_parameter');
-  const target = dependencies.registry.resolve(request.model);
-  if (!target) throw unknownModel(request.model, dependencies.registry);
-  context.model = target.publicId;
-  context.metricsModel = target.metricsLabel;
-  context.provider = target.provider.id;
+  const { plan, stickyKey } = routeRequest(context, dependencies, 'embeddings', request, bytes);
+  await runRoute(context, dependencies.router, plan, dependencies.routing, stickyKey, (target) => embed(context, target, { ...request }));
+}
+
+async function embed(context: RequestContext, target: ModelTarget, request: Record<string, unknown>): Promise<void> {
   const formats = target.provider.config.formats;
   if (!formats.includes('openai-chat') && !formats.includes('openai-responses')) {
     throw new GatewayError(`provider "${target.provider.id}" (${formats[0]}) does not serve embeddings through modelmux; use a model of an OpenAI-compatible provider`, {

@@ -1,6 +1,7 @@
 // Small pieces every path to a provider shares: the request body as text, the headers that say
 // where a request went, the client headers a provider may receive, and the unknown-model error.
-import type { ProviderRegistry, ModelTarget } from '../providers/registry.ts';
+import type { ModelTarget } from '../providers/registry.ts';
+import type { Router } from '../routing/router.ts';
 import { upstreamFailure } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
@@ -39,8 +40,8 @@ export function serialize(body: Record<string, unknown>): string {
   }
 }
 
-export function unknownModel(model: string, registry: ProviderRegistry): GatewayError {
-  const known = registry.knownNames(20);
+export function unknownModel(model: string, router: Router): GatewayError {
+  const known = router.knownNames(20);
   const listed = known.length > 0 ? ` Available models include: ${known.join(', ')}.` : ' No provider is configured.';
   return new GatewayError(`The model "${model}" does not exist on this gateway.${listed} GET /v1/models lists them all.`, {
     status: 404,
@@ -50,8 +51,16 @@ export function unknownModel(model: string, registry: ProviderRegistry): Gateway
   });
 }
 
+/** Where the answer came from: the provider, its model, and the route (`GET /v1/route` explains one). */
 export function routeHeaders(context: RequestContext, target: ModelTarget): Record<string, string> {
-  return { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': headerValue(target.publicId) };
+  const headers: Record<string, string> = { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': headerValue(target.publicId) };
+  const route = context.route;
+  if (route) {
+    headers['x-modelmux-route-id'] = route.id;
+    headers['x-modelmux-attempts'] = String(route.attempts);
+    if (route.ignored.length > 0) headers['x-modelmux-dropped-params'] = droppedHeader(route.ignored);
+  }
+  return headers;
 }
 
 /** Client-chosen text (a model name, field names) made safe for a header: anything outside

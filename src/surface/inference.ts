@@ -1,18 +1,23 @@
-// POST /v1/chat/completions, /v1/responses and /v1/messages: read the request, find the model, and
-// either relay it to a provider that speaks the client's format or translate it for one that does not.
-import { surfaceCodecs } from '../protocol/codecs.ts';
+// POST /v1/chat/completions, /v1/responses and /v1/messages: read the request, plan its route, and
+// try the candidates in turn; each attempt either relays the request to a provider that speaks the
+// client's format or translates it for one that does not.
+import type { Offer } from '../catalog/catalog.ts';
+import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import { hasMarkedSignatures } from '../protocol/signatures.ts';
 import { validateChatRequest } from '../protocol/openai-chat/validate.ts';
-import type { ProviderRegistry } from '../providers/registry.ts';
-import { readJsonBody } from './body.ts';
+import type { ChatRequestSummary } from '../protocol/openai-chat/validate.ts';
+import type { ModelTarget, ProviderRegistry } from '../providers/registry.ts';
+import { runRoute } from '../routing/failover.ts';
+import { readJsonObject } from './body.ts';
 import { relayChat } from './chat-completions.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
-import { unknownModel } from './exchange-helpers.ts';
 import { relaySameFormat } from './relay.ts';
+import { routeRequest } from './route-request.ts';
+import type { RoutingDependencies } from './route-request.ts';
 import { translate } from './translate.ts';
 
-export interface InferenceDependencies {
+export interface InferenceDependencies extends RoutingDependencies {
   registry: ProviderRegistry;
   bodyLimitBytes: number;
   strictParams: boolean;
@@ -21,29 +26,40 @@ export interface InferenceDependencies {
 export type SurfaceFormat = keyof typeof surfaceCodecs;
 
 export async function handleInference(context: RequestContext, dependencies: InferenceDependencies, format: SurfaceFormat): Promise<void> {
-  const body = await readJsonBody(context.request, dependencies.bodyLimitBytes);
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidRequest('the request body must be a JSON object');
-  const request = body as Record<string, unknown>;
+  const { body, bytes } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
   // Chat is checked in full here (its same-format path needs it); the others are checked in full by
   // their codec when translated, and by the provider itself when relayed.
-  const chat = format === 'openai-chat' ? validateChatRequest(request) : null;
-  const model = chat?.model ?? requiredModel(request);
-  context.stream = chat?.stream ?? optionalStream(request);
-  const target = dependencies.registry.resolve(model);
-  if (!target) throw unknownModel(model, dependencies.registry);
-  context.model = target.publicId;
-  context.metricsModel = target.metricsLabel;
-  context.provider = target.provider.id;
+  const chat = format === 'openai-chat' ? validateChatRequest(body) : null;
+  if (!chat) requiredModel(body);
+  context.stream = chat?.stream ?? optionalStream(body);
+  const strict = dependencies.strictParams || context.request.headers['x-modelmux-strict'] === 'true';
+  const { plan, stickyKey } = routeRequest(context, dependencies, format, body, bytes, (offer) => droppedFor(format, body, offer));
+  // Each attempt gets its own copy: the paths below rename the model and adjust fields in place.
+  await runRoute(context, dependencies.router, plan, dependencies.routing, stickyKey, (target) => attempt(context, format, target, { ...body }, chat, strict));
+}
 
+function attempt(context: RequestContext, format: SurfaceFormat, target: ModelTarget, body: Record<string, unknown>, chat: ChatRequestSummary | null, strict: boolean): Promise<void> {
   const surface = surfaceCodecs[format];
   if (target.provider.config.formats.includes(format)) {
-    if (chat) return relayChat(context, target, request, chat);
+    if (chat) return relayChat(context, target, body, chat);
     // Reasoning another provider signed (in an earlier, translated turn) must not reach this one.
-    const history = format === 'anthropic' ? request.messages : request.input;
-    if (!hasMarkedSignatures(history)) return relaySameFormat(context, target, surface, request);
+    const history = format === 'anthropic' ? body.messages : body.input;
+    if (!hasMarkedSignatures(history)) return relaySameFormat(context, target, surface, body);
   }
-  const strict = dependencies.strictParams || context.request.headers['x-modelmux-strict'] === 'true';
-  return translate(context, target, surface, request, strict);
+  return translate(context, target, surface, body, strict);
+}
+
+/** For `provider.require_parameters`: what this offer's provider would not receive. */
+function droppedFor(format: SurfaceFormat, body: Record<string, unknown>, offer: Offer): string[] {
+  const formats = offer.provider.config.formats;
+  if (formats.includes(format)) return [];
+  try {
+    const request = surfaceCodecs[format].decodeRequest(body);
+    return providerCodec(formats[0]).encodeRequest(request, { upstreamModel: offer.upstream, quirks: offer.provider.config.quirks }).dropped;
+  } catch {
+    // A request its own codec cannot read fails on the attempt, with the codec's message.
+    return [];
+  }
 }
 
 function requiredModel(body: Record<string, unknown>): string {

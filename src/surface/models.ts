@@ -1,21 +1,22 @@
-// GET /v1/models and GET /v1/models/{id}: the OpenAI list shape, with modelmux's own fields under
-// `modelmux` (provider, upstream name, prices, context window, and whether it is simulated).
-import type { ProviderRegistry, ModelListing } from '../providers/registry.ts';
+// GET /v1/models and GET /v1/models/{id}: the OpenAI list shape, one entry per model this gateway
+// serves, with modelmux's own fields under `modelmux`: what the model can do, its licence, and every
+// provider offer behind it (name, prices, limits, data policy).
+import type { Catalog, ModelEntry, ModelInfo, Offer } from '../catalog/catalog.ts';
+import type { Router } from '../routing/router.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError } from './errors.ts';
 
-export function handleListModels(context: RequestContext, registry: ProviderRegistry): void {
-  const data = registry.list().map(describe);
+export function handleListModels(context: RequestContext, catalog: Catalog): void {
+  const query = new URLSearchParams((context.request.url ?? '').split('?')[1] ?? '');
+  const data = catalog.served().map((entry) => describeModel(entry, catalog));
+  // `?all=true` adds the catalog's models that no configured provider serves.
+  if (query.get('all') === 'true') for (const model of catalog.unservedModels()) data.push(describeModel({ model, offers: [] }, catalog));
   sendJson(context, { object: 'list', data });
 }
 
-export function handleGetModel(context: RequestContext, registry: ProviderRegistry, id: string): void {
-  // A name the gateway knows (configured or listed by its provider), not any `<provider>/<guess>`.
-  const target = registry.resolve(id);
-  const known = target?.listed ? target : null;
-  const listing = registry.list().find((candidate) => candidate.id === id) ??
-    (known ? { id, provider: known.provider.id, upstream: known.upstreamModel, model: known.model, description: known.provider.config.description } : null);
-  if (!listing) {
+export function handleGetModel(context: RequestContext, catalog: Catalog, router: Router, id: string): void {
+  const entry = catalog.find(id) ?? pinnedEntry(router, id);
+  if (!entry) {
     throw new GatewayError(`The model "${id}" does not exist on this gateway. GET /v1/models lists them all.`, {
       status: 404,
       type: 'invalid_request_error',
@@ -23,25 +24,63 @@ export function handleGetModel(context: RequestContext, registry: ProviderRegist
       param: 'model',
     });
   }
-  sendJson(context, describe(listing));
+  sendJson(context, describeModel(entry, catalog, id));
 }
 
-function describe(listing: ModelListing): Record<string, unknown> {
+/** `<provider>/<name>` for a model that provider is known to serve (not any guess). */
+function pinnedEntry(router: Router, id: string): ModelEntry | null {
+  const plan = router.plan({ model: id, fallbacks: [], preferences: null, needs: noNeeds, commercialUse: false, stickyKey: () => null });
+  const offer = plan.candidates[0]?.offer;
+  return offer?.listed ? { model: offer.model, offers: [offer] } : null;
+}
+
+const noNeeds = { promptTokens: 0, promptTokensAtMost: 0, maxTokens: null, tools: false, jsonSchema: false, vision: false };
+
+export function describeModel(entry: ModelEntry, catalog: Catalog, id = entry.model.id): Record<string, unknown> {
+  const { model, offers } = entry;
   return {
-    id: listing.id,
+    id,
     object: 'model',
     created: 0,
-    owned_by: listing.provider,
+    owned_by: model.vendor ?? offers[0]?.provider.id ?? 'unknown',
     modelmux: {
-      provider: listing.provider,
-      upstream: listing.upstream,
-      input_price: listing.model?.inputPrice ?? null,
-      output_price: listing.model?.outputPrice ?? null,
-      context_window: listing.model?.contextWindow ?? null,
-      simulated: listing.provider === 'sim',
-      ...(listing.description ? { description: listing.description } : {}),
+      name: model.name,
+      ...(model.aliases.length > 0 ? { aliases: model.aliases } : {}),
+      context_window: model.contextWindow ?? offers[0]?.contextWindow ?? null,
+      max_output: model.maxOutput ?? offers[0]?.maxOutput ?? null,
+      capabilities: capabilitiesOf(model),
+      open_weights: model.openWeights,
+      license: model.license ? { name: model.license.name, commercial_use: model.license.commercial, ...(model.license.url ? { url: model.license.url } : {}) } : null,
+      providers: offers.map(describeOffer),
+      catalog_version: model.catalogued ? catalog.version : null,
+      simulated: offers.length > 0 && offers.every((offer) => offer.provider.id === 'sim'),
+      ...descriptionOf(offers),
     },
   };
+}
+
+export function describeOffer(offer: Offer): Record<string, unknown> {
+  return {
+    provider: offer.provider.id,
+    kind: offer.provider.config.kind,
+    upstream: offer.upstream,
+    input_price: offer.prices?.input ?? null,
+    output_price: offer.prices?.output ?? null,
+    cached_input_price: offer.prices?.cachedInput ?? null,
+    context_window: offer.contextWindow,
+    max_output: offer.maxOutput,
+    data_policy: offer.dataPolicy ? { training: offer.dataPolicy.training, retention_days: offer.dataPolicy.retentionDays } : null,
+  };
+}
+
+function capabilitiesOf(model: ModelInfo): Record<string, boolean | null> {
+  const capabilities = model.capabilities;
+  return { tools: capabilities.tools ?? null, vision: capabilities.vision ?? null, json_schema: capabilities.jsonSchema ?? null, reasoning: capabilities.reasoning ?? null };
+}
+
+function descriptionOf(offers: Offer[]): { description?: string } {
+  const description = offers.find((offer) => offer.provider.config.description)?.provider.config.description;
+  return description ? { description } : {};
 }
 
 export function sendJson(context: RequestContext, value: unknown, status = 200): void {

@@ -5,7 +5,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { GatewayConfig } from '../config/types.ts';
+import { builtinCatalog } from '../catalog/builtin.ts';
+import { Catalog } from '../catalog/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
+import { Router } from '../routing/router.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Metrics } from '../telemetry/metrics.ts';
@@ -17,11 +20,15 @@ import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { asGatewayError, GatewayError, openAIErrorBody } from './errors.ts';
 import { handleGetModel, handleListModels, sendJson } from './models.ts';
+import { handleListPresets } from './presets.ts';
+import { handleExplainRoute } from './route-explain.ts';
 
 export interface Gateway {
   server: Server;
   config: GatewayConfig;
   registry: ProviderRegistry;
+  catalog: Catalog;
+  router: Router;
   metrics: Metrics;
   logger: Logger;
   /** Starts listening on config.host:config.port; resolves with the bound address. */
@@ -35,10 +42,12 @@ type Handler = (context: RequestContext) => void | Promise<void>;
 export function createGateway(config: GatewayConfig, options: { logger?: Logger } = {}): Gateway {
   const logger = options.logger ?? createLogger(config.logLevel);
   const registry = new ProviderRegistry(config.providers);
+  const catalog = new Catalog(config.routing.builtinCatalog ? builtinCatalog : null, registry.providers);
+  const router = new Router(catalog, registry, config.routing);
   const metrics = new Metrics();
   let closing = false;
 
-  const inference = { registry, bodyLimitBytes: config.bodyLimitBytes, strictParams: config.strictParams };
+  const inference = { registry, router, routing: config.routing, presets: config.presets, bodyLimitBytes: config.bodyLimitBytes, strictParams: config.strictParams };
   const chat: Handler = (context) => handleInference(context, inference, 'openai-chat');
   const responses: Handler = (context) => handleInference(context, inference, 'openai-responses');
   const messages: Handler = (context) => {
@@ -50,7 +59,9 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     return handleCountTokens(context, inference);
   };
   const embeddings: Handler = (context) => handleEmbeddings(context, inference);
-  const listModels: Handler = (context) => handleListModels(context, registry);
+  const listModels: Handler = (context) => handleListModels(context, catalog);
+  const explainRoute: Handler = (context) => handleExplainRoute(context, inference);
+  const listPresets: Handler = (context) => handleListPresets(context, config.presets);
   const routes = new Map<string, Handler>([
     ['POST /v1/chat/completions', chat],
     ['POST /chat/completions', chat],
@@ -62,6 +73,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     ['POST /embeddings', embeddings],
     ['GET /v1/models', listModels],
     ['GET /models', listModels],
+    ['GET /v1/route', explainRoute],
+    ['GET /v1/presets', listPresets],
     ['GET /health', (context) => sendJson(context, { status: 'ok' })],
     ['GET /ready', (context) => ready(context)],
     ['GET /metrics', (context) => sendMetrics(context)],
@@ -95,6 +108,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
       usage: null,
       error: null,
       errorStyle: 'openai',
+      route: null,
       streamFailure: null,
     };
     const url = request.url ?? '/';
@@ -137,7 +151,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
   function fallbackRoute(method: string, path: string): Handler {
     if (method === 'GET' && (path.startsWith('/v1/models/') || path.startsWith('/models/'))) {
       const encoded = path.slice(path.indexOf('/models/') + '/models/'.length);
-      return (context) => handleGetModel(context, registry, decodePathSegment(encoded));
+      return (context) => handleGetModel(context, catalog, router, decodePathSegment(encoded));
     }
     if (knownPaths.has(path)) {
       return () => {
@@ -145,7 +159,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
       };
     }
     return () => {
-      throw new GatewayError(`Unknown request URL: ${method} ${path}. modelmux serves /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings and /v1/models.`, {
+      throw new GatewayError(`Unknown request URL: ${method} ${path}. modelmux serves /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings, /v1/models, /v1/route and /v1/presets.`, {
         status: 404,
         type: 'invalid_request_error',
         code: 'unknown_url',
@@ -167,6 +181,10 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     const body = context.errorStyle === 'anthropic' ? anthropicErrorBody(error) : openAIErrorBody(error);
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId, ...error.headers };
     if (context.provider) headers['x-modelmux-provider'] = context.provider;
+    if (context.route?.id) {
+      headers['x-modelmux-route-id'] = context.route.id;
+      headers['x-modelmux-attempts'] = String(context.route.attempts);
+    }
     // An unread request body (e.g. one over the size limit) cannot be left on a kept-alive socket.
     if (!request.complete) headers.connection = 'close';
     response.writeHead(error.status, headers);
@@ -212,6 +230,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     server,
     config,
     registry,
+    catalog,
+    router,
     metrics,
     logger,
     listen() {

@@ -31,7 +31,7 @@ export async function translate(context: RequestContext, target: ModelTarget, su
     );
   }
   const headers = routeHeaders(context, target);
-  if (dropped.length > 0) headers['x-modelmux-dropped-params'] = droppedHeader(dropped);
+  if (dropped.length > 0) headers['x-modelmux-dropped-params'] = droppedHeader([...(context.route?.ignored ?? []), ...dropped]);
 
   const exchange = await openExchange(target.provider, encoded.path, serialize(encoded.body), {
     controller: context.controller,

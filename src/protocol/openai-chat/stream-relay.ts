@@ -14,6 +14,9 @@ export class ChatStreamRelay {
   usage: StreamUsage | null = null;
   sawDone = false;
   sawFinishReason = false;
+  /** The answer has begun: a token of text or reasoning, a tool call, or the finish. Until then the
+   * gateway may still give the request to another provider. */
+  committed = false;
   /** Why the stream cannot be relayed further, if it cannot. */
   malformed: string | null = null;
   /** Bytes of an event whose end has not arrived yet, kept as received (joined once it ends). */
@@ -50,7 +53,7 @@ export class ChatStreamRelay {
     }
     this.pending = end < data.length ? [data.subarray(end)] : [];
     this.pendingSize = data.length - end;
-    return this.inspect(end === data.length ? data : data.subarray(0, end));
+    return this.commit(this.inspect(end === data.length ? data : data.subarray(0, end)));
   }
 
   /** At the end of the upstream body: an unterminated last event still counts. */
@@ -60,7 +63,13 @@ export class ChatStreamRelay {
     this.pending = [];
     this.pendingSize = 0;
     if (rest.toString('latin1').trim() === '') return null;
-    return this.inspect(Buffer.concat([rest, eventSeparator]));
+    return this.commit(this.inspect(Buffer.concat([rest, eventSeparator])));
+  }
+
+  /** Notes whether what goes out (not what was dropped after a malformed event) begins the answer. */
+  private commit(out: Buffer | null): Buffer | null {
+    if (!this.committed && out) this.committed = out.includes('"finish_reason":"') || out.includes('"finish_reason": "') || out.includes('"tool_calls"') || carriesToken(out);
+    return out;
   }
 
   /** True when the provider finished the stream properly. */
@@ -232,4 +241,9 @@ function lastBytes(chunks: Buffer[], count: number): Buffer {
 
 function isSpace(byte: number): boolean {
   return byte === 32 || byte === 9 || byte === 10 || byte === 13;
+}
+
+/** A non-empty `content`, `reasoning_content`, `reasoning` or `refusal` string in the events. */
+function carriesToken(events: Buffer): boolean {
+  return /"(?:content|reasoning_content|reasoning|refusal)"\s*:\s*"(?:[^"\\]|\\.)/.test(events.toString('latin1'));
 }

@@ -1,0 +1,174 @@
+// Runs a route plan: tries each candidate in turn until one answers, under one deadline and a cap on
+// attempts, so a provider's rate limit, error, timeout or dead connection is invisible to the client.
+// A failure before the first token moves on to the next candidate (or, after a round, retries the
+// transient ones with jittered backoff, honouring a short retry-after); a failure after it is the stream's
+// own business (it ends with an error event). A request the provider calls invalid is not retried.
+import type { RoutingConfig } from '../config/types.ts';
+import type { Usage } from '../protocol/ir.ts';
+import type { ModelTarget } from '../providers/registry.ts';
+import { secondsSince } from '../surface/context.ts';
+import type { RequestContext } from '../surface/context.ts';
+import { asGatewayError, GatewayError } from '../surface/errors.ts';
+import type { Candidate, Router, RoutePlan } from './router.ts';
+
+export type Attempt = (target: ModelTarget) => Promise<void>;
+
+type Verdict =
+  /** Not worth trying anywhere else: the request itself is at fault, or the client left. */
+  | 'stop'
+  /** This provider failed: count it against its breaker and move on. */
+  | 'fail'
+  /** This provider cannot take this request (e.g. strict mode): move on, no blame. */
+  | 'skip';
+
+export async function runRoute(context: RequestContext, router: Router, plan: RoutePlan, config: RoutingConfig, stickyKey: () => string | null, attempt: Attempt): Promise<void> {
+  const client = context.controller;
+  const deadline = Date.now() + config.deadlineMs;
+  const failures: GatewayError[] = [];
+  /** Candidates worth another round, with the time a provider asked us to wait. */
+  let retry: { candidate: Candidate; notBefore: number }[] = [];
+  let pending = plan.candidates;
+  let round = 0;
+
+  while (pending.length > 0) {
+    if (round > 0) {
+      const wait = backoff(round, config);
+      const due = Math.max(Date.now() + wait, Math.min(...retry.map((entry) => entry.notBefore)));
+      if (due >= deadline) break;
+      await sleep(due - Date.now());
+      pending = retry.filter((entry) => entry.notBefore <= Date.now()).map((entry) => entry.candidate);
+      retry = [];
+    }
+    let triedThisRound = 0;
+    for (let index = 0; index < pending.length; index++) {
+      const candidate = pending[index];
+      if (context.route!.attempts >= config.maxAttempts || Date.now() >= deadline || client.signal.aborted || context.response.destroyed) break;
+      // An open breaker skips its provider, unless nothing else was tried (then it is the best bet),
+      // or this is a retry round (the backoff was the wait).
+      const last = index === pending.length - 1 && triedThisRound === 0;
+      if (!router.breakers.allow(candidate.offer.key) && !last && round === 0) continue;
+      triedThisRound++;
+      // Stickiness matters only where there was a choice of provider (some may be filtered out now).
+      const outcome = await attemptOnce(context, router, candidate, plan.candidates.length + plan.excluded.length > 1 ? stickyKey : noKey, attempt);
+      if (outcome === null) return;
+      failures.push(outcome.error);
+      if (outcome.verdict === 'stop') throw summarize(outcome.error, failures);
+      // A provider that asks for a longer pause than our longest backoff is not waited for: its
+      // answer (with retry-after) goes back to the client if nobody else answers.
+      const wait = retryAfterMs(outcome.error);
+      if (outcome.verdict === 'fail' && transient(outcome.error) && wait <= config.maxBackoffMs) retry.push({ candidate, notBefore: Date.now() + wait });
+    }
+    round++;
+    if (retry.length === 0 || context.route!.attempts >= config.maxAttempts || client.signal.aborted) break;
+    pending = retry.map((entry) => entry.candidate);
+  }
+  if (failures.length === 0) {
+    throw new GatewayError('no provider could be tried for this request within the routing deadline', { status: 503, type: 'upstream_error', code: 'no_provider_available' });
+  }
+  throw summarize(failures[failures.length - 1], failures);
+}
+
+/** One attempt; null when it answered (or failed after answering began), else its error. */
+async function attemptOnce(context: RequestContext, router: Router, candidate: Candidate, stickyKey: () => string | null, attempt: Attempt): Promise<{ error: GatewayError; verdict: Verdict } | null> {
+  const client = context.controller;
+  const controller = new AbortController();
+  const relay = (): void => controller.abort(client.signal.reason);
+  client.signal.addEventListener('abort', relay, { once: true });
+  const { target } = candidate;
+  context.controller = controller;
+  context.route!.attempts++;
+  context.model = target.publicId;
+  context.metricsModel = target.metricsLabel;
+  context.provider = target.provider.id;
+  context.timeToFirstToken = null;
+  context.usage = null;
+  context.error = null;
+  context.streamFailure = null;
+  const startedSeconds = secondsSince(context.startedAt);
+  try {
+    await attempt(target);
+  } catch (thrown) {
+    const error = asGatewayError(thrown);
+    if (context.response.headersSent) throw thrown;
+    const verdict = verdictOn(error, context);
+    if (verdict === 'fail') router.failed(candidate, { retryAfterMs: error.status === 429 || error.status === 503 ? retryAfterMs(error) || null : null, fatal: fatal(error) });
+    return { error, verdict };
+  } finally {
+    client.signal.removeEventListener('abort', relay);
+    context.controller = client;
+  }
+  // Answered; a stream that broke after its first token still counts against the provider. (The
+  // attempt set these fields; TypeScript cannot see that through the call.)
+  const streamError = context.error as GatewayError | null;
+  const usage = context.usage as Usage | null;
+  if (streamError && streamError.status !== 499) {
+    router.failed(candidate, { retryAfterMs: null, fatal: false });
+    return null;
+  }
+  const seconds = secondsSince(context.startedAt) - startedSeconds;
+  const ttft = context.stream && context.timeToFirstToken !== null ? context.timeToFirstToken - startedSeconds : null;
+  const outputTokens = usage?.outputTokens ?? null;
+  const generating = ttft === null ? seconds : seconds - ttft;
+  router.succeeded(candidate, {
+    ttftMs: ttft === null ? null : ttft * 1000,
+    tokensPerSecond: outputTokens && outputTokens > 1 && generating > 0.001 ? outputTokens / generating : null,
+  }, stickyKey());
+  return null;
+}
+
+const noKey = (): null => null;
+
+function verdictOn(error: GatewayError, context: RequestContext): Verdict {
+  if (error.status === 499 || context.response.destroyed) return 'stop';
+  if (!error.fromUpstream) {
+    if (error.code === 'unsupported_parameter') return 'skip';
+    // Our own reading of the request failed: the same request fails everywhere.
+    if (error.status === 400 || error.status === 413) return 'stop';
+    return 'fail';
+  }
+  if (error.status === 400 || error.status === 413 || error.status === 422) return 'stop';
+  return 'fail';
+}
+
+/** Worth trying the same provider again after a pause. */
+function transient(error: GatewayError): boolean {
+  return error.status === 429 || error.status >= 500 || error.status === 408;
+}
+
+/** The provider is unreachable: no point waiting for a threshold. */
+function fatal(error: GatewayError): boolean {
+  return error.code === 'upstream_unreachable' || error.status === 401 || error.status === 403 || error.status === 404;
+}
+
+/** Milliseconds a provider asked us to wait (`retry-after`: seconds or an HTTP date), capped at a minute. */
+export function retryAfterMs(error: GatewayError): number {
+  const value = error.headers?.['retry-after'];
+  if (!value) return 0;
+  const seconds = Number(value);
+  const milliseconds = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(milliseconds) ? Math.min(Math.max(0, milliseconds), 60_000) : 0;
+}
+
+/** Full jitter: a random wait up to the doubled base, capped. */
+function backoff(round: number, config: RoutingConfig): number {
+  return Math.random() * Math.min(config.maxBackoffMs, config.backoffMs * 2 ** (round - 1));
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return milliseconds <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+/** The last error, its status and headers kept; with several attempts, the message names each. */
+function summarize(last: GatewayError, failures: GatewayError[]): GatewayError {
+  if (failures.length < 2) return last;
+  const story = failures.map((failure, index) => `${index + 1}) ${failure.message}`).join('; ');
+  const message = `no provider could answer after ${failures.length} attempts: ${story}`;
+  return new GatewayError(message.length > 2000 ? `${message.slice(0, 1997)}...` : message, {
+    status: last.status,
+    type: last.type,
+    code: last.code,
+    param: last.param,
+    headers: last.headers,
+    fromUpstream: last.fromUpstream,
+  });
+}

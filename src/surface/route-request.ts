@@ -1,0 +1,96 @@
+// From a client's body to a route plan: resolve a preset (`@preset/<name>`, `<model>@preset/<name>`
+// or `preset`), take out the routing fields no provider should see (`provider`, `models`, `preset`),
+// read what the request needs, and plan. A request no provider can take is refused here, with the
+// reason for each provider.
+import type { RoutingConfig } from '../config/types.ts';
+import type { Offer } from '../catalog/catalog.ts';
+import { needsOf } from '../routing/needs.ts';
+import type { RequestFormat } from '../routing/needs.ts';
+import { readFallbackModels, readPreferences } from '../routing/preferences.ts';
+import { applyPreset, parsePresetReference } from '../routing/presets.ts';
+import type { Preset } from '../routing/presets.ts';
+import type { Router, RoutePlan } from '../routing/router.ts';
+import { stickyKey } from '../routing/sticky.ts';
+import type { RequestContext } from './context.ts';
+import { GatewayError, invalidRequest } from './errors.ts';
+import { unknownModel } from './exchange-helpers.ts';
+
+export interface RoutingDependencies {
+  router: Router;
+  routing: RoutingConfig;
+  presets: readonly Preset[];
+}
+
+export interface RoutedRequest {
+  plan: RoutePlan;
+  /** The conversation's sticky-routing key, computed on first use. */
+  stickyKey: () => string | null;
+}
+
+export function routeRequest(context: RequestContext, dependencies: RoutingDependencies, format: RequestFormat, body: Record<string, unknown>, bytes: number, droppedBy?: (offer: Offer) => string[]): RoutedRequest {
+  let model = body.model as string;
+  const reference = parsePresetReference(model);
+  const presetName = reference?.preset ?? (typeof body.preset === 'string' ? body.preset : null);
+  if (body.preset !== undefined && typeof body.preset !== 'string') throw invalidRequest('`preset` must be the name of a preset (GET /v1/presets lists them)', 'preset');
+  delete body.preset;
+  if (presetName !== null) {
+    const preset = dependencies.presets.find((candidate) => candidate.name === presetName);
+    if (!preset) {
+      const names = dependencies.presets.map((candidate) => candidate.name).join(', ') || 'none';
+      throw new GatewayError(`There is no preset "${presetName}" on this gateway (presets: ${names}). GET /v1/presets lists them.`, { status: 404, type: 'invalid_request_error', code: 'preset_not_found', param: 'model' });
+    }
+    if (format === 'embeddings') throw invalidRequest('presets apply to chat, responses and messages requests, not to embeddings', 'model');
+    applyPreset(format, body, preset);
+    model = reference?.model ?? preset.model ?? '';
+  }
+  const preferences = readPreferences(body.provider);
+  let fallbacks = readFallbackModels(body.models);
+  delete body.provider;
+  delete body.models;
+  if (model === '') {
+    // A preset that names only a list of models: the first is the model, the rest its fallbacks.
+    if (fallbacks.length === 0) throw invalidRequest(`preset "${presetName}" names no model; send "<model>@preset/${presetName}"`, 'model');
+    [model, ...fallbacks] = fallbacks;
+  }
+  context.route = { id: '', attempts: 0, ignored: preferences?.ignored ?? [] };
+
+  let key: string | null | undefined;
+  const caller = headerText(context, 'authorization') ?? headerText(context, 'x-api-key') ?? '';
+  const conversationKey = (): string | null => {
+    if (key !== undefined) return key;
+    // OpenAI's own cache-routing hint names a conversation as well as a session header does.
+    const session = headerText(context, 'x-session-id') ?? (typeof body.prompt_cache_key === 'string' && body.prompt_cache_key !== '' ? body.prompt_cache_key : null);
+    const made = format === 'embeddings' || !dependencies.routing.sticky ? null : stickyKey(format, body, caller, session);
+    key = made;
+    return made;
+  };
+  const plan = dependencies.router.plan({
+    model,
+    fallbacks,
+    preferences,
+    needs: needsOf(format, body, bytes),
+    commercialUse: dependencies.routing.commercialUse || headerText(context, 'x-modelmux-commercial-use') === 'true',
+    stickyKey: conversationKey,
+    droppedBy,
+  });
+  context.route.id = plan.id;
+  if (plan.candidates.length === 0) throw noRoute(model, plan, dependencies.router, presetName);
+  return { plan, stickyKey: conversationKey };
+}
+
+function noRoute(model: string, plan: RoutePlan, router: Router, presetName: string | null): GatewayError {
+  if (plan.excluded.length === 0) {
+    if (presetName !== null && plan.unknown.length > 0) {
+      return new GatewayError(`Preset "${presetName}" leads to no model this gateway serves (${plan.unknown.join(', ')}). Send "<model>@preset/${presetName}", or set presets.${presetName}.model in modelmux.yaml.`, { status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
+    }
+    return unknownModel(plan.unknown.length > 1 ? plan.unknown.join('", "') : model, router);
+  }
+  const reasons = plan.excluded.map((exclusion) => `${exclusion.provider} (${exclusion.model}): ${exclusion.reason}`).join('; ');
+  const message = `No provider can take this request for "${model}": ${reasons}.`;
+  return new GatewayError(message.length > 2000 ? `${message.slice(0, 1997)}...` : message, { status: 400, type: 'invalid_request_error', code: 'no_eligible_provider', param: 'model' });
+}
+
+function headerText(context: RequestContext, name: string): string | null {
+  const value = context.request.headers[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
