@@ -71,9 +71,48 @@ test('a broken config file stops the start with the file, the line and the fix',
 test('--version and --help answer for every command', () => {
   const version = spawnSync(process.execPath, [main, '--version'], { encoding: 'utf8' });
   assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+$/);
-  for (const command of ['serve', 'sim', 'bench']) {
+  for (const command of ['serve', 'sim', 'bench', 'models', 'route']) {
     const help = spawnSync(process.execPath, [main, command, '--help'], { encoding: 'utf8', timeout: 15_000 });
     assert.equal(help.status, 0, `${command} --help: ${help.stderr}`);
     assert.match(help.stdout, /Usage: modelmux/);
+  }
+});
+
+test('models prints the offers a configuration serves; route explains a choice, offline or from the running gateway', async () => {
+  // Keys make the providers exist; their URLs point at a closed local port so nothing leaves the machine.
+  const env = { ...cleanEnvironment(), GROQ_API_KEY: 'gsk-cli-test-key-0123', TOGETHER_API_KEY: 'together-cli-test-key', MODELMUX_GROQ_BASE_URL: 'http://127.0.0.1:9/v1', MODELMUX_TOGETHER_BASE_URL: 'http://127.0.0.1:9/v1' };
+  const models = spawnSync(process.execPath, [main, 'models'], { env, cwd: tmpdir(), encoding: 'utf8', timeout: 15_000 });
+  assert.equal(models.status, 0, models.stderr);
+  assert.match(models.stdout, /meta-llama\/Llama-3\.3-70B-Instruct\s+groq\s+llama-3\.3-70b-versatile\s+0\.590\s+0\.790/);
+  assert.doesNotMatch(models.stdout, /gsk-cli-test-key/);
+
+  const offline = spawnSync(process.execPath, [main, 'route', 'llama-3.3-70b:cheapest', '--offline', '--prompt-tokens', '150000'], { env, cwd: tmpdir(), encoding: 'utf8', timeout: 15_000 });
+  assert.equal(offline.status, 0, offline.stderr);
+  assert.match(offline.stdout, /offline/);
+  assert.match(offline.stdout, /excluded groq \(meta-llama\/Llama-3\.3-70B-Instruct\): the prompt \(~150000 tokens, estimated\) does not fit its context window of 131072 tokens/);
+
+  const child = spawn(process.execPath, [main, 'serve', '--port', '0'], { env, cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no listening line')), 15_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n')) {
+          if (line.includes('"modelmux listening"')) {
+            clearTimeout(timer);
+            resolve(JSON.parse(line).url);
+          }
+        }
+      });
+    });
+    const live = spawn(process.execPath, [main, 'route', 'llama-3.3-70b', '--url', url, '--sort', 'price'], { env, cwd: tmpdir() });
+    let output = '';
+    live.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const status = await new Promise((resolve) => live.once('exit', resolve));
+    assert.equal(status, 0);
+    assert.match(output, new RegExp(`live, from ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(output, /1\s+groq\s+llama-3\.3-70b-versatile/);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
   }
 });

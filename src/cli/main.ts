@@ -1,10 +1,12 @@
-// modelmux command line: `modelmux [serve|sim|bench] [options]`. Each command lives in its own file.
+// modelmux command line: `modelmux [serve|sim|bench|models|route] [options]`. Each command lives in its own file.
 import { readFileSync } from 'node:fs';
 
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
   serve: () => import('./serve.ts'),
   sim: () => import('./sim.ts'),
   bench: () => import('./bench.ts'),
+  models: () => import('./models.ts'),
+  route: () => import('./route.ts'),
 };
 
 const usage = `modelmux - one OpenAI-compatible endpoint in front of many LLM providers
@@ -15,6 +17,8 @@ Commands:
   serve   run the gateway (default)
   sim     run the provider simulator
   bench   run the benchmark
+  models  list the models and provider offers this configuration serves
+  route   show how a model would be routed (ranked providers, exclusions)
 
 Options:
   --help, -h     show help (also: modelmux <command> --help)
