@@ -194,3 +194,59 @@ describe('sticky routing', () => {
     assert.equal(plan.candidates[0].sticky, true);
   });
 });
+
+describe('presets and require_parameters', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({
+      everyFormat: true,
+      presets: [{ name: 'terse', description: null, model: 'test-model', models: [], provider: null, parameters: { temperature: 0.1, max_tokens: 64 }, instructions: 'Answer in one line.', builtin: false }],
+    });
+  });
+  after(() => stack.close());
+
+  const lastBody = (): Record<string, any> => stack.simulator.requests.at(-1)!.body as Record<string, any>;
+
+  test('@preset/<name> routes to its model, fills parameters, and puts its instructions before the system prompt', async () => {
+    const answer = await chat(stack, { model: '@preset/terse', messages: [{ role: 'system', content: 'Be kind.' }, ...hello] });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get('x-modelmux-model'), 'test-model');
+    const sent = lastBody();
+    assert.equal(sent.messages[0].content, 'Answer in one line.\n\nBe kind.');
+    assert.equal(sent.temperature, 0.1);
+    assert.equal(sent.max_tokens, 64);
+    assert.equal(sent.provider, undefined, 'routing fields never reach a provider');
+    assert.equal(sent.models, undefined);
+  });
+
+  test('<model>@preset/coding keeps the model and adds the coding instructions, on Messages too', async () => {
+    const response = await fetch(`${stack.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude/claude-x@preset/coding', max_tokens: 50, system: 'Repository: modelmux', messages: hello }),
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.match(lastBody().system, /^Apply these working rules to every coding task\.[\s\S]*\n\nRepository: modelmux$/);
+  });
+
+  test('an unknown preset is a 404 in the caller\'s own format; GET /v1/presets lists them', async () => {
+    const response = await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: '@preset/nope', max_tokens: 10, messages: hello }) });
+    assert.equal(response.status, 404);
+    const body = (await response.json()) as { type: string; error: { message: string } };
+    assert.equal(body.type, 'error');
+    assert.match(body.error.message, /no preset "nope".*coding, terse/);
+    const presets = (await (await fetch(`${stack.baseUrl}/v1/presets`)).json()) as { data: { id: string; builtin: boolean }[] };
+    assert.deepEqual(presets.data.map((preset) => [preset.id, preset.builtin]), [['coding', true], ['terse', false]]);
+  });
+
+  test('require_parameters leaves out a provider that would drop one of the request\'s parameters', async () => {
+    // Gemini cannot take `logit_bias`; the Chat-speaking provider can.
+    const request = { model: 'google/gemini-x', models: ['chat/gemini-x'], logit_bias: { '50256': -100 } };
+    const plain = await chat(stack, { ...request, provider: { order: ['google', 'chat'] } });
+    assert.equal(plain.headers.get('x-modelmux-provider'), 'google');
+    assert.match(plain.headers.get('x-modelmux-dropped-params') ?? '', /logit_bias/);
+    const strict = await chat(stack, { ...request, provider: { require_parameters: true, order: ['google', 'chat'] } });
+    assert.equal(strict.status, 200);
+    assert.equal(strict.headers.get('x-modelmux-provider'), 'chat');
+  });
+});
