@@ -1,4 +1,5 @@
 // The targets from the issue, checked against modelmux's figures from the same run.
+import type { ChaosResult } from './chaos.ts';
 import type { LargePromptResult } from './large-prompt.ts';
 import type { Figures } from './summary.ts';
 
@@ -64,4 +65,19 @@ export function checkLargePromptGoals(result: LargePromptResult | null): GoalRes
   if (ratio4to1 === null) return [{ goal, status: 'not measured', measured: 'a figure it needs is missing (or the 1 MB added latency was not positive)' }];
   const measured = `${ratio4to1.toFixed(2)} (${addedP50Ms['1']?.toFixed(1)} ms at 1 MB, ${addedP50Ms['4']?.toFixed(1)} ms at 4 MB)`;
   return [{ goal, status: ratio4to1 < 6 ? 'pass' : 'fail', measured }];
+}
+
+/** From the chaos issue: failover hides every failure; the failover share and its cost are for information. */
+export function checkChaosGoals(result: ChaosResult | null): GoalResult[] {
+  const goal = 'chaos: zero client-visible errors (one provider dead, one failing half, one slow)';
+  if (result === null) return [{ goal, status: 'not measured', measured: 'modelmux did not run' }];
+  if (!result.available) return [{ goal, status: 'not measured', measured: result.reason }];
+  const signed = (value: number | null): string => (value === null ? '-' : `${value >= 0 ? '+' : ''}${value.toFixed(1)} ms`);
+  const added = result.paths
+    .filter((path) => path.addedP50Ms !== null)
+    .map((path) => `via ${path.servedBy}${path.afterFailover ? ' after failover' : ''} ${signed(path.addedP50Ms)} p50, ${signed(path.addedP99Ms)} p99`)
+    .join('; ');
+  const early = result.stoppedEarly ? ` (stopped on its time budget after ${result.completed.toLocaleString('en')} of ${result.requests.toLocaleString('en')})` : '';
+  const measured = `${result.errors} errors in ${result.completed.toLocaleString('en')} requests${early}; ${(result.failoverShare * 100).toFixed(1)}% needed failover; added latency ${added || 'not measured'}`;
+  return [{ goal, status: result.errors === 0 && !result.stoppedEarly ? 'pass' : 'fail', measured }];
 }

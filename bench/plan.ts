@@ -22,6 +22,12 @@ export type Plan = {
   /** No new request in a series after this long, and no new series after the phase's budget. */
   largePromptSeriesBudgetMs: number;
   largePromptBudgetMs: number;
+  /** Chaos (bench/chaos.ts): requests to the three-provider model, as many again to its healthy twins. */
+  chaosRequests: number;
+  chaosWarmups: number;
+  chaosConcurrency: number;
+  /** No new request after this long; the figures cover what finished. */
+  chaosBudgetMs: number;
 };
 
 export const quickPlan: Plan = {
@@ -39,6 +45,10 @@ export const quickPlan: Plan = {
   largePromptRequests: 10,
   largePromptSeriesBudgetMs: 10_000,
   largePromptBudgetMs: 60_000,
+  chaosRequests: 2_000,
+  chaosWarmups: 500,
+  chaosConcurrency: 32,
+  chaosBudgetMs: 40_000,
 };
 
 export const fullPlan: Plan = {
@@ -56,6 +66,10 @@ export const fullPlan: Plan = {
   largePromptRequests: 25,
   largePromptSeriesBudgetMs: 30_000,
   largePromptBudgetMs: 180_000,
+  chaosRequests: 10_000,
+  chaosWarmups: 2_000,
+  chaosConcurrency: 32,
+  chaosBudgetMs: 120_000,
 };
 
 /** Short answers, no delay: what the throughput and latency phases ask for. */

@@ -4,8 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureChaos } from './chaos.ts';
+import type { ChaosResult } from './chaos.ts';
 import { cpuSince, snapshotCpu } from './cpu.ts';
-import { checkGoals, checkLargePromptGoals } from './goals.ts';
+import { checkChaosGoals, checkGoals, checkLargePromptGoals } from './goals.ts';
 import type { GoalResult } from './goals.ts';
 import { measureLargePrompts } from './large-prompt.ts';
 import type { LargePromptResult } from './large-prompt.ts';
@@ -17,7 +19,7 @@ import { startSimulatorProcess } from './simulator.ts';
 import type { RunningSimulator } from './simulator.ts';
 import { summarise } from './summary.ts';
 import type { Figures, TargetOutcome } from './summary.ts';
-import { detailTable, goalLines, largePromptTable, mainTable } from './table.ts';
+import { chaosTable, detailTable, goalLines, largePromptTable, mainTable } from './table.ts';
 import { startDirect } from './targets/direct.ts';
 import { startModelmux } from './targets/modelmux.ts';
 import { startPassthrough } from './targets/passthrough.ts';
@@ -47,6 +49,8 @@ export type BenchReport = {
   targets: TargetOutcome[];
   /** Large prompts through each codec on a fresh modelmux; null when modelmux was not among the targets. */
   largePrompts: LargePromptResult | null;
+  /** Failover with one provider dead, one failing half, one slow, on a fresh modelmux; null when modelmux was not among the targets. */
+  chaos: ChaosResult | null;
 };
 
 const projectDirectory = fileURLToPath(new URL('..', import.meta.url));
@@ -99,6 +103,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
 
   const outcomes: TargetOutcome[] = [];
   let largePrompts: LargePromptResult | null = null;
+  let chaos: ChaosResult | null = null;
   let simulator: RunningSimulator | null = null;
   try {
     simulator = await startSimulatorProcess(projectDirectory, workDirectory, loadCore);
@@ -124,6 +129,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         say(`  unavailable: ${reason}`);
         largePrompts = { available: false, reason: reason.split('\n')[0] };
       }
+      say('\nchaos: failover across a dead, a flaky and a slow provider (modelmux, restarted)');
+      try {
+        chaos = await measureChaos(context, plan, say);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        say(`  unavailable: ${reason}`);
+        chaos = { available: false, reason: reason.split('\n')[0] };
+      }
     }
   } finally {
     await simulator?.process.stop();
@@ -134,7 +147,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   }
 
   const figures = summarise(outcomes, loadCore);
-  const goals = [...checkGoals(figures, plan.openStreams), ...checkLargePromptGoals(largePrompts)];
+  const goals = [...checkGoals(figures, plan.openStreams), ...checkLargePromptGoals(largePrompts), ...checkChaosGoals(chaos)];
   const report: BenchReport = {
     date: new Date().toISOString(),
     command: options.command,
@@ -146,10 +159,12 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     goals,
     targets: outcomes,
     largePrompts,
+    chaos,
   };
   say(`\n${mainTable(figures, plan.throughputConnections, plan.openStreams)}\n`);
   say(`${detailTable(figures, plan.throughputConnections, plan.openStreams)}\n`);
   if (largePrompts !== null) say(`large prompts through each codec:\n${largePromptTable(largePrompts)}\n`);
+  if (chaos !== null) say(`chaos (failover):\n${chaosTable(chaos)}\n`);
   say(`modelmux against the targets:\n${goalLines(goals)}\n`);
   mkdirSync(dirname(options.outputFile), { recursive: true });
   writeFileSync(options.outputFile, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,4 +1,5 @@
 // Text output: the results as Markdown tables (so they paste into BENCHMARKS.md) and the goal lines.
+import type { ChaosResult } from './chaos.ts';
 import type { GoalResult } from './goals.ts';
 import type { LargePromptResult } from './large-prompt.ts';
 import type { Figures } from './summary.ts';
@@ -113,6 +114,34 @@ export function largePromptTable(result: LargePromptResult): string {
   const added = (['1', '2', '4'] as const).map((size) => `${size} MB ${linearity.addedP50Ms[size] === null ? dash : `${linearity.addedP50Ms[size]?.toFixed(1)} ms`}`).join(', ');
   const ratios = `4 MB / 1 MB = ${number(linearity.ratio4to1, 2)}, 2 MB / 1 MB = ${number(linearity.ratio2to1, 2)} (linear: 4 and 2; quadratic: 16 and 4)`;
   return `${markdownTable(header, rows)}\n\nlinearity (${linearity.path}, added p50): ${added}; ${ratios}`;
+}
+
+/** Chaos: one row per provider that answered, against its healthy twin; then errors and attempts. */
+export function chaosTable(result: ChaosResult): string {
+  if (!result.available) return `chaos: not measured (${result.reason})`;
+  const added = (value: number | null): string => (value === null ? dash : `${value >= 0 ? '+' : ''}${value.toFixed(2)}`);
+  const header = ['served by', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'healthy twin', 'twin p50 ms', 'twin p99 ms', 'added p50 ms', 'added p95 ms', 'added p99 ms'];
+  const rows = result.paths.map((path) => [
+    `${path.servedBy}${path.afterFailover ? ' after failover' : ', first try'}`,
+    thousands(path.requests),
+    number(path.chaos.p50Ms, 2),
+    number(path.chaos.p95Ms, 2),
+    number(path.chaos.p99Ms, 2),
+    path.baselineModel ?? dash,
+    number(path.baseline?.p50Ms ?? null, 2),
+    number(path.baseline?.p99Ms ?? null, 2),
+    added(path.addedP50Ms),
+    added(path.addedP95Ms),
+    added(path.addedP99Ms),
+  ]);
+  rows.push(['all', thousands(result.chaos.samples), number(result.chaos.p50Ms, 2), number(result.chaos.p95Ms, 2), number(result.chaos.p99Ms, 2), dash, dash, dash, dash, dash, dash]);
+  const { attempts } = result;
+  const share = (count: number): string => `${count.toLocaleString('en')} (${((count / Math.max(1, result.chaos.samples)) * 100).toFixed(1)}%)`;
+  const attemptLine = `attempts: 1: ${share(attempts.one)}, 2: ${share(attempts.two)}, 3+: ${share(attempts.threeOrMore)}${attempts.missing > 0 ? `, no header: ${attempts.missing}` : ''}`;
+  const early = result.stoppedEarly ? `; stopped on its time budget after ${result.completed.toLocaleString('en')} of ${result.requests.toLocaleString('en')}` : '';
+  const totals = `client-visible errors: ${result.errors} (twins: ${result.baselineErrors}); ${thousands(result.requestsPerSecond)} req/s chaos and twins together, ${result.concurrency} in flight, ${(result.streamedShare * 100).toFixed(0)}% streamed${early}`;
+  const samples = result.errorSamples.map((sample) => `\n  ${sample}`).join('');
+  return `${markdownTable(header, rows)}\n\n${attemptLine}\n${totals}${samples}`;
 }
 
 export function goalLines(goals: GoalResult[]): string {
