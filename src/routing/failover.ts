@@ -25,42 +25,50 @@ export async function runRoute(context: RequestContext, router: Router, plan: Ro
   const client = context.controller;
   const deadline = Date.now() + config.deadlineMs;
   const failures: GatewayError[] = [];
+  // Stickiness matters only where there was a choice of provider (some may be filtered out now).
+  const conversation = plan.candidates.length + plan.excluded.length > 1 ? stickyKey : noKey;
+  const over = (): boolean => context.route!.attempts >= config.maxAttempts || Date.now() >= deadline || client.signal.aborted || context.response.destroyed;
   /** Candidates worth another round, with the time a provider asked us to wait. */
   let retry: { candidate: Candidate; notBefore: number }[] = [];
-  let pending = plan.candidates;
-  let round = 0;
 
-  while (pending.length > 0) {
-    if (round > 0) {
-      const wait = backoff(round, config);
-      const due = Math.max(Date.now() + wait, Math.min(...retry.map((entry) => entry.notBefore)));
-      if (due >= deadline) break;
-      await sleep(due - Date.now());
-      pending = retry.filter((entry) => entry.notBefore <= Date.now()).map((entry) => entry.candidate);
-      retry = [];
+  /** One attempt; true when the request is settled (answered, or failed for good). */
+  const tryCandidate = async (candidate: Candidate): Promise<boolean> => {
+    const outcome = await attemptOnce(context, router, candidate, conversation, deadline, attempt);
+    if (outcome === null) return true;
+    failures.push(outcome.error);
+    if (outcome.verdict === 'stop') throw summarize(outcome.error, failures);
+    // A provider that asks for a longer pause than our longest backoff is not waited for: its
+    // answer (with retry-after) goes back to the client if nobody else answers.
+    const wait = retryAfterMs(outcome.error);
+    if (outcome.verdict === 'fail' && transient(outcome.error) && wait <= config.maxBackoffMs) retry.push({ candidate, notBefore: Date.now() + wait });
+    return false;
+  };
+
+  // First round: every candidate in rank order; an open breaker skips its provider at no cost.
+  let tried = 0;
+  for (const candidate of plan.candidates) {
+    if (over()) break;
+    if (!router.breakers.allow(candidate.offer.key)) continue;
+    tried++;
+    if (await tryCandidate(candidate)) return;
+  }
+  // Every breaker was open: the soonest-due provider is the best bet, rather than refusing.
+  if (tried === 0 && !over()) {
+    const fallback = plan.candidates.find((candidate) => !candidate.available) ?? plan.candidates[0];
+    if (fallback && (await tryCandidate(fallback))) return;
+  }
+  // Retry rounds for the transient failures, after a jittered backoff and every retry-after asked
+  // (each at most max_backoff_ms); the backoff is the wait, so breakers do not hold them back.
+  for (let round = 1; retry.length > 0 && !over(); round++) {
+    const due = Math.max(Date.now() + backoff(round, config), ...retry.map((entry) => entry.notBefore));
+    if (due >= deadline) break;
+    await sleep(due - Date.now(), client.signal);
+    const pending = retry.map((entry) => entry.candidate);
+    retry = [];
+    for (const candidate of pending) {
+      if (over()) break;
+      if (await tryCandidate(candidate)) return;
     }
-    let triedThisRound = 0;
-    for (let index = 0; index < pending.length; index++) {
-      const candidate = pending[index];
-      if (context.route!.attempts >= config.maxAttempts || Date.now() >= deadline || client.signal.aborted || context.response.destroyed) break;
-      // An open breaker skips its provider, unless nothing else was tried (then it is the best bet),
-      // or this is a retry round (the backoff was the wait).
-      const last = index === pending.length - 1 && triedThisRound === 0;
-      if (!router.breakers.allow(candidate.offer.key) && !last && round === 0) continue;
-      triedThisRound++;
-      // Stickiness matters only where there was a choice of provider (some may be filtered out now).
-      const outcome = await attemptOnce(context, router, candidate, plan.candidates.length + plan.excluded.length > 1 ? stickyKey : noKey, attempt);
-      if (outcome === null) return;
-      failures.push(outcome.error);
-      if (outcome.verdict === 'stop') throw summarize(outcome.error, failures);
-      // A provider that asks for a longer pause than our longest backoff is not waited for: its
-      // answer (with retry-after) goes back to the client if nobody else answers.
-      const wait = retryAfterMs(outcome.error);
-      if (outcome.verdict === 'fail' && transient(outcome.error) && wait <= config.maxBackoffMs) retry.push({ candidate, notBefore: Date.now() + wait });
-    }
-    round++;
-    if (retry.length === 0 || context.route!.attempts >= config.maxAttempts || client.signal.aborted) break;
-    pending = retry.map((entry) => entry.candidate);
   }
   if (failures.length === 0) {
     throw new GatewayError('no provider could be tried for this request within the routing deadline', { status: 503, type: 'upstream_error', code: 'no_provider_available' });
@@ -68,13 +76,20 @@ export async function runRoute(context: RequestContext, router: Router, plan: Ro
   throw summarize(failures[failures.length - 1], failures);
 }
 
-/** One attempt; null when it answered (or failed after answering began), else its error. */
-async function attemptOnce(context: RequestContext, router: Router, candidate: Candidate, stickyKey: () => string | null, attempt: Attempt): Promise<{ error: GatewayError; verdict: Verdict } | null> {
+/** One attempt; null when it answered (or failed after answering began, or the client left), else
+ * its error. A stream that has not begun answering by the routing deadline is abandoned. */
+async function attemptOnce(context: RequestContext, router: Router, candidate: Candidate, stickyKey: () => string | null, deadline: number, attempt: Attempt): Promise<{ error: GatewayError; verdict: Verdict } | null> {
   const client = context.controller;
   const controller = new AbortController();
   const relay = (): void => controller.abort(client.signal.reason);
   client.signal.addEventListener('abort', relay, { once: true });
   const { target } = candidate;
+  // A non-streamed answer begins only when it is whole, so its provider's own timeouts bound it.
+  const deadlineTimer = context.stream
+    ? setTimeout(() => {
+        if (!context.response.headersSent) controller.abort(new GatewayError(`provider "${target.provider.id}" did not start answering within the routing deadline`, { status: 504, type: 'timeout_error', code: 'routing_deadline_exceeded' }));
+      }, Math.max(0, deadline - Date.now()))
+    : null;
   context.controller = controller;
   context.route!.attempts++;
   context.model = target.publicId;
@@ -89,14 +104,20 @@ async function attemptOnce(context: RequestContext, router: Router, candidate: C
     await attempt(target);
   } catch (thrown) {
     const error = asGatewayError(thrown);
-    if (context.response.headersSent) throw thrown;
+    if (context.response.headersSent) {
+      router.failed(candidate, { retryAfterMs: null, fatal: false });
+      throw thrown;
+    }
     const verdict = verdictOn(error, context);
     if (verdict === 'fail') router.failed(candidate, { retryAfterMs: error.status === 429 || error.status === 503 ? retryAfterMs(error) || null : null, fatal: fatal(error) });
     return { error, verdict };
   } finally {
+    if (deadlineTimer) clearTimeout(deadlineTimer);
     client.signal.removeEventListener('abort', relay);
     context.controller = client;
   }
+  // The client left before the answer was delivered: nothing is learnt about the provider.
+  if (!context.response.writableFinished && context.response.destroyed) return null;
   // Answered; a stream that broke after its first token still counts against the provider. (The
   // attempt set these fields; TypeScript cannot see that through the call.)
   const streamError = context.error as GatewayError | null;
@@ -121,7 +142,8 @@ const noKey = (): null => null;
 function verdictOn(error: GatewayError, context: RequestContext): Verdict {
   if (error.status === 499 || context.response.destroyed) return 'stop';
   if (!error.fromUpstream) {
-    if (error.code === 'unsupported_parameter') return 'skip';
+    // This provider cannot take this request (its format, its endpoints); another may.
+    if (error.code === 'unsupported_parameter' || error.code === 'unsupported_endpoint') return 'skip';
     // Our own reading of the request failed: the same request fails everywhere.
     if (error.status === 400 || error.status === 413) return 'stop';
     return 'fail';
@@ -130,9 +152,9 @@ function verdictOn(error: GatewayError, context: RequestContext): Verdict {
   return 'fail';
 }
 
-/** Worth trying the same provider again after a pause. */
+/** Worth trying the same provider again after a pause (not one that is unreachable). */
 function transient(error: GatewayError): boolean {
-  return error.status === 429 || error.status >= 500 || error.status === 408;
+  return (error.status === 429 || error.status >= 500 || error.status === 408) && !fatal(error);
 }
 
 /** The provider is unreachable: no point waiting for a threshold. */
@@ -154,8 +176,18 @@ function backoff(round: number, config: RoutingConfig): number {
   return Math.random() * Math.min(config.maxBackoffMs, config.backoffMs * 2 ** (round - 1));
 }
 
-function sleep(milliseconds: number): Promise<void> {
-  return milliseconds <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, milliseconds));
+/** Ends early when the client leaves. */
+function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  if (milliseconds <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, milliseconds);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The last error, its status and headers kept; with several attempts, the message names each. */

@@ -50,7 +50,15 @@ export function readFallbackModels(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) throw invalidRequest('`models` must be a list of model names, tried in order after `model`', 'models');
   if (value.length > 16) throw invalidRequest('`models` may list at most 16 fallback models', 'models');
+  for (const name of value as string[]) checkModelName(name, 'models');
   return value as string[];
+}
+
+/** Model names are short; a longer one is a mistake (and must not cost the router time or memory). */
+export const maxModelNameLength = 256;
+
+export function checkModelName(name: string, param = 'model'): void {
+  if (name.length > maxModelNameLength) throw invalidRequest(`a model name may be at most ${maxModelNameLength} characters (got ${name.length})`, param);
 }
 
 function names(value: unknown, field: string): string[] | null {

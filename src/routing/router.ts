@@ -118,12 +118,15 @@ export class Router {
 
   /** After an attempt that answered: its figures, its breaker, and the conversation's provider. */
   succeeded(candidate: Candidate, measurement: Omit<Measurement, 'ok'>, stickyKey: string | null): void {
+    // A client's own guess of a name (`<provider>/<anything>`) is not worth remembering.
+    if (!candidate.offer.listed) return;
     this.stats.record(candidate.offer.key, { ok: true, ...measurement });
     this.breakers.success(candidate.offer.key);
     if (stickyKey && this.config.sticky) this.sticky.set(stickyKey, candidate.offer.key);
   }
 
   failed(candidate: Candidate, options: { retryAfterMs: number | null; fatal: boolean }): void {
+    if (!candidate.offer.listed) return;
     this.stats.record(candidate.offer.key, { ok: false });
     this.breakers.failure(candidate.offer.key, options);
   }
@@ -133,25 +136,29 @@ export class Router {
     return this.catalog.served().slice(0, limit).map((entry) => entry.model.id);
   }
 
+  /** A catalog name, then a name with one policy or provider suffix, then `<provider>/<name>`
+   * (whose name may itself hold colons, as Ollama's `llama3:8b` does). */
   private resolve(name: string): Resolved | null {
     const entry = this.catalog.find(name);
     if (entry) return { offers: entry.offers, sort: null, pinned: false };
-    const slash = name.indexOf('/');
-    if (slash > 0) {
-      const provider = this.registry.get(name.slice(0, slash));
-      const upstream = name.slice(slash + 1);
-      if (provider && upstream !== '') return { offers: [this.catalog.pinned(provider, upstream)], sort: null, pinned: true };
-    }
     const colon = name.lastIndexOf(':');
+    const suffix = colon > 0 ? name.slice(colon + 1).toLowerCase() : '';
+    const policy = Object.hasOwn(suffixSorts, suffix) ? suffixSorts[suffix] : null;
     if (colon > 0) {
-      const suffix = name.slice(colon + 1).toLowerCase();
-      const base = this.resolve(name.slice(0, colon));
-      if (!base) return null;
-      if (Object.hasOwn(suffixSorts, suffix)) return { ...base, sort: suffixSorts[suffix] };
-      const offers = base.offers.filter((offer) => offer.provider.id.toLowerCase() === suffix || offer.provider.config.kind === suffix);
+      const base = this.catalog.find(name.slice(0, colon));
+      if (base && policy) return { offers: base.offers, sort: policy, pinned: false };
+      const offers = base?.offers.filter((offer) => offer.provider.id.toLowerCase() === suffix || offer.provider.config.kind === suffix) ?? [];
       if (offers.length > 0) return { offers, sort: 'order', pinned: true };
     }
-    return null;
+    return this.pin(policy ? name.slice(0, colon) : name) ?? this.pin(name);
+  }
+
+  private pin(name: string): Resolved | null {
+    const slash = name.indexOf('/');
+    if (slash <= 0) return null;
+    const provider = this.registry.get(name.slice(0, slash));
+    const upstream = name.slice(slash + 1);
+    return provider && upstream !== '' ? { offers: [this.catalog.pinned(provider, upstream)], sort: null, pinned: true } : null;
   }
 
   private droppedReason(offer: Offer, request: RouteRequest): string | null {

@@ -3,7 +3,7 @@
 // request would carry is given as query parameters (tools=true, vision=true, prompt_tokens=N, ...).
 import type { RouteSort } from '../config/types.ts';
 import { statedNeeds } from '../routing/needs.ts';
-import { readFallbackModels, readPreferences } from '../routing/preferences.ts';
+import { checkModelName, readFallbackModels, readPreferences } from '../routing/preferences.ts';
 import type { Candidate, RoutePlan } from '../routing/router.ts';
 import { stickyKey } from '../routing/sticky.ts';
 import type { RequestContext } from './context.ts';
@@ -23,6 +23,7 @@ export function handleExplainRoute(context: RequestContext, dependencies: Routin
 export function explainQuery(query: URLSearchParams, dependencies: RoutingDependencies): Record<string, unknown> {
   const model = query.get('model');
   if (!model) throw invalidRequest('`model` is required: GET /v1/route?model=<name>', 'model', 'missing_required_parameter');
+  checkModelName(model);
   const list = (name: string): string[] | undefined => query.get(name)?.split(',').map((item) => item.trim()).filter(Boolean);
   const flag = (name: string): boolean | undefined => (query.has(name) ? query.get(name) === 'true' || query.get(name) === '1' : undefined);
   const count = (name: string): number | undefined => {

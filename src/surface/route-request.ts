@@ -6,7 +6,7 @@ import type { RoutingConfig } from '../config/types.ts';
 import type { Offer } from '../catalog/catalog.ts';
 import { needsOf } from '../routing/needs.ts';
 import type { RequestFormat } from '../routing/needs.ts';
-import { readFallbackModels, readPreferences } from '../routing/preferences.ts';
+import { checkModelName, readFallbackModels, readPreferences } from '../routing/preferences.ts';
 import { applyPreset, parsePresetReference } from '../routing/presets.ts';
 import type { Preset } from '../routing/presets.ts';
 import type { Router, RoutePlan } from '../routing/router.ts';
@@ -29,6 +29,7 @@ export interface RoutedRequest {
 
 export function routeRequest(context: RequestContext, dependencies: RoutingDependencies, format: RequestFormat, body: Record<string, unknown>, bytes: number, droppedBy?: (offer: Offer) => string[]): RoutedRequest {
   let model = body.model as string;
+  checkModelName(model);
   const reference = parsePresetReference(model);
   const presetName = reference?.preset ?? (typeof body.preset === 'string' ? body.preset : null);
   if (body.preset !== undefined && typeof body.preset !== 'string') throw invalidRequest('`preset` must be the name of a preset (GET /v1/presets lists them)', 'preset');

@@ -43,15 +43,15 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
       else if (event.type === 'finish') finished = true;
       if (!started && carriesContent(event)) start();
     }
-    if (output.length === 0) return true;
     if (!started) {
-      held.push(output);
+      if (output.length > 0) held.push(output);
       return true;
     }
+    // Held bytes go out as soon as the stream starts, even when this step adds nothing.
     if (held.length > 0) {
       for (const piece of held.splice(0)) response.write(piece);
     }
-    return response.write(output);
+    return output.length === 0 ? true : response.write(output);
   };
 
   return new Promise<void>((resolve, reject) => {

@@ -1,0 +1,264 @@
+// Regressions found in review of the routing change: deadlines, breakers and probes, encoding limits
+// of one provider, names built to hurt (colons, length), and a stream whose finish comes last.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, test } from 'node:test';
+import { defaultTimeouts } from '../src/config/types.ts';
+import { hello, provider, startStack } from './stack.ts';
+import type { Stack } from './stack.ts';
+
+const timeouts = { ...defaultTimeouts, firstByteMs: 2_000, idleMs: 2_000 };
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** A provider that answers from a script, then 200 with a plain completion. */
+async function scripted(script: Reply[]): Promise<{ server: Server; url: string; script: Reply[]; calls: number }> {
+  const state = { server: null as unknown as Server, url: '', script, calls: 0 };
+  state.server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      state.calls++;
+      const reply = state.script.shift() ?? { status: 200 };
+      const body = reply.body ?? (reply.status === 200 ? completion() : { error: { message: `scripted ${reply.status}`, type: 'server_error' } });
+      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      response.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => state.server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}/v1`;
+  return state;
+}
+
+function completion(): unknown {
+  return { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'x', choices: [{ index: 0, message: { role: 'assistant', content: 'fine' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } };
+}
+
+async function send(stack: Stack, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string }> {
+  const response = await fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model: 'shared', messages: hello, ...body }) });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+const servers: Server[] = [];
+after(() => servers.forEach((server) => server.close()));
+
+describe('failover', () => {
+  test('with every breaker open, the soonest-due candidate is tried (docs/routing.md), not the last in the list', async () => {
+    const early = await scripted([{ status: 500 }]);
+    const late = await scripted([{ status: 500 }]);
+    servers.push(early.server, late.server);
+    const stack = await startStack({
+      routing: { maxAttempts: 2, breaker: { failureThreshold: 1, cooldownMs: 60_000, maxCooldownMs: 60_000 } },
+      extraProviders: [provider('early', early.url, timeouts, [{ id: 'shared' }]), provider('late', late.url, timeouts, [{ id: 'shared' }])],
+    });
+    try {
+      const order = { provider: { order: ['early', 'late'] } };
+      // Both fail: `early` opens first, so it is due first.
+      const first = await send(stack, order);
+      assert.equal(first.status, 500);
+      const key = (id: string): string => `${id}/shared`;
+      const early_ = stack.gateway.router.breakers.status(key('early'));
+      const late_ = stack.gateway.router.breakers.status(key('late'));
+      assert.equal(early_.state, 'open');
+      assert.equal(late_.state, 'open');
+      assert.ok(early_.retryAt! <= late_.retryAt!);
+      const second = await send(stack, order);
+      assert.equal(second.status, 200, second.text);
+      assert.equal(second.headers.get('x-modelmux-provider'), 'early', 'the soonest-due provider should be the last resort');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('a candidate whose short retry-after is not yet due after the first backoff is still retried', async () => {
+    // `waits` asks for 1 s (within max_backoff_ms 2 s) and then answers; `broken` keeps failing.
+    const waits = await scripted([{ status: 429, headers: { 'retry-after': '1' } }]);
+    const broken = await scripted(Array.from({ length: 10 }, () => ({ status: 503 })));
+    servers.push(waits.server, broken.server);
+    const stack = await startStack({
+      routing: { backoffMs: 50, maxBackoffMs: 2_000, maxAttempts: 6 },
+      extraProviders: [provider('waits', waits.url, timeouts, [{ id: 'shared' }]), provider('broken', broken.url, timeouts, [{ id: 'shared' }])],
+    });
+    try {
+      const answer = await send(stack, { provider: { order: ['waits', 'broken'] } });
+      assert.equal(answer.status, 200, `expected waits to be retried after its retry-after; got ${answer.status} after ${answer.headers.get('x-modelmux-attempts')} attempts: ${answer.text.slice(0, 300)}`);
+      assert.equal(answer.headers.get('x-modelmux-provider'), 'waits');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('a client that leaves a stream before its first token does not count as a success (breaker probe stays unresolved)', async () => {
+    const stack = await startStack({ timeouts, routing: { breaker: { failureThreshold: 1, cooldownMs: 100, maxCooldownMs: 100 } } });
+    try {
+      const key = 'sim/upstream-model';
+      const failed = await fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sim-fault': '500' }, body: JSON.stringify({ model: 'test-model', messages: hello }) });
+      assert.equal(failed.status, 500);
+      await failed.text();
+      assert.equal(stack.gateway.router.breakers.status(key).state, 'open');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      // The probe: the provider sends its headers at once but no token for 1.5 s; the client gives up at 300 ms.
+      const controller = new AbortController();
+      const probe = fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json', 'x-sim-ttft-ms': '1500' }, body: JSON.stringify({ model: 'test-model', messages: hello, stream: true }) });
+      setTimeout(() => controller.abort(), 300);
+      await assert.rejects(probe);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.notEqual(stack.gateway.router.breakers.status(key).state, 'closed', 'the provider never answered; its breaker must not close');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('embeddings move past a provider that cannot serve embeddings instead of stopping with 400', async () => {
+    const stack = await startStack({
+      everyFormat: true,
+      extraProviders: (url) => [provider('gem', `${url}/v1beta`, timeouts, [{ id: 'emb', upstream: 'text-embedding-3-small' }], 'gemini'), provider('oai', `${url}/v1`, timeouts, [{ id: 'emb', upstream: 'text-embedding-3-small' }])],
+    });
+    try {
+      const response = await fetch(`${stack.baseUrl}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'emb', input: 'hello', provider: { order: ['gem', 'oai'] } }) });
+      const text = await response.text();
+      assert.equal(response.status, 200, text.slice(0, 300));
+      assert.equal(response.headers.get('x-modelmux-provider'), 'oai');
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('the routing deadline', () => {
+  test('a stalled stream cannot outlive deadline_ms (a non-streamed answer is bounded by its provider\'s timeouts instead)', async () => {
+    const stack = await startStack({
+      timeouts: { ...defaultTimeouts, firstByteMs: 3_000, idleMs: 3_000 },
+      routing: { deadlineMs: 1_000, breaker: { failureThreshold: 1000, cooldownMs: 0, maxCooldownMs: 0 } },
+      extraProviders: (url) => {
+        const stalled = provider('stalled', `${url}/v1`, defaultTimeouts, [{ id: 'shared', upstream: 'shared-upstream' }]);
+        stalled.headers = { ...stalled.headers, 'x-sim-fault': 'stall' };
+        stalled.timeouts = { ...defaultTimeouts, firstByteMs: 3_000, idleMs: 3_000 };
+        const healthy = provider('healthy', `${url}/v1`, defaultTimeouts, [{ id: 'shared', upstream: 'shared-upstream' }]);
+        return [stalled, healthy];
+      },
+    });
+    try {
+      const started = Date.now();
+      const answer = await send(stack, { stream: true, provider: { order: ['stalled', 'healthy'] } });
+      const elapsed = Date.now() - started;
+      assert.equal(answer.status, 504);
+      assert.match(answer.text, /routing_deadline_exceeded/);
+      assert.ok(elapsed < 2_000, `the request took ${elapsed} ms with deadline_ms 1000 (status ${answer.status}, attempts ${answer.headers.get('x-modelmux-attempts')})`);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('provider-specific encoding limits', () => {
+  test('a Responses-only field moves on to a provider of the client\'s format instead of stopping with 400', async () => {
+    const stack = await startStack({
+      extraProviders: (url) => [
+        provider('claudeonly', `${url}/v1`, timeouts, [{ id: 'shared', upstream: 'shared-upstream' }], 'anthropic'),
+        { ...provider('resp', `${url}/v1`, timeouts, [{ id: 'shared', upstream: 'shared-upstream' }], 'openai'), formats: ['openai-responses' as const] },
+      ],
+    });
+    try {
+      const response = await fetch(`${stack.baseUrl}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'shared', input: 'hi', background: true, provider: { order: ['claudeonly', 'resp'] } }) });
+      const text = await response.text();
+      assert.equal(response.headers.get('x-modelmux-attempts'), '2', `stopped at the first provider: ${response.status} ${text.slice(0, 300)}`);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('names', () => {
+  test('<model>:cheapest works for a model whose id starts with a provider id (openai/gpt-oss-120b:cheapest)', async () => {
+    const stack = await startStack({
+      extraProviders: (url) => [
+        provider('cheap', `${url}/v1`, timeouts, [{ id: 'sim/shared-model', upstream: 'cheap-upstream', inputPrice: 0.1, outputPrice: 0.1 }]),
+        provider('dear', `${url}/v1`, timeouts, [{ id: 'sim/shared-model', upstream: 'dear-upstream', inputPrice: 5, outputPrice: 5 }]),
+      ],
+    });
+    try {
+      const plain = await (await fetch(`${stack.baseUrl}/v1/route?model=sim/shared-model`)).json() as { candidates: { provider: string }[] };
+      assert.deepEqual(plain.candidates.map((candidate) => candidate.provider).sort(), ['cheap', 'dear']);
+      const response = await fetch(`${stack.baseUrl}/v1/route?model=${encodeURIComponent('sim/shared-model:cheapest')}`);
+      const plan = (await response.json()) as { candidates: { provider: string; upstream: string }[] };
+      assert.deepEqual(plan.candidates.map((candidate) => `${candidate.provider}:${candidate.upstream}`), ['cheap:cheap-upstream', 'dear:dear-upstream'], 'the suffix was swallowed into a pinned upstream name');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('a model name with many colons is a 4xx, not a stack overflow (500)', async () => {
+    const stack = await startStack();
+    try {
+      const answer = await send(stack, { model: `a${':b'.repeat(20_000)}` });
+      assert.notEqual(answer.status, 500, answer.text.slice(0, 200));
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('a long model name with colons does not block the event loop for seconds (resolve is quadratic)', async () => {
+    const stack = await startStack();
+    try {
+      const started = Date.now();
+      const answer = await send(stack, { model: `${'x'.repeat(4_000_000)}${':b'.repeat(1_000)}` });
+      const elapsed = Date.now() - started;
+      assert.ok(answer.status >= 400);
+      assert.ok(elapsed < 1_000, `one request took ${elapsed} ms of CPU in Router.resolve`);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('client-chosen pinned names do not make the router keep unbounded bytes', async () => {
+    const stack = await startStack();
+    try {
+      for (let index = 0; index < 20; index++) {
+        await send(stack, { model: `sim/${String(index).padStart(6, '0')}${'z'.repeat(200_000)}` });
+      }
+      const stats = stack.gateway.router.stats as unknown as { entries: Map<string, unknown> };
+      const breakers = stack.gateway.router.breakers as unknown as { entries: Map<string, unknown> };
+      const held = [...stats.entries.keys(), ...breakers.entries.keys()].reduce((sum, key) => sum + key.length, 0);
+      assert.ok(held < 1_000_000, `the router holds ${held} bytes of client-chosen keys after 20 requests (bounded only by count: 10,000 keys)`);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('streams', () => {
+  test('a same-format Messages stream whose only finish arrives at the end of the body still reaches the client', async () => {
+    // An Anthropic-compatible server: an empty answer whose last event lacks its closing blank line.
+    const events = [
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":0}}}\n\n',
+      'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":0}}\n\n',
+      'event: message_stop\ndata: {"type":"message_stop"}',
+    ].join('');
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(events);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const stack = await startStack({ extraProviders: [provider('claudeish', url, timeouts, [{ id: 'shared' }], 'anthropic')] });
+    try {
+      const response = await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'shared', max_tokens: 10, stream: true, messages: hello }) });
+      const text = await response.text();
+      assert.equal(response.status, 200);
+      assert.match(text, /message_start/, `the client got ${JSON.stringify(text)}`);
+      assert.match(text, /message_stop/);
+    } finally {
+      await stack.close();
+    }
+  });
+});
