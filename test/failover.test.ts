@@ -3,12 +3,11 @@
 // error event; an invalid request is not retried; breakers open, cool down, probe and close; a lone
 // provider's transient failure is retried with backoff.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderConfig } from '../src/config/types.ts';
 import { defaultTimeouts } from '../src/config/types.ts';
+import { scripted } from './scripted-provider.ts';
 import { hello, provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
 
@@ -18,34 +17,6 @@ function simulated(id: string, simulatorUrl: string, headers: Record<string, str
   const config = provider(id, `${simulatorUrl}/v1`, timeouts, [{ id: 'shared', upstream: 'shared-upstream' }]);
   config.headers = { ...config.headers, ...headers };
   return config;
-}
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-/** A provider that answers from a script, then normally; `script.push` changes what comes next. */
-async function scripted(script: Reply[]): Promise<{ server: Server; url: string; script: Reply[]; calls: number }> {
-  const state = { server: null as unknown as Server, url: '', script, calls: 0 };
-  state.server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      state.calls++;
-      const reply = state.script.shift() ?? { status: 200 };
-      const body = reply.body ?? (reply.status === 200 ? completion() : { error: { message: `scripted ${reply.status}`, type: 'server_error' } });
-      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      response.end(JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((resolve) => state.server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}/v1`;
-  return state;
-}
-
-function completion(): unknown {
-  return { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'x', choices: [{ index: 0, message: { role: 'assistant', content: 'fine' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } };
 }
 
 async function send(stack: Stack, body: Record<string, unknown>): Promise<{ status: number; headers: Headers; text: string }> {
