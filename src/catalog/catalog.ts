@@ -13,7 +13,7 @@ export interface ModelInfo {
   aliases: string[];
   contextWindow: number | null;
   maxOutput: number | null;
-  /** Null where nobody said (a model only the config or discovery knows). */
+  /** A missing field is unknown (a model only the config or discovery knows). */
   capabilities: Partial<Capabilities>;
   openWeights: boolean | null;
   license: License | null;
@@ -172,8 +172,7 @@ export class Catalog {
   }
 
   private offerFrom(model: ModelInfo, provider: Provider, offer: CatalogOffer | null): Offer {
-    const made = this.offer(model, provider, offer?.upstream ?? model.id, offer);
-    return made;
+    return this.offer(model, provider, offer?.upstream ?? model.id, offer);
   }
 
   private offer(model: ModelInfo, provider: Provider, upstream: string, offer: CatalogOffer | null): Offer {
