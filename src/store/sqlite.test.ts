@@ -1,0 +1,102 @@
+// The SQLite store's keys: their lifecycle, that they survive a reopen, and that the secret a client
+// holds never reaches the database file (only its hash does). Budgets, durability and usage have
+// their own test files.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, test } from 'node:test';
+import { databaseFileName, openSqliteStore } from './sqlite.ts';
+import { keyRecord, noon, requestRows, temporaryDirectory } from './test-fixtures.ts';
+
+describe('SQLite store: keys', () => {
+  test('creates the directory and a WAL database with the schema version set', (context) => {
+    const directory = join(temporaryDirectory(context), 'nested', '.modelmux');
+    openSqliteStore(directory).close();
+    const database = new DatabaseSync(join(directory, databaseFileName));
+    assert.equal((database.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
+    assert.equal((database.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 1);
+    database.close();
+    openSqliteStore(directory).close();
+  });
+
+  test('refuses a database from a newer modelmux', (context) => {
+    const directory = temporaryDirectory(context);
+    openSqliteStore(directory).close();
+    const database = new DatabaseSync(join(directory, databaseFileName));
+    database.exec('PRAGMA user_version = 99');
+    database.close();
+    assert.throws(() => openSqliteStore(directory), /schema is version 99/);
+  });
+
+  test('create, find by hash and by id, list by team, update, revoke; all of it survives a reopen', (context) => {
+    const directory = temporaryDirectory(context);
+    const store = openSqliteStore(directory);
+    const first = keyRecord({
+      id: 'key-1', hash: 'hash-1', team: 'research', name: 'notebooks', allowedModels: ['openai/*', 'claude-*'],
+      budget: { limitUnits: 500_000_000, period: 'month', hard: true }, creditsUnits: 2_000_000_000, requestsPerMinute: 60,
+      tokensPerMinute: 100_000, expiresAt: noon + 86_400_000, metadata: { owner: 'ana' }, commercialUse: true,
+    });
+    store.createKey(first);
+    store.createKey(keyRecord({ id: 'key-2', hash: 'hash-2', team: 'research', createdAt: noon + 1 }));
+    store.createKey(keyRecord({ id: 'key-3', hash: 'hash-3', team: 'sales', createdAt: noon + 2 }));
+
+    assert.deepEqual(store.keyByHash('hash-1'), first);
+    assert.deepEqual(store.key('key-1'), first);
+    assert.equal(store.keyByHash('no-such-hash'), null);
+    assert.equal(store.key('no-such-key'), null);
+    assert.deepEqual(store.keys().map((key) => key.id), ['key-1', 'key-2', 'key-3']);
+    assert.deepEqual(store.keys({ team: 'research' }).map((key) => key.id), ['key-1', 'key-2']);
+    assert.throws(() => store.createKey(keyRecord({ id: 'key-4', hash: 'hash-1' })), /UNIQUE/, 'a hash belongs to one key');
+
+    const updated = store.updateKey('key-2', { name: 'ci', budget: { limitUnits: 0, period: 'day', hard: false }, metadata: { ticket: 'X-1' } });
+    assert.deepEqual(updated, { ...keyRecord({ id: 'key-2', hash: 'hash-2', team: 'research', createdAt: noon + 1 }), name: 'ci', budget: { limitUnits: 0, period: 'day', hard: false }, metadata: { ticket: 'X-1' } });
+    assert.deepEqual(store.key('key-2'), updated);
+    assert.equal(store.updateKey('no-such-key', { name: 'x' }), null);
+    assert.deepEqual(store.updateKey('key-2', { budget: null })?.budget, null, 'a budget can be removed');
+
+    assert.equal(store.revokeKey('key-3', noon + 10), true);
+    assert.equal(store.revokeKey('key-3', noon + 20), true);
+    assert.equal(store.key('key-3')?.revokedAt, noon + 10, 'revoking again keeps the first time');
+    assert.equal(store.revokeKey('no-such-key', noon), false);
+    assert.deepEqual(store.keys().map((key) => key.id), ['key-1', 'key-2']);
+    assert.deepEqual(store.keys({ includeRevoked: true }).map((key) => key.id), ['key-1', 'key-2', 'key-3']);
+    assert.deepEqual(store.keys({ team: 'sales', includeRevoked: true }).map((key) => key.id), ['key-3']);
+    assert.equal(store.keyByHash('hash-3')?.revokedAt, noon + 10, 'auth still finds a revoked key, to say why it fails');
+    const before = store.keys({ includeRevoked: true });
+    store.close();
+
+    const reopened = openSqliteStore(directory);
+    assert.deepEqual(reopened.keys({ includeRevoked: true }), before);
+    reopened.close();
+  });
+
+  test('refuses money that is not whole units', (context) => {
+    const store = openSqliteStore(temporaryDirectory(context));
+    assert.throws(() => store.createKey(keyRecord({ budget: { limitUnits: 1.5, period: 'day', hard: true } })), RangeError);
+    assert.throws(() => store.createKey(keyRecord({ creditsUnits: 0.1 })), RangeError);
+    store.createKey(keyRecord());
+    assert.throws(() => store.updateKey('key-1', { budget: { limitUnits: 10, period: 'week' as 'day', hard: true } }), RangeError);
+    assert.throws(() => store.settle(null, requestRows({ costUnits: 0.5 })), RangeError);
+    assert.deepEqual(store.rows({ from: 0, to: Number.MAX_SAFE_INTEGER, limit: 10 }), [], 'a refused settle writes nothing');
+    store.close();
+  });
+
+  test('the database file never contains the secret key, only its hash', (context) => {
+    const directory = temporaryDirectory(context);
+    const secret = `mm-live-${randomBytes(24).toString('hex')}`;
+    const hash = createHash('sha256').update(secret).digest('hex');
+    const store = openSqliteStore(directory);
+    store.createKey(keyRecord({ id: 'key-1', hash, prefix: secret.slice(0, 12) }));
+    store.settle(null, requestRows({ keyId: 'key-1', costUnits: 10 }));
+    const file = join(directory, databaseFileName);
+    const contents = () => Buffer.concat([file, `${file}-wal`].filter(existsSync).map((path) => readFileSync(path)));
+    assert.ok(existsSync(`${file}-wal`), 'the WAL is searched too, while it holds the latest writes');
+    assert.ok(contents().includes(hash), 'the search itself works: the hash is there');
+    assert.equal(contents().includes(secret), false);
+    assert.equal(contents().includes(secret.slice(12)), false, 'nor its secret part');
+    store.close();
+    assert.equal(contents().includes(secret), false);
+  });
+});
