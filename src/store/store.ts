@@ -48,7 +48,17 @@ export interface KeyRecord {
   revokedAt: number | null;
 }
 
-export interface LedgerRow {
+/** Tokens (as the provider counted them) and what they cost. */
+export interface TokenCounts {
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUnits: number;
+}
+
+export interface LedgerRow extends TokenCounts {
   kind: 'attempt' | 'request';
   at: number;
   requestId: string;
@@ -59,12 +69,6 @@ export interface LedgerRow {
   model: string | null;
   provider: string | null;
   upstreamModel: string | null;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  costUnits: number;
   latencyMs: number;
   ttftMs: number | null;
   status: number;
@@ -103,7 +107,7 @@ export interface UsageQuery {
   groupBy: ('key' | 'team' | 'model' | 'provider' | 'day')[];
 }
 
-export interface UsageRow {
+export interface UsageRow extends TokenCounts {
   key?: string | null;
   team?: string | null;
   model?: string | null;
@@ -111,12 +115,6 @@ export interface UsageRow {
   /** YYYY-MM-DD, UTC */
   day?: string;
   requests: number;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  costUnits: number;
   /** requests with a status of 400 or more, or an error class (a stream that broke after a 200) */
   errors: number;
 }
