@@ -48,7 +48,8 @@ test('a process killed with SIGKILL mid-load loses no settled row and holds no m
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
     // Enough settled to be "under load"; kill without warning, whatever it is in the middle of.
-    if (output.split('\n').length > 500) child.kill('SIGKILL');
+    // 501 whole lines: "reserved" and 500 settled ids.
+    if (output.split('\n').length > 501) child.kill('SIGKILL');
   });
   const signal = await ended;
   assert.equal(signal, 'SIGKILL', `the child should die by SIGKILL, not on its own: ${errors}`);
