@@ -22,7 +22,7 @@ export async function translate(context: RequestContext, target: ModelTarget, su
   // Signatures this provider makes are marked for a client of another format (see signatures.ts).
   const foreign = format !== surface.format;
   const encodeTarget: EncodeTarget = { upstreamModel: target.upstreamModel, quirks: target.provider.config.quirks };
-  const encoded = withinDepth(() => providerLimits(() => codec.encodeRequest(request, encodeTarget)));
+  const encoded = withinDepth(() => codec.encodeRequest(request, encodeTarget));
   const dropped = [...new Set(encoded.dropped)];
   if (dropped.length > 0 && strict) {
     throw new GatewayError(
@@ -91,17 +91,6 @@ function withinDepth<T>(work: () => T): T {
     return work();
   } catch (error) {
     if (error instanceof RangeError) throw invalidRequest('the request is nested too deeply to translate', null, 'invalid_request');
-    throw error;
-  }
-}
-
-/** What this provider's format cannot take is not the request's fault: another provider may take
- * it (failover moves on rather than stopping). */
-function providerLimits<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof GatewayError && error.status === 400 && error.code === 'invalid_request') error.code = 'unsupported_parameter';
     throw error;
   }
 }

@@ -22,7 +22,7 @@ type Block = Record<string, unknown>;
 
 export function encodeRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest {
   if (request.sourceOnly.length > 0 && request.source !== 'anthropic') {
-    throw invalidRequest(`${request.sourceOnly.join(', ')}: not supported when the model is served by an Anthropic provider`, request.sourceOnly[0]);
+    throw invalidRequest(`${request.sourceOnly.join(', ')}: not supported when the model is served by an Anthropic provider`, request.sourceOnly[0], 'unsupported_parameter');
   }
   const encoder = new RequestEncoder(request);
   const body: Block = { model: target.upstreamModel, max_tokens: request.maxOutputTokens ?? defaultMaxTokens };
@@ -264,7 +264,7 @@ class RequestEncoder {
     if (source.kind === 'base64' && source.mediaType.startsWith('text/')) {
       encoded = { type: 'text', media_type: 'text/plain', data: Buffer.from(source.data, 'base64').toString('utf8') };
     } else if (source.kind === 'base64' && source.mediaType !== 'application/pdf') {
-      throw invalidRequest(`documents of type ${source.mediaType} are not supported by Anthropic (PDF and plain text are)`, 'messages');
+      throw invalidRequest(`documents of type ${source.mediaType} are not supported by Anthropic (PDF and plain text are)`, 'messages', 'unsupported_parameter');
     } else {
       encoded = mediaSource(source);
     }

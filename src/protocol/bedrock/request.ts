@@ -24,6 +24,7 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
     throw invalidRequest(
       `${request.sourceOnly.join(', ')} cannot be sent to a Bedrock Converse provider; remove ${request.sourceOnly.length === 1 ? 'it' : 'them'}`,
       request.sourceOnly[0],
+      'unsupported_parameter',
     );
   }
   const model = target.upstreamModel;

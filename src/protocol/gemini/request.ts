@@ -177,7 +177,7 @@ function signFirstFunctionCall(parts: GeminiPart[]): void {
 function encodeToolResult(result: ToolResultPart, toolNames: Map<string, string>, dropped: Set<string>): GeminiPart[] {
   const name = result.name ?? toolNames.get(result.toolCallId);
   if (name === undefined) {
-    throw invalidRequest(`the tool result for ${result.toolCallId} answers no earlier tool call, and Gemini needs the tool's name`, 'messages');
+    throw invalidRequest(`the tool result for ${result.toolCallId} answers no earlier tool call, and Gemini needs the tool's name`, 'messages', 'unsupported_parameter');
   }
   if (result.cacheControl) dropped.add('cache_control');
   const texts: string[] = [];

@@ -6,7 +6,7 @@ import { isRecord } from './response.ts';
 
 export function encodeRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest {
   if (request.sourceOnly.length > 0 && request.source !== 'openai-chat')
-    throw invalidRequest(`${request.sourceOnly.map((field) => `\`${field}\``).join(', ')} cannot be sent to a Chat Completions provider; remove ${request.sourceOnly.length > 1 ? 'them' : 'it'} or choose a model of the same API`, request.sourceOnly[0]);
+    throw invalidRequest(`${request.sourceOnly.map((field) => `\`${field}\``).join(', ')} cannot be sent to a Chat Completions provider; remove ${request.sourceOnly.length > 1 ? 'them' : 'it'} or choose a model of the same API`, request.sourceOnly[0], 'unsupported_parameter');
   const dropped = new Set<string>();
   const sameFormat = request.source === 'openai-chat';
   const customTools = new Set(request.tools.flatMap((tool) => (tool.type === 'native' && tool.format === 'openai-chat' && tool.definition.type === 'custom' && isRecord(tool.definition.custom) ? [String(tool.definition.custom.name)] : [])));

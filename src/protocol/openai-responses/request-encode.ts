@@ -18,7 +18,7 @@ interface EncodeState {
 export function encodeRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest {
   const sameFormat = request.source === 'openai-responses';
   if (!sameFormat && request.sourceOnly.length > 0) {
-    throw invalidRequest(`${request.sourceOnly.join(', ')} cannot be translated for a provider that speaks the OpenAI Responses API; only a provider of the client's own format (${request.source}) can take ${request.sourceOnly.length === 1 ? 'it' : 'them'}`, request.sourceOnly[0]);
+    throw invalidRequest(`${request.sourceOnly.join(', ')} cannot be translated for a provider that speaks the OpenAI Responses API; only a provider of the client's own format (${request.source}) can take ${request.sourceOnly.length === 1 ? 'it' : 'them'}`, request.sourceOnly[0], 'unsupported_parameter');
   }
   const state: EncodeState = { sameFormat, customTools: customToolNames(request), customCalls: new Set(), dropped: [] };
   const body: Record<string, unknown> = { model: target.upstreamModel };
