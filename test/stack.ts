@@ -42,6 +42,10 @@ export interface StackOptions {
   /** Presets besides the built-in ones. */
   presets?: Preset[];
   strictParams?: boolean;
+  /** A data directory (ledger, keys); without one the gateway keeps no ledger. */
+  dataDir?: string;
+  /** Turns virtual keys on: every API request then needs one (or this key). */
+  adminKey?: string;
 }
 
 /** With `everyFormat`: the simulator as a provider of each format, so `<id>/<model>` picks the format. */
@@ -78,6 +82,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     discoverLocal: false,
     routing: { ...defaultRouting, ...options.routing },
     presets: [...builtinPresets, ...(options.presets ?? [])],
+    dataDir: options.dataDir ?? null,
+    adminKey: options.adminKey ?? null,
   };
   const logs: string[] = [];
   const gateway = createGateway(config, { logger: createLogger('debug', { write: (line: string) => logs.push(line) }) });

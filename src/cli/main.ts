@@ -1,4 +1,4 @@
-// modelmux command line: `modelmux [serve|sim|bench|models|route] [options]`. Each command lives in its own file.
+// modelmux command line: `modelmux <command> [options]`. Each command lives in its own file.
 import { readFileSync } from 'node:fs';
 
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
@@ -7,6 +7,9 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   bench: () => import('./bench.ts'),
   models: () => import('./models.ts'),
   route: () => import('./route.ts'),
+  keys: () => import('./keys.ts'),
+  usage: () => import('./usage.ts'),
+  compare: () => import('./compare.ts'),
 };
 
 const usage = `modelmux - one OpenAI-compatible endpoint in front of many LLM providers
@@ -19,6 +22,9 @@ Commands:
   bench   run the benchmark
   models  list the models and provider offers this configuration serves
   route   show how a model would be routed (ranked providers, exclusions)
+  keys    create, list, show and revoke virtual keys
+  usage   spend and tokens by key, team, model, provider or day (CSV with --csv)
+  compare run one prompt through several models side by side, with a review panel
 
 Options:
   --help, -h     show help (also: modelmux <command> --help)

@@ -108,7 +108,7 @@ function splitFallback(inner: string): [string, string | null] {
 function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record<string, string | undefined>): GatewayConfig {
   check.keys(raw, [], ['server', 'timeouts', 'providers', 'routing', 'presets']);
   const server = check.optionalMap(raw.server, ['server']);
-  check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level', 'strict_params', 'discover_local']);
+  check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level', 'strict_params', 'discover_local', 'data_dir', 'admin_key']);
   const timeouts = readTimeouts(raw.timeouts, ['timeouts'], defaultTimeouts, check);
   const providersRaw = raw.providers === undefined || raw.providers === null ? [] : raw.providers;
   if (!Array.isArray(providersRaw)) throw check.error(['providers'], '`providers` must be a list', 'write each provider as a list item starting with `- id: ...`');
@@ -129,8 +129,22 @@ function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record
     providers,
     routing: readRouting(raw.routing, ['routing'], check),
     presets: readPresets(raw.presets, ['presets'], check),
+    dataDir: check.optionalString(server.data_dir, ['server', 'data_dir']) ?? nonEmpty(env.MODELMUX_DATA_DIR),
+    adminKey: readAdminKey(server.admin_key, env, check),
     sources: [],
   };
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value === undefined || value.trim() === '' ? null : value;
+}
+
+/** The admin key from `server.admin_key` or MODELMUX_ADMIN_KEY; short keys are refused, since it
+ * guards every other key. */
+function readAdminKey(value: unknown, env: Record<string, string | undefined>, check: Validator): string | null {
+  const key = check.optionalString(value, ['server', 'admin_key']) ?? nonEmpty(env.MODELMUX_ADMIN_KEY);
+  if (key !== null && key.length < 16) throw check.error(['server', 'admin_key'], 'the admin key is shorter than 16 characters', 'use a long random value, e.g. from `openssl rand -base64 32`');
+  return key;
 }
 
 function readByteSize(value: unknown, path: Path, check: Validator): number | undefined {

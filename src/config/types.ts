@@ -81,6 +81,11 @@ export interface GatewayConfig {
   routing: RoutingConfig;
   /** Built-in presets merged with `presets:` from the file. */
   presets: Preset[];
+  /** Where the ledger and keys live (SQLite); null: no store (no ledger, no virtual keys). */
+  dataDir: string | null;
+  /** Guards /admin and the CLI; when set, every API request needs a virtual key (or this key).
+   * Null: the gateway runs open, and only on a loopback address. */
+  adminKey: string | null;
   /** Where the configuration came from, for the startup log. */
   sources: string[];
 }

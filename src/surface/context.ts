@@ -29,6 +29,9 @@ export interface RequestContext {
   streamFailure: ((error: GatewayError) => string) | null;
 }
 
+/** A route's handler; a returned promise that rejects becomes the error answer. */
+export type Handler = (context: RequestContext) => void | Promise<void>;
+
 export function secondsSince(startedAt: bigint): number {
   return Number(process.hrtime.bigint() - startedAt) / 1e9;
 }

@@ -2,6 +2,8 @@
 // try the candidates in turn; each attempt either relays the request to a provider that speaks the
 // client's format or translates it for one that does not.
 import type { Offer } from '../catalog/catalog.ts';
+import type { GatewayConfig } from '../config/types.ts';
+import type { Store } from '../store/store.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import { hasMarkedSignatures } from '../protocol/signatures.ts';
 import { validateChatRequest } from '../protocol/openai-chat/validate.ts';
@@ -10,6 +12,7 @@ import type { ModelTarget, ProviderRegistry } from '../providers/registry.ts';
 import { runRoute } from '../routing/failover.ts';
 import { readJsonObject } from './body.ts';
 import { relayChat } from './chat-completions.ts';
+import { handleFusion, isFusionModel } from './fusion.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
 import { relaySameFormat } from './relay.ts';
@@ -18,9 +21,13 @@ import type { RoutingDependencies } from './route-request.ts';
 import { translate } from './translate.ts';
 
 export interface InferenceDependencies extends RoutingDependencies {
+  config: GatewayConfig;
   registry: ProviderRegistry;
+  store: Store | null;
   bodyLimitBytes: number;
   strictParams: boolean;
+  /** The gateway's own base URL (http://127.0.0.1:PORT), once it listens. */
+  selfUrl: () => string;
 }
 
 export type SurfaceFormat = keyof typeof surfaceCodecs;
@@ -32,6 +39,7 @@ export async function handleInference(context: RequestContext, dependencies: Inf
   const chat = format === 'openai-chat' ? validateChatRequest(body) : null;
   if (!chat) requiredModel(body);
   context.stream = chat?.stream ?? optionalStream(body);
+  if (isFusionModel(body.model)) return handleFusion(context, dependencies, format, body);
   const strict = dependencies.strictParams || context.request.headers['x-modelmux-strict'] === 'true';
   const { plan, stickyKey } = routeRequest(context, dependencies, format, body, bytes, (offer) => droppedFor(format, body, offer));
   // Each attempt gets its own copy: the paths below rename the model and adjust fields in place.

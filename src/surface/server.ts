@@ -9,6 +9,8 @@ import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { Router } from '../routing/router.ts';
+import { openSqliteStore } from '../store/sqlite.ts';
+import type { Store } from '../store/store.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Metrics } from '../telemetry/metrics.ts';
@@ -17,7 +19,8 @@ import { handleCountTokens } from './count-tokens.ts';
 import { handleEmbeddings } from './embeddings.ts';
 import { handleInference } from './inference.ts';
 import { secondsSince } from './context.ts';
-import type { RequestContext } from './context.ts';
+import type { Handler, RequestContext } from './context.ts';
+import { compareRoute, compareRoutes } from './compare.ts';
 import { asGatewayError, GatewayError, openAIErrorBody } from './errors.ts';
 import { handleGetModel, handleListModels, sendJson } from './models.ts';
 import { handleListPresets } from './presets.ts';
@@ -31,23 +34,34 @@ export interface Gateway {
   router: Router;
   metrics: Metrics;
   logger: Logger;
+  /** The ledger and virtual keys; null without a data directory. */
+  store: Store | null;
   /** Starts listening on config.host:config.port; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
   /** Stops taking requests, lets in-flight ones finish (up to graceMs), then closes everything. */
   close(graceMs?: number): Promise<void>;
 }
 
-type Handler = (context: RequestContext) => void | Promise<void>;
-
-export function createGateway(config: GatewayConfig, options: { logger?: Logger } = {}): Gateway {
+export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store } = {}): Gateway {
   const logger = options.logger ?? createLogger(config.logLevel);
   const registry = new ProviderRegistry(config.providers);
   const catalog = new Catalog(config.routing.builtinCatalog ? builtinCatalog : null, registry.providers);
   const router = new Router(catalog, registry, config.routing);
   const metrics = new Metrics();
+  const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
   let closing = false;
 
-  const inference = { registry, router, routing: config.routing, presets: config.presets, bodyLimitBytes: config.bodyLimitBytes, strictParams: config.strictParams };
+  const inference = {
+    config,
+    registry,
+    router,
+    store,
+    routing: config.routing,
+    presets: config.presets,
+    bodyLimitBytes: config.bodyLimitBytes,
+    strictParams: config.strictParams,
+    selfUrl: () => selfUrl(server.address() as AddressInfo),
+  };
   const chat: Handler = (context) => handleInference(context, inference, 'openai-chat');
   const responses: Handler = (context) => handleInference(context, inference, 'openai-responses');
   const messages: Handler = (context) => {
@@ -78,6 +92,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     ['GET /health', (context) => sendJson(context, { status: 'ok' })],
     ['GET /ready', (context) => ready(context)],
     ['GET /metrics', (context) => sendMetrics(context)],
+    ...compareRoutes(inference),
   ]);
   const knownPaths = new Set([...routes.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
   /** Requests that count as API traffic in metrics and the access log at info level. */
@@ -153,6 +168,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
       const encoded = path.slice(path.indexOf('/models/') + '/models/'.length);
       return (context) => handleGetModel(context, catalog, router, decodePathSegment(encoded));
     }
+    const compare = compareRoute(method, path, inference);
+    if (compare) return compare;
     if (knownPaths.has(path)) {
       return () => {
         throw new GatewayError(`Method ${method} is not allowed on ${path}`, { status: 405, type: 'invalid_request_error', code: 'method_not_allowed' });
@@ -234,6 +251,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
     router,
     metrics,
     logger,
+    store,
     listen() {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -251,6 +269,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger 
       while (Date.now() < deadline && (await connectionCount(server)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
       server.closeAllConnections();
       await registry.close();
+      store?.close();
     },
   };
 }
@@ -260,6 +279,12 @@ const clientClosed = new GatewayError('the client closed the request', { status:
 /** Metric label for an error: our own codes, or the upstream's status (never its free-form fields). */
 function errorLabel(error: GatewayError): string {
   return error.fromUpstream ? `upstream_${error.status}` : error.code ?? error.type;
+}
+
+/** The gateway's own base URL, for calls it makes to itself (fusion members). */
+function selfUrl(address: AddressInfo): string {
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
 
 function decodePathSegment(segment: string): string {
