@@ -17,7 +17,11 @@ Options:
   --host HOST       address to bind (env HOST; default 127.0.0.1)
   --config PATH     modelmux.yaml to load (env MODELMUX_CONFIG; default ./modelmux.yaml if present)
   --log-level L     debug | info | warn | error | silent (env LOG_LEVEL; default info)
+  --data-dir DIR    where the ledger and virtual keys live (env MODELMUX_DATA_DIR; default ./.modelmux)
   -h, --help        show this help
+
+Virtual keys: set MODELMUX_ADMIN_KEY (or server.admin_key) and every API request needs a key made
+with \`modelmux keys create\`. Without an admin key the gateway runs open, on a loopback address only.
 
 Providers come from the config file, from API keys in the environment (OPENAI_API_KEY,
 ANTHROPIC_API_KEY, GROQ_API_KEY, ...; docs/providers.md lists all), and from local model servers
@@ -32,6 +36,7 @@ export async function run(argv: string[]): Promise<void> {
       host: { type: 'string' },
       config: { type: 'string' },
       'log-level': { type: 'string' },
+      'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -54,6 +59,10 @@ export async function run(argv: string[]): Promise<void> {
     config.logLevel = level as LogLevel;
   }
 
+  config.dataDir = values['data-dir'] ?? config.dataDir ?? defaultDataDir;
+  if (config.adminKey === null && !loopbackHost(config.host)) {
+    throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on loopback only. Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
+  }
   const logger = createLogger(config.logLevel);
   if (config.discoverLocal) {
     const local = await discoverLocalServers(config, logger);
@@ -78,6 +87,8 @@ export async function run(argv: string[]): Promise<void> {
     providers: gateway.registry.providers.map((provider) => `${provider.id} (${provider.config.models.length} models${provider.config.description ? ', ' + provider.config.description : ''})`),
     sources: config.sources,
   });
+  if (config.adminKey === null) logger.warn('running OPEN: no admin key, so no virtual keys are checked; serving loopback only. Set MODELMUX_ADMIN_KEY to turn keys on.', { data_dir: config.dataDir });
+  else logger.info('virtual keys on: every API request needs a key (modelmux keys create)', { data_dir: config.dataDir });
   void gateway.registry.discover(logger);
 
   let stopping = false;
@@ -91,6 +102,12 @@ export async function run(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const defaultDataDir = './.modelmux';
+
+function loopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function demoProvider(config: GatewayConfig, simulatorUrl: string): ProviderConfig {

@@ -188,6 +188,8 @@ export interface Usage {
   cacheWriteTokens: number;
   /** Output tokens spent on reasoning (part of outputTokens). */
   reasoningTokens: number;
+  /** What the call cost in USD, as the gateway billed it; encoded as `usage.cost` (OpenRouter's field). */
+  cost?: number;
 }
 
 export interface ChatResponse {

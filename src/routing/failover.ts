@@ -8,7 +8,7 @@ import type { Usage } from '../protocol/ir.ts';
 import type { ModelTarget } from '../providers/registry.ts';
 import { secondsSince } from '../surface/context.ts';
 import type { RequestContext } from '../surface/context.ts';
-import { asGatewayError, GatewayError } from '../surface/errors.ts';
+import { asGatewayError, errorLabel, GatewayError } from '../surface/errors.ts';
 import type { Candidate, Router, RoutePlan } from './router.ts';
 
 export type Attempt = (target: ModelTarget) => Promise<void>;
@@ -92,6 +92,8 @@ async function attemptOnce(context: RequestContext, router: Router, candidate: C
     : null;
   context.controller = controller;
   context.route!.attempts++;
+  context.ledger?.beginAttempt(target, context.route!.attempts);
+  context.streamed = { events: 0, characters: 0 };
   context.model = target.publicId;
   context.metricsModel = target.metricsLabel;
   context.provider = target.provider.id;
@@ -108,6 +110,7 @@ async function attemptOnce(context: RequestContext, router: Router, candidate: C
       router.failed(candidate, { retryAfterMs: null, fatal: false });
       throw thrown;
     }
+    context.ledger?.endAttempt({ status: error.status, errorClass: errorLabel(error), usage: context.usage, ttftMs: null, streamed: context.streamed, complete: false });
     const verdict = verdictOn(error, context);
     if (verdict === 'fail') router.failed(candidate, { retryAfterMs: error.status === 429 || error.status === 503 ? retryAfterMs(error) || null : null, fatal: fatal(error) });
     return { error, verdict };

@@ -8,7 +8,7 @@ import type { UpstreamExchange } from '../providers/upstream.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, openAIErrorBody } from './errors.ts';
-import { forwardedHeaders, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { forwardedHeaders, parseUpstreamJson, pricedBody, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 
 export async function relayChat(context: RequestContext, target: ModelTarget, body: Record<string, unknown>, summary: ChatRequestSummary): Promise<void> {
   body.model = target.upstreamModel;
@@ -35,8 +35,10 @@ export async function relayWhole(context: RequestContext, target: ModelTarget, e
   const payload = await readUpstreamBody(context, target, exchange);
   const parsed = parseUpstreamJson(target, payload) as { usage?: Record<string, unknown> } | null;
   if (parsed?.usage && typeof parsed.usage === 'object') context.usage = readUsageObject(parsed.usage);
-  context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...routeHeaders(context, target) });
-  context.response.end(payload);
+  const headers = routeHeaders(context, target);
+  const body = pricedBody(context, parsed, payload, headers);
+  context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  context.response.end(body);
 }
 
 // The 200 and its headers go out with the first relayed bytes, so a provider that fails before its
@@ -45,6 +47,8 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
   const { response } = context;
   const upstream = exchange.body;
   const relay = new ChatStreamRelay(!keepUsageChunk);
+  const ledger = context.ledger;
+  if (ledger !== null) relay.priceUsage = (usage) => ledger.costWith(usage);
   /** Events before the answer's first token (the role chunk, say) wait, so that a provider failing
    * before it leaves the client untouched and the request can go elsewhere. */
   const held: (Buffer | string)[] = [];
@@ -80,6 +84,7 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       upstream.destroy();
       if (!response.headersSent) return settle(error);
       context.error = error;
+      context.usage = relay.usage;
       if (!response.destroyed && !response.writableEnded) response.end(`data: ${openAIErrorBody(error)}\n\n`);
       settle();
     };
@@ -94,6 +99,7 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       if (settled) return;
       exchange.sawData();
       const out = relay.push(chunk);
+      context.streamed.events = relay.dataEvents;
       if (out && !send(out)) {
         upstream.pause();
         exchange.holdIdle();
@@ -113,6 +119,8 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       // A complete stream with no token at all (an empty answer) still goes out whole.
       relay.committed = true;
       send(relay.sawDone ? '' : 'data: [DONE]\n\n');
+      // The ledger reads the usage as the response ends.
+      context.usage = relay.usage;
       response.end();
       settle();
     });

@@ -1,5 +1,7 @@
 // What one client request carries through the gateway, and what telemetry reads when it ends.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Account } from '../accounts/auth.ts';
+import type { RequestLedger, StreamedOutput } from '../accounts/request-ledger.ts';
 import type { Usage } from '../protocol/ir.ts';
 import type { GatewayError } from './errors.ts';
 
@@ -27,6 +29,14 @@ export interface RequestContext {
   route: { id: string; attempts: number; ignored: string[] } | null;
   /** Renders an error as an event of the client's stream, once a stream has started. */
   streamFailure: ((error: GatewayError) => string) | null;
+  /** Who is calling (see accounts/auth.ts). */
+  account: Account;
+  /** The request's ledger rows and budget reservation; null for requests that are not billed. */
+  ledger: RequestLedger | null;
+  /** What the current attempt has streamed to the client, for billing a stream cut short. */
+  streamed: StreamedOutput;
+  /** Headers every answer to this request carries (rate-limit state, budget warnings). */
+  extraHeaders: Record<string, string> | null;
 }
 
 /** A route's handler; a returned promise that rejects becomes the error answer. */

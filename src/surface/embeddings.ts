@@ -9,6 +9,7 @@ import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
 import { relayWhole } from './chat-completions.ts';
 import { forwardedHeaders, serialize } from './exchange-helpers.ts';
+import { admitRequest } from './inference.ts';
 import type { InferenceDependencies } from './inference.ts';
 import { routeRequest } from './route-request.ts';
 
@@ -18,7 +19,8 @@ export async function handleEmbeddings(context: RequestContext, dependencies: In
   const input = request.input;
   const validInput = typeof input === 'string' || (Array.isArray(input) && input.length > 0);
   if (!validInput) throw invalidRequest('`input` is required: a string or a non-empty list of strings (or token arrays)', 'input', 'missing_required_parameter');
-  const { plan, stickyKey } = routeRequest(context, dependencies, 'embeddings', request, bytes);
+  const { plan, stickyKey, needs } = routeRequest(context, dependencies, 'embeddings', request, bytes);
+  admitRequest(context, dependencies, plan, needs, request.model);
   await runRoute(context, dependencies.router, plan, dependencies.routing, stickyKey, (target) => embed(context, target, { ...request }));
 }
 

@@ -43,6 +43,12 @@ export function asGatewayError(error: unknown): GatewayError {
   });
 }
 
+/** An error's class for metrics and the ledger: our own codes, or the upstream's status (never its
+ * free-form fields). */
+export function errorLabel(error: GatewayError): string {
+  return error.fromUpstream ? `upstream_${error.status}` : error.code ?? error.type;
+}
+
 /** `{"error":{"message","type","code","param"}}`, as OpenAI returns it. */
 export function openAIErrorBody(error: GatewayError): string {
   return JSON.stringify({ error: { message: error.message, type: error.type, code: error.code, param: error.param } });

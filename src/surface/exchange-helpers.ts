@@ -40,6 +40,26 @@ export function serialize(body: Record<string, unknown>): string {
   }
 }
 
+/**
+ * A whole answer with the request's cost: `x-modelmux-cost` in the headers and `usage.cost` in the
+ * body (re-serialized only then). The body as it came when the request is not billed.
+ */
+export function pricedBody(context: RequestContext, parsed: unknown, payload: Buffer, headers: Record<string, string>): Buffer | string {
+  const ledger = context.ledger;
+  if (ledger === null || context.usage === null) return payload;
+  const cost = ledger.costWith(context.usage);
+  headers['x-modelmux-cost'] = costText(cost);
+  const usage = (parsed as { usage?: unknown } | null)?.usage;
+  if (usage === null || typeof usage !== 'object' || Array.isArray(usage)) return payload;
+  (usage as Record<string, unknown>).cost = cost;
+  return JSON.stringify(parsed);
+}
+
+/** USD as `x-modelmux-cost` shows it: fixed-point to the ledger's grain (1e-8). */
+export function costText(usd: number): string {
+  return usd.toFixed(8);
+}
+
 export function unknownModel(model: string, router: Router): GatewayError {
   const known = router.knownNames(20);
   const listed = known.length > 0 ? ` Available models include: ${known.join(', ')}.` : ' No provider is configured.';
@@ -53,7 +73,7 @@ export function unknownModel(model: string, router: Router): GatewayError {
 
 /** Where the answer came from: the provider, its model, and the route (`GET /v1/route` explains one). */
 export function routeHeaders(context: RequestContext, target: ModelTarget): Record<string, string> {
-  const headers: Record<string, string> = { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': headerValue(target.publicId) };
+  const headers: Record<string, string> = { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': headerValue(target.publicId), ...context.extraHeaders };
   const route = context.route;
   if (route) {
     headers['x-modelmux-route-id'] = route.id;

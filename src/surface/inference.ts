@@ -4,12 +4,17 @@
 import type { Offer } from '../catalog/catalog.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Store } from '../store/store.ts';
+import { admit } from '../accounts/admission.ts';
+import type { AdmissionSettings } from '../accounts/admission.ts';
+import type { AuthSettings } from '../accounts/auth.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import { hasMarkedSignatures } from '../protocol/signatures.ts';
 import { validateChatRequest } from '../protocol/openai-chat/validate.ts';
 import type { ChatRequestSummary } from '../protocol/openai-chat/validate.ts';
 import type { ModelTarget, ProviderRegistry } from '../providers/registry.ts';
 import { runRoute } from '../routing/failover.ts';
+import type { RouteNeeds } from '../routing/needs.ts';
+import type { RoutePlan } from '../routing/router.ts';
 import { readJsonObject } from './body.ts';
 import { relayChat } from './chat-completions.ts';
 import { handleFusion, isFusionModel } from './fusion.ts';
@@ -24,6 +29,7 @@ export interface InferenceDependencies extends RoutingDependencies {
   config: GatewayConfig;
   registry: ProviderRegistry;
   store: Store | null;
+  accounts: AdmissionSettings & AuthSettings;
   bodyLimitBytes: number;
   strictParams: boolean;
   /** The gateway's own base URL (http://127.0.0.1:PORT), once it listens. */
@@ -41,9 +47,20 @@ export async function handleInference(context: RequestContext, dependencies: Inf
   context.stream = chat?.stream ?? optionalStream(body);
   if (isFusionModel(body.model)) return handleFusion(context, dependencies, format, body);
   const strict = dependencies.strictParams || context.request.headers['x-modelmux-strict'] === 'true';
-  const { plan, stickyKey } = routeRequest(context, dependencies, format, body, bytes, (offer) => droppedFor(format, body, offer));
+  const { plan, stickyKey, needs } = routeRequest(context, dependencies, format, body, bytes, (offer) => droppedFor(format, body, offer));
+  admitRequest(context, dependencies, plan, needs, body.model as string);
   // Each attempt gets its own copy: the paths below rename the model and adjust fields in place.
   await runRoute(context, dependencies.router, plan, dependencies.routing, stickyKey, (target) => attempt(context, format, target, { ...body }, chat, strict));
+}
+
+/** The key's models, rate limits and budget (accounts/admission.ts); the answer carries the headers. */
+export function admitRequest(context: RequestContext, dependencies: InferenceDependencies, plan: RoutePlan, needs: RouteNeeds, requested: string): void {
+  const ledger = context.ledger;
+  if (ledger === null) return;
+  ledger.routeId = plan.id;
+  ledger.promptTokens = () => needs.promptTokens;
+  const headers = admit(ledger, plan, needs, requested, dependencies.accounts);
+  if (Object.keys(headers).length > 0) context.extraHeaders = { ...context.extraHeaders, ...headers };
 }
 
 function attempt(context: RequestContext, format: SurfaceFormat, target: ModelTarget, body: Record<string, unknown>, chat: ChatRequestSummary | null, strict: boolean): Promise<void> {

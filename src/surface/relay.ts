@@ -6,7 +6,7 @@ import type { EncodeTarget, SurfaceCodec } from '../protocol/ir.ts';
 import type { ModelTarget } from '../providers/registry.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
-import { forwardedHeaders, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { forwardedHeaders, parseUpstreamJson, pricedBody, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 import { pumpStream } from './stream-pump.ts';
 
 const paths = { 'openai-responses': '/responses', anthropic: '/messages' } as const;
@@ -40,8 +40,9 @@ export async function relaySameFormat(context: RequestContext, target: ModelTarg
     const payload = await readUpstreamBody(context, target, exchange);
     const parsed = parseUpstreamJson(target, payload);
     context.usage = codec.decodeResponse(parsed, encodeTarget).usage;
-    context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...headers });
-    context.response.end(payload);
+    const body = pricedBody(context, parsed, payload, headers);
+    context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+    context.response.end(body);
   } finally {
     exchange.finish();
   }

@@ -5,7 +5,7 @@
 import type { RoutingConfig } from '../config/types.ts';
 import type { Offer } from '../catalog/catalog.ts';
 import { needsOf } from '../routing/needs.ts';
-import type { RequestFormat } from '../routing/needs.ts';
+import type { RequestFormat, RouteNeeds } from '../routing/needs.ts';
 import { checkModelName, readFallbackModels, readPreferences } from '../routing/preferences.ts';
 import { applyPreset, parsePresetReference } from '../routing/presets.ts';
 import type { Preset } from '../routing/presets.ts';
@@ -25,6 +25,7 @@ export interface RoutedRequest {
   plan: RoutePlan;
   /** The conversation's sticky-routing key, computed on first use. */
   stickyKey: () => string | null;
+  needs: RouteNeeds;
 }
 
 export function routeRequest(context: RequestContext, dependencies: RoutingDependencies, format: RequestFormat, body: Record<string, unknown>, bytes: number, droppedBy?: (offer: Offer) => string[]): RoutedRequest {
@@ -65,18 +66,19 @@ export function routeRequest(context: RequestContext, dependencies: RoutingDepen
     key = made;
     return made;
   };
+  const needs = needsOf(format, body, bytes);
   const plan = dependencies.router.plan({
     model,
     fallbacks,
     preferences,
-    needs: needsOf(format, body, bytes),
-    commercialUse: dependencies.routing.commercialUse || headerText(context, 'x-modelmux-commercial-use') === 'true',
+    needs,
+    commercialUse: dependencies.routing.commercialUse || context.account.key?.commercialUse === true || headerText(context, 'x-modelmux-commercial-use') === 'true',
     stickyKey: conversationKey,
     droppedBy,
   });
   context.route.id = plan.id;
   if (plan.candidates.length === 0) throw noRoute(model, plan, dependencies.router, presetName);
-  return { plan, stickyKey: conversationKey };
+  return { plan, stickyKey: conversationKey, needs };
 }
 
 function noRoute(model: string, plan: RoutePlan, router: Router, presetName: string | null): GatewayError {

@@ -8,6 +8,9 @@ import type { GatewayConfig } from '../config/types.ts';
 import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
+import { authenticate, openAccount } from '../accounts/auth.ts';
+import { RateLimiter } from '../accounts/rate-limit.ts';
+import { RequestLedger } from '../accounts/request-ledger.ts';
 import { Router } from '../routing/router.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/store.ts';
@@ -20,8 +23,10 @@ import { handleEmbeddings } from './embeddings.ts';
 import { handleInference } from './inference.ts';
 import { secondsSince } from './context.ts';
 import type { Handler, RequestContext } from './context.ts';
+import { adminRoute, adminRoutes } from './admin.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
-import { asGatewayError, GatewayError, openAIErrorBody } from './errors.ts';
+import { handleOwnUsage } from './usage.ts';
+import { asGatewayError, errorLabel, GatewayError, openAIErrorBody } from './errors.ts';
 import { handleGetModel, handleListModels, sendJson } from './models.ts';
 import { handleListPresets } from './presets.ts';
 import { handleExplainRoute } from './route-explain.ts';
@@ -49,6 +54,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   const router = new Router(catalog, registry, config.routing);
   const metrics = new Metrics();
   const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
+  const limiter = new RateLimiter();
+  const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now, maxAttempts: config.routing.maxAttempts };
   let closing = false;
 
   const inference = {
@@ -56,6 +63,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     registry,
     router,
     store,
+    accounts,
     routing: config.routing,
     presets: config.presets,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -92,6 +100,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     ['GET /health', (context) => sendJson(context, { status: 'ok' })],
     ['GET /ready', (context) => ready(context)],
     ['GET /metrics', (context) => sendMetrics(context)],
+    ['GET /v1/usage', (context) => handleOwnUsage(context, store)],
+    ...adminRoutes(inference),
     ...compareRoutes(inference),
   ]);
   const knownPaths = new Set([...routes.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
@@ -125,6 +135,10 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       errorStyle: 'openai',
       route: null,
       streamFailure: null,
+      account: openAccount,
+      ledger: null,
+      streamed: { events: 0, characters: 0 },
+      extraHeaders: null,
     };
     const url = request.url ?? '/';
     const query = url.indexOf('?');
@@ -134,10 +148,20 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     if (isApi) metrics.requestStarted();
 
     response.on('close', () => {
-      if (!response.writableFinished) context.controller.abort(clientClosed);
+      if (!response.writableFinished) {
+        context.controller.abort(clientClosed);
+        settleLedger(context, true);
+      }
       finishRequest(context, isApi, path);
     });
     try {
+      if (config.adminKey === null && !loopback(request.socket.remoteAddress)) {
+        throw new GatewayError('this gateway runs open (no admin key) and answers only on its loopback interface', { status: 403, type: 'permission_error', code: 'loopback_only' });
+      }
+      // Anthropic clients are answered in their own error shape, a refused key included.
+      if (path.startsWith('/v1/messages')) context.errorStyle = 'anthropic';
+      if (!unguardedPaths.has(path) && !path.startsWith('/admin/')) context.account = authenticate(request.headers, accounts, Date.now());
+      if (isApi) startLedger(context);
       const pending = handler(context);
       if (pending) pending.catch((error: unknown) => respondWithError(context, error));
     } catch (error) {
@@ -168,6 +192,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       const encoded = path.slice(path.indexOf('/models/') + '/models/'.length);
       return (context) => handleGetModel(context, catalog, router, decodePathSegment(encoded));
     }
+    const admin = adminRoute(method, path, inference);
+    if (admin) return admin;
     const compare = compareRoute(method, path, inference);
     if (compare) return compare;
     if (knownPaths.has(path)) {
@@ -184,6 +210,42 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     };
   }
 
+  /** Opens the request's ledger; its rows are written from response.end, before the last byte leaves. */
+  function startLedger(context: RequestContext): void {
+    const group = context.request.headers['x-modelmux-fusion-id'];
+    context.ledger = new RequestLedger(accounts, context.account, context.requestId, typeof group === 'string' && group !== '' ? group.slice(0, 128) : null);
+    const response = context.response as unknown as { end: (...args: unknown[]) => unknown };
+    const end = response.end;
+    response.end = function (this: unknown, ...args: unknown[]) {
+      settleLedger(context, false);
+      return end.apply(this, args);
+    };
+  }
+
+  /** Writes the request's rows (once). A failed write is logged loudly; the answer still goes out. */
+  function settleLedger(context: RequestContext, clientLeft: boolean): void {
+    const ledger = context.ledger;
+    if (ledger === null) return;
+    const error = context.error;
+    const status = clientLeft ? 499 : context.response.statusCode;
+    try {
+      ledger.finish(
+        {
+          status,
+          errorClass: error ? errorLabel(error) : clientLeft ? 'client_closed_request' : null,
+          usage: context.usage,
+          ttftMs: context.timeToFirstToken === null ? null : context.timeToFirstToken * 1000,
+          streamed: context.streamed,
+          complete: !clientLeft && error === null && status < 400,
+        },
+        context.model,
+        context.provider,
+      );
+    } catch (thrown) {
+      logger.error('ledger write failed', { request_id: context.requestId, error: thrown instanceof Error ? thrown.message : String(thrown) });
+    }
+  }
+
   function respondWithError(context: RequestContext, thrown: unknown): void {
     const error = asGatewayError(thrown);
     context.error ??= error;
@@ -196,7 +258,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       return;
     }
     const body = context.errorStyle === 'anthropic' ? anthropicErrorBody(error) : openAIErrorBody(error);
-    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId, ...error.headers };
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId, ...context.extraHeaders, ...error.headers };
     if (context.provider) headers['x-modelmux-provider'] = context.provider;
     if (context.route?.id) {
       headers['x-modelmux-route-id'] = context.route.id;
@@ -274,12 +336,14 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   };
 }
 
-const clientClosed = new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
+/** Open to anyone who can reach them, keys or not: probes and metrics. */
+const unguardedPaths = new Set(['/health', '/ready', '/metrics']);
 
-/** Metric label for an error: our own codes, or the upstream's status (never its free-form fields). */
-function errorLabel(error: GatewayError): string {
-  return error.fromUpstream ? `upstream_${error.status}` : error.code ?? error.type;
+function loopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
+
+const clientClosed = new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
 
 /** The gateway's own base URL, for calls it makes to itself (fusion members). */
 function selfUrl(address: AddressInfo): string {

@@ -41,6 +41,7 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
     for (const event of events) {
       if (event.type === 'usage') context.usage = event.usage;
       else if (event.type === 'finish') finished = true;
+      else countOutput(context, event);
       if (!started && carriesContent(event)) start();
     }
     if (!started) {
@@ -123,6 +124,17 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
       stop(upstreamFailure(target.provider, error, context.controller), false);
     });
   });
+}
+
+/** What the provider produced, for billing a stream that ends without its usage report. */
+function countOutput(context: RequestContext, event: StreamEvent): void {
+  if (event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'refusal-delta') {
+    context.streamed.events++;
+    context.streamed.characters += event.text.length;
+  } else if (event.type === 'tool-call-delta') {
+    context.streamed.events++;
+    context.streamed.characters += event.arguments.length;
+  }
 }
 
 /** The first event that commits the answer: a token of any kind, a tool call, or the end itself. */

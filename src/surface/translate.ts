@@ -4,14 +4,14 @@
 // strict mode.
 import { eventsOf } from '../protocol/events.ts';
 import { providerCodec } from '../protocol/codecs.ts';
-import type { EncodeTarget, SurfaceCodec } from '../protocol/ir.ts';
+import type { EncodeTarget, StreamEvent, SurfaceCodec } from '../protocol/ir.ts';
 import { keepOwnSignatures, markEvent, markResponse } from '../protocol/signatures.ts';
 import type { ModelTarget } from '../providers/registry.ts';
 import { openExchange, secretsOf, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest, redactSecrets } from './errors.ts';
-import { droppedHeader, forwardedHeaders, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { costText, droppedHeader, forwardedHeaders, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 import { pumpStream } from './stream-pump.ts';
 
 export async function translate(context: RequestContext, target: ModelTarget, surface: SurfaceCodec, body: Record<string, unknown>, strict: boolean): Promise<void> {
@@ -50,7 +50,7 @@ export async function translate(context: RequestContext, target: ModelTarget, su
         decoder: codec.createStreamDecoder(encodeTarget),
         render: (_chunk, events) => {
           let out = '';
-          for (const event of events) out += encoder.push(foreign ? markEvent(event, format) : event);
+          for (const event of events) out += encoder.push(foreign ? markEvent(priced(context, event), format) : priced(context, event));
           return out;
         },
         end: () => encoder.end(),
@@ -61,6 +61,10 @@ export async function translate(context: RequestContext, target: ModelTarget, su
     }
     const answer = redacted(target, () => codec.decodeResponse(parsedAnswer, encodeTarget));
     context.usage = answer.usage;
+    if (context.ledger !== null && answer.usage !== null) {
+      answer.usage.cost = context.ledger.costWith(answer.usage);
+      headers['x-modelmux-cost'] = costText(answer.usage.cost);
+    }
     if (foreign) markResponse(answer, format);
     if (request.stream) {
       // The provider answered whole; the client still gets the stream it asked for.
@@ -78,6 +82,12 @@ export async function translate(context: RequestContext, target: ModelTarget, su
   } finally {
     exchange.finish();
   }
+}
+
+/** A usage report carries the request's cost to the client's encoder. */
+function priced(context: RequestContext, event: StreamEvent): StreamEvent {
+  if (event.type !== 'usage' || context.ledger === null) return event;
+  return { type: 'usage', usage: { ...event.usage, cost: context.ledger.costWith(event.usage) } };
 }
 
 function streamedType(exchange: UpstreamExchange): boolean {

@@ -105,6 +105,7 @@ export function encodeUsage(usage: Usage | null): Record<string, number> {
     output_tokens: known.outputTokens,
     cache_creation_input_tokens: known.cacheWriteTokens,
     cache_read_input_tokens: known.cachedInputTokens,
+    ...(known.cost === undefined ? {} : { cost: known.cost }),
   };
 }
 

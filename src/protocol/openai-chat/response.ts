@@ -94,6 +94,7 @@ export function encodeUsage(usage: Usage): Record<string, unknown> {
     total_tokens: usage.inputTokens + usage.outputTokens,
     prompt_tokens_details: { cached_tokens: usage.cachedInputTokens },
     completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
+    ...(usage.cost === undefined ? {} : { cost: usage.cost }),
   };
 }
 

@@ -17,6 +17,11 @@ export class ChatStreamRelay {
   /** The answer has begun: a token of text or reasoning, a tool call, or the finish. Until then the
    * gateway may still give the request to another provider. */
   committed = false;
+  /** Data events received other than [DONE]: about one output token each, for billing a stream
+   * that ends without its usage chunk. */
+  dataEvents = 0;
+  /** The gateway's price for a usage report, added to the usage chunk as `usage.cost`; null: none. */
+  priceUsage: ((usage: StreamUsage) => number) | null = null;
   /** Why the stream cannot be relayed further, if it cannot. */
   malformed: string | null = null;
   /** Bytes of an event whose end has not arrived yet, kept as received (joined once it ends). */
@@ -90,6 +95,7 @@ export class ChatStreamRelay {
       const payload = dataPayload(events, position, eventEnd);
       if (payload !== null) {
         const kind = classifyPayload(payload);
+        if (kind === 'object') this.dataEvents++;
         if (kind === 'done') this.sawDone = true;
         else if (kind === 'malformed') {
           this.malformed = 'the provider sent a malformed stream event';
@@ -109,10 +115,11 @@ export class ChatStreamRelay {
         }
         // With include_usage every chunk carries `"usage":null`; only a usage object is worth parsing.
         if (mayCarryUsage && carriesUsage(payload)) {
-          const drop = this.readUsage(payload);
+          const verdict = this.readUsage(payload);
           if (this.malformed) return kept ? Buffer.concat(kept) : position > 0 ? events.subarray(0, position) : null;
-          if (drop) {
+          if (verdict !== 'keep') {
             kept ??= position > 0 ? [events.subarray(0, position)] : [];
+            if (verdict !== 'drop') kept.push(Buffer.from(`data: ${verdict}\n\n`));
             position = nextStart;
             continue;
           }
@@ -149,18 +156,22 @@ export class ChatStreamRelay {
     return JSON.stringify(chunk);
   }
 
-  /** Records the usage; returns true when the event is the usage-only chunk to strip. */
-  private readUsage(payload: Buffer): boolean {
+  /** Records the usage; says whether the event is the usage-only chunk to strip, or gives it
+   * rewritten with the gateway's `usage.cost`. */
+  private readUsage(payload: Buffer): 'keep' | 'drop' | string {
     let chunk: Record<string, unknown>;
     try {
       chunk = JSON.parse(payload.toString('utf8'));
     } catch {
       this.malformed = 'the provider sent an event that is not valid JSON';
-      return false;
+      return 'keep';
     }
     const usage = (chunk.usage ?? (chunk.x_groq as Record<string, unknown> | undefined)?.usage) as Record<string, unknown> | null | undefined;
     if (usage && typeof usage === 'object') this.usage = readUsageObject(usage);
-    return this.stripUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0;
+    if (this.stripUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0) return 'drop';
+    if (this.priceUsage === null || this.usage === null || !usage || usage !== chunk.usage) return 'keep';
+    usage.cost = this.priceUsage(this.usage);
+    return JSON.stringify(chunk);
   }
 }
 

@@ -252,6 +252,7 @@ export function encodeUsage(usage: Usage): Record<string, unknown> {
     output_tokens: usage.outputTokens,
     output_tokens_details: { reasoning_tokens: usage.reasoningTokens },
     total_tokens: usage.inputTokens + usage.outputTokens,
+    ...(usage.cost === undefined ? {} : { cost: usage.cost }),
   };
 }
 

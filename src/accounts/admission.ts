@@ -1,0 +1,92 @@
+// Before a request goes upstream, what its key allows: the models it may call, its rate limits, and
+// the worst-case cost held against its budget and credits. A refusal is a 403, 429 or 402 that says
+// which limit, how much and until when; nothing is sent upstream.
+import type { RouteNeeds } from '../routing/needs.ts';
+import type { Candidate, RoutePlan } from '../routing/router.ts';
+import type { ReserveResult, Store } from '../store/store.ts';
+import { GatewayError } from '../surface/errors.ts';
+import { fromMicroCents, toMicroCents, worstCaseCost } from './cost.ts';
+import { modelAllowed } from './keys.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { RequestLedger } from './request-ledger.ts';
+
+export interface AdmissionSettings {
+  store: Store | null;
+  limiter: RateLimiter;
+  now: () => number;
+  /** Attempts a request may make: only the candidates it can reach are priced. */
+  maxAttempts: number;
+}
+
+/** Output tokens assumed for a reservation when neither the request nor the offer bounds them. */
+const defaultMaxOutput = 4_096;
+
+/**
+ * Filters the plan to the key's models, takes its rate limits and reserves its worst case. Returns
+ * headers for the answer (rate-limit state, a soft-budget warning). Throws the refusal.
+ */
+export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds, requested: string, settings: AdmissionSettings): Record<string, string> {
+  const key = ledger.account.key;
+  const headers: Record<string, string> = {};
+  if (key === null) return headers;
+  if (key.allowedModels.length > 0) {
+    plan.candidates = plan.candidates.filter((candidate) => modelAllowed(key.allowedModels, candidate.target.publicId));
+    if (plan.candidates.length === 0) {
+      throw new GatewayError(`this key may not use "${requested}"; it may use: ${key.allowedModels.join(', ')}`, { status: 403, type: 'permission_error', code: 'model_not_allowed', param: 'model' });
+    }
+  }
+  if (key.requestsPerMinute !== null || key.tokensPerMinute !== null) {
+    const estimate = key.tokensPerMinute === null ? 0 : needs.promptTokens + (needs.maxTokens ?? 0);
+    const decision = settings.limiter.take(key.id, { requestsPerMinute: key.requestsPerMinute, tokensPerMinute: key.tokensPerMinute }, estimate);
+    Object.assign(headers, decision.headers);
+    if (!decision.allowed) {
+      const limit = decision.limitedBy === 'tokens' ? `${key.tokensPerMinute} tokens per minute (this request is estimated at ${estimate})` : `${key.requestsPerMinute} requests per minute`;
+      throw new GatewayError(`rate limit reached for this key: ${limit}; retry after ${decision.retryAfterSeconds} s`, {
+        status: 429,
+        type: 'rate_limit_error',
+        code: 'rate_limit_exceeded',
+        headers: { ...decision.headers, 'retry-after': String(decision.retryAfterSeconds) },
+      });
+    }
+    ledger.estimatedTokens = estimate;
+  }
+  if ((key.budget !== null || key.creditsUnits !== null) && settings.store !== null) {
+    const amount = reservationUnits(plan.candidates.slice(0, settings.maxAttempts), needs);
+    const result = settings.store.reserve(key.id, amount, settings.now());
+    if (!result.ok) throw overBudget(result, amount, key.budget?.period ?? null);
+    ledger.reservationId = result.reservationId;
+    if (result.overSoftBudget) headers['x-modelmux-budget-warning'] = 'this key is over its soft budget';
+  }
+  return headers;
+}
+
+/**
+ * The most the request can cost at any provider it may reach: its prompt at the dearest input
+ * price plus its longest possible answer. At least one unit, so a hard $0 budget refuses everything.
+ */
+function reservationUnits(candidates: Candidate[], needs: RouteNeeds): number {
+  let most = 0;
+  for (const { offer } of candidates) {
+    const prompt = needs.promptTokens;
+    const window = offer.contextWindow === null ? defaultMaxOutput : Math.max(0, offer.contextWindow - prompt);
+    const output = needs.maxTokens ?? offer.maxOutput ?? window;
+    most = Math.max(most, worstCaseCost(prompt, output, offer.prices) ?? 0);
+  }
+  return Math.max(1, toMicroCents(most));
+}
+
+function overBudget(result: Extract<ReserveResult, { ok: false }>, amount: number, period: string | null): GatewayError {
+  const dollars = (units: number): string => `$${fromMicroCents(units).toFixed(units % 1_000_000 === 0 ? 2 : 6)}`;
+  const inFlight = result.reservedUnits > 0 ? `, ${dollars(result.reservedUnits)} held by requests in flight` : '';
+  const message =
+    result.reason === 'credits'
+      ? `insufficient credits: ${dollars(result.limitUnits)} left${inFlight}; this request may cost up to ${dollars(amount)}. Add credits, or lower max_tokens.`
+      : `budget exceeded: the limit is ${dollars(result.limitUnits)} ${period === 'total' ? 'in total' : `per ${period}`}, ${dollars(result.spentUnits)} is spent${inFlight}; this request may cost up to ${dollars(amount)}.${result.resetAt === null ? '' : ` The budget resets at ${new Date(result.resetAt).toISOString()}.`}`;
+  const headers: Record<string, string> = {
+    'x-modelmux-budget-limit': fromMicroCents(result.limitUnits).toFixed(8),
+    'x-modelmux-budget-spent': fromMicroCents(result.spentUnits).toFixed(8),
+    'x-modelmux-budget-reserved': fromMicroCents(result.reservedUnits).toFixed(8),
+  };
+  if (result.resetAt !== null) headers['x-modelmux-budget-reset'] = new Date(result.resetAt).toISOString();
+  return new GatewayError(message, { status: 402, type: 'insufficient_quota', code: result.reason === 'credits' ? 'insufficient_credits' : 'budget_exceeded', headers });
+}

@@ -1,0 +1,181 @@
+// One client request's account: a row per upstream attempt and one for the request, its cost at the
+// prices of the offers that served it, and the settlement of its budget reservation. Written in one
+// transaction before the client's response ends (the surface calls finish() from response.end), so
+// a response the client has received always has its rows, whatever happens to the process next.
+import type { Usage } from '../protocol/ir.ts';
+import type { ModelTarget } from '../providers/registry.ts';
+import type { LedgerRow, Store, TokenCounts } from '../store/store.ts';
+import type { Account } from './auth.ts';
+import { costOf, fromMicroCents, toMicroCents } from './cost.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+/** Output tokens a stream produced, counted by the surface while relaying, for an attempt the
+ * provider never reported usage for (the client left, or the stream broke). */
+export interface StreamedOutput {
+  /** Content-bearing stream events; a provider sends about one token per event. */
+  events: number;
+  /** Characters of text, reasoning and tool arguments, at about four per token. */
+  characters: number;
+}
+
+/** What the surface knows about the attempt in progress when it ends. */
+export interface AttemptOutcome {
+  status: number;
+  errorClass: string | null;
+  usage: Usage | null;
+  /** Milliseconds from the request's arrival to its first token; null: none yet. */
+  ttftMs: number | null;
+  streamed: StreamedOutput;
+  /** The answer reached its end, so a usage report in it is final. */
+  complete: boolean;
+}
+
+interface OpenAttempt {
+  target: ModelTarget;
+  number: number;
+  startedAt: number;
+}
+
+export interface LedgerSettings {
+  store: Store | null;
+  limiter: RateLimiter;
+  now: () => number;
+}
+
+export class RequestLedger {
+  readonly account: Account;
+  readonly requestId: string;
+  /** Links the rows of one fusion or comparison (x-modelmux-fusion-id). */
+  readonly groupId: string | null;
+  /** Held against the key's budget and credits until settled. */
+  reservationId: string | null = null;
+  /** Tokens counted against the key's rate limit before the call, corrected after. */
+  estimatedTokens = 0;
+  /** The prompt estimate, for an attempt that ends without the provider's count. */
+  promptTokens: () => number = () => 0;
+  routeId: string | null = null;
+  private readonly settings: LedgerSettings;
+  private readonly startedAt: number;
+  private readonly attempts: LedgerRow[] = [];
+  private open: OpenAttempt | null = null;
+  private finished = false;
+
+  constructor(settings: LedgerSettings, account: Account, requestId: string, groupId: string | null) {
+    this.settings = settings;
+    this.account = account;
+    this.requestId = requestId;
+    this.groupId = groupId;
+    this.startedAt = settings.now();
+  }
+
+  beginAttempt(target: ModelTarget, number: number): void {
+    this.open = { target, number, startedAt: this.settings.now() };
+  }
+
+  /** Closes the attempt in progress (a no-op when there is none). */
+  endAttempt(outcome: AttemptOutcome): void {
+    const open = this.open;
+    if (open === null) return;
+    this.open = null;
+    const now = this.settings.now();
+    const counts = countsOf(outcome, this.promptTokens);
+    const billed = counts !== null;
+    const tokens = counts ?? noTokens;
+    this.attempts.push({
+      ...this.rowBase('attempt', now, open.number),
+      ...tokens,
+      costUnits: billed ? unitsFor(tokens, open.target) : 0,
+      model: open.target.publicId,
+      provider: open.target.provider.id,
+      upstreamModel: open.target.upstreamModel,
+      latencyMs: now - open.startedAt,
+      ttftMs: outcome.ttftMs === null ? null : Math.max(0, outcome.ttftMs - (open.startedAt - this.startedAt)),
+      status: outcome.status,
+      errorClass: outcome.errorClass,
+      billed,
+    });
+  }
+
+  /** The request's cost so far in USD, with `usage` as the attempt in progress's: for `usage.cost`
+   * and `x-modelmux-cost`. */
+  costWith(usage: Usage): number {
+    let units = 0;
+    for (const attempt of this.attempts) units += attempt.costUnits;
+    if (this.open !== null) units += unitsFor(countsOf({ usage, streamed: noOutput, complete: true }, this.promptTokens) ?? noTokens, this.open.target);
+    return fromMicroCents(units);
+  }
+
+  /**
+   * Ends the request: closes the attempt in progress, adds the request row, and settles the
+   * reservation with all rows in one transaction. Idempotent; the first call wins.
+   * `outcome` describes the attempt in progress and, for its status and error, the request.
+   */
+  finish(outcome: AttemptOutcome, model: string | null, provider: string | null): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.endAttempt(outcome);
+    const now = this.settings.now();
+    const totals: TokenCounts = { ...noTokens, costUnits: 0 };
+    for (const attempt of this.attempts) {
+      if (!attempt.billed) continue;
+      totals.inputTokens += attempt.inputTokens;
+      totals.cachedInputTokens += attempt.cachedInputTokens;
+      totals.cacheWriteTokens += attempt.cacheWriteTokens;
+      totals.outputTokens += attempt.outputTokens;
+      totals.reasoningTokens += attempt.reasoningTokens;
+      totals.costUnits += attempt.costUnits;
+    }
+    const last = this.attempts.at(-1);
+    const request: LedgerRow = {
+      ...this.rowBase('request', now, this.attempts.length),
+      ...totals,
+      model,
+      provider,
+      upstreamModel: last?.upstreamModel ?? null,
+      latencyMs: now - this.startedAt,
+      ttftMs: outcome.ttftMs,
+      status: outcome.status,
+      errorClass: outcome.errorClass,
+      billed: totals.costUnits > 0 || this.attempts.some((attempt) => attempt.billed),
+    };
+    const key = this.account.key;
+    if (key !== null && key.tokensPerMinute !== null) this.settings.limiter.correct(key.id, this.estimatedTokens, totals.inputTokens + totals.outputTokens);
+    this.settings.store?.settle(this.reservationId, [...this.attempts, request]);
+  }
+
+  private rowBase(kind: LedgerRow['kind'], at: number, attempt: number): Pick<LedgerRow, 'kind' | 'at' | 'requestId' | 'routeId' | 'attempt' | 'keyId' | 'team' | 'groupId'> {
+    const key = this.account.key;
+    return { kind, at, requestId: this.requestId, routeId: this.routeId, attempt, keyId: key?.id ?? null, team: key?.team ?? null, groupId: this.groupId };
+  }
+}
+
+const noTokens: Omit<TokenCounts, 'costUnits'> = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+const noOutput: StreamedOutput = { events: 0, characters: 0 };
+const charactersPerToken = 4;
+
+/**
+ * The tokens an attempt is billed for, or null when the provider bills nothing: it reported no usage
+ * and produced no output (an error status, a refused connection, a failure before the first token).
+ * Without the provider's count (a stream the client left, or that broke), the prompt is estimated
+ * and the output counted from what was streamed.
+ */
+function countsOf(outcome: Pick<AttemptOutcome, 'usage' | 'streamed' | 'complete'>, promptTokens: () => number): Omit<TokenCounts, 'costUnits'> | null {
+  const { usage, streamed } = outcome;
+  const hasUsage = usage !== null && (usage.inputTokens > 0 || usage.outputTokens > 0);
+  if (hasUsage && outcome.complete) return pick(usage);
+  const streamedTokens = Math.max(streamed.events, Math.ceil(streamed.characters / charactersPerToken));
+  // An early usage report (Anthropic's message_start) predates most of a stream cut short.
+  if (hasUsage) return { ...pick(usage), outputTokens: Math.max(usage.outputTokens, streamedTokens) };
+  if (streamedTokens === 0) return null;
+  return { ...noTokens, inputTokens: promptTokens(), outputTokens: streamedTokens };
+}
+
+function pick(usage: Usage): Omit<TokenCounts, 'costUnits'> {
+  return { inputTokens: usage.inputTokens, cachedInputTokens: usage.cachedInputTokens, cacheWriteTokens: usage.cacheWriteTokens, outputTokens: usage.outputTokens, reasoningTokens: usage.reasoningTokens };
+}
+
+/** Cost at the offer's prices now; a model without a price costs nothing. */
+function unitsFor(tokens: Omit<TokenCounts, 'costUnits'>, target: ModelTarget): number {
+  const cost = costOf(tokens, target.offer.prices);
+  return cost === null ? 0 : toMicroCents(cost.total);
+}
