@@ -1,0 +1,222 @@
+// What a call costs and who pays: usage.cost and x-modelmux-cost on every surface, the arithmetic of
+// cached, cache-written and reasoning tokens at catalog prices, budgets and credits at their edges,
+// 200 concurrent requests against a budget for 50, failed attempts, and a stream the client abandons.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+import { costOf, toMicroCents } from '../src/accounts/cost.ts';
+import { ask, startBillingStack } from './accounts-helpers.ts';
+import type { BillingStack } from './accounts-helpers.ts';
+import { scripted } from './scripted-provider.ts';
+import type { ScriptedProvider } from './scripted-provider.ts';
+import { provider } from './stack.ts';
+import { defaultTimeouts } from '../src/config/types.ts';
+
+const pricey = { id: 'pricey-model', upstream: 'pricey', inputPrice: 1000, outputPrice: 1000 };
+
+describe('billing', () => {
+  let stack: BillingStack;
+  let openaiLike: ScriptedProvider;
+  let anthropicLike: ScriptedProvider;
+  before(async () => {
+    openaiLike = await scripted([]);
+    anthropicLike = await scripted([]);
+    stack = await startBillingStack({
+      everyFormat: true,
+      extraProviders: (url) => [
+        provider('expensive', `${url}/v1`, defaultTimeouts, [pricey]),
+        provider('oai', openaiLike.url, defaultTimeouts, [], 'openai'),
+        provider('ant', anthropicLike.url, defaultTimeouts, [], 'anthropic'),
+      ],
+    });
+  });
+  after(async () => {
+    await stack.close();
+    openaiLike.server.close();
+    anthropicLike.server.close();
+  });
+
+  test('usage.cost and x-modelmux-cost on Chat (whole and streamed), Responses and Messages, relayed and translated', async () => {
+    const { key } = await stack.createKey();
+    const client = new OpenAI({ baseURL: `${stack.baseUrl}/v1`, apiKey: key, maxRetries: 0 });
+    const whole = await client.chat.completions.create({ ...ask, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    const cost = (whole.data.usage as unknown as { cost: number }).cost;
+    assert.ok(cost > 0);
+    assert.equal(whole.response.headers.get('x-modelmux-cost'), cost.toFixed(8));
+    const expected = costOf({ inputTokens: whole.data.usage!.prompt_tokens, outputTokens: whole.data.usage!.completion_tokens, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, { input: 0.1, output: 0.2, cachedInput: null, cacheWrite: null })!;
+    assert.equal(toMicroCents(cost), toMicroCents(expected.total), 'priced at the model\'s configured prices');
+
+    const stream = await client.chat.completions.create({ ...ask, messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    let streamedCost: number | undefined;
+    for await (const chunk of stream) if (chunk.usage) streamedCost = (chunk.usage as unknown as { cost: number }).cost;
+    assert.ok(streamedCost !== undefined && streamedCost > 0, 'the usage chunk carries the cost');
+
+    for (const model of ['responses/any-model', 'chat/any-model', 'claude/any-model']) {
+      const responses = await client.responses.create({ model, input: 'hi' }).withResponse();
+      assert.ok(Number(responses.response.headers.get('x-modelmux-cost')) >= 0, model);
+      assert.equal(typeof (responses.data.usage as unknown as { cost: number }).cost, 'number', `${model}: usage.cost in a Responses answer`);
+    }
+    const anthropic = new Anthropic({ baseURL: stack.baseUrl, apiKey: key, maxRetries: 0 });
+    for (const model of ['claude/any-model', 'chat/any-model']) {
+      const message = await anthropic.messages.create({ model, max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+      assert.equal(typeof (message.data.usage as unknown as { cost: number }).cost, 'number', `${model}: usage.cost in a Messages answer`);
+      assert.ok(message.response.headers.get('x-modelmux-cost'));
+    }
+    const translatedStream = await client.chat.completions.create({ model: 'claude/any-model', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    let translatedCost: number | undefined;
+    for await (const chunk of translatedStream) if (chunk.usage) translatedCost = (chunk.usage as unknown as { cost: number }).cost;
+    assert.equal(typeof translatedCost, 'number', 'a translated stream carries the cost too');
+  });
+
+  test('cached input and reasoning tokens are priced at the catalog\'s prices for them (o4-mini)', async () => {
+    openaiLike.script.push({
+      status: 200,
+      body: {
+        id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'o4-mini',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'done' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 10_000, completion_tokens: 3_000, total_tokens: 13_000, prompt_tokens_details: { cached_tokens: 8_000 }, completion_tokens_details: { reasoning_tokens: 2_500 } },
+      },
+    });
+    const { key } = await stack.createKey();
+    const response = await stack.call('/v1/chat/completions', key, { model: 'oai/o4-mini', messages: [{ role: 'user', content: 'think' }] });
+    assert.equal(response.status, 200);
+    // o4-mini: $1.10 input, $0.275 cached input, $4.40 output per 1M; reasoning is billed as output.
+    const usd = (2_000 * 1.1 + 8_000 * 0.275 + 3_000 * 4.4) / 1_000_000;
+    assert.equal(response.headers.get('x-modelmux-cost'), usd.toFixed(8));
+    const rows = stack.rowsOf(response.headers.get('x-request-id')!);
+    const request = rows.find((row) => row.kind === 'request')!;
+    assert.deepEqual([request.inputTokens, request.cachedInputTokens, request.outputTokens, request.reasoningTokens, request.costUnits], [10_000, 8_000, 3_000, 2_500, toMicroCents(usd)]);
+  });
+
+  test('cache reads and cache writes are priced apart (claude-haiku-4-5, Anthropic usage)', async () => {
+    anthropicLike.script.push({
+      status: 200,
+      body: {
+        id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-haiku-4-5-20251001', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', stop_sequence: null,
+        usage: { input_tokens: 1_000, cache_read_input_tokens: 20_000, cache_creation_input_tokens: 4_000, output_tokens: 500 },
+      },
+    });
+    const { key } = await stack.createKey();
+    const response = await stack.call('/v1/chat/completions', key, { model: 'ant/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }], max_tokens: 600 });
+    assert.equal(response.status, 200);
+    const offer = stack.gateway.catalog.find('claude-haiku-4-5')!.offers.find((candidate) => candidate.provider.id === 'ant')!;
+    const prices = offer.prices!;
+    const usd = (1_000 * prices.input + 20_000 * prices.cachedInput! + 4_000 * prices.cacheWrite! + 500 * prices.output) / 1_000_000;
+    assert.ok(prices.cacheWrite! > prices.input && prices.cachedInput! < prices.input, 'the catalog prices writes above and reads below input');
+    assert.equal(response.headers.get('x-modelmux-cost'), usd.toFixed(8));
+  });
+
+  test('over a hard budget: 402 with the limit, the spend and the reset time; $0 lets nothing through', async () => {
+    const zero = await stack.createKey({ budget: { limit_usd: 0, period: 'day' } });
+    const refused = await stack.call('/v1/chat/completions', zero.key, ask);
+    assert.equal(refused.status, 402);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'budget_exceeded');
+    assert.match(body.error.message, /limit is \$0\.00 per day, \$0\.00 is spent/);
+    assert.match(body.error.message, /resets at \d{4}-\d{2}-\d{2}T00:00:00\.000Z/);
+    assert.equal(refused.headers.get('x-modelmux-budget-limit'), '0.00000000');
+    assert.ok(refused.headers.get('x-modelmux-budget-reset'));
+
+    // Room for one call of pricey-model ($1000 per 1M tokens: about $0.016 reserved, $0.011 spent), not two.
+    const small = await stack.createKey({ budget: { limit_usd: 0.02, period: 'month' } });
+    const call = () => stack.call('/v1/chat/completions', small.key, { model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 }, { 'x-sim-output-tokens': '10' });
+    assert.equal((await call()).status, 200);
+    const second = await call();
+    assert.equal(second.status, 402);
+    assert.match(((await second.json()) as { error: { message: string } }).error.message, /limit is \$0\.02 per month, \$0\.0\d+ is spent/);
+  });
+
+  test('credits are spent down and refuse once short; a soft budget warns instead of refusing', async () => {
+    const prepaid = await stack.createKey({ credits_usd: 0.02 });
+    const call = (key: string) => stack.call('/v1/chat/completions', key, { model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 }, { 'x-sim-output-tokens': '10' });
+    const first = await call(prepaid.key);
+    assert.equal(first.status, 200);
+    const left = (await stack.admin('GET', `/admin/keys/${prepaid.id}`)).body.credits_usd as number;
+    assert.equal(toMicroCents(left), toMicroCents(0.02) - toMicroCents(Number(first.headers.get('x-modelmux-cost'))));
+    const short = await call(prepaid.key);
+    assert.equal(short.status, 402);
+    assert.equal(((await short.json()) as { error: { code: string } }).error.code, 'insufficient_credits');
+
+    const soft = await stack.createKey({ budget: { limit_usd: 0.01, period: 'month', hard: false } });
+    const over = await call(soft.key);
+    assert.equal(over.status, 200);
+    assert.match(over.headers.get('x-modelmux-budget-warning') ?? '', /soft budget/);
+  });
+
+  test('200 concurrent requests against a budget for 50 spend no more than the budget', async () => {
+    const probe = await stack.createKey();
+    const request = { model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 };
+    const knobs = { 'x-sim-output-tokens': '10' };
+    const one = await stack.call('/v1/chat/completions', probe.key, request, knobs);
+    const unit = toMicroCents(Number(one.headers.get('x-modelmux-cost')));
+    const { id, key } = await stack.createKey({ budget: { limit_usd: (unit * 50) / 1e8, period: 'total' } });
+    const statuses = await Promise.all(Array.from({ length: 200 }, () => stack.call('/v1/chat/completions', key, request, knobs).then(async (response) => (await response.arrayBuffer(), response.status))));
+    const served = statuses.filter((status) => status === 200).length;
+    assert.equal(statuses.filter((status) => status !== 200 && status !== 402).length, 0, 'every refusal is a 402');
+    assert.ok(served >= 1 && served <= 50, `${served} served`);
+    const spend = (await stack.admin('GET', `/admin/keys/${id}`)).body.spend as { spent_usd: number; reserved_usd: number };
+    assert.ok(toMicroCents(spend.spent_usd) <= unit * 50, 'never over the budget');
+    assert.equal(toMicroCents(spend.spent_usd), unit * served, 'each served request paid exactly its cost');
+    assert.equal(spend.reserved_usd, 0, 'every reservation was released');
+  });
+
+  test('a failed attempt is a row of its own, unbilled; the request row carries the cost of the one that answered', async () => {
+    openaiLike.script.push({ status: 500 }, {
+      status: 200,
+      body: { id: 'chatcmpl-2', object: 'chat.completion', created: 1, model: 'o4-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 } },
+    });
+    const { key } = await stack.createKey();
+    const response = await stack.call('/v1/chat/completions', key, { model: 'oai/o4-mini', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('x-modelmux-attempts'), '2');
+    const rows = stack.rowsOf(response.headers.get('x-request-id')!);
+    const paid = toMicroCents((100 * 1.1 + 50 * 4.4) / 1_000_000);
+    assert.deepEqual(rows.map((row) => [row.kind, row.attempt, row.status, row.errorClass, row.billed, row.costUnits]), [
+      ['attempt', 1, 500, 'upstream_500', false, 0],
+      ['attempt', 2, 200, null, true, paid],
+      ['request', 2, 200, null, true, paid],
+    ]);
+  });
+
+  test('when every attempt fails, each has its row and the request row says why', async () => {
+    const { key } = await stack.createKey();
+    const response = await stack.call('/v1/chat/completions', key, { ...ask, models: ['pricey-model'] }, { 'x-sim-fault': '500' });
+    assert.equal(response.status, 500);
+    const rows = stack.rowsOf(response.headers.get('x-request-id')!);
+    const request = rows.at(-1)!;
+    assert.equal(request.kind, 'request');
+    assert.equal(request.attempt, rows.length - 1);
+    assert.deepEqual([request.status, request.errorClass, request.billed, request.costUnits], [500, 'upstream_500', false, 0]);
+    assert.ok(rows.slice(0, -1).every((row) => row.kind === 'attempt' && row.status === 500 && !row.billed));
+    assert.deepEqual(new Set(rows.slice(0, -1).map((row) => row.model)), new Set(['test-model', 'pricey-model']));
+  });
+
+  test('a stream the client abandons is billed for the tokens it produced', async () => {
+    const { key } = await stack.createKey();
+    const client = new OpenAI({ baseURL: `${stack.baseUrl}/v1`, apiKey: key, maxRetries: 0 });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create({ model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: controller.signal, headers: { 'x-sim-output-tokens': '400', 'x-sim-tokens-per-second': '100' } }).withResponse();
+    const requestId = stream.response.headers.get('x-request-id')!;
+    let received = 0;
+    try {
+      for await (const chunk of stream.data) {
+        if (chunk.choices[0]?.delta?.content) received++;
+        if (received === 10) controller.abort();
+      }
+    } catch {
+      // The SDK reports the abort.
+    }
+    assert.equal(received, 10);
+    let request = undefined;
+    for (let wait = 0; wait < 100 && request === undefined; wait++) {
+      request = stack.rowsOf(requestId).find((row) => row.kind === 'request');
+      if (request === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(request, 'the abandoned request has its row');
+    assert.equal(request.status, 499);
+    assert.equal(request.billed, true);
+    assert.ok(request.outputTokens >= 10 && request.outputTokens < 400, `${request.outputTokens} tokens billed`);
+    assert.ok(request.costUnits > 0);
+  });
+});
