@@ -1,5 +1,64 @@
-// Placeholder for `modelmux usage` (being built).
-export async function run(_argv: string[]): Promise<void> {
-  console.error('modelmux usage: not available yet');
-  process.exitCode = 1;
+// `modelmux usage`: spend and tokens from the running gateway's ledger, grouped as asked, as a
+// table or CSV. Uses the admin API, so any key or team can be looked at.
+import { parseArgs } from 'node:util';
+import { adminCall, adminOptionsHelp, adminTarget, dollars } from './admin-client.ts';
+import { formatTable } from './table.ts';
+
+const usage = `Usage: modelmux usage [options]
+
+Options:
+  --by A,B           group by key, team, model, provider, day (default: model)
+  --from DATE        start (ISO date or time; default 30 days ago)
+  --to DATE          end (default now)
+  --key ID           one key only
+  --team NAME        one team only
+  --csv              print CSV (for a spreadsheet) instead of a table
+  --ledger           print every ledger row in the range as CSV (the audit export)
+${adminOptionsHelp}
+  -h, --help         show this help`;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      by: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      key: { type: 'string' },
+      team: { type: 'string' },
+      csv: { type: 'boolean' },
+      ledger: { type: 'boolean' },
+      url: { type: 'string' },
+      'admin-key': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const target = adminTarget(values);
+  const query = new URLSearchParams();
+  for (const name of ['from', 'to', 'key', 'team'] as const) if (values[name]) query.set(name, values[name]);
+  if (values.ledger) {
+    process.stdout.write(await (await adminCall(target, 'GET', `/admin/ledger?${query}`)).text());
+    return;
+  }
+  const groupBy = (values.by ?? 'model').split(',').map((name) => name.trim()).filter(Boolean);
+  query.set('group_by', groupBy.join(','));
+  if (values.csv) {
+    query.set('format', 'csv');
+    process.stdout.write(await (await adminCall(target, 'GET', `/admin/usage?${query}`)).text());
+    return;
+  }
+  const result = (await (await adminCall(target, 'GET', `/admin/usage?${query}`)).json()) as { from: string; to: string; totals: Record<string, number>; data: Record<string, unknown>[] };
+  const rows = result.data.map((row) => [...groupBy.map((name) => String(row[name] ?? '-')), ...measures(row)]);
+  rows.push([...groupBy.map((_name, index) => (index === 0 ? 'total' : '')), ...measures(result.totals)]);
+  console.log(`${result.from} to ${result.to}\n`);
+  console.log(formatTable([...groupBy, 'requests', 'errors', 'input', 'cached', 'output', 'reasoning', 'cost'], rows));
+}
+
+function measures(row: Record<string, unknown>): string[] {
+  return [row.requests, row.errors, row.input_tokens, row.cached_input_tokens, row.output_tokens, row.reasoning_tokens].map((value) => String(value ?? 0)).concat(dollars(row.cost_usd));
 }

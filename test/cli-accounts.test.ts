@@ -1,0 +1,71 @@
+// `modelmux keys` and `modelmux usage` against a running gateway, as an operator uses them: the
+// admin key from the environment, a key shown once at creation, tables and CSV out.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { adminKey, ask, startBillingStack } from './accounts-helpers.ts';
+import type { BillingStack } from './accounts-helpers.ts';
+
+const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
+let stack: BillingStack;
+
+before(async () => {
+  stack = await startBillingStack();
+});
+after(() => stack.close());
+
+/** Runs the CLI without blocking the event loop (the gateway answers it from this process). */
+function cli(args: string[], env: Record<string, string> = { MODELMUX_ADMIN_KEY: adminKey }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [main, ...args, '--url', stack.baseUrl], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+test('keys create shows the secret once; list, show, update and revoke manage it by id', async () => {
+  const created = await cli(['keys', 'create', '--name', 'cli-key', '--team', 'ops', '--budget', '5', '--rpm', '60', '--models', 'test-*', '--meta', 'owner=ana']);
+  assert.equal(created.code, 0, created.stderr);
+  const secret = /^key: (mmx-\S+)$/m.exec(created.stdout)?.[1];
+  assert.ok(secret, created.stdout);
+  assert.match(created.stdout, /only time the key is shown/);
+  const id = /^id\s+(\S+)$/m.exec(created.stdout)![1];
+  assert.equal((await stack.call('/v1/chat/completions', secret, ask)).status, 200);
+
+  const listed = await cli(['keys', 'list', '--team', 'ops']);
+  assert.match(listed.stdout, new RegExp(`${id}\\s+${secret.slice(0, 12)}\\.\\.\\.\\s+cli-key\\s+ops\\s+\\$5\\.00/month\\s+active`));
+  assert.equal(listed.stdout.includes(secret), false);
+
+  const shown = await cli(['keys', 'show', id]);
+  assert.match(shown.stdout, /spent\s+\$0\.\d+ this period/);
+  assert.match(shown.stdout, /models\s+test-\*/);
+  const updated = await cli(['keys', 'update', id, '--budget', 'none', '--tpm', '1000']);
+  assert.match(updated.stdout, /budget\s+-/);
+  assert.match(updated.stdout, /1000 tokens\/min/);
+  const revoked = await cli(['keys', 'revoke', id]);
+  assert.match(revoked.stdout, /state\s+revoked/);
+  assert.equal((await stack.call('/v1/chat/completions', secret, ask)).status, 401);
+});
+
+test('usage prints a table with totals, CSV, and the ledger export', async () => {
+  const { key } = await stack.createKey({ team: 'usage-cli' });
+  assert.equal((await stack.call('/v1/chat/completions', key, ask)).status, 200);
+  const table = await cli(['usage', '--by', 'team,model', '--team', 'usage-cli']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /usage-cli\s+test-model\s+1\s+0/);
+  assert.match(table.stdout, /^total\s/m);
+  const csv = await cli(['usage', '--by', 'day', '--csv']);
+  assert.match(csv.stdout, /^day,requests,errors,/);
+  const ledger = await cli(['usage', '--ledger', '--team', 'usage-cli']);
+  assert.equal(ledger.stdout.trim().split('\n').length, 3, 'header, attempt row, request row');
+});
+
+test('without the admin key the CLI says how to give it; a wrong one is refused by the gateway', async () => {
+  const missing = await cli(['keys', 'list'], {});
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /MODELMUX_ADMIN_KEY/);
+  const wrong = await cli(['keys', 'list'], { MODELMUX_ADMIN_KEY: 'not-the-admin-key-at-all' });
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /403/);
+});
