@@ -63,6 +63,17 @@ describe('billing', () => {
       assert.equal(typeof (message.data.usage as unknown as { cost: number }).cost, 'number', `${model}: usage.cost in a Messages answer`);
       assert.ok(message.response.headers.get('x-modelmux-cost'));
     }
+    // Streams relayed byte for byte in the client's own format carry it in their final usage event.
+    const responsesStream = await client.responses.create({ model: 'responses/any-model', input: 'hi', stream: true });
+    let completedCost: number | undefined;
+    for await (const event of responsesStream) if (event.type === 'response.completed') completedCost = (event.response.usage as unknown as { cost: number }).cost;
+    assert.ok(completedCost !== undefined && completedCost >= 0, 'response.completed carries usage.cost');
+    const messageStream = anthropic.messages.stream({ model: 'claude/any-model', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] });
+    let deltaCost: number | undefined;
+    for await (const event of messageStream) if (event.type === 'message_delta') deltaCost = (event.usage as unknown as { cost: number }).cost;
+    assert.equal(typeof deltaCost, 'number', 'message_delta carries usage.cost');
+    assert.ok((await messageStream.finalMessage()).content.length > 0, 'the stream is whole');
+
     const translatedStream = await client.chat.completions.create({ model: 'claude/any-model', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
     let translatedCost: number | undefined;
     for await (const chunk of translatedStream) if (chunk.usage) translatedCost = (chunk.usage as unknown as { cost: number }).cost;

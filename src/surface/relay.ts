@@ -7,6 +7,7 @@ import type { ModelTarget } from '../providers/registry.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
 import { forwardedHeaders, parseUpstreamJson, pricedBody, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { createCostInjector } from './stream-cost.ts';
 import { pumpStream } from './stream-pump.ts';
 
 const paths = { 'openai-responses': '/responses', anthropic: '/messages' } as const;
@@ -28,10 +29,12 @@ export async function relaySameFormat(context: RequestContext, target: ModelTarg
     if (context.stream && contentType.startsWith('text/event-stream')) {
       const encoder = surface.createStreamEncoder({ model: target.publicId, includeUsage: true });
       context.streamFailure = (error) => encoder.fail(error);
+      const ledger = context.ledger;
+      const priced = ledger === null ? null : createCostInjector(format, (usage) => ledger.costWith(usage));
       await pumpStream(context, target, exchange, {
         decoder: codec.createStreamDecoder(encodeTarget),
-        render: (chunk) => chunk,
-        end: () => '',
+        render: (chunk) => (priced === null ? chunk : priced.push(chunk)),
+        end: () => priced?.flush() ?? '',
         fail: (error, relayed) => (relayed ? '' : encoder.fail(error)),
         headers,
       });

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createCostInjector } from './stream-cost.ts';
+
+const anthropicStream = [
+  'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude","usage":{"input_tokens":100,"cache_read_input_tokens":50,"output_tokens":1}}}\n\n',
+  'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"héllo — ünïcode"}}\n\n',
+  'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+  'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":20}}\n\n',
+  'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+].join('');
+
+test('every event passes through unchanged but the final usage, which gains the cost, however the bytes are split', () => {
+  const bytes = Buffer.from(anthropicStream);
+  for (const size of [1, 2, 3, 7, 64, bytes.length]) {
+    const seen: number[] = [];
+    const injector = createCostInjector('anthropic', (usage) => {
+      seen.push(usage.inputTokens, usage.cachedInputTokens, usage.outputTokens);
+      return 0.0123;
+    });
+    let out = '';
+    for (let offset = 0; offset < bytes.length; offset += size) out += injector.push(bytes.subarray(offset, offset + size));
+    out += injector.flush();
+    assert.equal(out, anthropicStream.replace('"usage":{"output_tokens":20}', '"usage":{"output_tokens":20,"cost":0.0123}'), `split every ${size} bytes`);
+    assert.deepEqual(seen, [150, 50, 20], 'input from message_start, output from message_delta');
+  }
+});
+
+test('Responses: response.completed gains usage.cost; CRLF framing is kept', () => {
+  const stream =
+    'event: response.output_text.delta\r\ndata: {"type":"response.output_text.delta","delta":"hi"}\r\n\r\n' +
+    'event: response.completed\r\ndata: {"type":"response.completed","response":{"id":"resp_1","usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}}\r\n\r\n';
+  const injector = createCostInjector('openai-responses', (usage) => usage.inputTokens + usage.outputTokens);
+  const out = injector.push(Buffer.from(stream)) + injector.flush();
+  assert.equal(out, stream.replace('"total_tokens":15}', '"total_tokens":15,"cost":15}'));
+});
