@@ -95,7 +95,7 @@ async function startGateway(context: StartContext): Promise<{ origin: string; pi
   const port = await freePort();
   const configFile = join(context.workDirectory, 'chaos.yaml');
   writeFileSync(configFile, configYaml(context.simulatorUrl));
-  const args = [join(context.projectDirectory, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, '--log-level', 'warn'];
+  const args = [join(context.projectDirectory, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, '--log-level', 'warn', '--data-dir', join(context.workDirectory, 'chaos-ledger')];
   const managed = startNode('modelmux (chaos)', context.gatewayCore, args, join(context.workDirectory, 'modelmux-chaos.log'), context.projectDirectory);
   const origin = `http://127.0.0.1:${port}`;
   try {

@@ -1,4 +1,5 @@
 // The targets from the issue, checked against modelmux's figures from the same run.
+import type { AccountsResult } from './accounts.ts';
 import type { ChaosResult } from './chaos.ts';
 import type { LargePromptResult } from './large-prompt.ts';
 import type { Figures } from './summary.ts';
@@ -65,6 +66,15 @@ export function checkLargePromptGoals(result: LargePromptResult | null): GoalRes
   if (ratio4to1 === null) return [{ goal, status: 'not measured', measured: 'a figure it needs is missing (or the 1 MB added latency was not positive)' }];
   const measured = `${ratio4to1.toFixed(2)} (${addedP50Ms['1']?.toFixed(1)} ms at 1 MB, ${addedP50Ms['4']?.toFixed(1)} ms at 4 MB)`;
   return [{ goal, status: ratio4to1 < 6 ? 'pass' : 'fail', measured }];
+}
+
+/** From the billing issue: auth, reservation and the ledger write together add under 0.2 ms. */
+export function checkAccountsGoals(result: AccountsResult | null): GoalResult[] {
+  const goal = 'accounts: auth + rate limit + reservation + ledger write add < 0.2 ms per request (p50)';
+  if (result === null) return [{ goal, status: 'not measured', measured: 'modelmux did not run' }];
+  if (!result.available) return [{ goal, status: 'not measured', measured: result.reason }];
+  const measured = `+${result.addedP50Ms.toFixed(3)} ms p50, +${result.addedP99Ms.toFixed(3)} ms p99 (${result.keyed.p50Ms.toFixed(3)} vs ${result.bare.p50Ms.toFixed(3)} ms; ${result.errors} errors)`;
+  return [{ goal, status: result.addedP50Ms < 0.2 && result.errors === 0 ? 'pass' : 'fail', measured }];
 }
 
 /** From the chaos issue: failover hides every failure; the failover share and its cost are for information. */

@@ -28,6 +28,9 @@ export type Plan = {
   chaosConcurrency: number;
   /** No new request after this long; the figures cover what finished. */
   chaosBudgetMs: number;
+  /** Accounts (bench/accounts.ts): requests to each of the bare and the keyed gateway, one at a time. */
+  accountsRequests: number;
+  accountsWarmups: number;
 };
 
 export const quickPlan: Plan = {
@@ -49,6 +52,8 @@ export const quickPlan: Plan = {
   chaosWarmups: 500,
   chaosConcurrency: 32,
   chaosBudgetMs: 40_000,
+  accountsRequests: 2_000,
+  accountsWarmups: 500,
 };
 
 export const fullPlan: Plan = {
@@ -70,6 +75,8 @@ export const fullPlan: Plan = {
   chaosWarmups: 2_000,
   chaosConcurrency: 32,
   chaosBudgetMs: 120_000,
+  accountsRequests: 10_000,
+  accountsWarmups: 1_000,
 };
 
 /** Short answers, no delay: what the throughput and latency phases ask for. */

@@ -50,11 +50,11 @@ function childEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !dropped.test(name)));
 }
 
-/** Starts `node args...` on `core`, stdout and stderr appended to `logFile`. */
-export function startNode(name: string, core: number, args: string[], logFile: string, cwd: string): Managed {
+/** Starts `node args...` on `core`, stdout and stderr appended to `logFile`; `environment` adds variables. */
+export function startNode(name: string, core: number, args: string[], logFile: string, cwd: string, environment: Record<string, string> = {}): Managed {
   const [command, commandArgs] = pinnedNode(core, args);
   const log = openSync(logFile, 'a');
-  const child = spawn(command, commandArgs, { cwd, stdio: ['ignore', log, log], env: childEnvironment() });
+  const child = spawn(command, commandArgs, { cwd, stdio: ['ignore', log, log], env: { ...childEnvironment(), ...environment } });
   closeSync(log);
   if (child.pid === undefined) throw new Error(`could not start ${name}`);
   const managed: Managed = {

@@ -4,10 +4,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureAccounts } from './accounts.ts';
+import type { AccountsResult } from './accounts.ts';
 import { measureChaos } from './chaos.ts';
 import type { ChaosResult } from './chaos.ts';
 import { cpuSince, snapshotCpu } from './cpu.ts';
-import { checkChaosGoals, checkGoals, checkLargePromptGoals } from './goals.ts';
+import { checkAccountsGoals, checkChaosGoals, checkGoals, checkLargePromptGoals } from './goals.ts';
 import type { GoalResult } from './goals.ts';
 import { measureLargePrompts } from './large-prompt.ts';
 import type { LargePromptResult } from './large-prompt.ts';
@@ -19,7 +21,7 @@ import { startSimulatorProcess } from './simulator.ts';
 import type { RunningSimulator } from './simulator.ts';
 import { summarise } from './summary.ts';
 import type { Figures, TargetOutcome } from './summary.ts';
-import { chaosTable, detailTable, goalLines, largePromptTable, mainTable } from './table.ts';
+import { accountsTable, chaosTable, detailTable, goalLines, largePromptTable, mainTable } from './table.ts';
 import { startDirect } from './targets/direct.ts';
 import { startModelmux } from './targets/modelmux.ts';
 import { startPassthrough } from './targets/passthrough.ts';
@@ -51,6 +53,8 @@ export type BenchReport = {
   largePrompts: LargePromptResult | null;
   /** Failover with one provider dead, one failing half, one slow, on a fresh modelmux; null when modelmux was not among the targets. */
   chaos: ChaosResult | null;
+  /** Virtual keys, budgets and the ledger against a bare gateway; null when modelmux was not among the targets. */
+  accounts: AccountsResult | null;
 };
 
 const projectDirectory = fileURLToPath(new URL('..', import.meta.url));
@@ -104,6 +108,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   const outcomes: TargetOutcome[] = [];
   let largePrompts: LargePromptResult | null = null;
   let chaos: ChaosResult | null = null;
+  let accounts: AccountsResult | null = null;
   let simulator: RunningSimulator | null = null;
   try {
     simulator = await startSimulatorProcess(projectDirectory, workDirectory, loadCore);
@@ -137,6 +142,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         say(`  unavailable: ${reason}`);
         chaos = { available: false, reason: reason.split('\n')[0] };
       }
+      say('\naccounts: virtual keys, budgets and the ledger against a bare gateway (two modelmux processes)');
+      try {
+        accounts = await measureAccounts(context, plan, say);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        say(`  unavailable: ${reason}`);
+        accounts = { available: false, reason: reason.split('\n')[0] };
+      }
     }
   } finally {
     await simulator?.process.stop();
@@ -147,7 +160,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   }
 
   const figures = summarise(outcomes, loadCore);
-  const goals = [...checkGoals(figures, plan.openStreams), ...checkLargePromptGoals(largePrompts), ...checkChaosGoals(chaos)];
+  const goals = [...checkGoals(figures, plan.openStreams), ...checkLargePromptGoals(largePrompts), ...checkChaosGoals(chaos), ...checkAccountsGoals(accounts)];
   const report: BenchReport = {
     date: new Date().toISOString(),
     command: options.command,
@@ -160,11 +173,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     targets: outcomes,
     largePrompts,
     chaos,
+    accounts,
   };
   say(`\n${mainTable(figures, plan.throughputConnections, plan.openStreams)}\n`);
   say(`${detailTable(figures, plan.throughputConnections, plan.openStreams)}\n`);
   if (largePrompts !== null) say(`large prompts through each codec:\n${largePromptTable(largePrompts)}\n`);
   if (chaos !== null) say(`chaos (failover):\n${chaosTable(chaos)}\n`);
+  if (accounts !== null) say(`accounts (keys, budgets, ledger):\n${accountsTable(accounts)}\n`);
   say(`modelmux against the targets:\n${goalLines(goals)}\n`);
   mkdirSync(dirname(options.outputFile), { recursive: true });
   writeFileSync(options.outputFile, `${JSON.stringify(report, null, 2)}\n`);

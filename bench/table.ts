@@ -1,5 +1,6 @@
 // Text output: the results as Markdown tables (so they paste into BENCHMARKS.md) and the goal lines.
-import type { ChaosResult } from './chaos.ts';
+import type { AccountsResult } from './accounts.ts';
+import type { ChaosResult, LatencyFigures } from './chaos.ts';
 import type { GoalResult } from './goals.ts';
 import type { LargePromptResult } from './large-prompt.ts';
 import type { Figures } from './summary.ts';
@@ -142,6 +143,18 @@ export function chaosTable(result: ChaosResult): string {
   const totals = `client-visible errors: ${result.errors} (twins: ${result.baselineErrors}); ${thousands(result.requestsPerSecond)} req/s chaos and twins together, ${result.concurrency} in flight, ${(result.streamedShare * 100).toFixed(0)}% streamed${early}`;
   const samples = result.errorSamples.map((sample) => `\n  ${sample}`).join('');
   return `${markdownTable(header, rows)}\n\n${attemptLine}\n${totals}${samples}`;
+}
+
+/** Accounts: the same requests with and without keys, budgets and the ledger. */
+export function accountsTable(result: AccountsResult): string {
+  if (!result.available) return `accounts: not measured (${result.reason})`;
+  const header = ['gateway', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'];
+  const row = (name: string, figures: LatencyFigures): string[] => [name, thousands(figures.samples), number(figures.p50Ms, 3), number(figures.p95Ms, 3), number(figures.p99Ms, 3), number(figures.maxMs, 2)];
+  const rows = [row('bare: open, no ledger', result.bare), row('keyed: key with budget, credits, rpm, tpm; ledger', result.keyed)];
+  const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(3)} ms`;
+  return `${markdownTable(header, rows)}
+
+added by accounts: ${signed(result.addedP50Ms)} p50, ${signed(result.addedP99Ms)} p99; ${thousands(result.ledgerRows)} ledger rows written; ${result.errors} errors`;
 }
 
 export function goalLines(goals: GoalResult[]): string {

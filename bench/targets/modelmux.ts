@@ -1,4 +1,5 @@
-// modelmux itself: `modelmux serve` on the gateway core, logging at info level to a file, routing the
+// modelmux itself: `modelmux serve` on the gateway core as deployed by default (ledger on, in the
+// work directory), logging at info level to a file, routing the
 // public model `bench-model` to the simulator's `fast` model. For the large-prompt measurement
 // (bench/large-prompt.ts) it also has one provider per wire format, all on the simulator:
 // `chat/...` (Chat Completions), `claude/...` (Messages), `google/...` (Gemini), `aws/...` (Bedrock
@@ -60,7 +61,7 @@ export async function startModelmux(context: StartContext): Promise<RunningTarge
   const managed = startNode(
     'modelmux',
     context.gatewayCore,
-    [join(context.projectDirectory, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, '--log-level', 'info'],
+    [join(context.projectDirectory, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, '--log-level', 'info', '--data-dir', join(context.workDirectory, 'ledger')],
     logFile,
     context.projectDirectory,
   );

@@ -17,7 +17,8 @@ Options:
   --host HOST       address to bind (env HOST; default 127.0.0.1)
   --config PATH     modelmux.yaml to load (env MODELMUX_CONFIG; default ./modelmux.yaml if present)
   --log-level L     debug | info | warn | error | silent (env LOG_LEVEL; default info)
-  --data-dir DIR    where the ledger and virtual keys live (env MODELMUX_DATA_DIR; default ./.modelmux)
+  --data-dir DIR    where the ledger and virtual keys live (env MODELMUX_DATA_DIR; default ./.modelmux;
+                    none: keep no ledger)
   -h, --help        show this help
 
 Virtual keys: set MODELMUX_ADMIN_KEY (or server.admin_key) and every API request needs a key made
@@ -59,7 +60,10 @@ export async function run(argv: string[]): Promise<void> {
     config.logLevel = level as LogLevel;
   }
 
-  config.dataDir = values['data-dir'] ?? config.dataDir ?? defaultDataDir;
+  const dataDir = values['data-dir'] ?? config.dataDir ?? defaultDataDir;
+  // `none`: no ledger and no keys (a stateless relay; the benchmark's baseline).
+  config.dataDir = dataDir === 'none' ? null : dataDir;
+  if (config.dataDir === null && config.adminKey !== null) throw new Error('virtual keys need a data directory: an admin key cannot be used with --data-dir none');
   if (config.adminKey === null && !loopbackHost(config.host)) {
     throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on loopback only. Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
   }
