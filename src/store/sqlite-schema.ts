@@ -3,7 +3,7 @@
 // older files upgrade in place. Append new migrations; never edit a shipped one.
 import type { DatabaseSync } from 'node:sqlite';
 
-const migrations: string[] = [
+export const migrations: string[] = [
   `
   CREATE TABLE keys (
     id TEXT PRIMARY KEY,
@@ -99,6 +99,35 @@ const migrations: string[] = [
   -- Every index costs each settle a page write (~8 µs). A key's own usage is asked for often enough to
   -- earn one; a team's scans the days it spans, which the primary key already bounds.
   CREATE INDEX usage_daily_key ON usage_daily (key_id, day);
+  `,
+  `
+  -- Side-by-side comparisons (issue 6): the whole result as JSON, plus the columns it is listed and
+  -- filtered by. models and answered are JSON arrays of model names.
+  CREATE TABLE comparisons (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    key_id TEXT,
+    team TEXT,
+    name TEXT,
+    models TEXT NOT NULL,
+    answered TEXT NOT NULL,
+    result TEXT NOT NULL
+  );
+  CREATE INDEX comparisons_created ON comparisons (created_at);
+  CREATE INDEX comparisons_team ON comparisons (team, created_at);
+
+  -- People's votes on comparisons: winner is a model that answered, or 'tie'.
+  CREATE TABLE comparison_votes (
+    id INTEGER PRIMARY KEY,
+    comparison_id TEXT NOT NULL REFERENCES comparisons (id),
+    created_at INTEGER NOT NULL,
+    winner TEXT NOT NULL,
+    voter TEXT,
+    note TEXT,
+    key_id TEXT,
+    team TEXT
+  );
+  CREATE INDEX comparison_votes_comparison ON comparison_votes (comparison_id, voter);
   `,
 ];
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, test } from 'node:test';
+import { migrations } from './sqlite-schema.ts';
 import { databaseFileName, openSqliteStore } from './sqlite.ts';
 import { keyRecord, noon, requestRows, temporaryDirectory } from './test-fixtures.ts';
 
@@ -16,7 +17,7 @@ describe('SQLite store: keys', () => {
     openSqliteStore(directory).close();
     const database = new DatabaseSync(join(directory, databaseFileName));
     assert.equal((database.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
-    assert.equal((database.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 1);
+    assert.equal((database.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, migrations.length);
     database.close();
     openSqliteStore(directory).close();
   });

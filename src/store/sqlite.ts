@@ -18,6 +18,8 @@ import { migrate } from './sqlite-schema.ts';
 import { queryRows, queryUsage } from './sqlite-usage.ts';
 import type { RowsQuery } from './sqlite-usage.ts';
 import type { BudgetPeriod, KeyRecord, LedgerRow, ReserveResult, SpendStatus, Store, UsageQuery, UsageRow } from './store.ts';
+import { addVote, findComparison, listComparisons, listVotes, queryWinRates, saveComparison } from './sqlite-compare.ts';
+import type { ComparisonQuery, ComparisonRecord, NewVote, VoteRecord, WinRateQuery, WinRateRow } from './store.ts';
 
 export const databaseFileName = 'modelmux.db';
 
@@ -224,6 +226,30 @@ class SqliteStore implements Store {
   private spent(keyId: string, period: BudgetPeriod, now: number): number {
     const row = this.spentInPeriod.get(keyId, period, periodStart(period, now));
     return row === undefined ? 0 : Number(row.spent_units);
+  }
+
+  saveComparison(record: ComparisonRecord): void {
+    saveComparison(this.prepare, record);
+  }
+
+  comparison(id: string): ComparisonRecord | null {
+    return findComparison(this.prepare, id);
+  }
+
+  comparisons(query: ComparisonQuery): ComparisonRecord[] {
+    return listComparisons(this.prepare, query);
+  }
+
+  addVote(vote: NewVote): VoteRecord | null {
+    return this.transaction(() => addVote(this.prepare, vote));
+  }
+
+  votes(comparisonId: string): VoteRecord[] {
+    return listVotes(this.prepare, comparisonId);
+  }
+
+  winRates(query: WinRateQuery): WinRateRow[] {
+    return queryWinRates(this.prepare, query);
   }
 }
 

@@ -158,4 +158,76 @@ export interface Store {
    */
   rows(query: { from: number; to: number; keyId?: string; team?: string; after?: number; limit: number }): (LedgerRow & { id: number })[];
   close(): void;
+  // Comparisons (issue 6): side-by-side runs, the votes people add to them, and per-model win rates.
+  saveComparison(record: ComparisonRecord): void;
+  comparison(id: string): ComparisonRecord | null;
+  /** Newest first, paged: `after` is the id of the last comparison of the previous page. */
+  comparisons(query: ComparisonQuery): ComparisonRecord[];
+  /** Adds a vote; a named voter's earlier vote on the same comparison is replaced. Null for an unknown comparison. */
+  addVote(vote: NewVote): VoteRecord | null;
+  /** The votes on one comparison, oldest first. */
+  votes(comparisonId: string): VoteRecord[];
+  winRates(query: WinRateQuery): WinRateRow[];
+}
+
+/** A comparison as stored: the columns it is listed and filtered by, and the whole result as JSON. */
+export interface ComparisonRecord {
+  id: string;
+  /** epoch ms */
+  createdAt: number;
+  keyId: string | null;
+  team: string | null;
+  name: string | null;
+  /** The models compared, as asked for. */
+  models: string[];
+  /** The models that answered: they are the ones that take part in win rates. */
+  answered: string[];
+  result: Record<string, unknown>;
+}
+
+export interface ComparisonQuery {
+  keyId?: string;
+  team?: string;
+  after?: string;
+  limit: number;
+}
+
+export interface NewVote {
+  comparisonId: string;
+  createdAt: number;
+  /** A model that answered in the comparison, or 'tie'. */
+  winner: string;
+  voter: string | null;
+  note: string | null;
+  keyId: string | null;
+  team: string | null;
+}
+
+export interface VoteRecord extends NewVote {
+  id: number;
+}
+
+/** Comparisons count when created in [from, to); keyId and team filter by the comparison's owner. */
+export interface WinRateQuery {
+  keyId?: string;
+  team?: string;
+  from?: number;
+  to?: number;
+}
+
+/**
+ * Per model, over the comparisons it answered in that have at least one vote. A comparison's outcome
+ * is the choice with the most votes: a model (a win for it, a loss for the others), or a tie ('tie'
+ * voted most, or two choices level).
+ */
+export interface WinRateRow {
+  model: string;
+  comparisons: number;
+  wins: number;
+  ties: number;
+  losses: number;
+  /** Votes cast for this model. */
+  votes: number;
+  /** wins / comparisons, 0 to 1. */
+  winRate: number;
 }
