@@ -10,7 +10,7 @@ import { ask, startBillingStack } from './accounts-helpers.ts';
 import type { BillingStack } from './accounts-helpers.ts';
 import { scripted } from './scripted-provider.ts';
 import type { ScriptedProvider } from './scripted-provider.ts';
-import { provider } from './stack.ts';
+import { provider, providerKey } from './stack.ts';
 import { defaultTimeouts } from '../src/config/types.ts';
 
 const pricey = { id: 'pricey-model', upstream: 'pricey', inputPrice: 1000, outputPrice: 1000 };
@@ -26,7 +26,7 @@ describe('billing', () => {
       everyFormat: true,
       extraProviders: (url) => [
         provider('expensive', `${url}/v1`, defaultTimeouts, [pricey]),
-        provider('oai', openaiLike.url, defaultTimeouts, [], 'openai'),
+        { ...provider('oai', openaiLike.url, defaultTimeouts, [], 'openai'), clientKeys: true },
         provider('ant', anthropicLike.url, defaultTimeouts, [], 'anthropic'),
       ],
     });
@@ -201,6 +201,29 @@ describe('billing', () => {
     assert.deepEqual([request.status, request.errorClass, request.billed, request.costUnits], [500, 'upstream_500', false, 0]);
     assert.ok(rows.slice(0, -1).every((row) => row.kind === 'attempt' && row.status === 500 && !row.billed));
     assert.deepEqual(new Set(rows.slice(0, -1).map((row) => row.model)), new Set(['test-model', 'pricey-model']));
+  });
+
+  test('bring your own key: where a provider allows it, the caller\'s key is used, and the call costs the caller nothing here', async () => {
+    const { key } = await stack.createKey();
+    const answer = () => ({ status: 200, body: { id: 'chatcmpl-3', object: 'chat.completion', created: 1, model: 'o4-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 } } });
+    openaiLike.script.push(answer());
+    const own = 'sk-caller-own-openai-key-0123456789';
+    const response = await stack.call('/v1/chat/completions', key, { model: 'oai/o4-mini', messages: [{ role: 'user', content: 'hi' }] }, { 'x-modelmux-key-oai': own });
+    assert.equal(response.status, 200);
+    assert.equal(openaiLike.headers.at(-1)!.authorization, `Bearer ${own}`);
+    assert.equal(response.headers.get('x-modelmux-cost'), '0.00000000');
+    const request = stack.rowsOf(response.headers.get('x-request-id')!).find((row) => row.kind === 'request')!;
+    assert.deepEqual([request.inputTokens, request.outputTokens, request.costUnits], [100, 50, 0], 'tokens kept, no charge');
+
+    openaiLike.script.push(answer());
+    assert.equal((await stack.call('/v1/chat/completions', key, { model: 'oai/o4-mini', messages: [{ role: 'user', content: 'hi' }] })).status, 200);
+    assert.equal(openaiLike.headers.at(-1)!.authorization, `Bearer ${providerKey}`, 'without one, the configured key');
+
+    anthropicLike.script.push({ status: 200, body: { id: 'msg_2', type: 'message', role: 'assistant', model: 'claude-haiku-4-5-20251001', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 10, output_tokens: 5 } } });
+    assert.equal((await stack.call('/v1/chat/completions', key, { model: 'ant/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 }, { 'x-modelmux-key-ant': own })).status, 200);
+    const seen = anthropicLike.headers.at(-1)!;
+    assert.equal(seen['x-api-key'], providerKey, 'a provider without client_keys keeps its own key');
+    assert.equal(JSON.stringify(seen).includes(own), false, 'and never sees the caller\'s key');
   });
 
   test('a stream the client abandons is billed for the tokens it produced', async () => {

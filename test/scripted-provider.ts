@@ -17,14 +17,17 @@ export interface ScriptedProvider {
   /** What comes next; push to change it. */
   script: Reply[];
   calls: number;
+  /** The headers of each request received. */
+  headers: Record<string, string | string[] | undefined>[];
 }
 
 export async function scripted(script: Reply[]): Promise<ScriptedProvider> {
-  const state: ScriptedProvider = { server: null as unknown as Server, url: '', script, calls: 0 };
+  const state: ScriptedProvider = { server: null as unknown as Server, url: '', script, calls: 0, headers: [] };
   state.server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
       state.calls++;
+      state.headers.push(request.headers);
       const reply = state.script.shift() ?? { status: 200 };
       const body = reply.body ?? (reply.status === 200 ? completion() : { error: { message: `scripted ${reply.status}`, type: 'server_error' } });
       response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });

@@ -34,6 +34,8 @@ interface OpenAttempt {
   target: ModelTarget;
   number: number;
   startedAt: number;
+  /** Sent with the caller's own key (`client_keys`): the provider bills the caller, not us. */
+  clientKey: boolean;
 }
 
 export interface LedgerSettings {
@@ -68,8 +70,8 @@ export class RequestLedger {
     this.startedAt = settings.now();
   }
 
-  beginAttempt(target: ModelTarget, number: number): void {
-    this.open = { target, number, startedAt: this.settings.now() };
+  beginAttempt(target: ModelTarget, number: number, clientKey = false): void {
+    this.open = { target, number, startedAt: this.settings.now(), clientKey };
   }
 
   /** Closes the attempt in progress (a no-op when there is none). */
@@ -84,7 +86,7 @@ export class RequestLedger {
     this.attempts.push({
       ...this.rowBase('attempt', now, open.number),
       ...tokens,
-      costUnits: billed ? unitsFor(tokens, open.target) : 0,
+      costUnits: billed ? unitsFor(tokens, open) : 0,
       model: open.target.publicId,
       provider: open.target.provider.id,
       upstreamModel: open.target.upstreamModel,
@@ -101,7 +103,7 @@ export class RequestLedger {
   costWith(usage: Usage): number {
     let units = 0;
     for (const attempt of this.attempts) units += attempt.costUnits;
-    if (this.open !== null) units += unitsFor(countsOf({ usage, streamed: noOutput, complete: true }, this.promptTokens) ?? noTokens, this.open.target);
+    if (this.open !== null) units += unitsFor(countsOf({ usage, streamed: noOutput, complete: true }, this.promptTokens) ?? noTokens, this.open);
     return fromMicroCents(units);
   }
 
@@ -174,8 +176,9 @@ function pick(usage: Usage): Omit<TokenCounts, 'costUnits'> {
   return { inputTokens: usage.inputTokens, cachedInputTokens: usage.cachedInputTokens, cacheWriteTokens: usage.cacheWriteTokens, outputTokens: usage.outputTokens, reasoningTokens: usage.reasoningTokens };
 }
 
-/** Cost at the offer's prices now; a model without a price costs nothing. */
-function unitsFor(tokens: Omit<TokenCounts, 'costUnits'>, target: ModelTarget): number {
-  const cost = costOf(tokens, target.offer.prices);
+/** Cost at the offer's prices now; a model without a price, or a call on the caller's own key, costs nothing. */
+function unitsFor(tokens: Omit<TokenCounts, 'costUnits'>, attempt: OpenAttempt): number {
+  if (attempt.clientKey) return 0;
+  const cost = costOf(tokens, attempt.target.offer.prices);
   return cost === null ? 0 : toMicroCents(cost.total);
 }

@@ -63,4 +63,8 @@ test('a file entry takes settings, a format override and a missing URL variable 
   assert.throws(() => loadConfig({ path, env: {} }), /modelmux\.yaml:2: provider "azure" needs AZURE_OPENAI_ENDPOINT for its URL\. Fix:/);
   writeFileSync(path, 'providers:\n  - id: x\n    type: openai-compatible\n    base_url: http://h/v1\n    format: smoke-signals\n');
   assert.throws(() => loadConfig({ path, env: {} }), /unknown format "smoke-signals"/);
+  writeFileSync(path, 'providers:\n  - id: g\n    type: groq\n    api_key: k\n    client_keys: true\n');
+  assert.equal(loadConfig({ path, env: {} }).providers[0].clientKeys, true);
+  writeFileSync(path, 'providers:\n  - id: b\n    type: bedrock\n    client_keys: true\n    settings: { AWS_REGION: us-east-1, AWS_ACCESS_KEY_ID: AKID, AWS_SECRET_ACCESS_KEY: s }\n');
+  assert.throws(() => loadConfig({ path, env: {} }), /signs its requests \(aws-sigv4\)/);
 });

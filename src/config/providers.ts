@@ -90,6 +90,7 @@ export function providerFromDefinition(definition: ProviderDefinition, fields: P
     quirks: { ...definition.quirks },
     headers: { ...definition.headers },
     forwardHeaders: [...(definition.forwardHeaders ?? [])],
+    clientKeys: false,
     streamUsage: definition.quirks?.noStreamOptions !== true,
     models: [],
     catalog: true,
@@ -117,7 +118,7 @@ function fillVariables(template: string, settings: Record<string, string>, defin
 /** One entry of `providers:` in modelmux.yaml. */
 export function readProvider(entry: unknown, path: Path, defaults: Timeouts, check: Validator, env: Record<string, string | undefined>): ProviderConfig {
   const raw = check.map(entry, path, 'each provider is a mapping with at least `id` and `type`');
-  check.keys(raw, path, ['id', 'type', 'format', 'base_url', 'api_key', 'settings', 'headers', 'forward_headers', 'stream_usage', 'discover_models', 'timeouts', 'models', 'catalog', 'data_policy', 'description']);
+  check.keys(raw, path, ['id', 'type', 'format', 'base_url', 'api_key', 'settings', 'headers', 'forward_headers', 'client_keys', 'stream_usage', 'discover_models', 'timeouts', 'models', 'catalog', 'data_policy', 'description']);
   const id = check.requiredString(raw.id, [...path, 'id'], 'add `id: my-provider`');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) throw check.error([...path, 'id'], `provider id "${id}" may only contain letters, digits, ".", "_" and "-"`, 'rename it, e.g. `id: local-a`');
   const type = check.requiredString(raw.type, [...path, 'type'], 'add `type: openai-compatible` (or a known provider such as `type: groq`)');
@@ -151,6 +152,10 @@ export function readProvider(entry: unknown, path: Path, defaults: Timeouts, che
   if (headers) provider.headers = { ...provider.headers, ...headers };
   const forward = check.optionalStringList(raw.forward_headers, [...path, 'forward_headers']);
   if (forward) provider.forwardHeaders = forward.map((name) => name.toLowerCase());
+  provider.clientKeys = check.optionalBoolean(raw.client_keys, [...path, 'client_keys']) ?? false;
+  if (provider.clientKeys && !keyAuthSchemes.includes(provider.auth)) {
+    throw check.error([...path, 'client_keys'], `provider "${id}" signs its requests (${provider.auth}), so a caller's key cannot replace its credentials`, 'remove client_keys, or use a provider with key-based auth');
+  }
   const streamUsage = check.optionalBoolean(raw.stream_usage, [...path, 'stream_usage']);
   if (streamUsage !== undefined) {
     provider.streamUsage = streamUsage;
@@ -166,6 +171,9 @@ export function readProvider(entry: unknown, path: Path, defaults: Timeouts, che
   provider.description = check.optionalString(raw.description, [...path, 'description']) ?? null;
   return provider;
 }
+
+/** Auth schemes where the credential is one key in one header, which a caller's own key can replace. */
+const keyAuthSchemes: readonly string[] = ['bearer', 'x-api-key', 'api-key', 'x-goog-api-key'];
 
 function readFormats(value: unknown, path: Path, check: Validator): WireFormat[] | null {
   if (value === undefined || value === null) return null;

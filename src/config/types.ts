@@ -52,6 +52,9 @@ export interface ProviderConfig {
   headers: Record<string, string>;
   /** Client request headers passed through to this provider (exact names, or a prefix ending in `*`). */
   forwardHeaders: string[];
+  /** Bring your own key: a request may carry its own key for this provider in
+   * `x-modelmux-key-<provider id>`, used instead of the configured one (key-based auth only). */
+  clientKeys: boolean;
   models: ModelConfig[];
   /** Offer the built-in catalog's models of this provider's kind (`catalog: false` limits it to `models`). */
   catalog: boolean;

@@ -103,13 +103,15 @@ function createProvider(config: ProviderConfig): Provider {
 // re-serialised), and the client's own credentials unless a pattern names them exactly.
 const neverForwarded = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-type', 'upgrade', 'te', 'trailer', 'expect', 'proxy-authorization', 'proxy-connection']);
 const credentials = new Set(['authorization', 'x-api-key', 'api-key', 'cookie']);
+/** A caller's own provider keys (`x-modelmux-key-<provider>`) go only into that provider's auth header. */
+export const clientKeyPrefix = 'x-modelmux-key-';
 
 export function headerMatcher(patterns: string[]): ((name: string) => boolean) | null {
   if (patterns.length === 0) return null;
   const exact = new Set(patterns.filter((pattern) => !pattern.endsWith('*')));
   const prefixes = patterns.filter((pattern) => pattern.endsWith('*')).map((pattern) => pattern.slice(0, -1));
   return (name) => {
-    if (neverForwarded.has(name)) return false;
+    if (neverForwarded.has(name) || name.startsWith(clientKeyPrefix)) return false;
     if (exact.has(name)) return true;
     if (credentials.has(name)) return false;
     for (const prefix of prefixes) if (name.startsWith(prefix)) return true;

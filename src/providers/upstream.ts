@@ -4,6 +4,7 @@
 import type { Dispatcher } from 'undici';
 import { GatewayError, redactSecrets } from '../surface/errors.ts';
 import { retryAfterFromGoogleError } from '../protocol/gemini/errors.ts';
+import { staticAuthHeaders } from './auth/index.ts';
 import type { Provider } from './registry.ts';
 
 export interface ExchangeOptions {
@@ -14,6 +15,8 @@ export interface ExchangeOptions {
   forwardedHeaders?: Record<string, string>;
   /** Headers this particular request needs (e.g. a beta flag the codec chose). */
   headers?: Record<string, string>;
+  /** The caller's own key for this provider (`client_keys`), in place of the configured one. */
+  clientKey?: string | null;
 }
 
 export interface UpstreamExchange {
@@ -52,6 +55,7 @@ export async function openExchange(provider: Provider, path: string, body: strin
 
   const headers = options.forwardedHeaders ? { ...options.forwardedHeaders, ...provider.headers } : { ...provider.headers };
   if (options.headers) mergeHeaders(headers, options.headers);
+  if (options.clientKey) Object.assign(headers, staticAuthHeaders({ ...provider.config, apiKey: options.clientKey }));
   headers['x-request-id'] = options.requestId;
   let response: Dispatcher.ResponseData;
   try {

@@ -9,6 +9,7 @@ import type { ModelTarget } from '../providers/registry.ts';
 import { secondsSince } from '../surface/context.ts';
 import type { RequestContext } from '../surface/context.ts';
 import { asGatewayError, errorLabel, GatewayError } from '../surface/errors.ts';
+import { clientKeyFor } from '../surface/exchange-helpers.ts';
 import type { Candidate, Router, RoutePlan } from './router.ts';
 
 export type Attempt = (target: ModelTarget) => Promise<void>;
@@ -92,7 +93,7 @@ async function attemptOnce(context: RequestContext, router: Router, candidate: C
     : null;
   context.controller = controller;
   context.route!.attempts++;
-  context.ledger?.beginAttempt(target, context.route!.attempts);
+  context.ledger?.beginAttempt(target, context.route!.attempts, clientKeyFor(context, target) !== null);
   context.streamed = { events: 0, characters: 0 };
   context.model = target.publicId;
   context.metricsModel = target.metricsLabel;

@@ -8,18 +8,14 @@ import type { UpstreamExchange } from '../providers/upstream.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, openAIErrorBody } from './errors.ts';
-import { forwardedHeaders, parseUpstreamJson, pricedBody, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { exchangeOptions, parseUpstreamJson, pricedBody, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 
 export async function relayChat(context: RequestContext, target: ModelTarget, body: Record<string, unknown>, summary: ChatRequestSummary): Promise<void> {
   body.model = target.upstreamModel;
   const askedForUsage = summary.stream && target.provider.config.streamUsage && !summary.includeUsage;
   if (askedForUsage) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
   if (!target.provider.config.streamUsage) delete body.stream_options;
-  const exchange = await openExchange(target.provider, '/chat/completions', serialize(body), {
-    controller: context.controller,
-    requestId: context.requestId,
-    forwardedHeaders: forwardedHeaders(context, target),
-  });
+  const exchange = await openExchange(target.provider, '/chat/completions', serialize(body), exchangeOptions(context, target));
   try {
     if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
     const contentType = String(exchange.headers['content-type'] ?? '');

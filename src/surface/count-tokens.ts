@@ -5,7 +5,7 @@ import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
-import { forwardedHeaders, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { exchangeOptions, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 import { routeRequest } from './route-request.ts';
 import type { InferenceDependencies } from './inference.ts';
 
@@ -22,11 +22,7 @@ export async function handleCountTokens(context: RequestContext, dependencies: I
 
   if (target.provider.config.formats.includes('anthropic')) {
     request.model = target.upstreamModel;
-    const exchange = await openExchange(target.provider, '/messages/count_tokens', serialize(request), {
-      controller: context.controller,
-      requestId: context.requestId,
-      forwardedHeaders: forwardedHeaders(context, target),
-    });
+    const exchange = await openExchange(target.provider, '/messages/count_tokens', serialize(request), exchangeOptions(context, target));
     try {
       if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
       const payload = await readUpstreamBody(context, target, exchange);

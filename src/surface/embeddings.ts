@@ -8,7 +8,7 @@ import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
 import { relayWhole } from './chat-completions.ts';
-import { forwardedHeaders, serialize } from './exchange-helpers.ts';
+import { exchangeOptions, serialize } from './exchange-helpers.ts';
 import { admitRequest } from './inference.ts';
 import type { InferenceDependencies } from './inference.ts';
 import { routeRequest } from './route-request.ts';
@@ -35,11 +35,7 @@ async function embed(context: RequestContext, target: ModelTarget, request: Reco
     });
   }
   request.model = target.upstreamModel;
-  const exchange = await openExchange(target.provider, '/embeddings', serialize(request), {
-    controller: context.controller,
-    requestId: context.requestId,
-    forwardedHeaders: forwardedHeaders(context, target),
-  });
+  const exchange = await openExchange(target.provider, '/embeddings', serialize(request), exchangeOptions(context, target));
   try {
     if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
     await relayWhole(context, target, exchange);

@@ -3,7 +3,8 @@
 import type { ModelTarget } from '../providers/registry.ts';
 import type { Router } from '../routing/router.ts';
 import { upstreamFailure } from '../providers/upstream.ts';
-import type { UpstreamExchange } from '../providers/upstream.ts';
+import type { ExchangeOptions, UpstreamExchange } from '../providers/upstream.ts';
+import { clientKeyPrefix } from '../providers/registry.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError } from './errors.ts';
 
@@ -98,7 +99,20 @@ export function droppedHeader(names: string[]): string {
   return headerValue(folded.join(', '));
 }
 
-export function forwardedHeaders(context: RequestContext, target: ModelTarget): Record<string, string> | undefined {
+/** How every call to a provider is opened for this request: its abort signal and id, the client
+ * headers the provider receives, and the caller's own key for it where allowed. */
+export function exchangeOptions(context: RequestContext, target: ModelTarget): ExchangeOptions {
+  return { controller: context.controller, requestId: context.requestId, forwardedHeaders: forwardedHeaders(context, target), clientKey: clientKeyFor(context, target) };
+}
+
+/** The caller's key for this provider (`x-modelmux-key-<provider id>`), when the provider takes one. */
+export function clientKeyFor(context: RequestContext, target: ModelTarget): string | null {
+  if (!target.provider.config.clientKeys) return null;
+  const value = context.request.headers[clientKeyPrefix + target.provider.id];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function forwardedHeaders(context: RequestContext, target: ModelTarget): Record<string, string> | undefined {
   const forwards = target.provider.forwardsHeader;
   if (!forwards) return undefined;
   const forwarded: Record<string, string> = {};

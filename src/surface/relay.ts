@@ -6,7 +6,7 @@ import type { EncodeTarget, SurfaceCodec } from '../protocol/ir.ts';
 import type { ModelTarget } from '../providers/registry.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
-import { forwardedHeaders, parseUpstreamJson, pricedBody, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { exchangeOptions, parseUpstreamJson, pricedBody, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 import { createCostInjector } from './stream-cost.ts';
 import { pumpStream } from './stream-pump.ts';
 
@@ -15,11 +15,7 @@ const paths = { 'openai-responses': '/responses', anthropic: '/messages' } as co
 export async function relaySameFormat(context: RequestContext, target: ModelTarget, surface: SurfaceCodec, body: Record<string, unknown>): Promise<void> {
   const format = surface.format as keyof typeof paths;
   body.model = target.upstreamModel;
-  const exchange = await openExchange(target.provider, paths[format], serialize(body), {
-    controller: context.controller,
-    requestId: context.requestId,
-    forwardedHeaders: forwardedHeaders(context, target),
-  });
+  const exchange = await openExchange(target.provider, paths[format], serialize(body), exchangeOptions(context, target));
   try {
     if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
     const codec = providerCodec(format);

@@ -11,7 +11,7 @@ import { openExchange, secretsOf, upstreamErrorResponse } from '../providers/ups
 import type { UpstreamExchange } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest, redactSecrets } from './errors.ts';
-import { costText, droppedHeader, forwardedHeaders, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { costText, droppedHeader, exchangeOptions, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 import { pumpStream } from './stream-pump.ts';
 
 export async function translate(context: RequestContext, target: ModelTarget, surface: SurfaceCodec, body: Record<string, unknown>, strict: boolean): Promise<void> {
@@ -33,12 +33,7 @@ export async function translate(context: RequestContext, target: ModelTarget, su
   const headers = routeHeaders(context, target);
   if (dropped.length > 0) headers['x-modelmux-dropped-params'] = droppedHeader([...(context.route?.ignored ?? []), ...dropped]);
 
-  const exchange = await openExchange(target.provider, encoded.path, serialize(encoded.body), {
-    controller: context.controller,
-    requestId: context.requestId,
-    forwardedHeaders: forwardedHeaders(context, target),
-    headers: encoded.headers,
-  });
+  const exchange = await openExchange(target.provider, encoded.path, serialize(encoded.body), { ...exchangeOptions(context, target), headers: encoded.headers });
   try {
     if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
     const encodeContext = { model: target.publicId, includeUsage: request.includeUsage };
