@@ -44,6 +44,10 @@ export interface StackOptions {
   strictParams?: boolean;
   /** A data directory (ledger, keys); without one the gateway keeps no ledger. */
   dataDir?: string;
+  /** Named fusions (`model: "fusion/<name>"`). */
+  fusions?: GatewayConfig['fusions'];
+  /** `compare:` (the review panel's judge and named panels). */
+  compare?: GatewayConfig['compare'];
   /** Turns virtual keys on: every API request then needs one (or this key). */
   adminKey?: string;
 }
@@ -83,6 +87,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     routing: { ...defaultRouting, ...options.routing },
     presets: [...builtinPresets, ...(options.presets ?? [])],
     dataDir: options.dataDir ?? null,
+    fusions: options.fusions ?? [],
+    compare: options.compare,
     adminKey: options.adminKey ?? null,
   };
   const logs: string[] = [];

@@ -47,8 +47,8 @@ export interface LedgerSettings {
 export class RequestLedger {
   readonly account: Account;
   readonly requestId: string;
-  /** Links the rows of one fusion or comparison (x-modelmux-fusion-id). */
-  readonly groupId: string | null;
+  /** Links the rows of one fusion or comparison (x-modelmux-fusion-id, or the fusion's own id). */
+  groupId: string | null;
   /** Held against the key's budget and credits until settled. */
   reservationId: string | null = null;
   /** Tokens counted against the key's rate limit before the call, corrected after. */

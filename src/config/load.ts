@@ -6,6 +6,8 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
 import type { Document } from 'yaml';
 import { logLevels } from '../telemetry/logger.ts';
 import { defaultBodyLimitBytes, defaultHost, defaultPort, defaultTimeouts } from './types.ts';
+import { readCompare } from './compare.ts';
+import { readFusions } from './fusions.ts';
 import { readPresets } from './presets.ts';
 import { addEnvironmentProviders, readProvider, readTimeouts } from './providers.ts';
 import { readRouting } from './routing.ts';
@@ -106,7 +108,7 @@ function splitFallback(inner: string): [string, string | null] {
 }
 
 function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record<string, string | undefined>): GatewayConfig {
-  check.keys(raw, [], ['server', 'timeouts', 'providers', 'routing', 'presets']);
+  check.keys(raw, [], ['server', 'timeouts', 'providers', 'routing', 'presets', 'fusions', 'compare']);
   const server = check.optionalMap(raw.server, ['server']);
   check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level', 'strict_params', 'discover_local', 'data_dir', 'admin_key']);
   const timeouts = readTimeouts(raw.timeouts, ['timeouts'], defaultTimeouts, check);
@@ -129,6 +131,8 @@ function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record
     providers,
     routing: readRouting(raw.routing, ['routing'], check),
     presets: readPresets(raw.presets, ['presets'], check),
+    fusions: readFusions(raw.fusions, ['fusions'], check),
+    compare: readCompare(raw.compare, ['compare'], check),
     dataDir: check.optionalString(server.data_dir, ['server', 'data_dir']) ?? nonEmpty(env.MODELMUX_DATA_DIR),
     adminKey: readAdminKey(server.admin_key, env, check),
     sources: [],

@@ -1,8 +1,10 @@
 // The validated configuration every other part reads. Field names are camelCase here; the YAML file
 // uses snake_case (see load.ts for the mapping and docs/configuration.md for the reference).
 import type { Capabilities, DataPolicy, License } from '../catalog/types.ts';
+import type { CompareConfig } from './compare.ts';
 import type { ProviderQuirks, WireFormat } from '../protocol/ir.ts';
 import type { Preset } from '../routing/presets.ts';
+import type { NamedFusion } from './fusions.ts';
 import type { AuthScheme } from '../providers/definition.ts';
 import type { LogLevel } from '../telemetry/logger.ts';
 
@@ -84,6 +86,8 @@ export interface GatewayConfig {
   routing: RoutingConfig;
   /** Built-in presets merged with `presets:` from the file. */
   presets: Preset[];
+  /** Named fusions from `fusions:` (`model: "fusion/<name>"`). */
+  fusions: NamedFusion[];
   /** Where the ledger and keys live (SQLite); null: no store (no ledger, no virtual keys). */
   dataDir: string | null;
   /** Guards /admin and the CLI; when set, every API request needs a virtual key (or this key).
@@ -91,6 +95,8 @@ export interface GatewayConfig {
   adminKey: string | null;
   /** Where the configuration came from, for the startup log. */
   sources: string[];
+  /** `compare:` (the review panel's judge and named panels); absent: the built-in defaults. */
+  compare?: CompareConfig;
 }
 
 /** How a request without preferences is routed: highest measured throughput, lowest time to first
