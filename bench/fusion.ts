@@ -6,9 +6,10 @@
 // reports the time from the last member's answer to the judge's call and to the judge's first token,
 // and, as an outside check, the slowest member and the judge called directly through the gateway.
 // Run alone: node_modules/.bin/node bench/fusion.ts (about half a minute; writes bench/results/fusion.json).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { loadConfig } from '../src/config/load.ts';
 import { startSimulator } from '../src/simulator/index.ts';
@@ -42,33 +43,49 @@ type Run = {
 
 type Case = { mode: (typeof modes)[number]; stream: boolean; runs: Run[] };
 
-const simulator = await startSimulator({ port: 0, knobs: { ttftMs: 0, tokensPerSecond: 0 } });
-const directory = mkdtempSync(join(tmpdir(), 'modelmux-bench-fusion-'));
-const configPath = join(directory, 'modelmux.yaml');
-writeFileSync(configPath, configText(simulator.url));
-const gateway = createGateway(loadConfig({ path: configPath, env: {} }), { logger: createLogger('error') });
-const address = await gateway.listen();
-const baseUrl = `http://127.0.0.1:${address.port}`;
+export type FusionBenchCase = ReturnType<typeof summarise>[number];
+export type FusionBenchResult = { cases: FusionBenchCase[]; outside: { slowMemberP50Ms: number; judgePlusSlowP50Ms: number } };
 
-try {
-  const cases: Case[] = [];
-  for (const mode of modes) {
-    for (const stream of [false, true]) {
-      for (let index = 0; index < warmups; index++) await fusion(mode, stream);
-      const runs: Run[] = [];
-      for (let index = 0; index < runsPerCase; index++) runs.push(await fusion(mode, stream));
-      cases.push({ mode, stream, runs });
-      console.error(`  ${mode} ${stream ? 'streamed' : 'whole'}: ${runs.length} fusions`);
+/** Runs every mode, whole and streamed, on its own simulator and in-process gateway. */
+export async function measureFusion(say: (line: string) => void): Promise<FusionBenchResult> {
+  const simulator = await startSimulator({ port: 0, knobs: { ttftMs: 0, tokensPerSecond: 0 } });
+  const directory = mkdtempSync(join(tmpdir(), 'modelmux-bench-fusion-'));
+  const configPath = join(directory, 'modelmux.yaml');
+  writeFileSync(configPath, configText(simulator.url));
+  const gateway = createGateway(loadConfig({ path: configPath, env: {} }), { logger: createLogger('error') });
+  const address = await gateway.listen();
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  try {
+    const cases: Case[] = [];
+    for (const mode of modes) {
+      for (const stream of [false, true]) {
+        for (let index = 0; index < warmups; index++) await fusion(baseUrl, mode, stream);
+        const runs: Run[] = [];
+        for (let index = 0; index < runsPerCase; index++) runs.push(await fusion(baseUrl, mode, stream));
+        cases.push({ mode, stream, runs });
+        say(`  ${mode} ${stream ? 'streamed' : 'whole'}: ${runs.length} fusions`);
+      }
     }
+    const direct = { slow: await directCalls(baseUrl, 'slow'), judge: await directCalls(baseUrl, 'judge') };
+    const slowMemberP50Ms = median(direct.slow);
+    return { cases: summarise(cases), outside: { slowMemberP50Ms, judgePlusSlowP50Ms: slowMemberP50Ms + median(direct.judge) } };
+  } finally {
+    await gateway.close(0);
+    await simulator.close();
+    rmSync(directory, { recursive: true, force: true });
   }
-  const direct = { slow: await directCalls('slow'), judge: await directCalls('judge') };
-  report(cases, direct);
-} finally {
-  await gateway.close(0);
-  await simulator.close();
 }
 
-async function fusion(mode: string, stream: boolean): Promise<Run> {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await measureFusion((line) => console.error(line));
+  console.log(fusionTable(result));
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  const path = new URL('./results/fusion.json', import.meta.url);
+  writeFileSync(path, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, speeds, target: { percent: targetPercent, ms: targetMs }, ...result }, null, 2)}\n`);
+  console.log(`\nwrote ${path.pathname}`);
+}
+
+async function fusion(baseUrl: string, mode: string, stream: boolean): Promise<Run> {
   const body = { model: `fusion/${mode}`, messages: [{ role: 'user', content: 'Name three uses of a paperclip.' }], stream, ...(stream ? { stream_options: { include_usage: true } } : {}) };
   const startedAt = performance.now();
   const response = await request(`${baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -120,7 +137,7 @@ function blockOfStream(text: string): FusionBlock {
 }
 
 /** One model called on its own through the gateway, streamed to the end, for the outside check. */
-async function directCalls(model: string): Promise<number[]> {
+async function directCalls(baseUrl: string, model: string): Promise<number[]> {
   const samples: number[] = [];
   for (let index = 0; index < warmups + runsPerCase; index++) {
     const startedAt = performance.now();
@@ -135,8 +152,8 @@ async function directCalls(model: string): Promise<number[]> {
   return samples;
 }
 
-function report(cases: Case[], direct: { slow: number[]; judge: number[] }): void {
-  const rows = cases.map(({ mode, stream, runs }) => {
+function summarise(cases: Case[]) {
+  return cases.map(({ mode, stream, runs }) => {
     const withinTarget = runs.filter((run) => run.wallMs <= run.criticalPathMs * (1 + targetPercent / 100) + targetMs).length;
     return {
       mode,
@@ -155,8 +172,12 @@ function report(cases: Case[], direct: { slow: number[]; judge: number[] }): voi
       samples: runs,
     };
   });
+}
+
+/** The table and the outside check, as printed. */
+export function fusionTable(result: FusionBenchResult): string {
   const header = ['mode', 'stream', 'runs', 'wall p50 ms', 'critical path p50 ms', 'overhead p50 ms', 'overhead p50 %', 'overhead max ms', 'within 5% + 2 ms', 'last member -> judge call p50 ms', 'last member -> judge 1st token p50 ms'];
-  const table = rows.map((row) => [
+  const table = result.cases.map((row) => [
     row.mode,
     row.stream ? 'yes' : 'no',
     String(row.runs),
@@ -169,14 +190,8 @@ function report(cases: Case[], direct: { slow: number[]; judge: number[] }): voi
     fixed(row.judgeStartGapP50Ms, 2),
     fixed(row.lastMemberToJudgeFirstTokenP50Ms),
   ]);
-  console.log(markdown(header, table));
-  const outside = { slowMemberP50Ms: median(direct.slow), judgeP50Ms: median(direct.judge) };
-  console.log(`\nOutside check: the slow member alone ${fixed(outside.slowMemberP50Ms)} ms + the judge alone ${fixed(outside.judgeP50Ms)} ms = ${fixed(outside.slowMemberP50Ms + outside.judgeP50Ms)} ms (p50, streamed through the gateway).`);
-  console.log(`Simulated speeds: ${Object.entries(speeds).map(([name, speed]) => `${name} ttft ${speed.ttftMs} ms, ${speed.outputTokens} tokens at ${speed.tokensPerSecond}/s`).join('; ')}. The judge's TTFT is part of "last member -> judge 1st token".`);
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  const path = new URL('./results/fusion.json', import.meta.url);
-  writeFileSync(path, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, speeds, target: { percent: targetPercent, ms: targetMs }, cases: rows, outside }, null, 2)}\n`);
-  console.log(`\nwrote ${path.pathname}`);
+  const speedsText = Object.entries(speeds).map(([name, speed]) => `${name} ttft ${speed.ttftMs} ms, ${speed.outputTokens} tokens at ${speed.tokensPerSecond}/s`).join('; ');
+  return `${markdown(header, table)}\n\nOutside check: the slow member alone ${fixed(result.outside.slowMemberP50Ms)} ms + the judge alone = ${fixed(result.outside.judgePlusSlowP50Ms)} ms (p50, streamed through the gateway).\nSimulated speeds: ${speedsText}. The judge's TTFT is part of "last member -> judge 1st token".`;
 }
 
 function configText(simulatorUrl: string): string {

@@ -1,5 +1,6 @@
 // The targets from the issue, checked against modelmux's figures from the same run.
 import type { AccountsResult } from './accounts.ts';
+import type { FusionBenchResult } from './fusion.ts';
 import type { ChaosResult } from './chaos.ts';
 import type { LargePromptResult } from './large-prompt.ts';
 import type { Figures } from './summary.ts';
@@ -75,6 +76,19 @@ export function checkAccountsGoals(result: AccountsResult | null): GoalResult[] 
   if (!result.available) return [{ goal, status: 'not measured', measured: result.reason }];
   const measured = `+${result.addedP50Ms.toFixed(3)} ms p50, +${result.addedP99Ms.toFixed(3)} ms p99 (${result.keyed.p50Ms.toFixed(3)} vs ${result.bare.p50Ms.toFixed(3)} ms; ${result.errors} errors)`;
   return [{ goal, status: result.addedP50Ms < 0.2 && result.errors === 0 ? 'pass' : 'fail', measured }];
+}
+
+/** From the fusion issue: wall time within 5% + 2 ms of the slowest used member plus the judge. */
+export function checkFusionGoals(result: FusionBenchResult | { available: false; reason: string } | null): GoalResult[] {
+  const goal = 'fusion: wall time <= (slowest used member + judge) x 1.05 + 2 ms, every run';
+  if (result === null) return [{ goal, status: 'not measured', measured: 'modelmux did not run' }];
+  if (!('cases' in result)) return [{ goal, status: 'not measured', measured: result.reason }];
+  const runs = result.cases.reduce((sum, row) => sum + row.runs, 0);
+  const within = result.cases.reduce((sum, row) => sum + row.withinTarget, 0);
+  const overheads = result.cases.map((row) => row.overheadP50Ms);
+  const gap = Math.max(...result.cases.map((row) => row.judgeStartGapP50Ms));
+  const measured = `${within}/${runs} runs within; overhead p50 ${Math.min(...overheads).toFixed(1)}-${Math.max(...overheads).toFixed(1)} ms, max ${Math.max(...result.cases.map((row) => row.overheadMaxMs)).toFixed(1)} ms; last member -> judge call p50 <= ${gap.toFixed(2)} ms`;
+  return [{ goal, status: within === runs ? 'pass' : 'fail', measured }];
 }
 
 /** From the chaos issue: failover hides every failure; the failover share and its cost are for information. */

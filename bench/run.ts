@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { measureAccounts } from './accounts.ts';
 import type { AccountsResult } from './accounts.ts';
 import { measureChaos } from './chaos.ts';
+import { fusionTable, measureFusion } from './fusion.ts';
+import type { FusionBenchResult } from './fusion.ts';
 import type { ChaosResult } from './chaos.ts';
 import { cpuSince, snapshotCpu } from './cpu.ts';
-import { checkAccountsGoals, checkChaosGoals, checkGoals, checkLargePromptGoals } from './goals.ts';
+import { checkAccountsGoals, checkChaosGoals, checkFusionGoals, checkGoals, checkLargePromptGoals } from './goals.ts';
 import type { GoalResult } from './goals.ts';
 import { measureLargePrompts } from './large-prompt.ts';
 import type { LargePromptResult } from './large-prompt.ts';
@@ -55,6 +57,8 @@ export type BenchReport = {
   chaos: ChaosResult | null;
   /** Virtual keys, budgets and the ledger against a bare gateway; null when modelmux was not among the targets. */
   accounts: AccountsResult | null;
+  /** Fusion overhead against its critical path (bench/fusion.ts); null when modelmux was not among the targets. */
+  fusion: FusionBenchResult | { available: false; reason: string } | null;
 };
 
 const projectDirectory = fileURLToPath(new URL('..', import.meta.url));
@@ -109,6 +113,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   let largePrompts: LargePromptResult | null = null;
   let chaos: ChaosResult | null = null;
   let accounts: AccountsResult | null = null;
+  let fusion: BenchReport['fusion'] = null;
   let simulator: RunningSimulator | null = null;
   try {
     simulator = await startSimulatorProcess(projectDirectory, workDirectory, loadCore);
@@ -150,6 +155,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         say(`  unavailable: ${reason}`);
         accounts = { available: false, reason: reason.split('\n')[0] };
       }
+      say('\nfusion: overhead against the slowest used member plus the judge (in-process gateway)');
+      try {
+        fusion = await measureFusion(say);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        say(`  unavailable: ${reason}`);
+        fusion = { available: false, reason: reason.split('\n')[0] };
+      }
     }
   } finally {
     await simulator?.process.stop();
@@ -160,7 +173,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   }
 
   const figures = summarise(outcomes, loadCore);
-  const goals = [...checkGoals(figures, plan.openStreams), ...checkLargePromptGoals(largePrompts), ...checkChaosGoals(chaos), ...checkAccountsGoals(accounts)];
+  const goals = [...checkGoals(figures, plan.openStreams), ...checkLargePromptGoals(largePrompts), ...checkChaosGoals(chaos), ...checkAccountsGoals(accounts), ...checkFusionGoals(fusion)];
   const report: BenchReport = {
     date: new Date().toISOString(),
     command: options.command,
@@ -174,12 +187,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     largePrompts,
     chaos,
     accounts,
+    fusion,
   };
   say(`\n${mainTable(figures, plan.throughputConnections, plan.openStreams)}\n`);
   say(`${detailTable(figures, plan.throughputConnections, plan.openStreams)}\n`);
   if (largePrompts !== null) say(`large prompts through each codec:\n${largePromptTable(largePrompts)}\n`);
   if (chaos !== null) say(`chaos (failover):\n${chaosTable(chaos)}\n`);
   if (accounts !== null) say(`accounts (keys, budgets, ledger):\n${accountsTable(accounts)}\n`);
+  if (fusion !== null) say(`fusion:\n${'cases' in fusion ? fusionTable(fusion) : `not measured (${fusion.reason})`}\n`);
   say(`modelmux against the targets:\n${goalLines(goals)}\n`);
   mkdirSync(dirname(options.outputFile), { recursive: true });
   writeFileSync(options.outputFile, `${JSON.stringify(report, null, 2)}\n`);
