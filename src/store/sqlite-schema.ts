@@ -129,6 +129,11 @@ export const migrations: string[] = [
   );
   CREATE INDEX comparison_votes_comparison ON comparison_votes (comparison_id, voter);
   `,
+  `
+  -- Reservations moved into the gateway's memory (see sqlite.ts): a crash can no longer leave money
+  -- held, and a request costs one write transaction instead of two.
+  DROP TABLE reservations;
+  `,
 ];
 
 export function migrate(database: DatabaseSync): void {

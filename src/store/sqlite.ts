@@ -1,19 +1,26 @@
 // The embedded default Store: SQLite through node:sqlite, one file in the data directory. It is
 // synchronous (DatabaseSync), so every call is a few prepared statements run to completion on the
-// calling thread, and reserve/settle are `BEGIN IMMEDIATE` transactions that also serialise against
-// any other process on the same file (a CLI managing keys while the server runs).
+// calling thread; settle is one `BEGIN IMMEDIATE` transaction, which also serialises against any
+// other process on the same file.
+//
+// Reservations (money held by requests in flight) live in this process's memory, not in the file:
+// reserve() reads the key's limit and settled spend in one statement and checks them against what
+// this process holds, with nothing between the check and the hold (one thread, synchronous calls).
+// So a crash can never leave money locked, and a request costs one write transaction, not two. The
+// price: gateways sharing one file each see only their own requests in flight, as with rate limits;
+// a budget shared across replicas wants a shared backend (PostgreSQL, Redis) behind the same interface.
 //
 // Durability: WAL with synchronous = NORMAL. A commit is in the WAL file (the OS's page cache) when it
 // returns, so a killed process (kill -9, OOM, crash) loses nothing; only an OS crash or power cut can
 // lose the last few commits, which FULL would cover at the price of an fsync per request.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import { dayName, periodReset, periodStart } from './periods.ts';
 import { checkUnits, keyColumns, keyFromRow, keyValues } from './sqlite-keys.ts';
-import { openOwners, reclaimReservations, reservationLifetimeMs } from './sqlite-reclaim.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
+import type { Checkpointer } from './sqlite-checkpointer.ts';
 import { migrate } from './sqlite-schema.ts';
 import { queryRows, queryUsage } from './sqlite-usage.ts';
 import type { RowsQuery } from './sqlite-usage.ts';
@@ -24,21 +31,30 @@ import type { ComparisonQuery, ComparisonRecord, NewVote, VoteRecord, WinRateQue
 export const databaseFileName = 'modelmux.db';
 
 const sweepIntervalMs = 60_000;
+/** A reservation this old is dropped: a request that never settled must not hold budget forever. */
+const reservationLifetimeMs = 3_600_000;
+const keyCacheMs = 1_000;
+const keyCacheSize = 10_000;
 const periods: readonly BudgetPeriod[] = ['day', 'month', 'total'];
 
-export function openSqliteStore(directory: string, options: { now?: () => number } = {}): Store {
+/** `backgroundCheckpoints` (default true): checkpoint on a worker thread instead of in commits. */
+export function openSqliteStore(directory: string, options: { now?: () => number; backgroundCheckpoints?: boolean } = {}): Store {
   mkdirSync(directory, { recursive: true });
-  return new SqliteStore(join(directory, databaseFileName), options.now ?? Date.now);
+  return new SqliteStore(join(directory, databaseFileName), options.now ?? Date.now, options.backgroundCheckpoints ?? true);
 }
 
 type Row = { [column: string]: SQLOutputValue };
 
 class SqliteStore implements Store {
   readonly database: DatabaseSync;
-  private readonly owner = `${process.pid}:${randomBytes(6).toString('base64url')}`;
   private reservationCount = 0;
   private lastSweep: number;
   private readonly cache = new Map<string, StatementSync>();
+  /** Keys recently found by hash, so authenticating a request reads no row. A change made through
+   * this store clears it at once; one made by another process on the file shows within keyCacheMs. */
+  private readonly keysByHash = new Map<string, { key: KeyRecord; at: number }>();
+  private readonly now: () => number;
+  private readonly checkpointer: Checkpointer | null = null;
   readonly prepare = (sql: string): StatementSync => {
     let statement = this.cache.get(sql);
     if (statement === undefined) {
@@ -52,34 +68,41 @@ class SqliteStore implements Store {
   private readonly commit: StatementSync;
   private readonly rollback: StatementSync;
   private readonly keyLimits: StatementSync;
-  private readonly reservedForKey: StatementSync;
+  private readonly limitsAndSpend: StatementSync;
   private readonly spentInPeriod: StatementSync;
-  private readonly insertReservation: StatementSync;
-  private readonly deleteReservation: StatementSync;
-  private readonly sweepReservations: StatementSync;
+  /** Reservation id -> what it holds; and the total held per key. */
+  private readonly held = new Map<string, { keyId: string; amountUnits: number; at: number }>();
+  private readonly heldByKey = new Map<string, number>();
   readonly insertLedger: StatementSync;
   readonly addToRollup: StatementSync;
   private readonly addToSpend: StatementSync;
   private readonly takeCredits: StatementSync;
 
-  constructor(file: string, now: () => number) {
+  constructor(file: string, now: () => number, backgroundCheckpoints: boolean) {
+    this.now = now;
     // The timeout makes a writer wait for another process's transaction instead of failing at once.
     this.database = new DatabaseSync(file, { timeout: 5_000 });
     this.database.exec('PRAGMA journal_mode = WAL');
     this.database.exec('PRAGMA synchronous = NORMAL');
     // Ledger indexes stay hot in a bigger page cache (32 MiB; the default is 2 MiB).
     this.database.exec('PRAGMA cache_size = -32768');
+    // Checkpoints (and their fsyncs) happen on the checkpointer's thread, not in a request's commit.
+    if (backgroundCheckpoints) {
+      this.database.exec('PRAGMA wal_autocheckpoint = 0');
+      this.checkpointer = startCheckpointer(file);
+    }
     migrate(this.database);
 
     this.begin = this.database.prepare('BEGIN IMMEDIATE');
     this.commit = this.database.prepare('COMMIT');
     this.rollback = this.database.prepare('ROLLBACK');
     this.keyLimits = this.database.prepare('SELECT budget_limit_units, budget_period, budget_hard, credits_units FROM keys WHERE id = ?');
-    this.reservedForKey = this.database.prepare('SELECT coalesce(sum(amount_units), 0) AS reserved FROM reservations WHERE key_id = ?');
+    // The key's limits and its settled spend in its current period, in one read.
+    this.limitsAndSpend = this.database.prepare(`SELECT budget_limit_units, budget_period, budget_hard, credits_units,
+      (SELECT spent_units FROM spend WHERE key_id = keys.id AND period = keys.budget_period
+        AND period_start = CASE keys.budget_period WHEN 'day' THEN ? WHEN 'month' THEN ? ELSE 0 END) AS spent_units
+      FROM keys WHERE id = ?`);
     this.spentInPeriod = this.database.prepare('SELECT spent_units FROM spend WHERE key_id = ? AND period = ? AND period_start = ?');
-    this.insertReservation = this.database.prepare('INSERT INTO reservations (id, key_id, amount_units, created_at, owner) VALUES (?, ?, ?, ?, ?)');
-    this.deleteReservation = this.database.prepare('DELETE FROM reservations WHERE id = ?');
-    this.sweepReservations = this.database.prepare('DELETE FROM reservations WHERE created_at < ?');
     this.insertLedger = this.database.prepare(`INSERT INTO ledger (kind, at, request_id, route_id, attempt, key_id, team, model, provider,
       upstream_model, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_units, latency_ms,
       ttft_ms, status, error_class, billed, group_id) VALUES (${Array(22).fill('?').join(', ')})`);
@@ -93,8 +116,6 @@ class SqliteStore implements Store {
     this.takeCredits = this.database.prepare('UPDATE keys SET credits_units = credits_units - ? WHERE id = ? AND credits_units IS NOT NULL');
 
     this.lastSweep = now();
-    this.transaction(() => reclaimReservations(this.database, this.lastSweep));
-    openOwners.add(this.owner);
   }
 
   createKey(record: KeyRecord): void {
@@ -102,8 +123,15 @@ class SqliteStore implements Store {
   }
 
   keyByHash(hash: string): KeyRecord | null {
+    const now = this.now();
+    const cached = this.keysByHash.get(hash);
+    if (cached !== undefined && now - cached.at < keyCacheMs) return cached.key;
     const row = this.prepare('SELECT * FROM keys WHERE hash = ?').get(hash);
-    return row === undefined ? null : keyFromRow(row);
+    if (row === undefined) return null;
+    const key = keyFromRow(row);
+    if (this.keysByHash.size >= keyCacheSize) this.keysByHash.delete(this.keysByHash.keys().next().value!);
+    this.keysByHash.set(hash, { key, at: now });
+    return key;
   }
 
   key(id: string): KeyRecord | null {
@@ -125,52 +153,48 @@ class SqliteStore implements Store {
       const updated: KeyRecord = { ...current, ...patch, id: current.id, hash: current.hash, prefix: current.prefix, createdAt: current.createdAt };
       const assignments = keyColumns.map((column) => `${column} = ?`).join(', ');
       this.prepare(`UPDATE keys SET ${assignments} WHERE id = ?`).run(...keyValues(updated), id);
+      this.keysByHash.clear();
       return updated;
     });
   }
 
   revokeKey(id: string, at: number): boolean {
     // Revoking twice keeps the first time; false only for a key that does not exist.
+    this.keysByHash.clear();
     return this.prepare('UPDATE keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id).changes > 0;
   }
 
   reserve(keyId: string, amountUnits: number, now: number): ReserveResult {
     checkUnits('amountUnits', amountUnits);
-    const reservationId = `${this.owner}:${++this.reservationCount}`;
-    const unlimited = this.limits(keyId);
-    // Nothing to hold against: skip the write, settle(reservationId) simply finds nothing to drop.
-    if (unlimited.budget_limit_units === null && unlimited.credits_units === null) return { ok: true, reservationId, overSoftBudget: false };
-    return this.transaction((): ReserveResult => {
-      if (now - this.lastSweep >= sweepIntervalMs) {
-        this.sweepReservations.run(now - reservationLifetimeMs);
-        this.lastSweep = now;
+    if (now - this.lastSweep >= sweepIntervalMs) this.sweep(now);
+    const reservationId = `reservation-${++this.reservationCount}`;
+    const limits = this.limitsAndSpend.get(periodStart('day', now), periodStart('month', now), keyId);
+    if (limits === undefined) throw new Error(`no key ${JSON.stringify(keyId)} in the store`);
+    // Nothing to hold against: nothing held; settle(reservationId) simply finds nothing to release.
+    if (limits.budget_limit_units === null && limits.credits_units === null) return { ok: true, reservationId, overSoftBudget: false };
+    const reservedUnits = this.heldByKey.get(keyId) ?? 0;
+    let overSoftBudget = false;
+    if (limits.budget_limit_units !== null) {
+      const limitUnits = Number(limits.budget_limit_units);
+      const spentUnits = limits.spent_units === null ? 0 : Number(limits.spent_units);
+      if (spentUnits + reservedUnits + amountUnits > limitUnits) {
+        if (limits.budget_hard === 1) return { ok: false, reason: 'budget', limitUnits, spentUnits, reservedUnits, resetAt: periodReset(String(limits.budget_period) as BudgetPeriod, now) };
+        overSoftBudget = true;
       }
-      // Read again under the write lock: another process may have changed the key or spent from it.
-      const limits = this.limits(keyId);
-      const reservedUnits = Number((this.reservedForKey.get(keyId) as Row).reserved);
-      let overSoftBudget = false;
-      if (limits.budget_limit_units !== null) {
-        const limitUnits = Number(limits.budget_limit_units);
-        const period = String(limits.budget_period) as BudgetPeriod;
-        const spentUnits = this.spent(keyId, period, now);
-        if (spentUnits + reservedUnits + amountUnits > limitUnits) {
-          if (limits.budget_hard === 1) return { ok: false, reason: 'budget', limitUnits, spentUnits, reservedUnits, resetAt: periodReset(period, now) };
-          overSoftBudget = true;
-        }
-      }
-      if (limits.credits_units !== null) {
-        const creditsUnits = Number(limits.credits_units);
-        if (creditsUnits - reservedUnits < amountUnits) return { ok: false, reason: 'credits', limitUnits: creditsUnits, spentUnits: 0, reservedUnits, resetAt: null };
-      }
-      this.insertReservation.run(reservationId, keyId, amountUnits, now, this.owner);
-      return { ok: true, reservationId, overSoftBudget };
-    });
+    }
+    if (limits.credits_units !== null) {
+      const creditsUnits = Number(limits.credits_units);
+      if (creditsUnits - reservedUnits < amountUnits) return { ok: false, reason: 'credits', limitUnits: creditsUnits, spentUnits: 0, reservedUnits, resetAt: null };
+    }
+    this.held.set(reservationId, { keyId, amountUnits, at: now });
+    this.heldByKey.set(keyId, reservedUnits + amountUnits);
+    return { ok: true, reservationId, overSoftBudget };
   }
 
   settle(reservationId: string | null, rows: LedgerRow[]): void {
     for (const row of rows) checkRow(row);
+    if (reservationId !== null) this.release(reservationId);
     this.transaction(() => {
-      if (reservationId !== null) this.deleteReservation.run(reservationId);
       for (const row of rows) {
         this.insertLedger.run(...ledgerValues(row));
         if (row.kind !== 'request') continue;
@@ -184,7 +208,7 @@ class SqliteStore implements Store {
 
   spend(keyId: string, now: number): SpendStatus {
     const limits = this.limits(keyId);
-    const reservedUnits = Number((this.reservedForKey.get(keyId) as Row).reserved);
+    const reservedUnits = this.heldByKey.get(keyId) ?? 0;
     const creditsUnits = limits.credits_units === null ? null : Number(limits.credits_units);
     if (limits.budget_limit_units === null) return { spentUnits: 0, reservedUnits, creditsUnits, resetAt: null };
     const period = String(limits.budget_period) as BudgetPeriod;
@@ -200,7 +224,9 @@ class SqliteStore implements Store {
   }
 
   close(): void {
-    openOwners.delete(this.owner);
+    this.checkpointer?.stop();
+    this.held.clear();
+    this.heldByKey.clear();
     this.cache.clear();
     this.database.close();
   }
@@ -215,6 +241,21 @@ class SqliteStore implements Store {
       if (this.database.isTransaction) this.rollback.run();
       throw error;
     }
+  }
+
+  private release(reservationId: string): void {
+    const reservation = this.held.get(reservationId);
+    if (reservation === undefined) return;
+    this.held.delete(reservationId);
+    const left = (this.heldByKey.get(reservation.keyId) ?? 0) - reservation.amountUnits;
+    if (left > 0) this.heldByKey.set(reservation.keyId, left);
+    else this.heldByKey.delete(reservation.keyId);
+  }
+
+  /** Drops reservations older than any request can last. */
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [reservationId, reservation] of this.held) if (now - reservation.at >= reservationLifetimeMs) this.release(reservationId);
   }
 
   private limits(keyId: string): Row {

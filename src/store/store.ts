@@ -130,6 +130,8 @@ export interface SpendStatus {
 
 export interface Store {
   createKey(record: KeyRecord): void;
+  /** The key with this hash. Changes made by another process on the same store may take a second
+   * to show; budget, spend and credits are read fresh by reserve(), never from this. */
   keyByHash(hash: string): KeyRecord | null;
   key(id: string): KeyRecord | null;
   keys(filter?: { team?: string; includeRevoked?: boolean }): KeyRecord[];
@@ -137,13 +139,14 @@ export interface Store {
   revokeKey(id: string, at: number): boolean;
   /**
    * Atomically: the key's spend in its budget period + amounts reserved in flight + amount <= limit
-   * (for a hard budget), and credits left - reserved >= amount; records the reservation. A soft
+   * (for a hard budget), and credits left - reserved >= amount; holds the amount until settle. A soft
    * budget never refuses. No budget and no credits: always ok. Credits are always hard.
-   * Throws for an unknown key (auth comes first).
+   * Throws for an unknown key (auth comes first). The SQLite store holds reservations in memory, so
+   * they count within one process (see sqlite.ts).
    */
   reserve(keyId: string, amountUnits: number, now: number): ReserveResult;
   /**
-   * In one transaction: drop the reservation (if any), write the rows, add the request's cost to the
+   * Releases the reservation (if any); then in one transaction: write the rows, add the request's cost to the
    * key's period spend, take it from credits, update the usage rollups. Durable when it returns.
    * Never refuses: a request that cost more than it reserved still settles, and credits may go
    * below zero (the next reserve then refuses).
