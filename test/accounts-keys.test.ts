@@ -8,12 +8,15 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { adminKey, ask, startBillingStack } from './accounts-helpers.ts';
 import type { BillingStack } from './accounts-helpers.ts';
-import { startStack } from './stack.ts';
+import { defaultTimeouts } from '../src/config/types.ts';
+import { provider, startStack } from './stack.ts';
 
 describe('virtual keys', () => {
   let stack: BillingStack;
   before(async () => {
-    stack = await startBillingStack();
+    stack = await startBillingStack({
+      extraProviders: (url) => [provider('research', `${url}/v1`, defaultTimeouts, [{ id: 'research-model', upstream: 'fast', license: { name: 'cc-by-nc-4.0', commercial: false } }])],
+    });
   });
   after(() => stack.close());
 
@@ -106,6 +109,17 @@ describe('virtual keys', () => {
     const body = (await refused.json()) as { error: { code: string; message: string } };
     assert.equal(body.error.code, 'model_not_allowed');
     assert.match(body.error.message, /test-\*/);
+  });
+
+  test('a key for commercial use never reaches a model whose licence forbids it', async () => {
+    const research = await stack.createKey();
+    assert.equal((await stack.call('/v1/chat/completions', research.key, { ...ask, model: 'research-model' })).status, 200);
+    const product = await stack.createKey({ commercial_use: true });
+    const refused = await stack.call('/v1/chat/completions', product.key, { ...ask, model: 'research-model' });
+    assert.equal(refused.status, 400);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'no_eligible_provider');
+    assert.match(body.error.message, /cc-by-nc-4\.0/);
   });
 
   test('requests per minute: the limit passes, the next gets a 429 with retry-after and x-ratelimit headers', async () => {

@@ -54,6 +54,7 @@ describe('fusion in the ledger', () => {
       assert.ok(ledgerUsd > 0);
       assert.equal(typeof completion.usage.cost, 'number', 'usage.cost');
       assert.ok(Math.abs(completion.usage.cost - ledgerUsd) < 1e-8, `${mode}: response ${completion.usage.cost}, ledger ${ledgerUsd}`);
+      assert.equal(response.headers.get('x-modelmux-cost'), ledgerUsd.toFixed(8), 'x-modelmux-cost');
       assert.equal(completion.usage.prompt_tokens, linked.reduce((sum, row) => sum + row.inputTokens, 0));
       assert.equal(completion.usage.completion_tokens, linked.reduce((sum, row) => sum + row.outputTokens, 0));
     }

@@ -17,7 +17,7 @@ import type { Router } from '../routing/router.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
-import { droppedHeader, unknownModel } from './exchange-helpers.ts';
+import { costText, droppedHeader, unknownModel } from './exchange-helpers.ts';
 import type { InferenceDependencies, SurfaceFormat } from './inference.ts';
 
 export { isFusionModel } from '../fusion/spec.ts';
@@ -57,6 +57,7 @@ async function wholeFusion(context: RequestContext, format: SurfaceFormat, input
   const encoded = surfaceCodecs[format].encodeResponse(answer, { model: input.spec.judge, includeUsage: true });
   const payload = JSON.stringify(decorateWhole(encoded, fusionBlock(input.spec, input.call.groupId, outcome, totals), totals));
   if (context.response.destroyed) return;
+  if (totals.costComplete) headers['x-modelmux-cost'] = costText(totals.costUsd);
   context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
   context.response.end(payload);
 }
