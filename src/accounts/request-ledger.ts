@@ -1,10 +1,10 @@
 // One client request's account: a row per upstream attempt and one for the request, its cost at the
-// prices of the offers that served it, and the settlement of its budget reservation. Written in one
-// transaction before the client's response ends (the surface calls finish() from response.end), so
-// a response the client has received always has its rows, whatever happens to the process next.
+// prices of the offers that served it, and the settlement of its budget reservation. The surface
+// calls finish() from response.end and holds the end until the ledger writer has committed the
+// rows (ledger-writer.ts), so a response the client has received always has its rows.
 import type { Usage } from '../protocol/ir.ts';
 import type { ModelTarget } from '../providers/registry.ts';
-import type { LedgerRow, Store, TokenCounts } from '../store/store.ts';
+import type { LedgerRow, Settlement, TokenCounts } from '../store/store.ts';
 import type { Account } from './auth.ts';
 import { costOf, fromMicroCents, toMicroCents } from './cost.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -39,7 +39,6 @@ interface OpenAttempt {
 }
 
 export interface LedgerSettings {
-  store: Store | null;
   limiter: RateLimiter;
   now: () => number;
 }
@@ -108,12 +107,12 @@ export class RequestLedger {
   }
 
   /**
-   * Ends the request: closes the attempt in progress, adds the request row, and settles the
-   * reservation with all rows in one transaction. Idempotent; the first call wins.
+   * Ends the request: closes the attempt in progress and adds the request row. Returns the rows and
+   * the reservation they settle, for the ledger writer; null after the first call.
    * `outcome` describes the attempt in progress and, for its status and error, the request.
    */
-  finish(outcome: AttemptOutcome, model: string | null, provider: string | null): void {
-    if (this.finished) return;
+  finish(outcome: AttemptOutcome, model: string | null, provider: string | null): Settlement | null {
+    if (this.finished) return null;
     this.finished = true;
     this.endAttempt(outcome);
     const now = this.settings.now();
@@ -142,7 +141,7 @@ export class RequestLedger {
     };
     const key = this.account.key;
     if (key !== null && key.tokensPerMinute !== null) this.settings.limiter.correct(key.id, this.estimatedTokens, totals.inputTokens + totals.outputTokens);
-    this.settings.store?.settle(this.reservationId, [...this.attempts, request]);
+    return { reservationId: this.reservationId, rows: [...this.attempts, request] };
   }
 
   private rowBase(kind: LedgerRow['kind'], at: number, attempt: number): Pick<LedgerRow, 'kind' | 'at' | 'requestId' | 'routeId' | 'attempt' | 'keyId' | 'team' | 'groupId'> {

@@ -24,7 +24,7 @@ import type { Checkpointer } from './sqlite-checkpointer.ts';
 import { migrate } from './sqlite-schema.ts';
 import { queryRows, queryUsage } from './sqlite-usage.ts';
 import type { RowsQuery } from './sqlite-usage.ts';
-import type { BudgetPeriod, KeyRecord, LedgerRow, ReserveResult, SpendStatus, Store, UsageQuery, UsageRow } from './store.ts';
+import type { BudgetPeriod, KeyRecord, LedgerRow, ReserveResult, Settlement, SpendStatus, Store, UsageQuery, UsageRow } from './store.ts';
 import { addVote, findComparison, listComparisons, listVotes, queryWinRates, saveComparison } from './sqlite-compare.ts';
 import type { ComparisonQuery, ComparisonRecord, NewVote, VoteRecord, WinRateQuery, WinRateRow } from './store.ts';
 
@@ -192,18 +192,24 @@ class SqliteStore implements Store {
   }
 
   settle(reservationId: string | null, rows: LedgerRow[]): void {
-    for (const row of rows) checkRow(row);
-    if (reservationId !== null) this.release(reservationId);
+    this.settleAll([{ reservationId, rows }]);
+  }
+
+  settleAll(settlements: Settlement[]): void {
+    for (const { rows } of settlements) for (const row of rows) checkRow(row);
+    for (const { reservationId } of settlements) if (reservationId !== null) this.release(reservationId);
     this.transaction(() => {
-      for (const row of rows) {
-        this.insertLedger.run(...ledgerValues(row));
-        if (row.kind !== 'request') continue;
-        this.addToRollup.run(...rollupValues(row));
-        if (row.keyId === null || row.costUnits === 0) continue;
-        for (const period of periods) this.addToSpend.run(row.keyId, period, periodStart(period, row.at), row.costUnits);
-        this.takeCredits.run(row.costUnits, row.keyId);
-      }
+      for (const { rows } of settlements) for (const row of rows) this.write(row);
     });
+  }
+
+  private write(row: LedgerRow): void {
+    this.insertLedger.run(...ledgerValues(row));
+    if (row.kind !== 'request') return;
+    this.addToRollup.run(...rollupValues(row));
+    if (row.keyId === null || row.costUnits === 0) return;
+    for (const period of periods) this.addToSpend.run(row.keyId, period, periodStart(period, row.at), row.costUnits);
+    this.takeCredits.run(row.costUnits, row.keyId);
   }
 
   spend(keyId: string, now: number): SpendStatus {

@@ -119,6 +119,12 @@ export interface UsageRow extends TokenCounts {
   errors: number;
 }
 
+/** One request's rows and the reservation they settle. */
+export interface Settlement {
+  reservationId: string | null;
+  rows: LedgerRow[];
+}
+
 export interface SpendStatus {
   /** Settled spend in the key's current budget period (0 without a budget). */
   spentUnits: number;
@@ -152,6 +158,8 @@ export interface Store {
    * below zero (the next reserve then refuses).
    */
   settle(reservationId: string | null, rows: LedgerRow[]): void;
+  /** settle() for several requests in one transaction (a commit per batch, not per request). */
+  settleAll(settlements: Settlement[]): void;
   /** Spend in the key's current budget period and credits left, for headers and the usage API. */
   spend(keyId: string, now: number): SpendStatus;
   usage(query: UsageQuery): UsageRow[];

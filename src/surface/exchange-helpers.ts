@@ -43,7 +43,8 @@ export function serialize(body: Record<string, unknown>): string {
 
 /**
  * A whole answer with the request's cost: `x-modelmux-cost` in the headers and `usage.cost` in the
- * body (re-serialized only then). The body as it came when the request is not billed.
+ * body. The cost is spliced into the bytes as they came when the body has one `"usage":{`, else the
+ * body is re-serialized. The body as it came when the request is not billed.
  */
 export function pricedBody(context: RequestContext, parsed: unknown, payload: Buffer, headers: Record<string, string>): Buffer | string {
   const ledger = context.ledger;
@@ -52,8 +53,22 @@ export function pricedBody(context: RequestContext, parsed: unknown, payload: Bu
   headers['x-modelmux-cost'] = costText(cost);
   const usage = (parsed as { usage?: unknown } | null)?.usage;
   if (usage === null || typeof usage !== 'object' || Array.isArray(usage)) return payload;
+  const spliced = spliceCost(payload, cost);
+  if (spliced !== null) return spliced;
   (usage as Record<string, unknown>).cost = cost;
   return JSON.stringify(parsed);
+}
+
+const usageKey = Buffer.from('"usage":{');
+
+/** `"cost":<usd>` added first in the body's only usage object; null when there is not exactly one
+ * (a raw `"usage":{` can only be a key: inside a JSON string its quotes would be escaped). */
+function spliceCost(payload: Buffer, cost: number): Buffer | null {
+  const at = payload.indexOf(usageKey);
+  if (at === -1 || payload.indexOf(usageKey, at + usageKey.length) !== -1) return null;
+  const inside = at + usageKey.length;
+  const field = Buffer.from(payload[inside] === 0x7d /* } */ ? `"cost":${cost}` : `"cost":${cost},`);
+  return Buffer.concat([payload.subarray(0, inside), field, payload.subarray(inside)]);
 }
 
 /** USD as `x-modelmux-cost` shows it: fixed-point to the ledger's grain (1e-8). */

@@ -10,10 +10,11 @@ import { Catalog } from '../catalog/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { authenticate, openAccount } from '../accounts/auth.ts';
 import { RateLimiter } from '../accounts/rate-limit.ts';
+import { LedgerWriter } from '../accounts/ledger-writer.ts';
 import { RequestLedger } from '../accounts/request-ledger.ts';
 import { Router } from '../routing/router.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
-import type { Store } from '../store/store.ts';
+import type { Settlement, Store } from '../store/store.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Metrics } from '../telemetry/metrics.ts';
@@ -55,6 +56,9 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   const metrics = new Metrics();
   const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
   const limiter = new RateLimiter();
+  const ledgerWriter = new LedgerWriter(store, (error, requests) =>
+    logger.error('ledger write failed', { requests, error: error instanceof Error ? error.message : String(error) }),
+  );
   const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now, maxAttempts: config.routing.maxAttempts };
   let closing = false;
 
@@ -150,7 +154,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     response.on('close', () => {
       if (!response.writableFinished) {
         context.controller.abort(clientClosed);
-        settleLedger(context, true);
+        settleAbandoned(context);
       }
       finishRequest(context, isApi, path);
     });
@@ -210,26 +214,42 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     };
   }
 
-  /** Opens the request's ledger; its rows are written from response.end, before the last byte leaves. */
+  /**
+   * Opens the request's ledger. Whatever path ends the response, its end waits for the request's
+   * rows to be committed (in a batch with the others of this turn), so the last byte leaves only
+   * once they are durable.
+   */
   function startLedger(context: RequestContext): void {
     const group = context.request.headers['x-modelmux-fusion-id'];
     context.ledger = new RequestLedger(accounts, context.account, context.requestId, typeof group === 'string' && group !== '' ? group.slice(0, 128) : null);
     const response = context.response as unknown as { end: (...args: unknown[]) => unknown };
     const end = response.end;
+    let ending = false;
     response.end = function (this: unknown, ...args: unknown[]) {
-      settleLedger(context, false);
-      return end.apply(this, args);
+      // A second end while the first waits for its commit has nothing left to add.
+      if (ending) return this;
+      ending = true;
+      const settlement = settleLedger(context, false);
+      if (settlement === null) return end.apply(this, args);
+      ledgerWriter.write(settlement, () => end.apply(this, args));
+      return this;
     };
   }
 
-  /** Writes the request's rows (once). A failed write is logged loudly; the answer still goes out. */
-  function settleLedger(context: RequestContext, clientLeft: boolean): void {
+  /** Queues the rows of a request whose client left before its end. */
+  function settleAbandoned(context: RequestContext): void {
+    const settlement = settleLedger(context, true);
+    if (settlement !== null) ledgerWriter.write(settlement, () => {});
+  }
+
+  /** The request's rows (once; null after). A fault here is logged loudly; the answer still goes out. */
+  function settleLedger(context: RequestContext, clientLeft: boolean): Settlement | null {
     const ledger = context.ledger;
-    if (ledger === null) return;
+    if (ledger === null) return null;
     const error = context.error;
     const status = clientLeft ? 499 : context.response.statusCode;
     try {
-      ledger.finish(
+      return ledger.finish(
         {
           status,
           errorClass: error ? errorLabel(error) : clientLeft ? 'client_closed_request' : null,
@@ -242,7 +262,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
         context.provider,
       );
     } catch (thrown) {
-      logger.error('ledger write failed', { request_id: context.requestId, error: thrown instanceof Error ? thrown.message : String(thrown) });
+      logger.error('ledger rows could not be made', { request_id: context.requestId, error: thrown instanceof Error ? thrown.message : String(thrown) });
+      return null;
     }
   }
 
