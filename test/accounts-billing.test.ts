@@ -129,22 +129,36 @@ describe('billing', () => {
     assert.equal(refused.headers.get('x-modelmux-budget-limit'), '0.00000000');
     assert.ok(refused.headers.get('x-modelmux-budget-reset'));
 
-    // Room for one call of pricey-model ($1000 per 1M tokens: about $0.016 reserved, $0.011 spent), not two.
-    const small = await stack.createKey({ budget: { limit_usd: 0.02, period: 'month' } });
+    // Room for one call of pricey-model, not two: at $1000 per 1M tokens, the body's ~80 bytes and 10
+    // output tokens reserve about $0.09; the call spends $0.011 (1 prompt token, 10 output).
+    const small = await stack.createKey({ budget: { limit_usd: 0.095, period: 'month' } });
     const call = () => stack.call('/v1/chat/completions', small.key, { model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 }, { 'x-sim-output-tokens': '10' });
     assert.equal((await call()).status, 200);
     const second = await call();
     assert.equal(second.status, 402);
-    assert.match(((await second.json()) as { error: { message: string } }).error.message, /limit is \$0\.02 per month, \$0\.0\d+ is spent/);
+    assert.match(((await second.json()) as { error: { message: string } }).error.message, /limit is \$0\.095000 per month, \$0\.0\d+ is spent/);
+  });
+
+  test('the worst case counts every answer asked for (n) and the prompt at no less than its size in bytes', async () => {
+    const { key } = await stack.createKey({ budget: { limit_usd: 0.3, period: 'day' } });
+    const ask = (body: Record<string, unknown>) => stack.call('/v1/chat/completions', key, { model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 100, ...body }, { 'x-sim-output-tokens': '1' });
+    // $1000 per 1M tokens: ~80 bytes + 100 output tokens reserve ~$0.18; four answers ~$0.48.
+    assert.equal((await ask({})).status, 200);
+    const four = await ask({ n: 4 });
+    assert.equal(four.status, 402);
+    assert.match(((await four.json()) as { error: { message: string } }).error.message, /may cost up to \$0\.4\d+/);
+    // A long prompt in a script of few characters per token is reserved by its bytes, not its characters.
+    const wide = await ask({ messages: [{ role: 'user', content: '漢'.repeat(60) }] });
+    assert.equal(wide.status, 402, 'about 260 bytes of prompt + 100 output tokens are over what is left');
   });
 
   test('credits are spent down and refuse once short; a soft budget warns instead of refusing', async () => {
-    const prepaid = await stack.createKey({ credits_usd: 0.02 });
+    const prepaid = await stack.createKey({ credits_usd: 0.095 });
     const call = (key: string) => stack.call('/v1/chat/completions', key, { model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 }, { 'x-sim-output-tokens': '10' });
     const first = await call(prepaid.key);
     assert.equal(first.status, 200);
     const left = (await stack.admin('GET', `/admin/keys/${prepaid.id}`)).body.credits_usd as number;
-    assert.equal(toMicroCents(left), toMicroCents(0.02) - toMicroCents(Number(first.headers.get('x-modelmux-cost'))));
+    assert.equal(toMicroCents(left), toMicroCents(0.095) - toMicroCents(Number(first.headers.get('x-modelmux-cost'))));
     const short = await call(prepaid.key);
     assert.equal(short.status, 402);
     assert.equal(((await short.json()) as { error: { code: string } }).error.code, 'insufficient_credits');

@@ -40,6 +40,12 @@ test('keys create shows the secret once; list, show, update and revoke manage it
   const shown = await cli(['keys', 'show', id]);
   assert.match(shown.stdout, /spent\s+\$0\.\d+ this period/);
   assert.match(shown.stdout, /models\s+test-\*/);
+  await cli(['keys', 'update', id, '--budget', '3', '--period', 'day', '--soft']);
+  const raised = await cli(['keys', 'update', id, '--budget', '7', '--no-commercial']);
+  assert.match(raised.stdout, /budget\s+\$7\.00\/day \(soft\)\n/, 'a new limit keeps the period and kind');
+  assert.match(raised.stdout, /commercial use\s+no/);
+  const badMeta = await cli(['keys', 'update', id, '--meta', 'owner']);
+  assert.match(badMeta.stderr, /--meta takes NAME=VALUE/);
   const updated = await cli(['keys', 'update', id, '--budget', 'none', '--tpm', '1000']);
   assert.match(updated.stdout, /budget\s+-/);
   assert.match(updated.stdout, /1000 tokens\/min/);

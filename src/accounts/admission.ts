@@ -14,18 +14,35 @@ export interface AdmissionSettings {
   store: Store | null;
   limiter: RateLimiter;
   now: () => number;
-  /** Attempts a request may make: only the candidates it can reach are priced. */
-  maxAttempts: number;
 }
 
 /** Output tokens assumed for a reservation when neither the request nor the offer bounds them. */
 const defaultMaxOutput = 4_096;
 
+/** What a request asks for beyond its prompt, as far as its cost goes. */
+export interface RequestShape {
+  /** Answers asked for (Chat's `n`): each is billed. */
+  choices: number;
+  /** The prompt includes context stored at the provider (`previous_response_id`, `conversation`,
+   * a stored `prompt`): its size is unknown here, so the whole context window is reserved. */
+  storedContext: boolean;
+}
+
+export function requestShape(body: Record<string, unknown>): RequestShape {
+  const choices = typeof body.n === 'number' && Number.isInteger(body.n) && body.n > 1 ? body.n : 1;
+  const storedContext = isSet(body.previous_response_id) || isSet(body.conversation) || (body.prompt !== null && typeof body.prompt === 'object');
+  return { choices, storedContext };
+}
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
 /**
  * Filters the plan to the key's models, takes its rate limits and reserves its worst case. Returns
  * headers for the answer (rate-limit state, a soft-budget warning). Throws the refusal.
  */
-export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds, requested: string, settings: AdmissionSettings): Record<string, string> {
+export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds, shape: RequestShape, requested: string, settings: AdmissionSettings): Record<string, string> {
   const key = ledger.account.key;
   const headers: Record<string, string> = {};
   if (key === null) return headers;
@@ -36,7 +53,14 @@ export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds,
     }
   }
   if (key.requestsPerMinute !== null || key.tokensPerMinute !== null) {
-    const estimate = key.tokensPerMinute === null ? 0 : needs.promptTokens + (needs.maxTokens ?? 0);
+    const estimate = key.tokensPerMinute === null ? 0 : needs.promptTokens + (needs.maxTokens ?? 0) * shape.choices;
+    if (key.tokensPerMinute !== null && estimate > key.tokensPerMinute) {
+      throw new GatewayError(`this request (an estimated ${estimate} tokens) is larger than the key's whole allowance of ${key.tokensPerMinute} tokens per minute, so it can never pass: lower max_tokens or shorten the prompt`, {
+        status: 429,
+        type: 'rate_limit_error',
+        code: 'request_too_large',
+      });
+    }
     const decision = settings.limiter.take(key.id, { requestsPerMinute: key.requestsPerMinute, tokensPerMinute: key.tokensPerMinute }, estimate);
     Object.assign(headers, decision.headers);
     if (!decision.allowed) {
@@ -51,9 +75,10 @@ export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds,
     ledger.estimatedTokens = estimate;
   }
   if ((key.budget !== null || key.creditsUnits !== null) && settings.store !== null) {
-    const amount = reservationUnits(plan.candidates.slice(0, settings.maxAttempts), needs);
+    // Every candidate: breakers and fallbacks can send failover past the first few.
+    const amount = reservationUnits(plan.candidates, needs, shape);
     const result = settings.store.reserve(key.id, amount, settings.now());
-    if (!result.ok) throw overBudget(result, amount, key.budget?.period ?? null);
+    if (!result.ok) throw overBudget(result, amount, key.budget?.period ?? null, headers);
     ledger.reservationId = result.reservationId;
     if (result.overSoftBudget) headers['x-modelmux-budget-warning'] = 'this key is over its soft budget';
   }
@@ -61,21 +86,25 @@ export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds,
 }
 
 /**
- * The most the request can cost at any provider it may reach: its prompt at the dearest input
- * price plus its longest possible answer. At least one unit, so a hard $0 budget refuses everything.
+ * The most the request can cost at any provider it may reach: its prompt at the dearest input price
+ * plus its longest possible answers. The prompt is counted at the larger of the estimate and the
+ * body's size in bytes (no token is shorter than a byte, whatever the script), up to the context
+ * window. At least one unit, so a hard $0 budget refuses everything.
  */
-function reservationUnits(candidates: Candidate[], needs: RouteNeeds): number {
+function reservationUnits(candidates: Candidate[], needs: RouteNeeds, shape: RequestShape): number {
+  const bounded = Math.max(needs.promptTokens, needs.promptTokensAtMost);
   let most = 0;
   for (const { offer } of candidates) {
-    const prompt = needs.promptTokens;
-    const window = offer.contextWindow === null ? defaultMaxOutput : Math.max(0, offer.contextWindow - prompt);
-    const output = needs.maxTokens ?? offer.maxOutput ?? window;
+    const window = offer.contextWindow;
+    const prompt = shape.storedContext && window !== null ? window : window === null ? bounded : Math.min(bounded, window);
+    const room = window === null ? defaultMaxOutput : Math.max(1, window - Math.min(prompt, needs.promptTokens));
+    const output = (needs.maxTokens ?? offer.maxOutput ?? room) * shape.choices;
     most = Math.max(most, worstCaseCost(prompt, output, offer.prices) ?? 0);
   }
-  return Math.max(1, toMicroCents(most));
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, toMicroCents(most)));
 }
 
-function overBudget(result: Extract<ReserveResult, { ok: false }>, amount: number, period: string | null): GatewayError {
+function overBudget(result: Extract<ReserveResult, { ok: false }>, amount: number, period: string | null, rateHeaders: Record<string, string>): GatewayError {
   const dollars = (units: number): string => `$${fromMicroCents(units).toFixed(units % 1_000_000 === 0 ? 2 : 6)}`;
   const inFlight = result.reservedUnits > 0 ? `, ${dollars(result.reservedUnits)} held by requests in flight` : '';
   const message =
@@ -83,6 +112,7 @@ function overBudget(result: Extract<ReserveResult, { ok: false }>, amount: numbe
       ? `insufficient credits: ${dollars(result.limitUnits)} left${inFlight}; this request may cost up to ${dollars(amount)}. Add credits, or lower max_tokens.`
       : `budget exceeded: the limit is ${dollars(result.limitUnits)} ${period === 'total' ? 'in total' : `per ${period}`}, ${dollars(result.spentUnits)} is spent${inFlight}; this request may cost up to ${dollars(amount)}.${result.resetAt === null ? '' : ` The budget resets at ${new Date(result.resetAt).toISOString()}.`}`;
   const headers: Record<string, string> = {
+    ...rateHeaders,
     'x-modelmux-budget-limit': fromMicroCents(result.limitUnits).toFixed(8),
     'x-modelmux-budget-spent': fromMicroCents(result.spentUnits).toFixed(8),
     'x-modelmux-budget-reserved': fromMicroCents(result.reservedUnits).toFixed(8),

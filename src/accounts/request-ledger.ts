@@ -160,19 +160,25 @@ const charactersPerToken = 4;
  * Without the provider's count (a stream the client left, or that broke), the prompt is estimated
  * and the output counted from what was streamed.
  */
-function countsOf(outcome: Pick<AttemptOutcome, 'usage' | 'streamed' | 'complete'>, promptTokens: () => number): Omit<TokenCounts, 'costUnits'> | null {
+function countsOf(outcome: Pick<AttemptOutcome, 'usage' | 'streamed' | 'complete'> & { status?: number }, promptTokens: () => number): Omit<TokenCounts, 'costUnits'> | null {
   const { usage, streamed } = outcome;
   const hasUsage = usage !== null && (usage.inputTokens > 0 || usage.outputTokens > 0);
   if (hasUsage && outcome.complete) return pick(usage);
   const streamedTokens = Math.max(streamed.events, Math.ceil(streamed.characters / charactersPerToken));
   // An early usage report (Anthropic's message_start) predates most of a stream cut short.
   if (hasUsage) return { ...pick(usage), outputTokens: Math.max(usage.outputTokens, streamedTokens) };
-  if (streamedTokens === 0) return null;
+  // A request the client left while the provider was working on it: the prompt is billed.
+  if (streamedTokens === 0) return outcome.status === 499 ? { ...noTokens, inputTokens: promptTokens() } : null;
   return { ...noTokens, inputTokens: promptTokens(), outputTokens: streamedTokens };
 }
 
+/** A provider's counts as whole, non-negative, safe integers: the ledger refuses anything else. */
 function pick(usage: Usage): Omit<TokenCounts, 'costUnits'> {
-  return { inputTokens: usage.inputTokens, cachedInputTokens: usage.cachedInputTokens, cacheWriteTokens: usage.cacheWriteTokens, outputTokens: usage.outputTokens, reasoningTokens: usage.reasoningTokens };
+  return { inputTokens: whole(usage.inputTokens), cachedInputTokens: whole(usage.cachedInputTokens), cacheWriteTokens: whole(usage.cacheWriteTokens), outputTokens: whole(usage.outputTokens), reasoningTokens: whole(usage.reasoningTokens) };
+}
+
+function whole(count: number): number {
+  return Number.isFinite(count) && count > 0 ? Math.min(Math.round(count), Number.MAX_SAFE_INTEGER) : 0;
 }
 
 /** Cost at the offer's prices now; a model without a price, or a call on the caller's own key, costs nothing. */

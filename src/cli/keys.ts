@@ -19,7 +19,8 @@ Key fields (create and update):
   --credits USD       prepaid balance the key spends down
   --rpm N  --tpm N    requests / tokens per minute
   --expires DURATION  e.g. 30d, 12h (or --expires-at 2027-01-01)
-  --commercial        the key's callers use answers commercially (routing honours licences)
+  --commercial        the key's callers use answers commercially (routing honours licences);
+                      --no-commercial turns it off
   --meta K=V          metadata, repeatable
 
 Options:
@@ -31,6 +32,7 @@ export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
+    allowNegative: true,
     strict: true,
     options: {
       url: { type: 'string' },
@@ -83,7 +85,13 @@ export async function run(argv: string[]): Promise<void> {
       if (!id) throw new Error(`modelmux keys ${action} needs the key's id (see modelmux keys list)`);
       const path = `/admin/keys/${encodeURIComponent(id)}`;
       const method = action === 'show' ? 'GET' : action === 'update' ? 'PATCH' : 'DELETE';
-      return print((await (await adminCall(target, method, path, action === 'update' ? fields(values) : undefined)).json()) as Record<string, unknown>);
+      let body: Record<string, unknown> | undefined;
+      if (action === 'update') {
+        // A new limit keeps the budget's period and kind unless they are given too.
+        const current = values.budget !== undefined && values.budget !== 'none' ? ((await (await adminCall(target, 'GET', path)).json()) as Record<string, unknown>) : null;
+        body = fields(values, current?.budget as { period: string; hard: boolean } | null | undefined);
+      }
+      return print((await (await adminCall(target, method, path, body)).json()) as Record<string, unknown>);
     }
     default:
       throw new Error(`unknown action "${action}"\n\n${usage}`);
@@ -92,22 +100,28 @@ export async function run(argv: string[]): Promise<void> {
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-/** The admin API's key fields from the flags given; "none" clears a limit. */
-function fields(values: Values): Record<string, unknown> {
+/** The admin API's key fields from the flags given; "none" clears a limit. `budget` is the key's
+ * current one, whose period and kind a new limit keeps unless given. */
+function fields(values: Values, budget: { period: string; hard: boolean } | null = null): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   const text = (name: string): string | undefined => values[name] as string | undefined;
   if (text('name') !== undefined) body.name = text('name');
   if (text('team') !== undefined) body.team = text('team');
   if (text('models') !== undefined) body.allowed_models = text('models') === 'all' ? [] : text('models')!.split(',').map((model) => model.trim()).filter(Boolean);
-  if (text('budget') !== undefined) body.budget = text('budget') === 'none' ? null : { limit_usd: number(text('budget')!, '--budget'), period: text('period') ?? 'month', hard: values.soft !== true };
+  if (text('budget') !== undefined) {
+    body.budget = text('budget') === 'none' ? null : { limit_usd: number(text('budget')!, '--budget'), period: text('period') ?? budget?.period ?? 'month', hard: values.soft === undefined ? (budget?.hard ?? true) : values.soft !== true };
+  }
   if (text('credits') !== undefined) body.credits_usd = text('credits') === 'none' ? null : number(text('credits')!, '--credits');
   if (text('rpm') !== undefined) body.requests_per_minute = text('rpm') === 'none' ? null : number(text('rpm')!, '--rpm');
   if (text('tpm') !== undefined) body.tokens_per_minute = text('tpm') === 'none' ? null : number(text('tpm')!, '--tpm');
   if (text('expires') !== undefined) body.expires_in = text('expires') === 'none' ? null : text('expires');
   if (text('expires-at') !== undefined) body.expires_at = text('expires-at');
-  if (values.commercial) body.commercial_use = true;
+  if (values.commercial !== undefined) body.commercial_use = values.commercial === true;
   const meta = values.meta as string[] | undefined;
-  if (meta) body.metadata = Object.fromEntries(meta.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  if (meta) {
+    for (const pair of meta) if (pair.indexOf('=') < 1) throw new Error(`--meta takes NAME=VALUE, not "${pair}"`);
+    body.metadata = Object.fromEntries(meta.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  }
   return body;
 }
 

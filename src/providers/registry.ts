@@ -105,13 +105,15 @@ const neverForwarded = new Set(['host', 'connection', 'keep-alive', 'transfer-en
 const credentials = new Set(['authorization', 'x-api-key', 'api-key', 'cookie']);
 /** A caller's own provider keys (`x-modelmux-key-<provider>`) go only into that provider's auth header. */
 export const clientKeyPrefix = 'x-modelmux-key-';
+/** Headers addressed to the gateway itself (keys, strict mode, internal calls) never go upstream. */
+const gatewayHeaderPrefix = 'x-modelmux-';
 
 export function headerMatcher(patterns: string[]): ((name: string) => boolean) | null {
   if (patterns.length === 0) return null;
   const exact = new Set(patterns.filter((pattern) => !pattern.endsWith('*')));
   const prefixes = patterns.filter((pattern) => pattern.endsWith('*')).map((pattern) => pattern.slice(0, -1));
   return (name) => {
-    if (neverForwarded.has(name) || name.startsWith(clientKeyPrefix)) return false;
+    if (neverForwarded.has(name) || name.startsWith(gatewayHeaderPrefix)) return false;
     if (exact.has(name)) return true;
     if (credentials.has(name)) return false;
     for (const prefix of prefixes) if (name.startsWith(prefix)) return true;

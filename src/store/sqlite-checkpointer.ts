@@ -9,15 +9,23 @@ export interface Checkpointer {
   stop(): void;
 }
 
-/** Starts the worker; it never keeps the process alive. */
-export function startCheckpointer(file: string, intervalMs = 200): Checkpointer {
+/** Starts the worker; it never keeps the process alive. `onFailure` runs if the worker dies (the
+ * caller then checkpoints on its own commits again, so the WAL cannot grow without bound). */
+export function startCheckpointer(file: string, onFailure: () => void, intervalMs = 200): Checkpointer {
   const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), { workerData: { file, intervalMs } });
   worker.unref();
-  // A checkpoint that fails (the file went away, the disk is full) is retried on the next tick by
-  // the worker; a worker that dies leaves the gateway's own commits correct, only the WAL grows.
-  worker.on('error', () => {});
+  let stopping = false;
+  const failed = (): void => {
+    if (stopping) return;
+    stopping = true;
+    process.emitWarning('modelmux: the SQLite checkpoint worker stopped; checkpoints run in commits again', 'ModelmuxWarning');
+    onFailure();
+  };
+  worker.on('error', failed);
+  worker.on('exit', failed);
   return {
     stop() {
+      stopping = true;
       void worker.terminate();
     },
   };

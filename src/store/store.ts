@@ -158,7 +158,8 @@ export interface Store {
    * below zero (the next reserve then refuses).
    */
   settle(reservationId: string | null, rows: LedgerRow[]): void;
-  /** settle() for several requests in one transaction (a commit per batch, not per request). */
+  /** settle() for several requests in one transaction (a commit per batch, not per request). If it
+   * throws, nothing was written and every reservation is still held. */
   settleAll(settlements: Settlement[]): void;
   /** Spend in the key's current budget period and credits left, for headers and the usage API. */
   spend(keyId: string, now: number): SpendStatus;

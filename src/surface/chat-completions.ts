@@ -90,12 +90,21 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
     };
     response.on('drain', resume);
 
+    /** The stream's last events ([DONE] and what came with it) go out with the response's end, which
+     * waits for the ledger: a client that has seen [DONE] has a row. */
+    const tail: (Buffer | string)[] = [];
     upstream.on('data', (chunk: Buffer) => {
       // A destroyed stream may still deliver chunks it had buffered; the response is over by then.
       if (settled) return;
       exchange.sawData();
       const out = relay.push(chunk);
       context.streamed.events = relay.dataEvents;
+      // Kept current, so a client leaving after the usage chunk is billed by the provider's counts.
+      context.usage = relay.usage;
+      if (out && relay.sawDone && relay.committed) {
+        tail.push(out);
+        return;
+      }
       if (out && !send(out)) {
         upstream.pause();
         exchange.holdIdle();
@@ -105,7 +114,7 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
     upstream.on('end', () => {
       if (settled) return;
       const out = relay.flush();
-      if (out) send(out);
+      if (out) (relay.sawDone && relay.committed ? tail.push(out) : send(out));
       if (relay.malformed) return endWithError(malformed(target, relay.malformed));
       if (!relay.complete) {
         return endWithError(
@@ -114,10 +123,11 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       }
       // A complete stream with no token at all (an empty answer) still goes out whole.
       relay.committed = true;
-      send(relay.sawDone ? '' : 'data: [DONE]\n\n');
+      send('');
+      if (!relay.sawDone) tail.push('data: [DONE]\n\n');
       // The ledger reads the usage as the response ends.
       context.usage = relay.usage;
-      response.end();
+      response.end(Buffer.concat(tail.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))));
       settle();
     });
     upstream.on('error', (error: unknown) => {

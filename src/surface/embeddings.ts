@@ -20,7 +20,7 @@ export async function handleEmbeddings(context: RequestContext, dependencies: In
   const validInput = typeof input === 'string' || (Array.isArray(input) && input.length > 0);
   if (!validInput) throw invalidRequest('`input` is required: a string or a non-empty list of strings (or token arrays)', 'input', 'missing_required_parameter');
   const { plan, stickyKey, needs } = routeRequest(context, dependencies, 'embeddings', request, bytes);
-  admitRequest(context, dependencies, plan, needs, request.model);
+  admitRequest(context, dependencies, plan, needs, request);
   await runRoute(context, dependencies.router, plan, dependencies.routing, stickyKey, (target) => embed(context, target, { ...request }));
 }
 

@@ -53,7 +53,8 @@ export function pricedBody(context: RequestContext, parsed: unknown, payload: Bu
   headers['x-modelmux-cost'] = costText(cost);
   const usage = (parsed as { usage?: unknown } | null)?.usage;
   if (usage === null || typeof usage !== 'object' || Array.isArray(usage)) return payload;
-  const spliced = spliceCost(payload, cost);
+  // An upstream that reports its own cost (OpenRouter, another gateway) has it replaced, not doubled.
+  const spliced = 'cost' in usage ? null : spliceCost(payload, cost);
   if (spliced !== null) return spliced;
   (usage as Record<string, unknown>).cost = cost;
   return JSON.stringify(parsed);

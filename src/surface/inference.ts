@@ -4,7 +4,7 @@
 import type { Offer } from '../catalog/catalog.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Store } from '../store/store.ts';
-import { admit } from '../accounts/admission.ts';
+import { admit, requestShape } from '../accounts/admission.ts';
 import type { AdmissionSettings } from '../accounts/admission.ts';
 import type { AuthSettings } from '../accounts/auth.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
@@ -34,6 +34,9 @@ export interface InferenceDependencies extends RoutingDependencies {
   strictParams: boolean;
   /** The gateway's own base URL (http://127.0.0.1:PORT), once it listens. */
   selfUrl: () => string;
+  /** Sent as `x-modelmux-internal` on the gateway's calls to itself; only then is their
+   * `x-modelmux-fusion-id` recorded as the ledger group. */
+  internalToken: string;
 }
 
 export type SurfaceFormat = keyof typeof surfaceCodecs;
@@ -48,18 +51,18 @@ export async function handleInference(context: RequestContext, dependencies: Inf
   if (isFusionModel(body.model)) return handleFusion(context, dependencies, format, body);
   const strict = dependencies.strictParams || context.request.headers['x-modelmux-strict'] === 'true';
   const { plan, stickyKey, needs } = routeRequest(context, dependencies, format, body, bytes, (offer) => droppedFor(format, body, offer));
-  admitRequest(context, dependencies, plan, needs, body.model as string);
+  admitRequest(context, dependencies, plan, needs, body);
   // Each attempt gets its own copy: the paths below rename the model and adjust fields in place.
   await runRoute(context, dependencies.router, plan, dependencies.routing, stickyKey, (target) => attempt(context, format, target, { ...body }, chat, strict));
 }
 
 /** The key's models, rate limits and budget (accounts/admission.ts); the answer carries the headers. */
-export function admitRequest(context: RequestContext, dependencies: InferenceDependencies, plan: RoutePlan, needs: RouteNeeds, requested: string): void {
+export function admitRequest(context: RequestContext, dependencies: InferenceDependencies, plan: RoutePlan, needs: RouteNeeds, body: Record<string, unknown>): void {
   const ledger = context.ledger;
   if (ledger === null) return;
   ledger.routeId = plan.id;
   ledger.promptTokens = () => needs.promptTokens;
-  const headers = admit(ledger, plan, needs, requested, dependencies.accounts);
+  const headers = admit(ledger, plan, needs, requestShape(body), body.model as string, dependencies.accounts);
   if (Object.keys(headers).length > 0) context.extraHeaders = { ...context.extraHeaders, ...headers };
 }
 

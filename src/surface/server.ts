@@ -1,6 +1,6 @@
 // The HTTP surface: one node:http server, a route table, request ids, errors in OpenAI's shape, and
 // the telemetry taken as each request ends. Handlers live in their own files.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -56,10 +56,13 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   const metrics = new Metrics();
   const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
   const limiter = new RateLimiter();
-  const ledgerWriter = new LedgerWriter(store, (error, requests) =>
-    logger.error('ledger write failed', { requests, error: error instanceof Error ? error.message : String(error) }),
+  /** Proves a request comes from this gateway itself (fusion and compare calls): only those may
+   * name the group their ledger rows belong to. */
+  const internalToken = randomBytes(24).toString('base64url');
+  const ledgerWriter = new LedgerWriter(store, (error, requestIds) =>
+    logger.error('ledger write failed', { request_ids: requestIds.slice(0, 20), requests: requestIds.length, error: error instanceof Error ? error.message : String(error) }),
   );
-  const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now, maxAttempts: config.routing.maxAttempts };
+  const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now };
   let closing = false;
 
   const inference = {
@@ -73,6 +76,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     bodyLimitBytes: config.bodyLimitBytes,
     strictParams: config.strictParams,
     selfUrl: () => selfUrl(server.address() as AddressInfo),
+    internalToken,
   };
   const chat: Handler = (context) => handleInference(context, inference, 'openai-chat');
   const responses: Handler = (context) => handleInference(context, inference, 'openai-responses');
@@ -221,7 +225,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
    */
   function startLedger(context: RequestContext): void {
     const group = context.request.headers['x-modelmux-fusion-id'];
-    context.ledger = new RequestLedger(accounts, context.account, context.requestId, typeof group === 'string' && group !== '' ? group.slice(0, 128) : null);
+    const internal = typeof group === 'string' && group !== '' && fromThisGateway(context.request.headers['x-modelmux-internal']);
+    context.ledger = new RequestLedger(accounts, context.account, context.requestId, internal ? group.slice(0, 128) : null);
     const response = context.response as unknown as { end: (...args: unknown[]) => unknown };
     const end = response.end;
     let ending = false;
@@ -234,6 +239,11 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       ledgerWriter.write(settlement, () => end.apply(this, args));
       return this;
     };
+  }
+
+  function fromThisGateway(token: string | string[] | undefined): boolean {
+    if (typeof token !== 'string' || token.length !== internalToken.length) return false;
+    return timingSafeEqual(Buffer.from(token), Buffer.from(internalToken));
   }
 
   /** Queues the rows of a request whose client left before its end. */
@@ -351,6 +361,10 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       const deadline = Date.now() + graceMs;
       while (Date.now() < deadline && (await connectionCount(server)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
       server.closeAllConnections();
+      // The rows of requests cut off just now are queued as their sockets close.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      ledgerWriter.drain();
       await registry.close();
       store?.close();
     },

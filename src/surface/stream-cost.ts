@@ -1,6 +1,6 @@
 // `usage.cost` in a Responses or Messages stream relayed byte for byte: every event passes through
-// as it came, except the one that reports the final usage (Responses' `response.completed`,
-// Anthropic's `message_delta`), which is re-serialized with the cost added. Only the trailing part
+// as it came, except the one that reports the final usage (Responses' `response.completed` or
+// `response.incomplete`, Anthropic's `message_delta`), which is re-serialized with the cost added. Only the trailing part
 // of an event still arriving is held back; a client can do nothing with half an event anyway.
 import { StringDecoder } from 'node:string_decoder';
 import { decodeUsage as anthropicUsage } from '../protocol/anthropic/response.ts';
@@ -14,7 +14,8 @@ export interface CostInjector {
   flush(): string;
 }
 
-const finalUsageMarker = { 'openai-responses': '"response.completed"', anthropic: '"message_delta"' } as const;
+const finalUsageMarkers = { 'openai-responses': ['"response.completed"', '"response.incomplete"'], anthropic: ['"message_delta"'] } as const;
+const finalResponseEvents = new Set(['response.completed', 'response.incomplete']);
 
 export function createCostInjector(format: 'openai-responses' | 'anthropic', price: (usage: Usage) => number): CostInjector {
   const text = new StringDecoder('utf8');
@@ -40,7 +41,7 @@ export function createCostInjector(format: 'openai-responses' | 'anthropic', pri
       if (usage && typeof usage === 'object') startUsage = usage as Record<string, unknown>;
       return event;
     }
-    const holder = format === 'anthropic' ? (data.type === 'message_delta' ? data : null) : data.type === 'response.completed' ? (data.response as Record<string, unknown> | undefined) : null;
+    const holder = format === 'anthropic' ? (data.type === 'message_delta' ? data : null) : finalResponseEvents.has(String(data.type)) ? (data.response as Record<string, unknown> | undefined) : null;
     const reported = holder?.usage;
     if (!holder || !reported || typeof reported !== 'object') return event;
     const usage = format === 'anthropic' ? anthropicUsage({ ...startUsage, ...reported }) : responsesUsage(reported);
@@ -59,7 +60,8 @@ export function createCostInjector(format: 'openai-responses' | 'anthropic', pri
       }
       pending = received.slice(end);
       const complete = received.slice(0, end);
-      if (!complete.includes(finalUsageMarker[format]) && !(format === 'anthropic' && complete.includes('"message_start"'))) return complete;
+      const carriesUsage = finalUsageMarkers[format].some((marker) => complete.includes(marker)) || (format === 'anthropic' && complete.includes('"message_start"'));
+      if (!carriesUsage) return complete;
       return complete.split(/(?<=\r?\n\r?\n)/).map(rewrite).join('');
     },
     flush() {

@@ -28,6 +28,10 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
   const upstream = exchange.body;
   const { decoder } = plan;
   const held: (string | Buffer)[] = [];
+  /** From the finish on, what the stream still has to say goes out with the response's end, which
+   * waits for the ledger: a client that has seen the end of the answer has a row. */
+  const tail: (string | Buffer)[] = [];
+  const takeTail = (more = ''): Buffer => Buffer.concat([...tail.splice(0), more].map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
   let finished = false;
   let started = false;
 
@@ -52,6 +56,10 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
     if (held.length > 0) {
       for (const piece of held.splice(0)) response.write(piece);
     }
+    if (finished) {
+      if (output.length > 0) tail.push(output);
+      return true;
+    }
     return output.length === 0 ? true : response.write(output);
   };
 
@@ -68,7 +76,7 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
       upstream.destroy();
       if (!started) return settle(error);
       context.error = error;
-      if (!response.destroyed && !response.writableEnded) response.end(plan.fail(error, relayed));
+      if (!response.destroyed && !response.writableEnded) response.end(takeTail(plan.fail(error, relayed)));
       settle();
     };
     /** An in-stream provider error or unreadable bytes end the stream; true when they did. */
@@ -115,7 +123,7 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
       }
       if (!started) start();
       deliver(plan.end(), []);
-      response.end();
+      response.end(takeTail());
       settle();
     });
     upstream.on('error', (error: unknown) => {

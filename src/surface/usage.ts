@@ -45,11 +45,24 @@ export async function handleLedgerExport(context: RequestContext, store: Store |
     const rows = ledger.rows({ ...filter, after, limit: pageSize });
     if (rows.length === 0 || response.destroyed) break;
     const text = rows.map((row) => (csv ? ledgerCsvLine(row) : JSON.stringify(ledgerJson(row)))).join('\n');
-    if (!response.write(`${text}\n`)) await new Promise((resolve) => response.once('drain', resolve));
+    if (!response.write(`${text}\n`)) await drained(response);
     after = rows[rows.length - 1].id;
     if (rows.length < pageSize) break;
   }
   response.end();
+}
+
+/** Resolves when the client can take more, or has gone (then the loop above stops). */
+function drained(response: RequestContext['response']): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.once('drain', done);
+    response.once('close', done);
+  });
 }
 
 function sendUsage(context: RequestContext, store: Store, query: URLSearchParams, scope: { keyId?: string; team?: string }): void {
