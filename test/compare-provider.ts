@@ -62,12 +62,12 @@ function answerReply(model: string, body: Record<string, any>): string {
   return `You asked: ${prompt}. Here is a considered answer. [quality:${qualities[model] ?? 50}]`;
 }
 
-/** Reviews every "## Answer X" section of the persona's request by its quality marker. */
+/** Reviews every answer block of the persona's request by its quality marker. */
 function judgeReply(body: Record<string, any>): string {
   const [system, user] = body.messages as { content: string }[];
   const persona = /You are the (\S+) on a review panel/.exec(system.content)?.[1] ?? 'unknown';
   if (persona === 'mumbler') return 'I read them all and they seem fine to me, mostly.';
-  const reviews = [...user.content.matchAll(/## Answer ([A-H])\n[\s\S]*?\[quality:(\d+)\]/g)].map(([, label, quality]) => {
+  const reviews = [...user.content.matchAll(/<answer_\w+ label="([A-H])">\n[\s\S]*?\[quality:(\d+)\]/g)].map(([, label, quality]) => {
     const score = Math.max(0, Math.min(100, Number(quality) + (personaOffsets[persona] ?? 0)));
     return { answer: label, score, verdict: score >= 50 ? 'ship' : 'skip', take: `${persona} gives ${label} ${score}` };
   });

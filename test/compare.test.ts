@@ -250,6 +250,18 @@ test('stored: listed newest first and paged, reopened whole, voted on, and votes
   assert.deepEqual((await get('/v1/compare/win-rates?team=nobody')).body.data, []);
 });
 
+test('a store that cannot take the comparison costs only `stored: false`: the paid-for result still comes back', async (context) => {
+  const { compare, stack } = await compareStack(context, { store: true });
+  const store = stack.gateway.store!;
+  store.saveComparison = () => {
+    throw new Error('database or disk is full');
+  };
+  const { status, body } = await compare({ models: ['model-alpha', 'model-gamma'], prompt: 'Hi', panel: 'none' });
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.equal(body.stored, false);
+  assert.deepEqual(body.answers.map((answer: { ok: boolean }) => answer.ok), [true, true]);
+});
+
 test('without a store, comparisons still run (stored: false) and the stored-only routes answer 503', async (context) => {
   const { compare, get, post } = await compareStack(context);
   const { body } = await compare({ models: ['model-alpha', 'model-gamma'], prompt: 'Hi', panel: 'none' });

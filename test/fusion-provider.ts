@@ -1,7 +1,8 @@
 // A Chat Completions provider for fusion tests, scripted per model: each model answers with its own
 // text (or a function of the request), after a delay, streamed token by token, or fails, stalls or
 // answers nothing. The default judge reads the prompt it is given: it scores answers by the
-// `quality:NN` marker they carry (best-of), or writes an analysis and a merged final answer.
+// `quality:NN` marker they carry (best-of), or writes an analysis and a merged final answer in the
+// tags its prompt names (they carry the request's random part).
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +12,11 @@ import { provider } from './stack.ts';
 
 export interface Behaviour {
   /** The answer; a function gets the request body. Default: `answer from <model> quality:50`.
-   * A debate revision always answers `revised by <model> after reading N other answers`. */
+   * A debate revision answers `revised by <model> after reading N other answers`, unless
+   * `revision` says otherwise. */
   text?: string | ((body: Record<string, unknown>) => string);
+  /** A debate revision's answer, from the revision request's body. */
+  revision?: (body: Record<string, unknown>) => string;
   /** Before the response headers. */
   delayMs?: number;
   /** Between streamed tokens. */
@@ -92,7 +96,9 @@ async function answer(state: FusionProvider, model: string, body: Record<string,
     response.end(JSON.stringify({ error: { message: `scripted failure of ${model}`, type: 'server_error', code: null } }));
     return done();
   }
-  const text = isRevision(body) || behaviour.text === undefined ? defaultText(model, body) : typeof behaviour.text === 'function' ? behaviour.text(body) : behaviour.text;
+  const text = isRevision(body)
+    ? (behaviour.revision?.(body) ?? defaultText(model, body))
+    : behaviour.text === undefined ? defaultText(model, body) : typeof behaviour.text === 'function' ? behaviour.text(body) : behaviour.text;
   const tokens = text === '' ? [] : (text.match(/\s*\S+/g) ?? [text]);
   const usage = { prompt_tokens: Math.ceil(JSON.stringify(body.messages).length / 4), completion_tokens: tokens.length, total_tokens: 0 };
   usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
@@ -130,28 +136,44 @@ function defaultText(model: string, body: Record<string, unknown>): string {
   const system = messages.find((message) => message.role === 'system')?.content;
   const last = String(messages.at(-1)?.content ?? '');
   if (typeof system === 'string' && system.includes('Score every answer')) return scoresFor(last);
-  if (typeof system === 'string' && system.includes('<final_answer>')) return mergedFrom(last);
+  if (typeof system === 'string' && /<final_answer_\w+>/.test(system)) return mergedFrom(system, last);
   if (last.includes('Reconsider your answer')) return `revised by ${model} after reading ${countAnswers(last)} other answers quality:60`;
   return `answer from ${model} quality:50`;
 }
 
+/** The answers of a judge's or debater's prompt, by number, as the prompt shows them. */
+export function answersIn(prompt: string): { number: number; text: string }[] {
+  return [...prompt.matchAll(/<(answer_\w+) label="(\d+)">\n([\s\S]*?)\n<\/\1>/g)].map(([, , number, text]) => ({ number: Number(number), text }));
+}
+
+/** The tag names a merging judge was asked to write, from its system prompt. */
+export function judgeTags(system: string): { analysis: string; finalAnswer: string } {
+  return { analysis: /<(analysis_\w+)>/.exec(system)?.[1] ?? 'analysis', finalAnswer: /<(final_answer_\w+)>/.exec(system)?.[1] ?? 'final_answer' };
+}
+
+/** A merging judge's reply in the tags its prompt names. */
+export function judgeReply(system: string, analysis: string, answer: string): string {
+  const tags = judgeTags(system);
+  return `<${tags.analysis}>\n${analysis}\n</${tags.analysis}>\n<${tags.finalAnswer}>\n${answer}\n</${tags.finalAnswer}>`;
+}
+
 /** Scores each numbered answer by its `quality:NN` marker, as JSON wrapped in a code fence. */
 export function scoresFor(prompt: string): string {
-  const scores = [...prompt.matchAll(/<answer number="(\d+)">\n([\s\S]*?)\n<\/answer>/g)].map(([, number, text]) => {
+  const scores = answersIn(prompt).map(({ number, text }) => {
     const quality = /quality:(\d+)/.exec(text);
-    return { answer: Number(number), score: quality ? Number(quality[1]) : 10, reason: `marked ${quality ? quality[1] : 'nothing'}` };
+    return { answer: number, score: quality ? Number(quality[1]) : 10, reason: `marked ${quality ? quality[1] : 'nothing'}` };
   });
   const best = [...scores].sort((left, right) => right.score - left.score)[0]?.answer ?? 1;
   return 'Here are the scores:\n```json\n' + JSON.stringify({ scores, best }) + '\n```';
 }
 
-function mergedFrom(prompt: string): string {
+function mergedFrom(system: string, prompt: string): string {
   const count = countAnswers(prompt);
-  return `<analysis>\nConsensus: all ${count} answers agree.\nContradictions: none.\nCoverage gaps: none.\nUnique insights: none.\nBlind spots: none.\n</analysis>\n<final_answer>\nmerged answer from ${count} answers\n</final_answer>`;
+  return judgeReply(system, `Consensus: all ${count} answers agree.\nContradictions: none.\nCoverage gaps: none.\nUnique insights: none.\nBlind spots: none.`, `merged answer from ${count} answers`);
 }
 
 function countAnswers(prompt: string): number {
-  return [...prompt.matchAll(/<answer number="\d+">/g)].length;
+  return answersIn(prompt).length;
 }
 
 function sleep(ms: number): Promise<void> {

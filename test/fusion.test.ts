@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type OpenAI from 'openai';
-import { startFusionProvider } from './fusion-provider.ts';
+import { answersIn, judgeReply, startFusionProvider } from './fusion-provider.ts';
 import type { FusionProvider } from './fusion-provider.ts';
 import { startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
@@ -37,7 +37,7 @@ describe('fusion', () => {
       broken: { status: 500 },
       silent: { text: '' },
       'gated-judge': {
-        text: '<analysis>\nConsensus: Canberra.\n</analysis>\n<final_answer>\none two three four five\n</final_answer>',
+        text: (body) => judgeReply(String((body.messages as { content: unknown }[])[0].content), 'Consensus: Canberra.', 'one two three four five'),
         // Its tokens are split at spaces: the gate falls after `one two three`.
         gateAfter: 8,
         gate: new Promise<void>((resolve) => (releaseJudge = resolve)),
@@ -76,9 +76,12 @@ describe('fusion', () => {
       const lastMemberDone = Math.max(...panel.finished.filter((entry) => entry.order >= since && ['alpha', 'beta', 'gamma'].includes(entry.model)).map((entry) => entry.order));
       assert.ok(judge.order > lastMemberDone);
       const [system, user] = judge.body.messages as { content: string }[];
-      for (const heading of ['Consensus', 'Contradictions', 'Coverage gaps', 'Unique insights', 'Blind spots', '<final_answer>']) assert.ok(system.content.includes(heading), heading);
+      for (const heading of ['Consensus', 'Contradictions', 'Coverage gaps', 'Unique insights', 'Blind spots', '<final_answer_']) assert.ok(system.content.includes(heading), heading);
       assert.match(user.content, /\[user\]\nWhat is the capital of Australia\?/);
-      assert.match(user.content, /<answer number="2">\nThe capital of Australia is Canberra\. quality:90\n<\/answer>/);
+      // Numbered 1 to 3 in an order drawn for the request.
+      const shown = answersIn(user.content);
+      assert.deepEqual(shown.map((answer) => answer.number), [1, 2, 3]);
+      assert.deepEqual(shown.map((answer) => answer.text).sort(), ['Canberra is the capital. quality:40', 'Canberra. quality:70', 'The capital of Australia is Canberra. quality:90']);
       assert.doesNotMatch(user.content, /alpha|beta|gamma/);
       const block = completion.fusion;
       assert.equal(block.mode, 'merge');
@@ -126,7 +129,7 @@ describe('fusion', () => {
       const [system, user] = judge.body.messages as { content: string }[];
       assert.match(system.content, /Score every answer from 0 to 100/);
       assert.match(system.content, /"scores"/);
-      assert.equal([...user.content.matchAll(/<answer number=/g)].length, 3);
+      assert.equal(answersIn(user.content).length, 3);
       const block = completion.fusion;
       assert.equal(block.mode, 'best-of');
       assert.deepEqual(block.chosen, { index: 1, model: 'beta' });
@@ -182,7 +185,7 @@ describe('fusion', () => {
       assert.equal(byModel.silent.dropped, 'empty answer');
       assert.equal(byModel.alpha.used, true);
       const judge = judgeRequest(since);
-      assert.equal([...(judge?.body.messages as { content: string }[])[1].content.matchAll(/<answer number=/g)].length, 2);
+      assert.equal(answersIn((judge?.body.messages as { content: string }[])[1].content).length, 2);
     });
 
     it('fails with every member fate listed when the quorum is not met, without calling the judge', async () => {

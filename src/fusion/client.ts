@@ -1,6 +1,9 @@
 // Model calls the gateway makes to itself: fusion members, the judge, compare answers and personas
 // all go through POST /v1/chat/completions on loopback, so each one gets the routing rules,
-// failover, budgets, rate limits and its own ledger row like any client call. One call is always
+// failover, budgets, rate limits and its own ledger row like any client call. It carries the
+// caller's own headers (keys, bring-your-own provider keys, strict mode, session) and routing
+// preferences, so it is routed and billed as the caller's own call would be, plus the gateway's
+// internal token, which alone lets it name the ledger group its row joins. One call is always
 // streamed (time to first token is measured, progress can be shown) and never throws: a failure is
 // an answer with `ok: false` and the reason, which becomes the member's fate.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -12,10 +15,15 @@ import { SseParser } from '../protocol/sse.ts';
 export interface SelfCall {
   /** dependencies.selfUrl() */
   baseUrl: string;
-  /** The caller's authorization / x-api-key headers, forwarded as they came. */
+  /** The caller's headers to forward (see forwardedHeaders). */
   headers: Record<string, string>;
   /** x-modelmux-fusion-id for every call of one fusion or comparison. */
   groupId: string;
+  /** dependencies.internalToken, sent as x-modelmux-internal: the gateway records the group id of
+   * a call only when it carries it. */
+  internalToken: string;
+  /** The caller's `provider` routing preferences, put on every call's body; null when it sent none. */
+  provider: Record<string, unknown> | null;
   signal: AbortSignal;
 }
 
@@ -50,6 +58,8 @@ export interface ModelAnswer {
   toolCalls: { id: string; name: string; arguments: string }[];
   /** x-request-id of the call, to find its ledger row and log line. */
   requestId: string | null;
+  /** x-modelmux-fusion-id of the answer: the fusion's own id when the model called was a fusion. */
+  fusionId: string | null;
 }
 
 export interface CallOptions {
@@ -77,17 +87,27 @@ export async function callModel(call: SelfCall, body: Record<string, unknown>, o
           controller.abort();
         }, options.timeoutMs);
   try {
-    const payload = JSON.stringify({ ...body, stream: true, stream_options: { ...(isRecord(body.stream_options) ? body.stream_options : {}), include_usage: true } });
+    const payload = JSON.stringify({
+      ...body,
+      ...(call.provider === null ? {} : { provider: call.provider }),
+      stream: true,
+      stream_options: { ...(isRecord(body.stream_options) ? body.stream_options : {}), include_usage: true },
+    });
     const response = await request(`${call.baseUrl}/v1/chat/completions`, {
       method: 'POST',
-      headers: { ...call.headers, 'content-type': 'application/json', 'x-modelmux-fusion-id': call.groupId },
+      headers: { ...call.headers, 'content-type': 'application/json', 'x-modelmux-fusion-id': call.groupId, 'x-modelmux-internal': call.internalToken },
       body: payload,
       signal: controller.signal,
+      // undici's own 300 s limits would cut a long answer short: the deadline above, the caller's
+      // signal and the gateway's upstream timeouts govern instead.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
     answer.status = response.statusCode;
     answer.servedModel = headerText(response.headers['x-modelmux-model']);
     answer.provider = headerText(response.headers['x-modelmux-provider']);
     answer.requestId = headerText(response.headers['x-request-id']);
+    answer.fusionId = headerText(response.headers['x-modelmux-fusion-id']);
     if (response.statusCode >= 400) {
       answer.error = errorMessage(await response.body.text(), response.statusCode);
     } else {
@@ -109,15 +129,25 @@ export async function callModel(call: SelfCall, body: Record<string, unknown>, o
   return answer;
 }
 
-/** The caller's auth headers to forward, from an incoming request. */
-export function forwardedAuth(headers: IncomingHttpHeaders): Record<string, string> {
+/** The caller's headers that its loopback calls carry: all of them (its key, its own provider keys,
+ * strict mode, commercial use, session, the headers its providers are configured to receive) but
+ * those that describe one connection or one body, and those each call sets for itself. */
+export function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const forwarded: Record<string, string> = {};
-  for (const name of ['authorization', 'x-api-key']) {
-    const value = headers[name];
-    if (typeof value === 'string') forwarded[name] = value;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || notForwarded.has(name) || name.startsWith('proxy-')) continue;
+    forwarded[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return forwarded;
 }
+
+// Hop-by-hop and framing headers (each call has its own connection and body; content-encoding and
+// accept-encoding too, as the body sent is plain JSON and the stream is read as it comes), and the
+// headers the call sets itself.
+const notForwarded = new Set([
+  'host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-type', 'content-encoding', 'accept-encoding', 'upgrade', 'te', 'trailer', 'expect',
+  'x-request-id', 'x-modelmux-fusion-id', 'x-modelmux-internal',
+]);
 
 export function newGroupId(prefix: 'fus' | 'cmp'): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
@@ -139,6 +169,7 @@ function emptyAnswer(model: string): ModelAnswer {
     error: null,
     toolCalls: [],
     requestId: null,
+    fusionId: null,
   };
 }
 

@@ -1,7 +1,7 @@
 // The body of POST /v1/compare, read and checked: which models, which prompts, which panel on which
 // judge. Everything a client can get wrong is a 400 naming the field, before any model is called.
 import type { CompareConfig } from '../config/compare.ts';
-import { checkModelName } from '../routing/preferences.ts';
+import { checkModelName, readPreferences } from '../routing/preferences.ts';
 import { invalidRequest } from '../surface/errors.ts';
 import { defaultPanel, maxPersonas, maxRubricLength, personaNamePattern } from './personas.ts';
 import type { Persona } from './personas.ts';
@@ -25,6 +25,8 @@ export interface CompareRequest {
   name: string | null;
   /** Per model call (answers and personas alike). */
   timeoutMs: number;
+  /** The `provider` routing preferences every call (answers and personas) carries; null when none. */
+  provider: Record<string, unknown> | null;
 }
 
 export const minModels = 2;
@@ -35,7 +37,7 @@ const maxTimeoutMs = 600_000;
 const maxNameLength = 200;
 
 export function readCompareRequest(body: Record<string, unknown>, config: CompareConfig): CompareRequest {
-  const allowed = ['models', 'prompt', 'prompts', 'messages', 'system', 'max_tokens', 'temperature', 'panel', 'judge', 'name', 'timeout_ms'];
+  const allowed = ['models', 'prompt', 'prompts', 'messages', 'system', 'max_tokens', 'temperature', 'panel', 'judge', 'name', 'timeout_ms', 'provider'];
   const unknown = Object.keys(body).find((key) => !allowed.includes(key));
   if (unknown !== undefined) throw invalidRequest(`unknown field \`${unknown}\`; POST /v1/compare takes ${allowed.join(', ')}`, unknown, 'unknown_parameter');
   const judge = optionalText(body.judge, 'judge') ?? config.judge;
@@ -49,7 +51,15 @@ export function readCompareRequest(body: Record<string, unknown>, config: Compar
     judge,
     name: readName(body.name),
     timeoutMs: optionalNumber(body.timeout_ms, 'timeout_ms', 1_000, maxTimeoutMs, true) ?? defaultTimeoutMs,
+    provider: readProvider(body.provider),
   };
+}
+
+/** Checked as a chat request's `provider` is, so a mistake is a 400 before any call; sent on as it came. */
+function readProvider(value: unknown): Record<string, unknown> | null {
+  if (value === undefined || value === null) return null;
+  readPreferences(value);
+  return value as Record<string, unknown>;
 }
 
 function readModels(value: unknown): string[] {

@@ -4,11 +4,14 @@
 // client.ts), all under the comparison's id, so each has its own ledger row linked to the others.
 import type { Router } from '../routing/router.ts';
 import { GatewayError } from '../surface/errors.ts';
+import { newMarkers } from './answer-blocks.ts';
+import type { Markers } from './answer-blocks.ts';
 import { callModel } from './client.ts';
 import type { ModelAnswer, SelfCall } from './client.ts';
 import { estimatedCost, pricingOf, roundUsd, sumCosts } from './compare-pricing.ts';
 import type { Pricing } from './compare-pricing.ts';
 import type { CompareRequest } from './compare-request.ts';
+import { errorTypeOf, sharedFailureStatus } from './failure.ts';
 import { personaRequest, readReview } from './panel.ts';
 import type { PanelAnswer } from './panel.ts';
 import { panelVerdict, recommend, scorecards } from './panel-verdict.ts';
@@ -51,6 +54,10 @@ export interface ComparedAnswer {
   cost_usd: number | null;
   pricing: { input_per_million: number; output_per_million: number } | null;
   error: string | null;
+  /** x-request-id of the call: its ledger row (under the comparison's id) and log line. */
+  request_id: string | null;
+  /** When the model is a fusion: the fusion's own id, which its member and judge rows carry. */
+  fusion_id: string | null;
 }
 
 export interface PersonaReview {
@@ -107,7 +114,7 @@ export async function runComparison(request: CompareRequest, call: SelfCall, rou
   );
   if (!answered.some((entry) => entry.answer.ok)) throw noAnswers(answered);
   const judge = request.panel === null ? null : (request.judge ?? request.models.find((model) => answered.some((entry) => entry.answer.ok && entry.answer.model === model))!);
-  const reviews = request.panel === null || judge === null ? [] : await runPanel(request, request.panel.personas, judge, answered, call);
+  const reviews = request.panel === null || judge === null ? [] : await runPanel(request, request.panel.personas, judge, answered, call, newMarkers());
   const personaOrder = (request.panel?.personas ?? []).map((persona) => persona.name);
   // Listed persona by persona in the panel's order, models in the request's order (not as shown).
   const cards = scorecards(reviews.flatMap((review) => review.answerReviews))
@@ -115,7 +122,7 @@ export async function runComparison(request: CompareRequest, call: SelfCall, rou
   const scoreboard = request.models.map((model) => scoreboardRow(model, request.cases.length, answered, cards));
   const recommendation = request.panel === null
     ? { model: null, text: 'No recommendation: the comparison ran without a review panel.' }
-    : recommend(scoreboard.map((row) => ({ verdict: panelVerdict(row.model, cards), costUsd: row.cost_usd })));
+    : recommend(scoreboard.map((row) => ({ verdict: panelVerdict(row.model, cards), costUsd: row.cost_usd, answered: row.answered })));
   const answersCost = sumCosts(answered.filter((entry) => entry.answer.ok || entry.answer.costUsd !== null).map((entry) => entry.answer.costUsd));
   const panelCost = sumCosts(reviews.filter((review) => review.call.ok || review.call.costUsd !== null).map((review) => review.call.costUsd));
   const totalUsd = answersCost.usd === null && panelCost.usd === null ? null : roundUsd((answersCost.usd ?? 0) + (panelCost.usd ?? 0));
@@ -160,7 +167,7 @@ interface RanReview {
 
 /** Each persona reviews each prompt's answers in one call; all calls run at once. Persona i sees the
  * answers rotated by i, so no model always sits in the first (or last) place. */
-function runPanel(request: CompareRequest, personas: Persona[], judge: string, answered: Answered[], call: SelfCall): Promise<RanReview[]> {
+function runPanel(request: CompareRequest, personas: Persona[], judge: string, answered: Answered[], call: SelfCall, markers: Markers): Promise<RanReview[]> {
   return Promise.all(
     request.cases.flatMap((testCase, prompt) => {
       const answers = answered.filter((entry) => entry.prompt === prompt && entry.answer.ok);
@@ -173,7 +180,7 @@ function runPanel(request: CompareRequest, personas: Persona[], judge: string, a
           costUsd: entry.answer.costUsd ?? estimatedCost(entry.pricing, entry.answer.usage),
           pricing: entry.pricing,
         }));
-        const reply = await callModel(call, personaRequest(persona, testCase.task, panelAnswers, judge), { timeoutMs: request.timeoutMs });
+        const reply = await callModel(call, personaRequest(persona, testCase.task, panelAnswers, judge, markers), { timeoutMs: request.timeoutMs });
         return reviewOf(persona, prompt, reply, shown);
       });
     }),
@@ -254,6 +261,8 @@ function describeAnswer({ prompt, answer, pricing }: Answered): ComparedAnswer {
     cost_usd: answer.costUsd,
     pricing: pricing === null ? null : { input_per_million: pricing.inputPerMillion, output_per_million: pricing.outputPerMillion },
     error: answer.error,
+    request_id: answer.requestId,
+    fusion_id: answer.fusionId,
   };
 }
 
@@ -262,17 +271,9 @@ function describeAnswer({ prompt, answer, pricing }: Answered): ComparedAnswer {
 function noAnswers(answered: Answered[]): GatewayError {
   const several = answered.some((entry) => entry.prompt > 0);
   const fates = answered.map(({ prompt, answer }) => `${answer.model}${several ? ` (prompt ${prompt + 1})` : ''}: ${answer.error ?? 'no answer'}`);
-  const statuses = new Set(answered.map((entry) => entry.answer.status));
-  const [status] = statuses;
-  const sameClientError = statuses.size === 1 && status >= 400 && status < 500 && status !== 408;
-  return new GatewayError(`no model answered, so there is nothing to compare. ${fates.join('; ')}`, {
-    status: sameClientError ? status : 502,
-    type: sameClientError ? (clientErrorTypes[status] ?? 'invalid_request_error') : 'upstream_error',
-    code: 'no_answers',
-  });
+  const status = sharedFailureStatus(answered.map((entry) => entry.answer.status));
+  return new GatewayError(`no model answered, so there is nothing to compare. ${fates.join('; ')}`, { status, type: errorTypeOf(status), code: 'no_answers' });
 }
-
-const clientErrorTypes: Record<number, string> = { 401: 'authentication_error', 402: 'insufficient_quota', 403: 'permission_error', 429: 'rate_limit_error' };
 
 function safePricing(router: Router, model: string, provider: string | null): Pricing | null {
   try {

@@ -92,14 +92,22 @@ export function panelVerdict(model: string, cards: readonly Scorecard[]): PanelV
 /** Scores within this many points count as level, so the cheaper model can win on price. */
 export const levelScoreMargin = 5;
 
+/** A model in the running: its verdict, the summed cost of its answers, and how many prompts it answered. */
+export interface Candidate {
+  verdict: PanelVerdict;
+  costUsd: number | null;
+  answered: number;
+}
+
 /**
  * Which one to ship with: the models with the best verdict (Ship over Mixed; Skip recommends none);
  * among them the leader is the one with the highest ship percentage, then average score; a model in
  * the same tier whose average score is within `levelScoreMargin` points of the leader's and whose
- * cost is lower takes its place (the cheapest such one). Costs compare only when both are known.
+ * cost per answer is lower takes its place (the cheapest such one). Costs compare per answered
+ * prompt, since a model that failed some prompts paid for fewer answers; only when both are known.
  */
-export function recommend(candidates: readonly { verdict: PanelVerdict; costUsd: number | null }[]): Recommendation {
-  const judged = candidates.filter((candidate) => candidate.verdict.verdict !== null);
+export function recommend(candidates: readonly Candidate[]): Recommendation {
+  const judged = candidates.map((candidate) => ({ verdict: candidate.verdict, costUsd: costPerAnswer(candidate) })).filter((candidate) => candidate.verdict.verdict !== null);
   if (judged.length === 0) return { model: null, text: 'No recommendation: the panel gave no readable verdict on any answer.' };
   const tierOf = (name: VerdictName | null): number => (name === 'Ship' ? 2 : name === 'Mixed' ? 1 : 0);
   const best = Math.max(...judged.map((candidate) => tierOf(candidate.verdict.verdict)));
@@ -118,11 +126,15 @@ export function recommend(candidates: readonly { verdict: PanelVerdict; costUsd:
   const figures = `(${chosen.verdict.split}, ${chosen.verdict.averageScore}/100)`;
   if (cheaper) {
     const saving = Math.round(100 * (1 - cheaper.costUsd! / leader.costUsd!));
-    return { model: chosen.verdict.model, text: `Ship with ${chosen.verdict.model}${caution} ${figures}, as good as ${leader.verdict.model} (${leader.verdict.averageScore}/100) within ${levelScoreMargin} points at ${saving}% less cost.` };
+    return { model: chosen.verdict.model, text: `Ship with ${chosen.verdict.model}${caution} ${figures}, as good as ${leader.verdict.model} (${leader.verdict.averageScore}/100) within ${levelScoreMargin} points at ${saving}% less cost per answer.` };
   }
   const runnerUp = ranked[1] ?? judged.filter((candidate) => candidate !== leader).sort((left, right) => right.verdict.averageScore! - left.verdict.averageScore!)[0];
   const next = runnerUp ? `; next: ${runnerUp.verdict.model} (${runnerUp.verdict.verdict}, ${runnerUp.verdict.averageScore}/100)` : '';
   return { model: chosen.verdict.model, text: `Ship with ${chosen.verdict.model}${caution} ${figures}${next}.` };
+}
+
+function costPerAnswer(candidate: Candidate): number | null {
+  return candidate.costUsd === null || candidate.answered === 0 ? null : candidate.costUsd / candidate.answered;
 }
 
 function cheaperThan(candidate: { costUsd: number | null }, leader: { costUsd: number | null }): boolean {

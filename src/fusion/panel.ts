@@ -1,8 +1,11 @@
 // One persona's review of a comparison: the Chat Completions request that asks for it, and the reader
 // of what comes back. Answers are shown anonymised (A, B, C...) so no persona favours a model by name;
-// the caller maps the labels back. Models do not always keep to a JSON format, so the reader accepts
-// fences, prose around the object, a bare list, an object keyed by label and loose field names, and
-// reports a review it cannot read instead of failing the comparison.
+// the caller maps the labels back. Each answer sits between markers drawn for the request, which its
+// text cannot forge (answer-blocks.ts). Models do not always keep to a JSON format, so the reader
+// accepts fences, prose around the object, a bare list, an object keyed by label and loose field
+// names, and reports a review it cannot read instead of failing the comparison.
+import { answerBlock, dataRule, neutralised } from './answer-blocks.ts';
+import type { Markers } from './answer-blocks.ts';
 import type { Persona } from './personas.ts';
 
 /** One answer as a persona sees it. */
@@ -22,14 +25,12 @@ export interface Review {
 
 export type ReadReview = { ok: true; reviews: Map<string, Review> } | { ok: false; error: string };
 
-/** Longest answer text shown to a persona; the rest is cut so a runaway answer cannot crowd out the others. */
-const maxAnswerCharacters = 24_000;
 const maxTakeCharacters = 300;
 /** Bounds the search for JSON in a reply that is mostly something else. */
 const maxJsonStarts = 64;
 
 /** The Chat Completions body that asks `persona` to review `answers` to `task`. */
-export function personaRequest(persona: Persona, task: string, answers: PanelAnswer[], judge: string): Record<string, unknown> {
+export function personaRequest(persona: Persona, task: string, answers: PanelAnswer[], judge: string, markers: Markers): Record<string, unknown> {
   const labels = answers.map((answer) => answer.label).join(', ');
   const system = [
     `You are the ${persona.name} on a review panel comparing answers that different AI models gave to the same task.`,
@@ -39,11 +40,13 @@ export function personaRequest(persona: Persona, task: string, answers: PanelAns
     '',
     'For every answer give a score from 0 to 100 under your rubric, a verdict of "ship" (good enough to use as it is) or "skip",',
     'and a take: one short sentence saying why, about that answer alone (do not refer to other answers by their letter).',
+    dataRule(markers),
     'Reply with only this JSON object, one entry per answer, and nothing else:',
     `{"reviews":[{"answer":"A","score":0,"verdict":"ship","take":"..."}]}`,
   ].join('\n');
-  const sections = answers.map((answer) => `## Answer ${answer.label}\n${clip(answer.text)}${persona.seesCost ? `\n\n(${costLine(answer)})` : ''}`);
-  const user = `## Task\n${task}\n\n${sections.join('\n\n')}`;
+  // The cost line is the gateway's, not the answer's, so it follows the block.
+  const sections = answers.map((answer) => `${answerBlock(markers, answer.label, answer.text)}${persona.seesCost ? `\n(${costLine(answer)})` : ''}`);
+  const user = `## Task\n${neutralised(task, markers)}\n\n## Answers\n${sections.join('\n\n')}`;
   return { model: judge, messages: [{ role: 'system', content: system }, { role: 'user', content: user }] };
 }
 
@@ -67,10 +70,6 @@ function costLine(answer: PanelAnswer): string {
     ? 'price unknown'
     : `price: $${answer.pricing.inputPerMillion} per 1M input tokens, $${answer.pricing.outputPerMillion} per 1M output tokens`;
   return `${cost}; ${price}`;
-}
-
-function clip(text: string): string {
-  return text.length <= maxAnswerCharacters ? text : `${text.slice(0, maxAnswerCharacters)}\n[... the rest of this answer, ${text.length - maxAnswerCharacters} characters, is cut]`;
 }
 
 /** [label, entry] pairs from `{"reviews":[...]}`, a bare list, or `{"A": {...}, "B": {...}}`. */

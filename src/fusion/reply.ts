@@ -126,7 +126,8 @@ function callEntry(answer: ModelAnswer, calls: ModelAnswer[] = [answer]): Record
     inputTokens += call.usage?.inputTokens ?? 0;
     outputTokens += call.usage?.outputTokens ?? 0;
     if (call.costUsd !== null && cost !== null) cost += call.costUsd;
-    else if (call.costUsd === null && (call.ok || call.usage !== null)) cost = null;
+    // As in totalsOf: a call cut off after its first token may still be billed, so its cost is unknown.
+    else if (call.costUsd === null && (call.ok || call.ttftMs !== null || call.usage !== null)) cost = null;
   }
   const first = calls[0];
   return {

@@ -9,7 +9,8 @@ describe('reading a best-of verdict', () => {
       [1, { score: 70, reason: 'ok' }],
       [2, { score: 85, reason: 'clear' }],
     ]);
-    assert.equal(verdict?.best, 2);
+    assert.equal(verdict?.named, 2);
+    assert.deepEqual(verdict?.top, [2]);
   });
 
   it('reads JSON inside a code fence or prose, with string scores, and clamps them', () => {
@@ -18,12 +19,15 @@ describe('reading a best-of verdict', () => {
     assert.equal(verdict?.scores.get(1)?.score, 100);
     assert.equal(verdict?.scores.get(1)?.reason, 'great really');
     assert.equal(verdict?.scores.get(2)?.score, 0);
-    assert.equal(verdict?.best, 1);
+    assert.equal(verdict?.named, null);
+    assert.deepEqual(verdict?.top, [1]);
   });
 
-  it('takes the top score when the named best was not scored, the lowest number on a tie', () => {
-    assert.equal(readVerdict('{"scores":[{"answer":1,"score":80},{"answer":2,"score":80}],"best":7}', 2)?.best, 1);
-    assert.equal(readVerdict('[{"score":10},{"score":95},{"score":40}]', 3)?.best, 2);
+  it('names no best when the named one was not scored, and lists every answer that shares the top score', () => {
+    const tied = readVerdict('{"scores":[{"answer":1,"score":80},{"answer":2,"score":80},{"answer":3,"score":20}],"best":7}', 3);
+    assert.equal(tied?.named, null);
+    assert.deepEqual(tied?.top, [1, 2]);
+    assert.deepEqual(readVerdict('[{"score":10},{"score":95},{"score":40}]', 3)?.top, [2]);
   });
 
   it('ignores answers that do not exist', () => {
@@ -38,7 +42,8 @@ describe('reading a best-of verdict', () => {
       [2, 91, 'precise and complete'],
       [3, 15, 'wrong city'],
     ]);
-    assert.equal(verdict?.best, 2);
+    assert.equal(verdict?.named, null);
+    assert.deepEqual(verdict?.top, [2]);
   });
 
   it('says so when nothing can be read', () => {

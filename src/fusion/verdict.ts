@@ -10,9 +10,10 @@ export interface Score {
 export interface Verdict {
   /** By answer number (1-based). */
   scores: Map<number, Score>;
-  /** The answer to send: the judge's `best` when it names a scored answer, else the top score
-   * (the lowest number on a tie). */
-  best: number;
+  /** The judge's `best` when it names a scored answer; null otherwise. */
+  named: number | null;
+  /** The answers that share the top score, by number (the caller breaks the tie). */
+  top: number[];
 }
 
 /** null when nothing readable names a score for any of the answers 1..count. */
@@ -42,7 +43,7 @@ function jsonVerdict(text: string, count: number): Verdict | null {
     });
     if (scores.size === 0) continue;
     const named = isRecord(parsed) ? toNumber(parsed.best) : null;
-    return { scores, best: named !== null && scores.has(named) ? named : topScored(scores) };
+    return { scores, named: named !== null && scores.has(named) ? named : null, top: topScored(scores) };
   }
   return null;
 }
@@ -71,19 +72,12 @@ function lineVerdict(text: string, count: number): Verdict | null {
     if (number < 1 || number > count || scores.has(number)) continue;
     scores.set(number, { score: clamp(Number(match[2])), reason: oneLine(match[3].replace(/\)\s*$/, '')) });
   }
-  return scores.size === 0 ? null : { scores, best: topScored(scores) };
+  return scores.size === 0 ? null : { scores, named: null, top: topScored(scores) };
 }
 
-function topScored(scores: Map<number, Score>): number {
-  let best = -1;
-  let bestScore = -Infinity;
-  for (const [number, { score }] of [...scores].sort((left, right) => left[0] - right[0])) {
-    if (score > bestScore) {
-      best = number;
-      bestScore = score;
-    }
-  }
-  return best;
+function topScored(scores: Map<number, Score>): number[] {
+  const best = Math.max(...[...scores.values()].map((entry) => entry.score));
+  return [...scores].filter(([, entry]) => entry.score === best).map(([number]) => number).sort((left, right) => left - right);
 }
 
 function toNumber(value: unknown): number | null {

@@ -3,7 +3,8 @@
 // votes (GET /v1/compare/win-rates). A gateway without a store still runs comparisons; it only
 // cannot keep them, so the routes that read stored ones answer 503.
 import { defaultCompareConfig } from '../config/compare.ts';
-import { forwardedAuth, newGroupId } from '../fusion/client.ts';
+import { forwardedHeaders, newGroupId } from '../fusion/client.ts';
+import type { SelfCall } from '../fusion/client.ts';
 import { runComparison } from '../fusion/compare.ts';
 import type { Comparison } from '../fusion/compare.ts';
 import { readCompareRequest } from '../fusion/compare-request.ts';
@@ -45,16 +46,29 @@ async function handleCompare(context: RequestContext, dependencies: InferenceDep
   const request = readCompareRequest(body, dependencies.config.compare ?? defaultCompareConfig);
   // The comparison's id is also the group id that links its calls' ledger rows.
   const id = newGroupId('cmp');
-  const call = { baseUrl: dependencies.selfUrl(), headers: forwardedAuth(context.request.headers), groupId: id, signal: context.controller.signal };
+  const call: SelfCall = {
+    baseUrl: dependencies.selfUrl(),
+    headers: forwardedHeaders(context.request.headers),
+    groupId: id,
+    internalToken: dependencies.internalToken,
+    provider: request.provider,
+    signal: context.controller.signal,
+  };
   const comparison = await runComparison(request, call, dependencies.router, id);
   // A client that left gets nothing, and a comparison it abandoned half-way is not worth keeping.
   if (context.controller.signal.aborted) return;
-  const store = dependencies.store;
-  if (store !== null) {
-    const owner = callerIdentity(context);
-    comparison.stored = true;
-    store.saveComparison({
-      id,
+  if (dependencies.store !== null) saveComparison(context, dependencies, comparison);
+  sendJson(context, comparison);
+}
+
+/** Keeps the comparison. Every call of it is already paid for, so a store that cannot take it
+ * (disk full, busy) costs the caller only `stored: false`, and the fault goes to the log. */
+function saveComparison(context: RequestContext, dependencies: InferenceDependencies, comparison: Comparison): void {
+  const owner = callerIdentity(context);
+  comparison.stored = true;
+  try {
+    (dependencies.store as Store).saveComparison({
+      id: comparison.id,
       createdAt: Date.now(),
       keyId: owner.keyId,
       team: owner.team,
@@ -63,8 +77,10 @@ async function handleCompare(context: RequestContext, dependencies: InferenceDep
       answered: comparison.scoreboard.filter((row) => row.answered > 0).map((row) => row.model),
       result: comparison as unknown as Record<string, unknown>,
     });
+  } catch (error) {
+    comparison.stored = false;
+    dependencies.logger.error('comparison could not be stored', { request_id: context.requestId, comparison: comparison.id, error: error instanceof Error ? error.message : String(error) });
   }
-  sendJson(context, comparison);
 }
 
 function handleList(context: RequestContext, store: Store): void {

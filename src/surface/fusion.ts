@@ -2,10 +2,11 @@
 // /v1/responses and /v1/messages: a panel of models answers, a judge scores or merges, and the
 // caller receives one answer in its own format, streamed or whole, with `model` naming the judge.
 // Every member and judge call is a call the gateway makes to itself (see fusion/client.ts), so each
-// is routed, billed and logged like any other and linked to the others by the fusion id.
+// is routed, billed and logged like any other and linked to the others by the fusion id. Each one
+// carries the caller's headers and its `provider` routing preferences.
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import type { ChatRequest, ChatResponse, FinishReason } from '../protocol/ir.ts';
-import { forwardedAuth, newGroupId } from '../fusion/client.ts';
+import { forwardedHeaders, newGroupId } from '../fusion/client.ts';
 import type { SelfCall } from '../fusion/client.ts';
 import { transcriptOf } from '../fusion/prompts.ts';
 import { decorateStreamEnd, decorateWhole, fusionBlock, totalsOf } from '../fusion/reply.ts';
@@ -13,6 +14,7 @@ import { runFusion } from '../fusion/run.ts';
 import type { FusionInput } from '../fusion/run.ts';
 import { completeSpec, readFusionFields } from '../fusion/spec.ts';
 import type { FieldProblem, FusionSpec } from '../fusion/spec.ts';
+import { readPreferences } from '../routing/preferences.ts';
 import type { Router } from '../routing/router.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
@@ -26,18 +28,27 @@ export async function handleFusion(context: RequestContext, dependencies: Infere
   refuseRecursion(context);
   const spec = fusionSpecOf(body, dependencies);
   checkModels(spec, dependencies.router);
+  const provider = providerPreferences(body);
   const request = callerRequest(format, body);
   const encoded = providerCodec('openai-chat').encodeRequest({ ...request, stream: true }, { upstreamModel: '', quirks: {} });
   const { model: _unused, ...memberBody } = encoded.body;
   const groupId = newGroupId('fus');
-  // The fusion request's own row joins its members' rows.
-  if (context.ledger !== null) context.ledger.groupId = groupId;
+  // The fusion request's own row joins its members' rows, unless it is itself a call of a
+  // comparison: then it keeps the comparison's id, and links the comparison to this fusion's rows.
+  if (context.ledger !== null && context.ledger.groupId === null) context.ledger.groupId = groupId;
   context.model = body.model as string;
   context.metricsModel = 'fusion';
   context.provider = 'fusion';
   const headers: Record<string, string> = { 'x-request-id': context.requestId, 'x-modelmux-fusion-id': groupId, 'x-modelmux-provider': 'fusion', 'x-modelmux-model': spec.name === null ? 'fusion' : `fusion/${spec.name}` };
   if (encoded.dropped.length > 0) headers['x-modelmux-dropped-params'] = droppedHeader(encoded.dropped);
-  const call: SelfCall = { baseUrl: dependencies.selfUrl(), headers: forwardedAuth(context.request.headers), groupId, signal: context.controller.signal };
+  const call: SelfCall = {
+    baseUrl: dependencies.selfUrl(),
+    headers: forwardedHeaders(context.request.headers),
+    groupId,
+    internalToken: dependencies.internalToken,
+    provider,
+    signal: context.controller.signal,
+  };
   const input: FusionInput = { spec, call, memberBody, transcript: transcriptOf(request), responseFormat: request.responseFormat };
   if (context.stream) return streamFusion(context, format, input, request.includeUsage, headers);
   return wholeFusion(context, format, input, headers);
@@ -151,9 +162,25 @@ function checkModels(spec: FusionSpec, router: Router): void {
 
 const noNeeds = { promptTokens: 0, promptTokensAtMost: 0, maxTokens: null, tools: false, jsonSchema: false, vision: false };
 
+/** The caller's `provider` object, checked here so a mistake costs no member call; every member,
+ * revision and judge call carries it as it came. `preset` and `models` are refused: a preset would
+ * make every member its model, and fallback models have no clear meaning for a panel. */
+function providerPreferences(body: Record<string, unknown>): Record<string, unknown> | null {
+  for (const field of ['preset', 'models']) {
+    if (body[field] !== undefined && body[field] !== null) {
+      throw invalidRequest(`a fusion request cannot carry \`${field}\`: ${field === 'preset' ? 'a preset would make every member its model' : 'fallback models are ambiguous for a panel'}. Name the models in \`fusion.pool\` and \`fusion.judge\` (a pool entry may be "<model>@preset/<name>")`, field, 'unsupported_parameter');
+    }
+  }
+  if (body.provider === undefined || body.provider === null) return null;
+  readPreferences(body.provider);
+  return body.provider as Record<string, unknown>;
+}
+
 /** The caller's conversation in the internal form, refused where a fusion cannot serve it. */
 function callerRequest(format: SurfaceFormat, body: Record<string, unknown>): ChatRequest {
-  const { fusion: _fusion, ...rest } = body;
+  // `provider` reaches every call through the SelfCall, not through the codec (which would drop it
+  // on Responses and Messages).
+  const { fusion: _fusion, provider: _provider, ...rest } = body;
   const request = surfaceCodecs[format].decodeRequest(rest);
   if (request.tools.length > 0) {
     throw invalidRequest('a fusion answers with text: `tools` are not supported in a fusion request. Call a single model for tool use, or send the conversation without tools', 'tools', 'unsupported_parameter');

@@ -4,6 +4,7 @@
 import type { Offer } from '../catalog/catalog.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Store } from '../store/store.ts';
+import type { Logger } from '../telemetry/logger.ts';
 import { admit, requestShape } from '../accounts/admission.ts';
 import type { AdmissionSettings } from '../accounts/admission.ts';
 import type { AuthSettings } from '../accounts/auth.ts';
@@ -34,6 +35,7 @@ export interface InferenceDependencies extends RoutingDependencies {
   strictParams: boolean;
   /** The gateway's own base URL (http://127.0.0.1:PORT), once it listens. */
   selfUrl: () => string;
+  logger: Logger;
   /** Sent as `x-modelmux-internal` on the gateway's calls to itself; only then is their
    * `x-modelmux-fusion-id` recorded as the ledger group. */
   internalToken: string;

@@ -77,6 +77,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     strictParams: config.strictParams,
     selfUrl: () => selfUrl(server.address() as AddressInfo),
     internalToken,
+    logger,
   };
   const chat: Handler = (context) => handleInference(context, inference, 'openai-chat');
   const responses: Handler = (context) => handleInference(context, inference, 'openai-responses');
