@@ -70,7 +70,7 @@ export async function measureAccounts(context: StartContext, plan: Plan, say: (l
   const requests = plan.accountsRequests;
   say(`  ${requests.toLocaleString('en')} requests to each gateway, alternating, one at a time (after ${plan.accountsWarmups.toLocaleString('en')} warm-ups)`);
   const bare = await startGateway(context, 'bare', 'none', {});
-  const keyed = await startGateway(context, 'keyed', join(context.workDirectory, 'ledger'), { MODELMUX_ADMIN_KEY: adminKey });
+  const keyed = await startGateway(context, 'keyed', join(context.workDirectory, 'accounts-ledger'), { MODELMUX_ADMIN_KEY: adminKey });
   const pools = { bare: new Pool(bare.origin, { connections: 1 }), keyed: new Pool(keyed.origin, { connections: 1 }) };
   try {
     const created = await pools.keyed.request({

@@ -45,6 +45,18 @@ export function openSqliteStore(directory: string, options: { now?: () => number
 
 type Row = { [column: string]: SQLOutputValue };
 
+interface BudgetState {
+  limitUnits: number | null;
+  period: BudgetPeriod | null;
+  hard: boolean;
+  creditsUnits: number | null;
+  /** Settled spend in the period that starts at periodStart. */
+  spentUnits: number;
+  periodStart: number;
+  /** When it was read from the file. */
+  at: number;
+}
+
 class SqliteStore implements Store {
   readonly database: DatabaseSync;
   private reservationCount = 0;
@@ -53,6 +65,8 @@ class SqliteStore implements Store {
   /** Keys recently found by hash, so authenticating a request reads no row. A change made through
    * this store clears it at once; one made by another process on the file shows within keyCacheMs. */
   private readonly keysByHash = new Map<string, { key: KeyRecord; at: number }>();
+  /** Key id -> its limits and spend, for reserve() (see budgetOf). */
+  private readonly budgets = new Map<string, BudgetState>();
   private readonly now: () => number;
   private readonly checkpointer: Checkpointer | null = null;
   readonly prepare = (sql: string): StatementSync => {
@@ -159,6 +173,7 @@ class SqliteStore implements Store {
       const assignments = keyColumns.map((column) => `${column} = ?`).join(', ');
       this.prepare(`UPDATE keys SET ${assignments} WHERE id = ?`).run(...keyValues(updated), id);
       this.keysByHash.clear();
+      this.budgets.delete(id);
       return updated;
     });
   }
@@ -166,6 +181,7 @@ class SqliteStore implements Store {
   revokeKey(id: string, at: number): boolean {
     // Revoking twice keeps the first time; false only for a key that does not exist.
     this.keysByHash.clear();
+    this.budgets.delete(id);
     return this.prepare('UPDATE keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id).changes > 0;
   }
 
@@ -173,22 +189,20 @@ class SqliteStore implements Store {
     checkUnits('amountUnits', amountUnits);
     if (now - this.lastSweep >= sweepIntervalMs) this.sweep(now);
     const reservationId = `reservation-${++this.reservationCount}`;
-    const limits = this.limitsAndSpend.get(periodStart('day', now), periodStart('month', now), keyId);
-    if (limits === undefined) throw new Error(`no key ${JSON.stringify(keyId)} in the store`);
+    const budget = this.budgetOf(keyId, now);
     // Nothing to hold against: nothing held; settle(reservationId) simply finds nothing to release.
-    if (limits.budget_limit_units === null && limits.credits_units === null) return { ok: true, reservationId, overSoftBudget: false };
+    if (budget.limitUnits === null && budget.creditsUnits === null) return { ok: true, reservationId, overSoftBudget: false };
     const reservedUnits = this.heldByKey.get(keyId) ?? 0;
     let overSoftBudget = false;
-    if (limits.budget_limit_units !== null) {
-      const limitUnits = Number(limits.budget_limit_units);
-      const spentUnits = limits.spent_units === null ? 0 : Number(limits.spent_units);
+    if (budget.limitUnits !== null && budget.period !== null) {
+      const { limitUnits, spentUnits } = budget;
       if (spentUnits + reservedUnits + amountUnits > limitUnits) {
-        if (limits.budget_hard === 1) return { ok: false, reason: 'budget', limitUnits, spentUnits, reservedUnits, resetAt: periodReset(String(limits.budget_period) as BudgetPeriod, now) };
+        if (budget.hard) return { ok: false, reason: 'budget', limitUnits, spentUnits, reservedUnits, resetAt: periodReset(budget.period, now) };
         overSoftBudget = true;
       }
     }
-    if (limits.credits_units !== null) {
-      const creditsUnits = Number(limits.credits_units);
+    if (budget.creditsUnits !== null) {
+      const { creditsUnits } = budget;
       if (creditsUnits - reservedUnits < amountUnits) return { ok: false, reason: 'credits', limitUnits: creditsUnits, spentUnits: 0, reservedUnits, resetAt: null };
     }
     this.held.set(reservationId, { keyId, amountUnits, at: now });
@@ -202,9 +216,15 @@ class SqliteStore implements Store {
 
   settleAll(settlements: Settlement[]): void {
     for (const { rows } of settlements) for (const row of rows) checkRow(row);
-    this.transaction(() => {
-      for (const { rows } of settlements) for (const row of rows) this.write(row);
-    });
+    try {
+      this.transaction(() => {
+        for (const { rows } of settlements) for (const row of rows) this.write(row);
+      });
+    } catch (error) {
+      // The budget figures may have counted rows that were rolled back: read them afresh.
+      this.budgets.clear();
+      throw error;
+    }
     // Only once the spend is recorded: a failed write keeps the money held.
     for (const { reservationId } of settlements) if (reservationId !== null) this.release(reservationId);
   }
@@ -216,6 +236,36 @@ class SqliteStore implements Store {
     if (row.keyId === null || row.costUnits === 0) return;
     for (const period of periods) this.addToSpend.run(row.keyId, period, periodStart(period, row.at), row.costUnits);
     this.takeCredits.run(row.costUnits, row.keyId);
+    const budget = this.budgets.get(row.keyId);
+    if (budget === undefined) return;
+    if (budget.period !== null && periodStart(budget.period, row.at) === budget.periodStart) budget.spentUnits += row.costUnits;
+    if (budget.creditsUnits !== null) budget.creditsUnits -= row.costUnits;
+  }
+
+  /**
+   * The key's limits and its settled spend in its current period. Kept in memory between reads,
+   * since this store's settle() is what changes the spend (and updates the figures as it does);
+   * read afresh after keyCacheMs, when a period turns, and when the key changes, so changes made by
+   * another process on the file show within a second.
+   */
+  private budgetOf(keyId: string, now: number): BudgetState {
+    const cached = this.budgets.get(keyId);
+    if (cached !== undefined && now - cached.at < keyCacheMs && (cached.period === null || periodStart(cached.period, now) === cached.periodStart)) return cached;
+    const row = this.limitsAndSpend.get(periodStart('day', now), periodStart('month', now), keyId);
+    if (row === undefined) throw new Error(`no key ${JSON.stringify(keyId)} in the store`);
+    const period = row.budget_period === null ? null : (String(row.budget_period) as BudgetPeriod);
+    const budget: BudgetState = {
+      limitUnits: row.budget_limit_units === null ? null : Number(row.budget_limit_units),
+      period,
+      hard: row.budget_hard === 1,
+      creditsUnits: row.credits_units === null ? null : Number(row.credits_units),
+      spentUnits: row.spent_units === null ? 0 : Number(row.spent_units),
+      periodStart: period === null ? 0 : periodStart(period, now),
+      at: now,
+    };
+    if (this.budgets.size >= keyCacheSize) this.budgets.clear();
+    this.budgets.set(keyId, budget);
+    return budget;
   }
 
   spend(keyId: string, now: number): SpendStatus {
