@@ -5,6 +5,25 @@
 // a few times a second. The request path then never waits on the disk.
 import { Worker } from 'node:worker_threads';
 
+// The worker's whole program, as plain JavaScript: a TypeScript file would load the type-stripping
+// compiler into the thread, some 20 MB of memory for a dozen lines. PASSIVE never takes the writer's
+// lock, so the gateway's commits never wait for it; journal_size_limit trims the WAL file when a
+// writer starts it over.
+const workerSource = `
+const { DatabaseSync } = require('node:sqlite');
+const { workerData } = require('node:worker_threads');
+const database = new DatabaseSync(workerData.file, { timeout: 1000 });
+database.exec('PRAGMA synchronous = NORMAL');
+database.exec('PRAGMA journal_size_limit = 67108864');
+setInterval(() => {
+  try {
+    database.exec('PRAGMA wal_checkpoint(PASSIVE)');
+  } catch {
+    // Busy or gone: the next tick tries again.
+  }
+}, workerData.intervalMs);
+`;
+
 export interface Checkpointer {
   stop(): void;
 }
@@ -12,7 +31,7 @@ export interface Checkpointer {
 /** Starts the worker; it never keeps the process alive. `onFailure` runs if the worker dies (the
  * caller then checkpoints on its own commits again, so the WAL cannot grow without bound). */
 export function startCheckpointer(file: string, onFailure: () => void, intervalMs = 200): Checkpointer {
-  const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), { workerData: { file, intervalMs } });
+  const worker = new Worker(workerSource, { eval: true, workerData: { file, intervalMs } });
   worker.unref();
   let stopping = false;
   const failed = (): void => {
