@@ -12,15 +12,16 @@
 //
 // Durability: WAL with synchronous = NORMAL. A commit is in the WAL file (the OS's page cache) when it
 // returns, so a killed process (kill -9, OOM, crash) loses nothing; only an OS crash or power cut can
-// lose the last few commits, which FULL would cover at the price of an fsync per request.
+// lose the last few commits, which FULL would cover at the price of an fsync per request. The fsyncs
+// of NORMAL happen at checkpoints, which SQLite runs inside the commit that crosses 1,000 WAL pages:
+// that request waits a few milliseconds. (A checkpointer thread was tried: under steady writes its
+// passive checkpoints never caught up, so the WAL never restarted and grew without bound.)
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import { dayName, periodReset, periodStart } from './periods.ts';
 import { checkUnits, keyColumns, keyFromRow, keyValues } from './sqlite-keys.ts';
-import { startCheckpointer } from './sqlite-checkpointer.ts';
-import type { Checkpointer } from './sqlite-checkpointer.ts';
 import { migrate } from './sqlite-schema.ts';
 import { queryRows, queryUsage } from './sqlite-usage.ts';
 import type { RowsQuery } from './sqlite-usage.ts';
@@ -37,10 +38,9 @@ const keyCacheMs = 1_000;
 const keyCacheSize = 10_000;
 const periods: readonly BudgetPeriod[] = ['day', 'month', 'total'];
 
-/** `backgroundCheckpoints` (default true): checkpoint on a worker thread instead of in commits. */
-export function openSqliteStore(directory: string, options: { now?: () => number; backgroundCheckpoints?: boolean } = {}): Store {
+export function openSqliteStore(directory: string, options: { now?: () => number } = {}): Store {
   mkdirSync(directory, { recursive: true });
-  return new SqliteStore(join(directory, databaseFileName), options.now ?? Date.now, options.backgroundCheckpoints ?? true);
+  return new SqliteStore(join(directory, databaseFileName), options.now ?? Date.now);
 }
 
 type Row = { [column: string]: SQLOutputValue };
@@ -68,7 +68,6 @@ class SqliteStore implements Store {
   /** Key id -> its limits and spend, for reserve() (see budgetOf). */
   private readonly budgets = new Map<string, BudgetState>();
   private readonly now: () => number;
-  private readonly checkpointer: Checkpointer | null = null;
   readonly prepare = (sql: string): StatementSync => {
     let statement = this.cache.get(sql);
     if (statement === undefined) {
@@ -92,7 +91,7 @@ class SqliteStore implements Store {
   private readonly addToSpend: StatementSync;
   private readonly takeCredits: StatementSync;
 
-  constructor(file: string, now: () => number, backgroundCheckpoints: boolean) {
+  constructor(file: string, now: () => number) {
     this.now = now;
     // The timeout makes a writer wait for another process's transaction instead of failing at once.
     this.database = new DatabaseSync(file, { timeout: 5_000 });
@@ -102,14 +101,6 @@ class SqliteStore implements Store {
     this.database.exec('PRAGMA cache_size = -8192');
     // The WAL file shrinks back to 64 MiB when it starts over, whatever a burst made it grow to.
     this.database.exec('PRAGMA journal_size_limit = 67108864');
-    // Checkpoints (and their fsyncs) happen on the checkpointer's thread, not in a request's commit.
-    if (backgroundCheckpoints) {
-      this.database.exec('PRAGMA wal_autocheckpoint = 0');
-      // Should the worker die, commits take the checkpoints back rather than let the WAL grow.
-      this.checkpointer = startCheckpointer(file, () => {
-        if (this.database.isOpen) this.database.exec('PRAGMA wal_autocheckpoint = 1000');
-      });
-    }
     migrate(this.database);
 
     this.begin = this.database.prepare('BEGIN IMMEDIATE');
@@ -286,7 +277,6 @@ class SqliteStore implements Store {
   }
 
   close(): void {
-    this.checkpointer?.stop();
     this.held.clear();
     this.heldByKey.clear();
     this.cache.clear();
