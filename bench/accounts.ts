@@ -6,18 +6,16 @@
 // Requests alternate between the two, one at a time on one connection each, so drift on this shared
 // machine hits both alike; the added latency is the difference of their percentiles.
 // Also a script (`node bench/accounts.ts [--quick]`): this phase alone, on its own simulator.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { runAlone } from './alone.ts';
 import type { LatencyFigures } from './chaos.ts';
 import { checkAccountsGoals } from './goals.ts';
-import { fullPlan, quickPlan } from './plan.ts';
 import type { Plan } from './plan.ts';
 import { freePort } from './ports.ts';
 import { startNode, waitUntilReady } from './processes.ts';
-import { startSimulatorProcess } from './simulator.ts';
 import { accountsTable, goalLines } from './table.ts';
 import type { StartContext } from './targets/target.ts';
 
@@ -132,15 +130,5 @@ function figuresOf(samples: number[]): LatencyFigures {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const plan = process.argv.includes('--quick') ? quickPlan : fullPlan;
-  const projectDirectory = fileURLToPath(new URL('..', import.meta.url));
-  const workDirectory = mkdtempSync(join(tmpdir(), 'modelmux-accounts-'));
-  const simulator = await startSimulatorProcess(projectDirectory, workDirectory, availableParallelism() > 1 ? 1 : 0);
-  try {
-    const result = await measureAccounts({ simulatorUrl: simulator.url, workDirectory, projectDirectory, gatewayCore: 0 }, plan, (line) => console.log(line));
-    console.log(`\n${accountsTable(result)}\n\n${goalLines(checkAccountsGoals(result))}`);
-  } finally {
-    await simulator.process.stop();
-    if (!process.argv.includes('--keep-logs')) rmSync(workDirectory, { recursive: true, force: true });
-  }
+  await runAlone('accounts', measureAccounts, (result) => `${accountsTable(result)}\n\n${goalLines(checkAccountsGoals(result))}`);
 }

@@ -6,17 +6,15 @@
 // `calm-fast` answers like flaky when flaky answers, `calm-slow` like slow. Twin requests alternate
 // with the chaos ones on the same connections, so drift on this shared machine hits both alike.
 // Also a script (`node bench/chaos.ts [--quick]`): this phase alone, on its own simulator.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { runAlone } from './alone.ts';
 import { checkChaosGoals } from './goals.ts';
-import { fullPlan, quickPlan } from './plan.ts';
 import type { Plan } from './plan.ts';
 import { freePort } from './ports.ts';
 import { startNode, waitUntilReady } from './processes.ts';
-import { startSimulatorProcess } from './simulator.ts';
 import { chaosTable, goalLines } from './table.ts';
 import type { StartContext } from './targets/target.ts';
 
@@ -232,15 +230,5 @@ export async function measureChaos(context: StartContext, plan: Plan, say: (line
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const plan = process.argv.includes('--quick') ? quickPlan : fullPlan;
-  const projectDirectory = fileURLToPath(new URL('..', import.meta.url));
-  const workDirectory = mkdtempSync(join(tmpdir(), 'modelmux-chaos-'));
-  const simulator = await startSimulatorProcess(projectDirectory, workDirectory, availableParallelism() > 1 ? 1 : 0);
-  try {
-    const result = await measureChaos({ simulatorUrl: simulator.url, workDirectory, projectDirectory, gatewayCore: 0 }, plan, (line) => console.log(line));
-    console.log(`\n${chaosTable(result)}\n\n${goalLines(checkChaosGoals(result))}`);
-  } finally {
-    await simulator.process.stop();
-    if (!process.argv.includes('--keep-logs')) rmSync(workDirectory, { recursive: true, force: true });
-  }
+  await runAlone('chaos', measureChaos, (result) => `${chaosTable(result)}\n\n${goalLines(checkChaosGoals(result))}`);
 }

@@ -3,6 +3,7 @@
 // 1e-8 USD (micro-cents), so sums in storage add up exactly, whatever the order.
 import type { Prices } from '../catalog/types.ts';
 import type { Usage } from '../protocol/ir.ts';
+import type { TokenCounts } from '../store/store.ts';
 
 export interface CostBreakdown {
   /** Prompt tokens neither read from nor written to a cache. */
@@ -42,6 +43,16 @@ export function worstCaseCost(promptTokens: number, maxOutputTokens: number, pri
   if (prices === null) return null;
   const dearestInput = Math.max(prices.input, prices.cachedInput ?? prices.input, prices.cacheWrite ?? prices.input);
   return priced(tokenCount(promptTokens), dearestInput) + priced(tokenCount(maxOutputTokens), prices.output);
+}
+
+/** Adds one row's token counts and cost into a running total. */
+export function addCounts(total: TokenCounts, counts: TokenCounts): void {
+  total.inputTokens += counts.inputTokens;
+  total.cachedInputTokens += counts.cachedInputTokens;
+  total.cacheWriteTokens += counts.cacheWriteTokens;
+  total.outputTokens += counts.outputTokens;
+  total.reasoningTokens += counts.reasoningTokens;
+  total.costUnits += counts.costUnits;
 }
 
 /** USD as an integer count of 1e-8 USD (micro-cents), rounded to the nearest. At that grain one

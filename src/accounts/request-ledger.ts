@@ -6,7 +6,7 @@ import type { Usage } from '../protocol/ir.ts';
 import type { ModelTarget } from '../providers/registry.ts';
 import type { LedgerRow, Settlement, TokenCounts } from '../store/store.ts';
 import type { Account } from './auth.ts';
-import { costOf, fromMicroCents, toMicroCents } from './cost.ts';
+import { addCounts, costOf, fromMicroCents, toMicroCents } from './cost.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 /** Output tokens a stream produced, counted by the surface while relaying, for an attempt the
@@ -117,15 +117,7 @@ export class RequestLedger {
     this.endAttempt(outcome);
     const now = this.settings.now();
     const totals: TokenCounts = { ...noTokens, costUnits: 0 };
-    for (const attempt of this.attempts) {
-      if (!attempt.billed) continue;
-      totals.inputTokens += attempt.inputTokens;
-      totals.cachedInputTokens += attempt.cachedInputTokens;
-      totals.cacheWriteTokens += attempt.cacheWriteTokens;
-      totals.outputTokens += attempt.outputTokens;
-      totals.reasoningTokens += attempt.reasoningTokens;
-      totals.costUnits += attempt.costUnits;
-    }
+    for (const attempt of this.attempts) if (attempt.billed) addCounts(totals, attempt);
     const last = this.attempts.at(-1);
     const request: LedgerRow = {
       ...this.rowBase('request', now, this.attempts.length),

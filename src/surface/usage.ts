@@ -1,7 +1,7 @@
 // GET /v1/usage (the caller's own key), GET /admin/usage (any key or team) and GET /admin/ledger
 // (the raw rows): totals and time series grouped by key, team, model, provider and day, as JSON or
 // CSV. Money is shown in USD; the ledger keeps exact integer units underneath.
-import { fromMicroCents } from '../accounts/cost.ts';
+import { addCounts, fromMicroCents } from '../accounts/cost.ts';
 import type { LedgerRow, Store, UsageQuery, UsageRow } from '../store/store.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
@@ -112,12 +112,7 @@ function sum(rows: UsageRow[]): UsageRow {
   for (const row of rows) {
     total.requests += row.requests;
     total.errors += row.errors;
-    total.inputTokens += row.inputTokens;
-    total.cachedInputTokens += row.cachedInputTokens;
-    total.cacheWriteTokens += row.cacheWriteTokens;
-    total.outputTokens += row.outputTokens;
-    total.reasoningTokens += row.reasoningTokens;
-    total.costUnits += row.costUnits;
+    addCounts(total, row);
   }
   return total;
 }
