@@ -1,6 +1,6 @@
 // The HTTP surface: one node:http server, a route table, request ids, errors in OpenAI's shape, and
 // the telemetry taken as each request ends. Handlers live in their own files.
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -11,10 +11,9 @@ import { ProviderRegistry } from '../providers/registry.ts';
 import { authenticate, openAccount } from '../accounts/auth.ts';
 import { RateLimiter } from '../accounts/rate-limit.ts';
 import { LedgerWriter } from '../accounts/ledger-writer.ts';
-import { RequestLedger } from '../accounts/request-ledger.ts';
 import { Router } from '../routing/router.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
-import type { Settlement, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Metrics } from '../telemetry/metrics.ts';
@@ -25,6 +24,7 @@ import { handleInference } from './inference.ts';
 import { secondsSince } from './context.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { adminRoute, adminRoutes } from './admin.ts';
+import { createBilling } from './billing.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
 import { handleOwnUsage } from './usage.ts';
 import { asGatewayError, errorLabel, GatewayError, openAIErrorBody } from './errors.ts';
@@ -56,13 +56,14 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   const metrics = new Metrics();
   const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
   const limiter = new RateLimiter();
+  const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now };
   /** Proves a request comes from this gateway itself (fusion and compare calls): only those may
    * name the group their ledger rows belong to. */
   const internalToken = randomBytes(24).toString('base64url');
   const ledgerWriter = new LedgerWriter(store, (error, requestIds) =>
     logger.error('ledger write failed', { request_ids: requestIds.slice(0, 20), requests: requestIds.length, error: error instanceof Error ? error.message : String(error) }),
   );
-  const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now };
+  const billing = createBilling({ accounts, writer: ledgerWriter, internalToken, logger });
   let closing = false;
 
   const inference = {
@@ -159,7 +160,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     response.on('close', () => {
       if (!response.writableFinished) {
         context.controller.abort(clientClosed);
-        settleAbandoned(context);
+        billing.abandoned(context);
       }
       finishRequest(context, isApi, path);
     });
@@ -170,7 +171,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       // Anthropic clients are answered in their own error shape, a refused key included.
       if (path.startsWith('/v1/messages')) context.errorStyle = 'anthropic';
       if (!unguardedPaths.has(path) && !path.startsWith('/admin/')) context.account = authenticate(request.headers, accounts, Date.now());
-      if (isApi) startLedger(context);
+      if (isApi) billing.start(context);
       const pending = handler(context);
       if (pending) pending.catch((error: unknown) => respondWithError(context, error));
     } catch (error) {
@@ -217,65 +218,6 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
         code: 'unknown_url',
       });
     };
-  }
-
-  /**
-   * Opens the request's ledger. Whatever path ends the response, its end waits for the request's
-   * rows to be committed (in a batch with the others of this turn), so the last byte leaves only
-   * once they are durable.
-   */
-  function startLedger(context: RequestContext): void {
-    const group = context.request.headers['x-modelmux-fusion-id'];
-    const internal = typeof group === 'string' && group !== '' && fromThisGateway(context.request.headers['x-modelmux-internal']);
-    context.ledger = new RequestLedger(accounts, context.account, context.requestId, internal ? group.slice(0, 128) : null);
-    const response = context.response as unknown as { end: (...args: unknown[]) => unknown };
-    const end = response.end;
-    let ending = false;
-    response.end = function (this: unknown, ...args: unknown[]) {
-      // A second end while the first waits for its commit has nothing left to add.
-      if (ending) return this;
-      ending = true;
-      const settlement = settleLedger(context, false);
-      if (settlement === null) return end.apply(this, args);
-      ledgerWriter.write(settlement, () => end.apply(this, args));
-      return this;
-    };
-  }
-
-  function fromThisGateway(token: string | string[] | undefined): boolean {
-    if (typeof token !== 'string' || token.length !== internalToken.length) return false;
-    return timingSafeEqual(Buffer.from(token), Buffer.from(internalToken));
-  }
-
-  /** Queues the rows of a request whose client left before its end. */
-  function settleAbandoned(context: RequestContext): void {
-    const settlement = settleLedger(context, true);
-    if (settlement !== null) ledgerWriter.write(settlement, () => {});
-  }
-
-  /** The request's rows (once; null after). A fault here is logged loudly; the answer still goes out. */
-  function settleLedger(context: RequestContext, clientLeft: boolean): Settlement | null {
-    const ledger = context.ledger;
-    if (ledger === null) return null;
-    const error = context.error;
-    const status = clientLeft ? 499 : context.response.statusCode;
-    try {
-      return ledger.finish(
-        {
-          status,
-          errorClass: error ? errorLabel(error) : clientLeft ? 'client_closed_request' : null,
-          usage: context.usage,
-          ttftMs: context.timeToFirstToken === null ? null : context.timeToFirstToken * 1000,
-          streamed: context.streamed,
-          complete: !clientLeft && error === null && status < 400,
-        },
-        context.model,
-        context.provider,
-      );
-    } catch (thrown) {
-      logger.error('ledger rows could not be made', { request_id: context.requestId, error: thrown instanceof Error ? thrown.message : String(thrown) });
-      return null;
-    }
   }
 
   function respondWithError(context: RequestContext, thrown: unknown): void {
