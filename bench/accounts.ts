@@ -6,7 +6,6 @@
 // Requests alternate between the two, one at a time on one connection each, so drift on this shared
 // machine hits both alike; the added latency is the difference of their percentiles.
 // Also a script (`node bench/accounts.ts [--quick]`): this phase alone, on its own simulator.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
@@ -14,8 +13,7 @@ import { runAlone } from './alone.ts';
 import type { LatencyFigures } from './chaos.ts';
 import { checkAccountsGoals } from './goals.ts';
 import type { Plan } from './plan.ts';
-import { freePort } from './ports.ts';
-import { startNode, waitUntilReady } from './processes.ts';
+import { serveModelmux } from './targets/modelmux.ts';
 import { accountsTable, goalLines } from './table.ts';
 import type { StartContext } from './targets/target.ts';
 
@@ -48,20 +46,8 @@ function configYaml(simulatorUrl: string): string {
   ].join('\n');
 }
 
-async function startGateway(context: StartContext, name: string, dataDir: string, environment: Record<string, string>): Promise<{ origin: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const configFile = join(context.workDirectory, `${name}.yaml`);
-  writeFileSync(configFile, configYaml(context.simulatorUrl));
-  const args = [join(context.projectDirectory, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, '--log-level', 'warn', '--data-dir', dataDir];
-  const managed = startNode(`modelmux (${name})`, context.gatewayCore, args, join(context.workDirectory, `modelmux-${name}.log`), context.projectDirectory, environment);
-  const origin = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntilReady(managed, `${origin}/ready`, 20_000);
-  } catch (error) {
-    await managed.stop();
-    throw error;
-  }
-  return { origin, stop: () => managed.stop() };
+function startGateway(context: StartContext, name: string, dataDir: string, environment: Record<string, string>): Promise<{ origin: string; stop(): Promise<void> }> {
+  return serveModelmux(context, { name: `modelmux-${name}`, config: configYaml(context.simulatorUrl), logLevel: 'warn', dataDir, environment });
 }
 
 export async function measureAccounts(context: StartContext, plan: Plan, say: (line: string) => void): Promise<AccountsResult> {

@@ -6,15 +6,13 @@
 // `calm-fast` answers like flaky when flaky answers, `calm-slow` like slow. Twin requests alternate
 // with the chaos ones on the same connections, so drift on this shared machine hits both alike.
 // Also a script (`node bench/chaos.ts [--quick]`): this phase alone, on its own simulator.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { runAlone } from './alone.ts';
 import { checkChaosGoals } from './goals.ts';
 import type { Plan } from './plan.ts';
-import { freePort } from './ports.ts';
-import { startNode, waitUntilReady } from './processes.ts';
+import { serveModelmux } from './targets/modelmux.ts';
 import { chaosTable, goalLines } from './table.ts';
 import type { StartContext } from './targets/target.ts';
 
@@ -89,20 +87,8 @@ function configYaml(simulatorUrl: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function startGateway(context: StartContext): Promise<{ origin: string; pid: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const configFile = join(context.workDirectory, 'chaos.yaml');
-  writeFileSync(configFile, configYaml(context.simulatorUrl));
-  const args = [join(context.projectDirectory, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, '--log-level', 'warn', '--data-dir', join(context.workDirectory, 'chaos-ledger')];
-  const managed = startNode('modelmux (chaos)', context.gatewayCore, args, join(context.workDirectory, 'modelmux-chaos.log'), context.projectDirectory);
-  const origin = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntilReady(managed, `${origin}/ready`, 20_000);
-  } catch (error) {
-    await managed.stop();
-    throw error;
-  }
-  return { origin, pid: managed.pid, stop: () => managed.stop() };
+function startGateway(context: StartContext): Promise<{ origin: string; pid: number; stop(): Promise<void> }> {
+  return serveModelmux(context, { name: 'modelmux-chaos', config: configYaml(context.simulatorUrl), logLevel: 'warn', dataDir: join(context.workDirectory, 'chaos-ledger') });
 }
 
 type Outcome = { model: string; latencyMs: number; provider: string; attempts: number | null; problem: string | null };

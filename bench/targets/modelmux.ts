@@ -53,18 +53,14 @@ function configYaml(simulatorUrl: string): string {
   ].join('\n');
 }
 
-export async function startModelmux(context: StartContext): Promise<RunningTarget> {
+/** `modelmux serve` on the gateway core with a config of its own, once it answers /ready. */
+export async function serveModelmux(context: StartContext, options: { name: string; config: string; logLevel: string; dataDir: string; environment?: Record<string, string> }): Promise<{ origin: string; pid: number; logFile: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const configFile = join(context.workDirectory, 'modelmux.yaml');
-  writeFileSync(configFile, configYaml(context.simulatorUrl));
-  const logFile = join(context.workDirectory, 'modelmux.log');
-  const managed = startNode(
-    'modelmux',
-    context.gatewayCore,
-    [join(context.projectDirectory, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, '--log-level', 'info', '--data-dir', join(context.workDirectory, 'ledger')],
-    logFile,
-    context.projectDirectory,
-  );
+  const configFile = join(context.workDirectory, `${options.name}.yaml`);
+  writeFileSync(configFile, options.config);
+  const logFile = join(context.workDirectory, `${options.name}.log`);
+  const args = [join(context.projectDirectory, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, '--log-level', options.logLevel, '--data-dir', options.dataDir];
+  const managed = startNode(options.name, context.gatewayCore, args, logFile, context.projectDirectory, options.environment);
   const origin = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(managed, `${origin}/ready`, 20_000);
@@ -72,11 +68,16 @@ export async function startModelmux(context: StartContext): Promise<RunningTarge
     await managed.stop();
     throw error;
   }
+  return { origin, pid: managed.pid, logFile, stop: () => managed.stop() };
+}
+
+export async function startModelmux(context: StartContext): Promise<RunningTarget> {
+  const managed = await serveModelmux(context, { name: 'modelmux', config: configYaml(context.simulatorUrl), logLevel: 'info', dataDir: join(context.workDirectory, 'ledger') });
   return {
     name: 'modelmux',
-    origin,
+    origin: managed.origin,
     gatewayPid: managed.pid,
-    logFile,
+    logFile: managed.logFile,
     request: (scenario) => chatRequest('bench-model', scenario, {}),
     stop: () => managed.stop(),
   };
