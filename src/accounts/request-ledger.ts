@@ -101,7 +101,7 @@ export class RequestLedger {
    * and `x-modelmux-cost`. */
   costWith(usage: Usage): number {
     let units = 0;
-    for (const attempt of this.attempts) units += attempt.costUnits;
+    for (const attempt of this.attempts) if (charged(attempt)) units += attempt.costUnits;
     if (this.open !== null) units += unitsFor(countsOf({ usage, streamed: noOutput, complete: true }, this.promptTokens) ?? noTokens, this.open);
     return fromMicroCents(units);
   }
@@ -117,7 +117,7 @@ export class RequestLedger {
     this.endAttempt(outcome);
     const now = this.settings.now();
     const totals: TokenCounts = { ...noTokens, costUnits: 0 };
-    for (const attempt of this.attempts) if (attempt.billed) addCounts(totals, attempt);
+    for (const attempt of this.attempts) if (charged(attempt)) addCounts(totals, attempt);
     const last = this.attempts.at(-1);
     const request: LedgerRow = {
       ...this.rowBase('request', now, this.attempts.length),
@@ -129,7 +129,7 @@ export class RequestLedger {
       ttftMs: outcome.ttftMs,
       status: outcome.status,
       errorClass: outcome.errorClass,
-      billed: totals.costUnits > 0 || this.attempts.some((attempt) => attempt.billed),
+      billed: totals.costUnits > 0 || this.attempts.some(charged),
     };
     const key = this.account.key;
     if (key !== null && key.tokensPerMinute !== null) this.settings.limiter.correct(key.id, this.estimatedTokens, totals.inputTokens + totals.outputTokens);
@@ -142,6 +142,13 @@ export class RequestLedger {
   }
 }
 
+/** An attempt the provider billed counts towards the request, unless the gateway itself failed it:
+ * the caller does not pay for the gateway's fault (the attempt row still shows what it cost). */
+function charged(attempt: LedgerRow): boolean {
+  return attempt.billed && attempt.errorClass !== internalErrorClass;
+}
+
+const internalErrorClass = 'internal_error';
 const noTokens: Omit<TokenCounts, 'costUnits'> = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 const noOutput: StreamedOutput = { events: 0, characters: 0 };
 const charactersPerToken = 4;

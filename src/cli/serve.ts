@@ -7,6 +7,8 @@ import { discoverLocalServers } from '../providers/local.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { createGateway } from '../surface/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { configuredSecrets, Redactor } from '../secrets/redactor.ts';
 import { loadCommandConfig } from './config.ts';
 import type { LogLevel } from '../telemetry/logger.ts';
 
@@ -67,7 +69,8 @@ export async function run(argv: string[]): Promise<void> {
   if (config.adminKey === null && !loopbackHost(config.host)) {
     throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on loopback only. Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, process.stdout, new Redactor(configuredSecrets(config)));
+  keepServingThroughStrayErrors(logger);
   if (config.discoverLocal) {
     const local = await discoverLocalServers(config, logger);
     if (local.length > 0) config.sources.push(`local servers (${local.join(', ')})`);
@@ -109,6 +112,19 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 const defaultDataDir = './.modelmux';
+
+/**
+ * The last guard: every request path catches its own faults (a failing request fails alone, with a
+ * 500), so an exception that still escapes to the process is a bug in some callback, and stopping
+ * would cut every other request in flight. It is logged with its stack and the gateway keeps serving.
+ */
+function keepServingThroughStrayErrors(logger: Logger): void {
+  const report = (kind: string) => (error: unknown): void => {
+    logger.error(kind, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  };
+  process.on('uncaughtException', report('uncaught exception; the gateway keeps serving'));
+  process.on('unhandledRejection', report('unhandled promise rejection; the gateway keeps serving'));
+}
 
 function loopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');

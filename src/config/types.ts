@@ -97,6 +97,8 @@ export interface GatewayConfig {
   sources: string[];
   /** `compare:` (the review panel's judge and named panels); absent: the built-in defaults. */
   compare?: CompareConfig;
+  /** How long a stream may sit unread by its client before it is closed (`server.stream_unread_timeout_ms`). */
+  streamUnreadMs?: number;
 }
 
 /** How a request without preferences is routed: highest measured throughput, lowest time to first

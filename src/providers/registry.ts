@@ -1,5 +1,6 @@
 // The providers the gateway can reach: their connection pools, credentials and the models they
 // listed at start. Which model names lead to them is the catalog's business (src/catalog).
+import { providerSecrets, Redactor } from '../secrets/redactor.ts';
 import { Agent } from 'undici';
 import type { Offer } from '../catalog/catalog.ts';
 import type { ProviderConfig } from '../config/types.ts';
@@ -24,6 +25,8 @@ export interface Provider {
   discovered: Set<string>;
   /** Which client request headers to pass on (from `forward_headers`), or null for none. */
   forwardsHeader: ((name: string) => boolean) | null;
+  /** Cuts this provider's credentials out of whatever it sends back. */
+  redactor: Redactor;
 }
 
 /** Where one attempt of a request goes: a provider and its name for the model. */
@@ -96,6 +99,7 @@ function createProvider(config: ProviderConfig): Provider {
     headers,
     discovered: new Set(),
     forwardsHeader: headerMatcher(config.forwardHeaders),
+    redactor: new Redactor(providerSecrets(config)),
   };
 }
 

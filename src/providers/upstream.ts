@@ -2,7 +2,8 @@
 // connect / first-byte / idle / total timeouts, and turn every way it can fail into a GatewayError
 // that names the provider and never carries its credentials.
 import type { Dispatcher } from 'undici';
-import { GatewayError, redactSecrets } from '../surface/errors.ts';
+import { GatewayError } from '../surface/errors.ts';
+import type { Redactor } from '../secrets/redactor.ts';
 import { retryAfterFromGoogleError } from '../protocol/gemini/errors.ts';
 import { staticAuthHeaders } from './auth/index.ts';
 import type { Provider } from './registry.ts';
@@ -30,6 +31,9 @@ export interface UpstreamExchange {
   releaseIdle(): void;
   /** Call when the exchange is over, whichever way. */
   finish(): void;
+  /** Cuts every credential this exchange carried (the provider's, the caller's own key, a token
+   * minted for it) out of what the provider sends back. */
+  redactor: Redactor;
 }
 
 export async function openExchange(provider: Provider, path: string, body: string, options: ExchangeOptions): Promise<UpstreamExchange> {
@@ -58,8 +62,13 @@ export async function openExchange(provider: Provider, path: string, body: strin
   if (options.clientKey) Object.assign(headers, staticAuthHeaders({ ...provider.config, apiKey: options.clientKey }));
   headers['x-request-id'] = options.requestId;
   let response: Dispatcher.ResponseData;
+  let redactor = provider.redactor.with([options.clientKey]);
   try {
-    if (provider.authorize) Object.assign(headers, await provider.authorize({ method: 'POST', url: new URL(provider.origin + provider.basePath + path), headers, body }));
+    if (provider.authorize) {
+      const signed = await provider.authorize({ method: 'POST', url: new URL(provider.origin + provider.basePath + path), headers, body });
+      Object.assign(headers, signed);
+      redactor = redactor.with(Object.values(signed));
+    }
     response = await provider.dispatcher.request({
       origin: provider.origin,
       path: provider.basePath + path,
@@ -70,7 +79,7 @@ export async function openExchange(provider: Provider, path: string, body: strin
     });
   } catch (error) {
     finish();
-    throw upstreamFailure(provider, error, controller);
+    throw upstreamFailure(provider, error, controller, redactor);
   }
   return {
     status: response.statusCode,
@@ -95,11 +104,12 @@ export async function openExchange(provider: Provider, path: string, body: strin
       if (seenData && !phaseTimer && !controller.signal.aborted) phaseTimer = setTimeout(expire, timeouts.idleMs, 'idle', timeouts.idleMs);
     },
     finish,
+    redactor,
   };
 }
 
 /** Maps a thrown error (socket, DNS, abort, timeout) to what the client is told. */
-export function upstreamFailure(provider: Provider, error: unknown, controller: AbortController): GatewayError {
+export function upstreamFailure(provider: Provider, error: unknown, controller: AbortController, redactor: Redactor = provider.redactor): GatewayError {
   if (controller.signal.aborted && controller.signal.reason instanceof GatewayError) return controller.signal.reason;
   if (error instanceof GatewayError) return error;
   const code = (error as { code?: string }).code ?? '';
@@ -123,7 +133,7 @@ export function upstreamFailure(provider: Provider, error: unknown, controller: 
       return new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
     default: {
       const detail = error instanceof Error ? error.message : String(error);
-      return failure(`request failed: ${redactSecrets(detail, secretsOf(provider))}`, 'upstream_error');
+      return failure(`request failed: ${redactor.text(detail)}`, 'upstream_error');
     }
   }
 }
@@ -138,9 +148,9 @@ export async function upstreamErrorResponse(provider: Provider, exchange: Upstre
   }
   const parsed = parseErrorBody(text);
   const status = exchange.status;
-  const secrets = secretsOf(provider);
-  const clean = (value: string | null): string | null => (value === null ? null : redactSecrets(value, secrets).slice(0, 200));
-  const message = redactSecrets(parsed.message ?? (text.trim().slice(0, 500) || `HTTP ${status}`), secrets);
+  const redact = exchange.redactor;
+  const clean = (value: string | null): string | null => (value === null ? null : redact.text(value).slice(0, 200));
+  const message = redact.text(parsed.message ?? (text.trim().slice(0, 500) || `HTTP ${status}`));
   const headers: Record<string, string> = {};
   const retryAfter = exchange.headers['retry-after'];
   if (typeof retryAfter === 'string') headers['retry-after'] = retryAfter;
@@ -228,12 +238,4 @@ function mergeHeaders(headers: Record<string, string>, extra: Record<string, str
     const key = name.toLowerCase();
     headers[key] = headers[key] && !headers[key].split(',').map((item) => item.trim()).includes(value) ? `${headers[key]},${value}` : value;
   }
-}
-
-/** Every credential the gateway sends this provider: its key, every configured header value and
- * every setting (AWS and Google credentials). */
-export function secretsOf(provider: Provider): string[] {
-  const secrets = [...Object.values(provider.config.headers), ...Object.values(provider.config.settings)].filter((value) => value.length >= 8);
-  if (provider.config.apiKey) secrets.push(provider.config.apiKey, `Bearer ${provider.config.apiKey}`);
-  return secrets.sort((a, b) => b.length - a.length);
 }

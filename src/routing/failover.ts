@@ -108,8 +108,8 @@ async function attemptOnce(context: RequestContext, router: Router, candidate: C
   } catch (thrown) {
     const error = asGatewayError(thrown);
     if (context.response.headersSent) {
-      router.failed(candidate, { retryAfterMs: null, fatal: false });
-      throw thrown;
+      if (!error.internal) router.failed(candidate, { retryAfterMs: null, fatal: false });
+      throw error;
     }
     context.ledger?.endAttempt({ status: error.status, errorClass: errorLabel(error), usage: context.usage, ttftMs: null, streamed: context.streamed, complete: false });
     const verdict = verdictOn(error, context);
@@ -127,7 +127,7 @@ async function attemptOnce(context: RequestContext, router: Router, candidate: C
   const streamError = context.error as GatewayError | null;
   const usage = context.usage as Usage | null;
   if (streamError && streamError.status !== 499) {
-    router.failed(candidate, { retryAfterMs: null, fatal: false });
+    if (!streamError.internal) router.failed(candidate, { retryAfterMs: null, fatal: false });
     return null;
   }
   const seconds = secondsSince(context.startedAt) - startedSeconds;
@@ -144,7 +144,8 @@ async function attemptOnce(context: RequestContext, router: Router, candidate: C
 const noKey = (): null => null;
 
 function verdictOn(error: GatewayError, context: RequestContext): Verdict {
-  if (error.status === 499 || context.response.destroyed) return 'stop';
+  // The gateway's own fault would recur anywhere, and says nothing about the provider.
+  if (error.status === 499 || error.internal || context.response.destroyed) return 'stop';
   if (!error.fromUpstream) {
     // This provider cannot take this request (its format, its endpoints); another may.
     if (error.code === 'unsupported_parameter' || error.code === 'unsupported_endpoint') return 'skip';
@@ -206,5 +207,7 @@ function summarize(last: GatewayError, failures: GatewayError[]): GatewayError {
     param: last.param,
     headers: last.headers,
     fromUpstream: last.fromUpstream,
+    internal: last.internal,
+    cause: last.cause,
   });
 }

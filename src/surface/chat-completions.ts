@@ -9,6 +9,7 @@ import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, openAIErrorBody } from './errors.ts';
 import { exchangeOptions, parseUpstreamJson, pricedBody, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { guarded, UnreadWatch } from './stream-safety.ts';
 
 export async function relayChat(context: RequestContext, target: ModelTarget, body: Record<string, unknown>, summary: ChatRequestSummary): Promise<void> {
   body.model = target.upstreamModel;
@@ -48,7 +49,10 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
   /** Events before the answer's first token (the role chunk, say) wait, so that a provider failing
    * before it leaves the client untouched and the request can go elsewhere. */
   const held: (Buffer | string)[] = [];
-  const send = (bytes: Buffer | string): boolean => {
+  /** The relay hands over whole events, so a credential the provider echoes is found whole. */
+  const redactor = exchange.redactor;
+  const send = (output: Buffer | string): boolean => {
+    const bytes = typeof output === 'string' ? output : redactor.bytes(output);
     if (!response.headersSent) {
       if (!relay.committed) {
         held.push(bytes);
@@ -68,9 +72,14 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;
+    const unread = new UnreadWatch(context, () => {
+      upstream.destroy();
+      settle();
+    });
     const settle = (error?: GatewayError): void => {
       if (settled) return;
       settled = true;
+      unread.stop();
       response.off('drain', resume);
       context.usage = relay.usage;
       if (error && !response.headersSent) reject(error);
@@ -84,16 +93,21 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       if (!response.destroyed && !response.writableEnded) response.end(`data: ${openAIErrorBody(error)}\n\n`);
       settle();
     };
-    const resume = (): void => {
+    /** A fault of the gateway's own while handling an event fails this request alone. */
+    const fail = (error: GatewayError): void => {
+      if (!settled) endWithError(error);
+    };
+    const resume = guarded(context, fail, (): void => {
+      unread.stop();
       exchange.releaseIdle();
       upstream.resume();
-    };
+    });
     response.on('drain', resume);
 
     /** The stream's last events ([DONE] and what came with it) go out with the response's end, which
      * waits for the ledger: a client that has seen [DONE] has a row. */
     const tail: (Buffer | string)[] = [];
-    upstream.on('data', (chunk: Buffer) => {
+    upstream.on('data', guarded(context, fail, (chunk: Buffer) => {
       // A destroyed stream may still deliver chunks it had buffered; the response is over by then.
       if (settled) return;
       exchange.sawData();
@@ -102,19 +116,20 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       // Kept current, so a client leaving after the usage chunk is billed by the provider's counts.
       context.usage = relay.usage;
       if (out && relay.sawDone && relay.committed) {
-        tail.push(out);
+        tail.push(redactor.bytes(out));
         return;
       }
       if (out && !send(out)) {
         upstream.pause();
         exchange.holdIdle();
+        unread.start();
       }
       if (relay.malformed) endWithError(malformed(target, relay.malformed));
-    });
-    upstream.on('end', () => {
+    }));
+    upstream.on('end', guarded(context, fail, () => {
       if (settled) return;
       const out = relay.flush();
-      if (out) (relay.sawDone && relay.committed ? tail.push(out) : send(out));
+      if (out) (relay.sawDone && relay.committed ? tail.push(redactor.bytes(out)) : send(out));
       if (relay.malformed) return endWithError(malformed(target, relay.malformed));
       if (!relay.complete) {
         return endWithError(
@@ -129,12 +144,12 @@ function relayStream(context: RequestContext, target: ModelTarget, exchange: Ups
       context.usage = relay.usage;
       response.end(Buffer.concat(tail.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))));
       settle();
-    });
-    upstream.on('error', (error: unknown) => {
+    }));
+    upstream.on('error', guarded(context, fail, (error: unknown) => {
       if (settled) return;
       if (response.destroyed) return settle();
-      endWithError(upstreamFailure(target.provider, error, context.controller));
-    });
+      endWithError(upstreamFailure(target.provider, error, context.controller, exchange.redactor));
+    }));
   });
 }
 

@@ -37,6 +37,8 @@ export interface RequestContext {
   streamed: StreamedOutput;
   /** Headers every answer to this request carries (rate-limit state, budget warnings). */
   extraHeaders: Record<string, string> | null;
+  /** How long a stream may sit unread by the client before it is closed; 0: no limit. */
+  streamUnreadMs: number;
 }
 
 /** A route's handler; a returned promise that rejects becomes the error answer. */

@@ -9,6 +9,9 @@ export interface ErrorFields {
   headers?: Record<string, string>;
   /** The status and fields come from a provider's error response. */
   fromUpstream?: boolean;
+  /** A fault inside the gateway itself (see internalError). */
+  internal?: boolean;
+  cause?: unknown;
 }
 
 export class GatewayError extends Error {
@@ -18,15 +21,17 @@ export class GatewayError extends Error {
   param: string | null;
   headers: Record<string, string> | undefined;
   fromUpstream: boolean;
+  internal: boolean;
 
   constructor(message: string, fields: ErrorFields) {
-    super(message);
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
     this.status = fields.status;
     this.type = fields.type;
     this.code = fields.code ?? null;
     this.param = fields.param ?? null;
     this.headers = fields.headers;
     this.fromUpstream = fields.fromUpstream ?? false;
+    this.internal = fields.internal ?? false;
   }
 }
 
@@ -36,11 +41,27 @@ export function invalidRequest(message: string, param: string | null = null, cod
 
 export function asGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
+  return internalError(error);
+}
+
+/** A fault inside the gateway (an exception it did not expect), not the caller's nor a provider's:
+ * the same request would fail anywhere, so it is never retried on another provider, never counted
+ * against a provider's breaker or stats, and never charged to the caller. The request fails alone,
+ * with a 500 and its stack in the log. */
+export function internalError(cause: unknown): GatewayError {
   return new GatewayError('internal error in modelmux; the request id in x-request-id identifies it in the logs', {
     status: 500,
     type: 'server_error',
     code: 'internal_error',
+    internal: true,
+    cause,
   });
+}
+
+/** The stack of what caused an internal error, for the log. */
+export function internalErrorDetail(error: GatewayError): string {
+  const cause = error.cause;
+  return cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : String(cause);
 }
 
 /** An error's class for metrics and the ledger: our own codes, or the upstream's status (never its
@@ -52,19 +73,4 @@ export function errorLabel(error: GatewayError): string {
 /** `{"error":{"message","type","code","param"}}`, as OpenAI returns it. */
 export function openAIErrorBody(error: GatewayError): string {
   return JSON.stringify({ error: { message: error.message, type: error.type, code: error.code, param: error.param } });
-}
-
-// Secrets an upstream might echo back (e.g. "Incorrect API key provided: sk-...") are cut out of any
-// text before it reaches a client or a log line.
-const secretPatterns = [
-  /\b(sk|pk|rk|gsk|xai|csk|fw|hf|nvapi|sess)[-_][A-Za-z0-9_\-]{8,}/g,
-  /\bAIza[0-9A-Za-z_\-]{20,}/g,
-  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+\/=\-]{8,}/gi,
-];
-
-export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
-  let result = text;
-  for (const secret of knownSecrets) if (secret.length >= 4) result = result.split(secret).join('[redacted]');
-  for (const pattern of secretPatterns) result = result.replace(pattern, '[redacted]');
-  return result;
 }

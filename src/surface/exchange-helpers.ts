@@ -8,7 +8,8 @@ import { clientKeyPrefix } from '../providers/registry.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError } from './errors.ts';
 
-/** A whole (non-streamed) answer's bytes; every chunk keeps the exchange's timers informed. */
+/** A whole (non-streamed) answer's bytes, with any credential it echoes cut out; every chunk keeps
+ * the exchange's timers informed. */
 export async function readUpstreamBody(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -19,9 +20,9 @@ export async function readUpstreamBody(context: RequestContext, target: ModelTar
       size += (chunk as Buffer).length;
     }
   } catch (error) {
-    throw upstreamFailure(target.provider, error, context.controller);
+    throw upstreamFailure(target.provider, error, context.controller, exchange.redactor);
   }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  return exchange.redactor.bytes(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 }
 
 export function parseUpstreamJson(target: ModelTarget, payload: Buffer): unknown {
@@ -101,9 +102,10 @@ export function routeHeaders(context: RequestContext, target: ModelTarget): Reco
 }
 
 /** Client-chosen text (a model name, field names) made safe for a header: anything outside
- * printable ASCII is percent-encoded, and the value is kept short enough for any client to read. */
+ * printable ASCII is percent-encoded as UTF-8 (a lone surrogate as U+FFFD), and the value is kept
+ * short enough for any client to read. */
 export function headerValue(text: string, limit = 1024): string {
-  const safe = text.replace(/[^\x20-\x7e]/g, (character) => encodeURIComponent(character));
+  const safe = text.replace(/[^\x20-\x7e]/gu, (character) => encodeURIComponent(character.toWellFormed()));
   return safe.length <= limit ? safe : `${safe.slice(0, limit - 3)}...`;
 }
 

@@ -15,6 +15,7 @@ import { Router } from '../routing/router.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/store.ts';
 import { createLogger } from '../telemetry/logger.ts';
+import { configuredSecrets, Redactor } from '../secrets/redactor.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Metrics } from '../telemetry/metrics.ts';
 import { anthropicErrorBody } from '../protocol/anthropic/errors.ts';
@@ -27,7 +28,7 @@ import { adminRoute, adminRoutes } from './admin.ts';
 import { createBilling } from './billing.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
 import { handleOwnUsage } from './usage.ts';
-import { asGatewayError, errorLabel, GatewayError, openAIErrorBody } from './errors.ts';
+import { asGatewayError, errorLabel, GatewayError, internalErrorDetail, openAIErrorBody } from './errors.ts';
 import { handleGetModel, handleListModels, sendJson } from './models.ts';
 import { handleListPresets } from './presets.ts';
 import { handleExplainRoute } from './route-explain.ts';
@@ -49,7 +50,7 @@ export interface Gateway {
 }
 
 export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store } = {}): Gateway {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, process.stdout, new Redactor(configuredSecrets(config)));
   const registry = new ProviderRegistry(config.providers);
   const catalog = new Catalog(config.routing.builtinCatalog ? builtinCatalog : null, registry.providers);
   const router = new Router(catalog, registry, config.routing);
@@ -149,6 +150,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       ledger: null,
       streamed: { events: 0, characters: 0 },
       extraHeaders: null,
+      streamUnreadMs: config.streamUnreadMs ?? defaultStreamUnreadMs,
     };
     const url = request.url ?? '/';
     const query = url.indexOf('?');
@@ -158,11 +160,15 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     if (isApi) metrics.requestStarted();
 
     response.on('close', () => {
-      if (!response.writableFinished) {
-        context.controller.abort(clientClosed);
-        billing.abandoned(context);
+      try {
+        if (!response.writableFinished) {
+          context.controller.abort(clientClosed);
+          billing.abandoned(context);
+        }
+        finishRequest(context, isApi, path);
+      } catch (error) {
+        logger.error('internal error while closing a request', { request_id: context.requestId, error: error instanceof Error ? error.stack : String(error) });
       }
-      finishRequest(context, isApi, path);
     });
     try {
       if (config.adminKey === null && !loopback(request.socket.remoteAddress)) {
@@ -223,7 +229,6 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   function respondWithError(context: RequestContext, thrown: unknown): void {
     const error = asGatewayError(thrown);
     context.error ??= error;
-    if (!(thrown instanceof GatewayError)) logger.error('internal error', { request_id: context.requestId, error: thrown instanceof Error ? thrown.stack : String(thrown) });
     const { response, request } = context;
     if (response.destroyed || response.writableEnded) return;
     if (response.headersSent) {
@@ -261,6 +266,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
         outputTokens: context.usage?.outputTokens,
       });
     }
+    // The one place a fault of the gateway's own is told, with its stack, however the request met it.
+    if (error?.internal) logger.error('internal error', { request_id: context.requestId, path, error: internalErrorDetail(error) });
     const level = error && error.status >= 500 && error.status !== 499 ? 'warn' : isApi ? 'info' : 'debug';
     if (!logger.enabled(level)) return;
     logger[level]('request', {
@@ -313,6 +320,9 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     },
   };
 }
+
+/** A client that takes nothing of its stream for this long has gone, whatever its socket says. */
+const defaultStreamUnreadMs = 30_000;
 
 /** Open to anyone who can reach them, keys or not: probes and metrics. */
 const unguardedPaths = new Set(['/health', '/ready', '/metrics']);

@@ -5,11 +5,12 @@
 // that fails before its first token still yields a proper error status (and, later, failover).
 import type { StreamDecoder, StreamEvent } from '../protocol/ir.ts';
 import type { ModelTarget } from '../providers/registry.ts';
-import { secretsOf, upstreamFailure } from '../providers/upstream.ts';
+import { upstreamFailure } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
-import { GatewayError, redactSecrets } from './errors.ts';
+import { GatewayError } from './errors.ts';
+import { guarded, UnreadWatch } from './stream-safety.ts';
 
 export interface StreamPlan {
   decoder: StreamDecoder;
@@ -28,10 +29,13 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
   const upstream = exchange.body;
   const { decoder } = plan;
   const held: (string | Buffer)[] = [];
+  /** Every piece for the client passes here: no credential the provider echoes gets through. */
+  const redaction = exchange.redactor.stream();
   /** From the finish on, what the stream still has to say goes out with the response's end, which
    * waits for the ledger: a client that has seen the end of the answer has a row. */
   const tail: (string | Buffer)[] = [];
-  const takeTail = (more = ''): Buffer => Buffer.concat([...tail.splice(0), more].map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
+  const takeTail = (more = ''): Buffer =>
+    Buffer.concat([...tail.splice(0), redaction.push(more), redaction.flush()].map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
   let finished = false;
   let started = false;
 
@@ -49,7 +53,7 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
       if (!started && carriesContent(event)) start();
     }
     if (!started) {
-      if (output.length > 0) held.push(output);
+      if (output.length > 0) held.push(redaction.push(output));
       return true;
     }
     // Held bytes go out as soon as the stream starts, even when this step adds nothing.
@@ -57,17 +61,22 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
       for (const piece of held.splice(0)) response.write(piece);
     }
     if (finished) {
-      if (output.length > 0) tail.push(output);
+      if (output.length > 0) tail.push(redaction.push(output));
       return true;
     }
-    return output.length === 0 ? true : response.write(output);
+    return output.length === 0 ? true : response.write(redaction.push(output));
   };
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;
+    const unread = new UnreadWatch(context, () => {
+      upstream.destroy();
+      settle();
+    });
     const settle = (error?: GatewayError): void => {
       if (settled) return;
       settled = true;
+      unread.stop();
       response.off('drain', resume);
       if (error && !started) reject(error);
       else resolve();
@@ -83,24 +92,34 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
     const checkDecoder = (): boolean => {
       if (decoder.failure) {
         const failure = decoder.failure;
-        const message = redactSecrets(failure.message, secretsOf(target.provider));
+        const message = exchange.redactor.text(failure.message);
         stop(new GatewayError(`provider "${target.provider.id}" reported an error in the stream: ${message}`, { status: failure.status, type: failure.type, code: failure.code, fromUpstream: true }), true);
         return true;
       }
       if (decoder.malformed) {
-        const reason = redactSecrets(decoder.malformed, secretsOf(target.provider));
+        const reason = exchange.redactor.text(decoder.malformed);
         stop(new GatewayError(`provider "${target.provider.id}": ${reason}; the stream was stopped`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_stream' }), false);
         return true;
       }
       return false;
     };
-    const resume = (): void => {
+    /** A fault of the gateway's own while handling an event fails this request alone. */
+    const fail = (error: GatewayError): void => {
+      if (settled) return;
+      if (response.headersSent) stop(error, false);
+      else {
+        upstream.destroy();
+        settle(error);
+      }
+    };
+    const resume = guarded(context, fail, (): void => {
+      unread.stop();
       exchange.releaseIdle();
       upstream.resume();
-    };
+    });
     response.on('drain', resume);
 
-    upstream.on('data', (chunk: Buffer) => {
+    upstream.on('data', guarded(context, fail, (chunk: Buffer) => {
       if (settled) return;
       exchange.sawData();
       const events = decoder.push(chunk);
@@ -111,9 +130,10 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
       if (!deliver(plan.render(chunk, events), events)) {
         upstream.pause();
         exchange.holdIdle();
+        unread.start();
       }
-    });
-    upstream.on('end', () => {
+    }));
+    upstream.on('end', guarded(context, fail, () => {
       if (settled) return;
       const events = decoder.end();
       if (checkDecoder()) return;
@@ -125,12 +145,12 @@ export function pumpStream(context: RequestContext, target: ModelTarget, exchang
       deliver(plan.end(), []);
       response.end(takeTail());
       settle();
-    });
-    upstream.on('error', (error: unknown) => {
+    }));
+    upstream.on('error', guarded(context, fail, (error: unknown) => {
       if (settled) return;
       if (response.destroyed) return settle();
-      stop(upstreamFailure(target.provider, error, context.controller), false);
-    });
+      stop(upstreamFailure(target.provider, error, context.controller, exchange.redactor), false);
+    }));
   });
 }
 

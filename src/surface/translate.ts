@@ -7,10 +7,10 @@ import { providerCodec } from '../protocol/codecs.ts';
 import type { EncodeTarget, StreamEvent, SurfaceCodec } from '../protocol/ir.ts';
 import { keepOwnSignatures, markEvent, markResponse } from '../protocol/signatures.ts';
 import type { ModelTarget } from '../providers/registry.ts';
-import { openExchange, secretsOf, upstreamErrorResponse } from '../providers/upstream.ts';
+import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
 import type { RequestContext } from './context.ts';
-import { GatewayError, invalidRequest, redactSecrets } from './errors.ts';
+import { GatewayError, invalidRequest } from './errors.ts';
 import { costText, droppedHeader, exchangeOptions, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
 import { pumpStream } from './stream-pump.ts';
 
@@ -54,7 +54,7 @@ export async function translate(context: RequestContext, target: ModelTarget, su
       });
       return;
     }
-    const answer = redacted(target, () => codec.decodeResponse(parsedAnswer, encodeTarget));
+    const answer = redacted(exchange, () => codec.decodeResponse(parsedAnswer, encodeTarget));
     context.usage = answer.usage;
     if (context.ledger !== null && answer.usage !== null) {
       answer.usage.cost = context.ledger.costWith(answer.usage);
@@ -101,11 +101,11 @@ function withinDepth<T>(work: () => T): T {
 }
 
 /** A provider's words inside an answer (an error it wrapped in a 200) never carry its credentials. */
-function redacted<T>(target: ModelTarget, work: () => T): T {
+function redacted<T>(exchange: UpstreamExchange, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof GatewayError) error.message = redactSecrets(error.message, secretsOf(target.provider));
+    if (error instanceof GatewayError) error.message = exchange.redactor.text(error.message);
     throw error;
   }
 }

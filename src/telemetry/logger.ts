@@ -1,5 +1,8 @@
 // Structured JSON logs, one line per event. Callers pass plain fields; secrets are never handed in,
-// and free text from upstreams is redacted before it gets here.
+// and free text from upstreams is redacted before it gets here. As a last guard every line is
+// passed through the gateway's redactor (its known secrets, and anything shaped like a key) too.
+import { shapesOnly } from '../secrets/redactor.ts';
+import type { Redactor } from '../secrets/redactor.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -18,12 +21,12 @@ export interface LogSink {
   write(line: string): unknown;
 }
 
-export function createLogger(level: LogLevel = 'info', sink: LogSink = process.stdout): Logger {
+export function createLogger(level: LogLevel = 'info', sink: LogSink = process.stdout, redactor: Redactor = shapesOnly): Logger {
   const threshold = rank[level];
   const log = (lineLevel: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (rank[lineLevel] < threshold) return;
     const record = { time: new Date().toISOString(), level: lineLevel, msg: message, ...fields };
-    sink.write(JSON.stringify(record) + '\n');
+    sink.write(redactor.text(JSON.stringify(record)) + '\n');
   };
   return {
     level,

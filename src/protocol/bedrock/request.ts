@@ -80,7 +80,7 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   if (request.user !== undefined) dropped.push('user');
   dropped.push(...Object.keys(request.extra));
 
-  const path = `/model/${encodeURIComponent(model)}/${request.stream ? 'converse-stream' : 'converse'}`;
+  const path = `/model/${encodeURIComponent(model.toWellFormed())}/${request.stream ? 'converse-stream' : 'converse'}`;
   return { path, body, dropped: [...new Set(dropped)] };
 }
 

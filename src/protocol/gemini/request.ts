@@ -64,7 +64,7 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   if (request.metadata && Object.keys(request.metadata).length > 0) dropped.add('metadata');
   for (const key of Object.keys(request.extra)) dropped.add(key);
   const method = request.stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
-  return { path: `/models/${encodeURIComponent(target.upstreamModel)}:${method}`, body, dropped: [...dropped] };
+  return { path: `/models/${encodeURIComponent(target.upstreamModel.toWellFormed())}:${method}`, body, dropped: [...dropped] };
 }
 
 /** Messages as Gemini turns: tool results are user turns, and consecutive turns of one role merge. */

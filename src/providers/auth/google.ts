@@ -4,7 +4,8 @@
 // and concurrent requests share one refresh instead of each minting its own.
 import { sign } from 'node:crypto';
 import { request } from 'undici';
-import { GatewayError, redactSecrets } from '../../surface/errors.ts';
+import { GatewayError } from '../../surface/errors.ts';
+import { Redactor } from '../../secrets/redactor.ts';
 
 /** The fields of a service-account key file (GOOGLE_APPLICATION_CREDENTIALS) that are used. */
 export interface GoogleServiceAccount {
@@ -129,7 +130,7 @@ function invalidServiceAccount(account: unknown): string | null {
 function describeOAuthError(body: Record<string, unknown> | null, secrets: string[]): string {
   if (!body) return '';
   const parts = [body.error, body.error_description].filter((value): value is string => typeof value === 'string' && value !== '');
-  return parts.length > 0 ? `: ${redactSecrets(parts.join(': ').slice(0, 300), secrets)}` : '';
+  return parts.length > 0 ? `: ${new Redactor(secrets).text(parts.join(': ').slice(0, 300))}` : '';
 }
 
 function parseObject(text: string): Record<string, unknown> | null {

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { configuredSecrets, Redactor } from './redactor.ts';
+
+const secret = 'abc/def+ghi=123456';
+
+describe('Redactor', () => {
+  const redactor = new Redactor([secret, 'short']);
+
+  test('cuts a secret in each spelling a provider may echo it in', () => {
+    for (const spelling of [secret, 'abc\\/def+ghi=123456', encodeURIComponent(secret), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url')]) {
+      assert.equal(redactor.text(`key: ${spelling}.`), 'key: [redacted].', spelling);
+      assert.equal(redactor.bytes(Buffer.from(`key: ${spelling}.`)).toString(), 'key: [redacted].', spelling);
+    }
+  });
+
+  test('text also cuts what is shaped like a key; bytes and known() leave such content alone', () => {
+    const line = 'Incorrect API key provided: sk-proj-abcdefghijklmnop';
+    assert.equal(redactor.text(line), 'Incorrect API key provided: [redacted]');
+    assert.equal(redactor.known(line), line);
+    assert.equal(redactor.bytes(Buffer.from(line)).toString(), line);
+  });
+
+  test('values too short to be secrets are left alone, and a clean buffer is returned as it was', () => {
+    const clean = Buffer.from('a short answer');
+    assert.equal(redactor.bytes(clean), clean);
+    assert.equal(redactor.text('short'), 'short');
+  });
+
+  test('a stream split inside a secret is still cut, and nothing is held when a chunk ends an event', () => {
+    for (const split of [1, 5, secret.length - 1]) {
+      const stream = redactor.stream();
+      const first = `data: "${secret.slice(0, split)}`;
+      const out = [stream.push(Buffer.from(first)), stream.push(`${secret.slice(split)}"\n\n`), stream.flush()].map(String).join('');
+      assert.equal(out, 'data: "[redacted]"\n\n', `split at ${split}`);
+    }
+    const stream = redactor.stream();
+    assert.equal(String(stream.push('data: {}\n\n')), 'data: {}\n\n');
+    assert.equal(String(stream.flush()), '');
+  });
+
+  test('with() adds secrets for one request without changing the shared redactor', () => {
+    const own = redactor.with(['callers-own-key-123', null]);
+    assert.equal(own.text('callers-own-key-123'), '[redacted]');
+    assert.equal(redactor.text('callers-own-key-123'), 'callers-own-key-123');
+    assert.equal(redactor.with([null, undefined]), redactor);
+  });
+
+  test('a lone surrogate in a secret does not break it', () => {
+    assert.equal(new Redactor(['\ud83dabcdefghij']).text('x \ud83dabcdefghij'), 'x [redacted]');
+  });
+
+  test('configuredSecrets knows every provider credential and the admin key', () => {
+    const secrets = configuredSecrets({ providers: [{ apiKey: 'provider-key-1', headers: { 'x-extra': 'header-secret-1' }, settings: { AWS_SECRET_ACCESS_KEY: 'aws-secret-1' } }], adminKey: 'admin-key-0123456789' });
+    for (const expected of ['provider-key-1', 'Bearer provider-key-1', 'header-secret-1', 'aws-secret-1', 'admin-key-0123456789']) assert.ok(secrets.includes(expected), expected);
+  });
+});

@@ -1,0 +1,166 @@
+// Every secret the gateway holds or has been handed (provider keys, configured header values and
+// credentials, the admin key, a caller's own provider key, a token minted for one request), cut out
+// of anything that leaves towards a client or a log: error text, and the bytes of relayed answers.
+// A provider may echo a secret as it was sent, JSON-escaped, percent-encoded or in base64, so each
+// secret is looked for in each of those spellings.
+
+/** Shorter values (a region, a version) are settings, not secrets, and would cut ordinary words. */
+const minimumSecretLength = 8;
+const replacement = '[redacted]';
+const replacementBytes = Buffer.from(replacement);
+
+// Keys of well-known shapes, for text from an upstream that quotes a key the gateway never held
+// (e.g. "Incorrect API key provided: sk-..."). Only error text and logs get these: an answer's own
+// content may legitimately contain such a string (example code), and is left as the model wrote it.
+const secretShapes = [
+  /\b(sk|pk|rk|gsk|xai|csk|fw|hf|nvapi|sess)[-_][A-Za-z0-9_\-]{8,}/g,
+  /\bAIza[0-9A-Za-z_\-]{20,}/g,
+  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+\/=\-]{8,}/gi,
+];
+
+export class Redactor {
+  /** Each secret in each spelling, longest first so a longer spelling is cut whole. */
+  private readonly needles: string[];
+  private readonly byteNeedles: Buffer[];
+  /** Bytes any needle contains: a chunk whose last byte is not one of them cannot end inside a secret. */
+  private readonly needleBytes: Uint8Array;
+  private readonly secrets: readonly string[];
+
+  constructor(secrets: Iterable<string>) {
+    this.secrets = [...new Set([...secrets].filter((secret) => typeof secret === 'string' && secret.length >= minimumSecretLength))];
+    this.needles = [...new Set(this.secrets.flatMap(spellings))].sort((a, b) => b.length - a.length);
+    this.byteNeedles = this.needles.map((needle) => Buffer.from(needle));
+    this.needleBytes = new Uint8Array(256);
+    for (const needle of this.needles) for (let index = 0; index < needle.length; index++) if (needle.charCodeAt(index) < 256) this.needleBytes[needle.charCodeAt(index)] = 1;
+  }
+
+  /** This redactor plus more secrets (a caller's own key, a token minted for one request). */
+  with(secrets: readonly (string | null | undefined)[]): Redactor {
+    const extra = secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= minimumSecretLength && !this.secrets.includes(secret));
+    return extra.length === 0 ? this : new Redactor([...this.secrets, ...extra]);
+  }
+
+  /** Error text or a log field: known secrets in every spelling, and anything shaped like a key. */
+  text(text: string): string {
+    let result = this.known(text);
+    for (const shape of secretShapes) result = result.replace(shape, replacement);
+    return result;
+  }
+
+  /** Text relayed to a client (an answer's events): known secrets only. */
+  known(text: string): string {
+    let result = text;
+    for (const needle of this.needles) if (result.includes(needle)) result = result.split(needle).join(replacement);
+    return result;
+  }
+
+  /** Bytes relayed to a client: known secrets only. Returns the same buffer when there is none. */
+  bytes(chunk: Buffer): Buffer {
+    let result = chunk;
+    for (const needle of this.byteNeedles) {
+      if (result.indexOf(needle) === -1) continue;
+      const parts: Buffer[] = [];
+      let from = 0;
+      for (let at = result.indexOf(needle); at !== -1; at = result.indexOf(needle, from)) {
+        parts.push(result.subarray(from, at), replacementBytes);
+        from = at + needle.length;
+      }
+      parts.push(result.subarray(from));
+      result = Buffer.concat(parts);
+    }
+    return result;
+  }
+
+  /** A redactor for one stream whose chunks may split a secret: see StreamRedaction. */
+  stream(): StreamRedaction {
+    return new StreamRedaction(this);
+  }
+
+  get empty(): boolean {
+    return this.needles.length === 0;
+  }
+
+  /** How many bytes (or characters) at the end of `chunk` could begin a secret, to hold back until
+   * more arrive. The needles' alphabet rules out most chunks at their last byte. */
+  partialTail(chunk: Buffer | string): number {
+    const length = chunk.length;
+    const code = (index: number): number => (typeof chunk === 'string' ? chunk.charCodeAt(index) : chunk[index]);
+    if (length === 0 || code(length - 1) > 255 || this.needleBytes[code(length - 1)] === 0) return 0;
+    let longest = 0;
+    for (const needle of this.needles) {
+      for (let size = Math.min(needle.length - 1, length); size > longest; size--) {
+        if (code(length - size) === needle.charCodeAt(0) && endsWithStartOf(chunk, needle, size)) {
+          longest = size;
+          break;
+        }
+      }
+    }
+    return longest;
+  }
+}
+
+function endsWithStartOf(chunk: Buffer | string, needle: string, size: number): boolean {
+  const tail = typeof chunk === 'string' ? chunk.slice(chunk.length - size) : chunk.toString('latin1', chunk.length - size);
+  return needle.startsWith(tail);
+}
+
+/**
+ * Redaction across the chunks of one stream: a secret split between two chunks is still found,
+ * because a chunk's last bytes are held back while they could be the start of one. An SSE chunk ends
+ * with a blank line, which no secret contains, so in practice nothing is ever held.
+ */
+export class StreamRedaction {
+  private readonly redactor: Redactor;
+  private held: Buffer | string = '';
+
+  constructor(redactor: Redactor) {
+    this.redactor = redactor;
+  }
+
+  push(chunk: Buffer | string): Buffer | string {
+    if (this.redactor.empty) return chunk;
+    let piece = chunk;
+    if (this.held.length > 0) {
+      piece = typeof piece === 'string' && typeof this.held === 'string' ? this.held + piece : Buffer.concat([Buffer.from(this.held), Buffer.from(piece)]);
+      this.held = '';
+    }
+    const hold = this.redactor.partialTail(piece);
+    if (hold > 0) {
+      const cut = piece.length - hold;
+      this.held = typeof piece === 'string' ? piece.slice(cut) : Buffer.from(piece.subarray(cut));
+      piece = typeof piece === 'string' ? piece.slice(0, cut) : piece.subarray(0, cut);
+    }
+    return typeof piece === 'string' ? this.redactor.known(piece) : this.redactor.bytes(piece);
+  }
+
+  /** What was held back, at the end of the stream. */
+  flush(): Buffer | string {
+    const rest = this.held;
+    this.held = '';
+    return typeof rest === 'string' ? this.redactor.known(rest) : this.redactor.bytes(rest);
+  }
+}
+
+/** The spellings a provider may echo a secret in. */
+function spellings(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [secret, json, json.replaceAll('/', '\\/'), encodeURIComponent(secret.toWellFormed()), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url')];
+}
+
+/** For text outside any request (a log line from start-up, a discovery failure): shapes only. */
+export const shapesOnly = new Redactor([]);
+
+/** Every credential the gateway sends a provider: its key (alone and as a bearer token), every
+ * configured header value and every setting long enough to be one (AWS and Google credentials). */
+export function providerSecrets(provider: { apiKey: string | null; headers: Record<string, string>; settings: Record<string, string> }): string[] {
+  const secrets = [...Object.values(provider.headers), ...Object.values(provider.settings)];
+  if (provider.apiKey) secrets.push(provider.apiKey, `Bearer ${provider.apiKey}`);
+  return secrets;
+}
+
+/** Every secret in a configuration: each provider's credentials and the admin key. */
+export function configuredSecrets(config: { providers: { apiKey: string | null; headers: Record<string, string>; settings: Record<string, string> }[]; adminKey: string | null }): string[] {
+  const secrets = config.providers.flatMap(providerSecrets);
+  if (config.adminKey) secrets.push(config.adminKey);
+  return secrets;
+}
