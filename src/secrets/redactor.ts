@@ -7,21 +7,20 @@
 /** Shorter values (a region, a version) are settings, not secrets, and would cut ordinary words. */
 const minimumSecretLength = 8;
 const replacement = '[redacted]';
-const replacementBytes = Buffer.from(replacement);
 
 // Keys of well-known shapes, for text from an upstream that quotes a key the gateway never held
 // (e.g. "Incorrect API key provided: sk-..."). Only error text and logs get these: an answer's own
 // content may legitimately contain such a string (example code), and is left as the model wrote it.
-const secretShapes = [
-  /\b(sk|pk|rk|gsk|xai|csk|fw|hf|nvapi|sess)[-_][A-Za-z0-9_\-]{8,}/g,
-  /\bAIza[0-9A-Za-z_\-]{20,}/g,
-  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+\/=\-]{8,}/gi,
-];
+const secretShapes = /\b(?:sk|pk|rk|gsk|xai|csk|fw|hf|nvapi|sess)[-_][A-Za-z0-9_\-]{8,}|\bAIza[0-9A-Za-z_\-]{20,}|\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+\/=\-]{8,}/gi;
 
 export class Redactor {
   /** Each secret in each spelling, longest first so a longer spelling is cut whole. */
   private readonly needles: string[];
-  private readonly byteNeedles: Buffer[];
+  /** Every needle in one pattern: one scan finds any of them (several times faster than a search
+   * per needle, which matters on every chunk of every stream). Null when there is none. */
+  private readonly pattern: RegExp | null;
+  /** The same over bytes read as latin1, so a chunk is scanned without decoding it as UTF-8. */
+  private readonly bytePattern: RegExp | null;
   /** Bytes any needle contains: a chunk whose last byte is not one of them cannot end inside a secret. */
   private readonly needleBytes: Uint8Array;
   private readonly secrets: readonly string[];
@@ -29,9 +28,10 @@ export class Redactor {
   constructor(secrets: Iterable<string>) {
     this.secrets = [...new Set([...secrets].filter((secret) => typeof secret === 'string' && secret.length >= minimumSecretLength))];
     this.needles = [...new Set(this.secrets.flatMap(spellings))].sort((a, b) => b.length - a.length);
-    this.byteNeedles = this.needles.map((needle) => Buffer.from(needle));
+    this.pattern = alternation(this.needles);
+    this.bytePattern = alternation(this.needles.map((needle) => Buffer.from(needle).toString('latin1')));
     this.needleBytes = new Uint8Array(256);
-    for (const needle of this.needles) for (let index = 0; index < needle.length; index++) if (needle.charCodeAt(index) < 256) this.needleBytes[needle.charCodeAt(index)] = 1;
+    for (const needle of this.needles) for (const byte of Buffer.from(needle)) this.needleBytes[byte] = 1;
   }
 
   /** This redactor plus more secrets (a caller's own key, a token minted for one request). */
@@ -42,33 +42,28 @@ export class Redactor {
 
   /** Error text or a log field: known secrets in every spelling, and anything shaped like a key. */
   text(text: string): string {
-    let result = this.known(text);
-    for (const shape of secretShapes) result = result.replace(shape, replacement);
-    return result;
+    return this.known(text).replace(secretShapes, replacement);
   }
 
   /** Text relayed to a client (an answer's events): known secrets only. */
   known(text: string): string {
-    let result = text;
-    for (const needle of this.needles) if (result.includes(needle)) result = result.split(needle).join(replacement);
-    return result;
+    const pattern = this.pattern;
+    if (pattern === null) return text;
+    pattern.lastIndex = 0;
+    if (!pattern.test(text)) return text;
+    pattern.lastIndex = 0;
+    return text.replace(pattern, replacement);
   }
 
   /** Bytes relayed to a client: known secrets only. Returns the same buffer when there is none. */
   bytes(chunk: Buffer): Buffer {
-    let result = chunk;
-    for (const needle of this.byteNeedles) {
-      if (result.indexOf(needle) === -1) continue;
-      const parts: Buffer[] = [];
-      let from = 0;
-      for (let at = result.indexOf(needle); at !== -1; at = result.indexOf(needle, from)) {
-        parts.push(result.subarray(from, at), replacementBytes);
-        from = at + needle.length;
-      }
-      parts.push(result.subarray(from));
-      result = Buffer.concat(parts);
-    }
-    return result;
+    const pattern = this.bytePattern;
+    if (pattern === null) return chunk;
+    const text = chunk.toString('latin1');
+    pattern.lastIndex = 0;
+    if (!pattern.test(text)) return chunk;
+    pattern.lastIndex = 0;
+    return Buffer.from(text.replace(pattern, replacement), 'latin1');
   }
 
   /** A redactor for one stream whose chunks may split a secret: see StreamRedaction. */
@@ -97,6 +92,12 @@ export class Redactor {
     }
     return longest;
   }
+}
+
+/** One global pattern matching any of the strings literally; null for none. */
+function alternation(strings: string[]): RegExp | null {
+  if (strings.length === 0) return null;
+  return new RegExp(strings.map((text) => text.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&')).join('|'), 'g');
 }
 
 function endsWithStartOf(chunk: Buffer | string, needle: string, size: number): boolean {
