@@ -162,7 +162,7 @@ class SqliteStore implements Store {
       // Identity fields stay whatever a loosely typed caller sends.
       const updated: KeyRecord = { ...current, ...patch, id: current.id, hash: current.hash, prefix: current.prefix, createdAt: current.createdAt };
       const assignments = keyColumns.map((column) => `${column} = ?`).join(', ');
-      this.prepare(`UPDATE keys SET ${assignments} WHERE id = ?`).run(...keyValues(updated), id);
+      this.prepare(`UPDATE keys SET ${assignments} WHERE id = ?`).run(...keyValues(updated, patch), id);
       this.keysByHash.clear();
       this.budgets.delete(id);
       return updated;
