@@ -118,7 +118,7 @@ function sum(rows: UsageRow[]): UsageRow {
   return total;
 }
 
-const ledgerColumns = ['id', 'at', 'kind', 'request_id', 'route_id', 'attempt', 'group_id', 'key', 'team', 'model', 'provider', 'upstream_model', 'status', 'error_class', 'billed', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms'];
+const ledgerColumns = ['id', 'at', 'kind', 'request_id', 'route_id', 'attempt', 'group_id', 'key', 'team', 'model', 'provider', 'upstream_model', 'status', 'error_class', 'billed', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms', 'operation'];
 
 function ledgerJson(row: LedgerRow & { id: number }): Record<string, unknown> {
   return {
@@ -145,6 +145,7 @@ function ledgerJson(row: LedgerRow & { id: number }): Record<string, unknown> {
     cost_usd: fromMicroCents(row.costUnits),
     latency_ms: row.latencyMs,
     ttft_ms: row.ttftMs,
+    operation: row.operation,
   };
 }
 
