@@ -71,7 +71,9 @@ describe('virtual keys', () => {
       return true;
     });
 
-    const { key } = await stack.createKey({ expires_at: new Date(Date.now() - 1000).toISOString() });
+    // The API refuses a key made already expired, so this one expires after it is made.
+    const { id, key } = await stack.createKey({ expires_in: '1h' });
+    stack.store.updateKey(id, { expiresAt: Date.now() - 1000 });
     const expired = await stack.call('/v1/chat/completions', key, ask);
     assert.equal(expired.status, 401);
     assert.equal(((await expired.json()) as { error: { code: string } }).error.code, 'key_expired');

@@ -26,13 +26,22 @@ export interface RequestShape {
   /** The prompt includes context stored at the provider (`previous_response_id`, `conversation`,
    * a stored `prompt`): its size is unknown here, so the whole context window is reserved. */
   storedContext: boolean;
+  /** Nothing is generated and nothing is charged (a token count). Such a call still draws one request
+   * from the rate limit, since it still costs the gateway and the provider a call, but no tokens: a
+   * client counting a prompt before sending it would otherwise spend its allowance on it twice, and
+   * Anthropic limits its own token counting by requests alone. Budgets hold the least amount, so a
+   * key with nothing left is refused, as a hard budget of $0 refuses everything. */
+  free: boolean;
 }
 
 export function requestShape(body: Record<string, unknown>): RequestShape {
   const choices = typeof body.n === 'number' && Number.isInteger(body.n) && body.n > 1 ? body.n : 1;
   const storedContext = isSet(body.previous_response_id) || isSet(body.conversation) || (body.prompt !== null && typeof body.prompt === 'object');
-  return { choices, storedContext };
+  return { choices, storedContext, free: false };
 }
+
+/** A token count's shape (see RequestShape.free). */
+export const tokenCountShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, free: true });
 
 function isSet(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '';
@@ -53,7 +62,7 @@ export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds,
     }
   }
   if (key.requestsPerMinute !== null || key.tokensPerMinute !== null) {
-    const estimate = key.tokensPerMinute === null ? 0 : needs.promptTokens + (needs.maxTokens ?? 0) * shape.choices;
+    const estimate = key.tokensPerMinute === null || shape.free ? 0 : needs.promptTokens + (needs.maxTokens ?? 0) * shape.choices;
     if (key.tokensPerMinute !== null && estimate > key.tokensPerMinute) {
       throw new GatewayError(`this request (an estimated ${estimate} tokens) is larger than the key's whole allowance of ${key.tokensPerMinute} tokens per minute, so it can never pass: lower max_tokens or shorten the prompt`, {
         status: 429,
@@ -76,9 +85,9 @@ export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds,
   }
   if ((key.budget !== null || key.creditsUnits !== null) && settings.store !== null) {
     // Every candidate: breakers and fallbacks can send failover past the first few.
-    const amount = reservationUnits(plan.candidates, needs, shape);
+    const amount = shape.free ? 1 : reservationUnits(plan.candidates, needs, shape);
     const result = settings.store.reserve(key.id, amount, settings.now());
-    if (!result.ok) throw overBudget(result, amount, key.budget?.period ?? null, headers);
+    if (!result.ok) throw overBudget(result, shape.free ? null : amount, key.budget?.period ?? null, headers);
     ledger.reservationId = result.reservationId;
     if (result.overSoftBudget) headers['x-modelmux-budget-warning'] = 'this key is over its soft budget';
   }
@@ -104,13 +113,15 @@ function reservationUnits(candidates: Candidate[], needs: RouteNeeds, shape: Req
   return Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, toMicroCents(most)));
 }
 
-function overBudget(result: Extract<ReserveResult, { ok: false }>, amount: number, period: string | null, rateHeaders: Record<string, string>): GatewayError {
+/** The 402. `amount` is what the request may cost; null for a free one. */
+function overBudget(result: Extract<ReserveResult, { ok: false }>, amount: number | null, period: string | null, rateHeaders: Record<string, string>): GatewayError {
   const dollars = (units: number): string => `$${fromMicroCents(units).toFixed(units % 1_000_000 === 0 ? 2 : 6)}`;
   const inFlight = result.reservedUnits > 0 ? `, ${dollars(result.reservedUnits)} held by requests in flight` : '';
+  const asked = amount === null ? 'this call is free, but a key with nothing left is refused every call' : `this request may cost up to ${dollars(amount)}`;
   const message =
     result.reason === 'credits'
-      ? `insufficient credits: ${dollars(result.limitUnits)} left${inFlight}; this request may cost up to ${dollars(amount)}. Add credits, or lower max_tokens.`
-      : `budget exceeded: the limit is ${dollars(result.limitUnits)} ${period === 'total' ? 'in total' : `per ${period}`}, ${dollars(result.spentUnits)} is spent${inFlight}; this request may cost up to ${dollars(amount)}.${result.resetAt === null ? '' : ` The budget resets at ${new Date(result.resetAt).toISOString()}.`}`;
+      ? `insufficient credits: ${dollars(result.limitUnits)} left${inFlight}; ${asked}. Add credits${amount === null ? '' : ', or lower max_tokens'}.`
+      : `budget exceeded: the limit is ${dollars(result.limitUnits)} ${period === 'total' ? 'in total' : `per ${period}`}, ${dollars(result.spentUnits)} is spent${inFlight}; ${asked}.${result.resetAt === null ? '' : ` The budget resets at ${new Date(result.resetAt).toISOString()}.`}`;
   const headers: Record<string, string> = {
     ...rateHeaders,
     'x-modelmux-budget-limit': fromMicroCents(result.limitUnits).toFixed(8),

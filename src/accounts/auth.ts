@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { KeyRecord, Store } from '../store/store.ts';
 import { GatewayError } from '../surface/errors.ts';
 import { hashKey, looksLikeKey, presentedKey } from './keys.ts';
+import { isoTime } from './times.ts';
 
 export interface Account {
   /** The virtual key, or null for the admin key and for an open gateway. */
@@ -34,7 +35,7 @@ export function authenticate(headers: IncomingHttpHeaders, settings: AuthSetting
   const key = looksLikeKey(presented) && settings.store ? settings.store.keyByHash(hashKey(presented)) : null;
   if (key === null) throw unauthorized('the API key is not valid on this gateway', 'invalid_api_key');
   if (key.revokedAt !== null) throw unauthorized(`the API key ${key.prefix}... was revoked`, 'key_revoked');
-  if (key.expiresAt !== null && key.expiresAt <= now) throw unauthorized(`the API key ${key.prefix}... expired at ${new Date(key.expiresAt).toISOString()}`, 'key_expired');
+  if (key.expiresAt !== null && key.expiresAt <= now) throw unauthorized(`the API key ${key.prefix}... expired at ${isoTime(key.expiresAt)}`, 'key_expired');
   return { key, admin: false };
 }
 

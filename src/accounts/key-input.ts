@@ -3,6 +3,7 @@
 import type { Budget, BudgetPeriod, KeyRecord, SpendStatus } from '../store/store.ts';
 import { invalidRequest } from '../surface/errors.ts';
 import { fromMicroCents, toMicroCents } from './cost.ts';
+import { isoTime, parseTime, timeFormats } from './times.ts';
 
 export type KeyFields = Partial<Omit<KeyRecord, 'id' | 'hash' | 'prefix' | 'createdAt' | 'revokedAt'>>;
 
@@ -23,8 +24,8 @@ export function readKeyFields(body: Record<string, unknown>, now: number): KeyFi
   if ('requests_per_minute' in body) fields.requestsPerMinute = perMinute(body.requests_per_minute, 'requests_per_minute');
   if ('tokens_per_minute' in body) fields.tokensPerMinute = perMinute(body.tokens_per_minute, 'tokens_per_minute');
   if ('expires_at' in body && 'expires_in' in body) throw invalidRequest('give `expires_at` or `expires_in`, not both', 'expires_in');
-  if ('expires_at' in body) fields.expiresAt = expiresAt(body.expires_at);
-  if ('expires_in' in body) fields.expiresAt = body.expires_in === null ? null : now + durationMs(body.expires_in);
+  if ('expires_at' in body) fields.expiresAt = expiresAt(body.expires_at, now);
+  if ('expires_in' in body) fields.expiresAt = body.expires_in === null ? null : expiresIn(body.expires_in, now);
   if ('metadata' in body) fields.metadata = metadata(body.metadata);
   if ('commercial_use' in body) {
     if (typeof body.commercial_use !== 'boolean') throw invalidRequest('`commercial_use` must be true or false', 'commercial_use');
@@ -49,7 +50,7 @@ export function keyView(key: KeyRecord, spend?: SpendStatus): Record<string, unk
     expires_at: isoOrNull(key.expiresAt),
     metadata: key.metadata,
     commercial_use: key.commercialUse,
-    created_at: new Date(key.createdAt).toISOString(),
+    created_at: isoTime(key.createdAt),
     revoked_at: isoOrNull(key.revokedAt),
   };
   if (spend) {
@@ -63,8 +64,9 @@ export function keyView(key: KeyRecord, spend?: SpendStatus): Record<string, unk
   return view;
 }
 
+/** Never throws, whatever the store holds: a key must always list, so that it can be revoked. */
 function isoOrNull(at: number | null): string | null {
-  return at === null ? null : new Date(at).toISOString();
+  return at === null ? null : isoTime(at);
 }
 
 function optionalText(value: unknown, name: string): string | null {
@@ -102,20 +104,23 @@ function perMinute(value: unknown, name: string): number | null {
   return value;
 }
 
-function expiresAt(value: unknown): number | null {
+/** A key made already expired, or changed to be, is a mistake (to stop a key now, revoke it). */
+function expiresAt(value: unknown, now: number): number | null {
   if (value === null) return null;
-  const at = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(at)) throw invalidRequest('`expires_at` must be an ISO 8601 date (e.g. "2027-01-01T00:00:00Z") or epoch milliseconds', 'expires_at');
+  const at = parseTime(value);
+  if (at === null) throw invalidRequest(`\`expires_at\` must be ${timeFormats}`, 'expires_at');
+  if (at <= now) throw invalidRequest(`\`expires_at\` (${isoTime(at)}) is not in the future; to stop a key now, revoke it (DELETE /admin/keys/<id>)`, 'expires_at');
   return at;
 }
 
 const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "90s", "15m", "12h", "30d". */
-function durationMs(value: unknown): number {
+/** "90s", "15m", "12h", "30d": at least a second, at most 999,999 days (which ends before 9999). */
+function expiresIn(value: unknown, now: number): number {
   const match = typeof value === 'string' ? /^(\d{1,6})([smhd])$/.exec(value.trim()) : null;
-  if (!match) throw invalidRequest('`expires_in` must be a duration such as "12h" or "30d"', 'expires_in');
-  return Number(match[1]) * units[match[2]];
+  const duration = match ? Number(match[1]) * units[match[2]] : 0;
+  if (duration <= 0) throw invalidRequest('`expires_in` must be a duration of at least 1s, such as "12h" or "30d"', 'expires_in');
+  return now + duration;
 }
 
 function metadata(value: unknown): Record<string, string> {

@@ -4,7 +4,7 @@
 // rows (ledger-writer.ts), so a response the client has received always has its rows.
 import type { Usage } from '../protocol/ir.ts';
 import type { ModelTarget } from '../providers/registry.ts';
-import type { LedgerRow, Settlement, TokenCounts } from '../store/store.ts';
+import type { LedgerOperation, LedgerRow, Settlement, TokenCounts } from '../store/store.ts';
 import type { Account } from './auth.ts';
 import { addCounts, costOf, fromMicroCents, toMicroCents } from './cost.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -55,6 +55,8 @@ export class RequestLedger {
   /** The prompt estimate, for an attempt that ends without the provider's count. */
   promptTokens: () => number = () => 0;
   routeId: string | null = null;
+  /** Set for a call that generates nothing (a token count): its rows say so, and are never billed. */
+  operation: LedgerOperation | null = null;
   private readonly settings: LedgerSettings;
   private readonly startedAt: number;
   private readonly attempts: LedgerRow[] = [];
@@ -79,7 +81,8 @@ export class RequestLedger {
     if (open === null) return;
     this.open = null;
     const now = this.settings.now();
-    const counts = countsOf(outcome, this.promptTokens);
+    // Providers do not charge for counting tokens, whatever the outcome.
+    const counts = this.operation === null ? countsOf(outcome, this.promptTokens) : null;
     const billed = counts !== null;
     const tokens = counts ?? noTokens;
     this.attempts.push({
@@ -136,9 +139,9 @@ export class RequestLedger {
     return { reservationId: this.reservationId, rows: [...this.attempts, request] };
   }
 
-  private rowBase(kind: LedgerRow['kind'], at: number, attempt: number): Pick<LedgerRow, 'kind' | 'at' | 'requestId' | 'routeId' | 'attempt' | 'keyId' | 'team' | 'groupId'> {
+  private rowBase(kind: LedgerRow['kind'], at: number, attempt: number): Pick<LedgerRow, 'kind' | 'at' | 'requestId' | 'routeId' | 'attempt' | 'keyId' | 'team' | 'groupId' | 'operation'> {
     const key = this.account.key;
-    return { kind, at, requestId: this.requestId, routeId: this.routeId, attempt, keyId: key?.id ?? null, team: key?.team ?? null, groupId: this.groupId };
+    return { kind, at, requestId: this.requestId, routeId: this.routeId, attempt, keyId: key?.id ?? null, team: key?.team ?? null, groupId: this.groupId, operation: this.operation };
   }
 }
 

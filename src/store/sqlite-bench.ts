@@ -40,6 +40,7 @@ function requestRows(sequence: number, at: number): LedgerRow[] {
     team: teams[keyIndex % teams.length], model: models[sequence % models.length], provider: providers[sequence % providers.length],
     upstreamModel: models[sequence % models.length], inputTokens: 1_200, cachedInputTokens: 400, cacheWriteTokens: 0, outputTokens: 350,
     reasoningTokens: 0, costUnits: 180_000, latencyMs: 812, ttftMs: 140, status: 200, errorClass: null, billed: true, groupId: null,
+    operation: null,
   };
   return [attempt, { ...attempt, kind: 'request' }];
 }

@@ -3,15 +3,19 @@
 import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
 import type { BudgetPeriod, KeyRecord } from './store.ts';
 
+/** The furthest a Date reaches either side of 1970, in ms. */
+const dateLimit = 8.64e15;
+
 export const keyColumns = [
   'id', 'hash', 'prefix', 'name', 'team', 'allowed_models', 'budget_limit_units', 'budget_period', 'budget_hard',
   'credits_units', 'requests_per_minute', 'tokens_per_minute', 'expires_at', 'metadata', 'commercial_use',
   'created_at', 'revoked_at',
 ] as const;
 
-/** Values in the order of keyColumns. */
-export function keyValues(record: KeyRecord): SQLInputValue[] {
-  checkKey(record);
+/** Values in the order of keyColumns. `checked` is what is new in the record (all of it, for a new
+ * key): a field an older gateway stored out of range must not stop a change to another one. */
+export function keyValues(record: KeyRecord, checked: Partial<KeyRecord> = record): SQLInputValue[] {
+  checkKey(checked);
   return [
     record.id, record.hash, record.prefix, record.name, record.team, JSON.stringify(record.allowedModels),
     record.budget?.limitUnits ?? null, record.budget?.period ?? null, record.budget === null ? null : Number(record.budget.hard),
@@ -42,13 +46,18 @@ export function keyFromRow(row: { [column: string]: SQLOutputValue }): KeyRecord
   };
 }
 
-/** Money must be whole units, or sums stop being exact; catch it where the record comes in. */
-function checkKey(record: KeyRecord): void {
-  if (record.budget !== null) {
+/** Money must be whole units, or sums stop being exact; times must be whole milliseconds a Date can
+ * hold, or every listing of the key throws. Caught where the record comes in. */
+function checkKey(record: Partial<KeyRecord>): void {
+  for (const name of ['createdAt', 'expiresAt', 'revokedAt'] as const) {
+    const at = record[name];
+    if (at !== undefined && at !== null && !(Number.isSafeInteger(at) && Math.abs(at) <= dateLimit)) throw new RangeError(`${name} must be epoch milliseconds a Date can hold, got ${at}`);
+  }
+  if (record.budget !== undefined && record.budget !== null) {
     checkUnits('budget.limitUnits', record.budget.limitUnits);
     if (!['day', 'month', 'total'].includes(record.budget.period)) throw new RangeError(`budget.period must be day, month or total, got ${JSON.stringify(record.budget.period)}`);
   }
-  if (record.creditsUnits !== null && !Number.isSafeInteger(record.creditsUnits)) throw new RangeError(`creditsUnits must be an integer, got ${record.creditsUnits}`);
+  if (record.creditsUnits !== undefined && record.creditsUnits !== null && !Number.isSafeInteger(record.creditsUnits)) throw new RangeError(`creditsUnits must be an integer, got ${record.creditsUnits}`);
 }
 
 export function checkUnits(name: string, value: number): void {

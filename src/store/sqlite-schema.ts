@@ -134,6 +134,11 @@ export const migrations: string[] = [
   -- held, and a request costs one write transaction instead of two.
   DROP TABLE reservations;
   `,
+  `
+  -- What a row's call did besides generating: 'count_tokens' for a token count; NULL for every row
+  -- before it, and for every call that generates.
+  ALTER TABLE ledger ADD COLUMN operation TEXT;
+  `,
 ];
 
 export function migrate(database: DatabaseSync): void {

@@ -91,6 +91,18 @@ describe('SQLite store: usage', () => {
     assert.deepEqual(store.usage({ from: day1 + hour, to: day2, groupBy: [] }), [], 'a partial day reads the ledger, now empty');
   });
 
+  test('token counts are kept in the ledger, marked, and left out of usage on whole and partial days', (context) => {
+    const { store } = open(context);
+    smallLedger(store);
+    store.settle(null, requestRows({ requestId: 'count', at: day1 + 5 * hour, keyId: 'k1', inputTokens: 0, outputTokens: 0, billed: false, operation: 'count_tokens' }));
+    assert.deepEqual(store.usage({ ...everything, groupBy: [] }).map((row) => row.requests), [4], 'whole days, from the rollup');
+    assert.deepEqual(store.usage({ from: day1 + hour, to: day1 + 6 * hour, groupBy: [] }).map((row) => row.requests), [1], 'a partial day, from the ledger');
+    const counted = store.rows({ ...everything, limit: 100 }).filter((row) => row.requestId === 'count');
+    assert.deepEqual(counted.map((row) => [row.kind, row.operation]), [['attempt', 'count_tokens'], ['request', 'count_tokens']]);
+    assert.equal(store.rows({ ...everything, limit: 100 }).find((row) => row.requestId === 'a')?.operation, null);
+    assert.throws(() => store.settle(null, requestRows({ operation: 'embed' as 'count_tokens' })), RangeError);
+  });
+
   test('matches a brute-force sum over 100k exported rows for every grouping', (context) => {
     const { store } = open(context);
     let seed = 11;

@@ -63,7 +63,7 @@ function rollupStatement(prepare: Prepare, groupBy: Dimension[], query: UsageQue
 
 function ledgerStatement(prepare: Prepare, groupBy: Dimension[], query: UsageQuery): StatementSync {
   const selected = groupBy.map((dimension) => `${ledgerColumn[dimension]} AS "${dimension}"`);
-  const where = [`kind = 'request'`, 'at >= ?', 'at < ?', ...filters(query)];
+  const where = [`kind = 'request'`, 'operation IS NULL', 'at >= ?', 'at < ?', ...filters(query)];
   return prepare(
     `SELECT ${[...selected, ...sums.map((sum) => `${ledgerSums[sum]} AS ${sum}`)].join(', ')} FROM ledger`
     + ` WHERE ${where.join(' AND ')}${groupClause(groupBy)}`,
@@ -161,6 +161,7 @@ function ledgerRow(record: ResultRecord): LedgerRow & { id: number } {
     errorClass: text(record.error_class),
     billed: record.billed === 1,
     groupId: text(record.group_id),
+    operation: record.operation === 'count_tokens' ? 'count_tokens' : null,
   };
 }
 

@@ -84,6 +84,24 @@ describe('SQLite store: keys', () => {
     store.close();
   });
 
+  test('refuses times a Date cannot hold, but a key already holding one can still be changed', (context) => {
+    const directory = temporaryDirectory(context);
+    const store = openSqliteStore(directory);
+    for (const expiresAt of [1e308, -1e308, 8.64e15 + 1, noon + 0.5, Infinity]) {
+      assert.throws(() => store.createKey(keyRecord({ expiresAt })), RangeError, String(expiresAt));
+    }
+    assert.throws(() => store.createKey(keyRecord({ createdAt: 9e15 })), RangeError);
+    assert.deepEqual(store.keys({ includeRevoked: true }), []);
+    store.createKey(keyRecord());
+    assert.throws(() => store.updateKey('key-1', { expiresAt: 1e308 }), RangeError);
+    const database = new DatabaseSync(join(directory, databaseFileName));
+    database.prepare('UPDATE keys SET expires_at = 1e308').run();
+    database.close();
+    assert.equal(store.updateKey('key-1', { name: 'renamed' })?.name, 'renamed', 'only what changes is checked');
+    assert.equal(store.updateKey('key-1', { expiresAt: null })?.expiresAt, null);
+    store.close();
+  });
+
   test('the database file never contains the secret key, only its hash', (context) => {
     const directory = temporaryDirectory(context);
     const secret = `mm-live-${randomBytes(24).toString('hex')}`;

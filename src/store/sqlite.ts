@@ -115,7 +115,7 @@ class SqliteStore implements Store {
     this.spentInPeriod = this.database.prepare('SELECT spent_units FROM spend WHERE key_id = ? AND period = ? AND period_start = ?');
     this.insertLedger = this.database.prepare(`INSERT INTO ledger (kind, at, request_id, route_id, attempt, key_id, team, model, provider,
       upstream_model, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_units, latency_ms,
-      ttft_ms, status, error_class, billed, group_id) VALUES (${Array(22).fill('?').join(', ')})`);
+      ttft_ms, status, error_class, billed, group_id, operation) VALUES (${Array(23).fill('?').join(', ')})`);
     this.addToRollup = this.database.prepare(`INSERT INTO usage_daily VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens,
       cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
@@ -162,7 +162,7 @@ class SqliteStore implements Store {
       // Identity fields stay whatever a loosely typed caller sends.
       const updated: KeyRecord = { ...current, ...patch, id: current.id, hash: current.hash, prefix: current.prefix, createdAt: current.createdAt };
       const assignments = keyColumns.map((column) => `${column} = ?`).join(', ');
-      this.prepare(`UPDATE keys SET ${assignments} WHERE id = ?`).run(...keyValues(updated), id);
+      this.prepare(`UPDATE keys SET ${assignments} WHERE id = ?`).run(...keyValues(updated, patch), id);
       this.keysByHash.clear();
       this.budgets.delete(id);
       return updated;
@@ -222,7 +222,7 @@ class SqliteStore implements Store {
 
   private write(row: LedgerRow): void {
     this.insertLedger.run(...ledgerValues(row));
-    if (row.kind !== 'request') return;
+    if (row.kind !== 'request' || row.operation !== null) return;
     this.addToRollup.run(...rollupValues(row));
     if (row.keyId === null || row.costUnits === 0) return;
     for (const period of periods) this.addToSpend.run(row.keyId, period, periodStart(period, row.at), row.costUnits);
@@ -348,6 +348,7 @@ class SqliteStore implements Store {
 
 function checkRow(row: LedgerRow): void {
   if (row.kind !== 'attempt' && row.kind !== 'request') throw new RangeError(`ledger row kind must be attempt or request, got ${JSON.stringify(row.kind)}`);
+  if (row.operation !== null && row.operation !== 'count_tokens') throw new RangeError(`ledger row operation must be count_tokens or null, got ${JSON.stringify(row.operation)}`);
   checkUnits('costUnits', row.costUnits);
   for (const name of ['inputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'outputTokens', 'reasoningTokens', 'attempt', 'status', 'at'] as const) {
     if (!Number.isSafeInteger(row[name])) throw new RangeError(`ledger row ${name} must be an integer, got ${row[name]}`);
@@ -358,7 +359,7 @@ function ledgerValues(row: LedgerRow): (string | number | null)[] {
   return [
     row.kind, row.at, row.requestId, row.routeId, row.attempt, row.keyId, row.team, row.model, row.provider, row.upstreamModel,
     row.inputTokens, row.cachedInputTokens, row.cacheWriteTokens, row.outputTokens, row.reasoningTokens, row.costUnits,
-    row.latencyMs, row.ttftMs, row.status, row.errorClass, row.billed ? 1 : 0, row.groupId,
+    row.latencyMs, row.ttftMs, row.status, row.errorClass, row.billed ? 1 : 0, row.groupId, row.operation,
   ];
 }
 
@@ -382,7 +383,7 @@ export function appendLedgerForBenchmark(store: Store, batches: Iterable<LedgerR
     store.transaction(() => {
       for (const row of batch) {
         store.insertLedger.run(...ledgerValues(row));
-        if (row.kind !== 'request') continue;
+        if (row.kind !== 'request' || row.operation !== null) continue;
         const values = rollupValues(row);
         const identity = values.slice(0, 5).join('\u0000');
         const total = rollup.get(identity);

@@ -15,7 +15,8 @@
 //   the catalog price in force at that moment, and puts it, with the request's token totals, on the
 //   'request' row. The store never re-derives a request from its attempts.
 // - Only 'request' rows count toward a key's spend, its credits and the usage rollups; 'attempt' rows
-//   are the detail, kept for export and audit.
+//   are the detail, kept for export and audit. Rows with an `operation` (token counts) cost nothing
+//   and stay out of the rollups: usage measures calls that generate.
 
 export type BudgetPeriod = 'day' | 'month' | 'total';
 
@@ -58,6 +59,9 @@ export interface TokenCounts {
   costUnits: number;
 }
 
+/** What a row's call did besides generating: `count_tokens` counts a prompt (free, never billed). */
+export type LedgerOperation = 'count_tokens';
+
 export interface LedgerRow extends TokenCounts {
   kind: 'attempt' | 'request';
   at: number;
@@ -77,6 +81,8 @@ export interface LedgerRow extends TokenCounts {
   billed: boolean;
   /** links fusion member calls (issue 6) */
   groupId: string | null;
+  /** null: a call that generates (or embeds), the ledger's usual row */
+  operation: LedgerOperation | null;
 }
 
 /**
@@ -97,7 +103,8 @@ export type ReserveResult =
     resetAt: number | null;
   };
 
-/** Time range is [from, to). Rows count only 'request' ledger rows. */
+/** Time range is [from, to). Rows count only 'request' ledger rows of calls that generate: token
+ * counts (operation 'count_tokens') are in the ledger only. */
 export interface UsageQuery {
   from: number;
   to: number;

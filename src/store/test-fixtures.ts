@@ -30,7 +30,7 @@ export function ledgerRow(overrides: Partial<LedgerRow> = {}): LedgerRow {
     kind: 'request', at: noon, requestId: 'request-1', routeId: null, attempt: 1, keyId: 'key-1', team: null,
     model: 'model-a', provider: 'provider-a', upstreamModel: 'model-a', inputTokens: 100, cachedInputTokens: 0,
     cacheWriteTokens: 0, outputTokens: 50, reasoningTokens: 0, costUnits: 0, latencyMs: 300, ttftMs: 80, status: 200,
-    errorClass: null, billed: true, groupId: null, ...overrides,
+    errorClass: null, billed: true, groupId: null, operation: null, ...overrides,
   };
 }
 

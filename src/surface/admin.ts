@@ -81,9 +81,11 @@ async function createKey(context: RequestContext, store: Store): Promise<void> {
     ...fields,
     createdAt: now,
   };
+  // The only time the secret leaves the gateway. Made before the key is kept, so a key can never be
+  // stored without its secret reaching the caller.
+  const answer = { ...keyView(record), key: secret };
   store.createKey(record);
-  // The only time the secret leaves the gateway.
-  sendJson(context, { ...keyView(record), key: secret }, 201);
+  sendJson(context, answer, 201);
 }
 
 function listKeys(context: RequestContext, store: Store): void {

@@ -2,6 +2,7 @@
 // ones (GET), add people's votes (POST /v1/compare/<id>/votes) and read per-model win rates from the
 // votes (GET /v1/compare/win-rates). A gateway without a store still runs comparisons; it only
 // cannot keep them, so the routes that read stored ones answer 503.
+import { parseTime, timeFormats } from '../accounts/times.ts';
 import { defaultCompareConfig } from '../config/compare.ts';
 import { forwardedHeaders, newGroupId } from '../fusion/client.ts';
 import type { SelfCall } from '../fusion/client.ts';
@@ -218,8 +219,8 @@ function integerParameter(query: URLSearchParams, name: string, minimum: number,
 function timeParameter(query: URLSearchParams, name: string): number | undefined {
   const value = query.get(name);
   if (value === null || value === '') return undefined;
-  const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(time)) throw invalidRequest(`\`${name}\` must be a date such as 2026-11-01, an ISO 8601 time, or epoch milliseconds`, name);
+  const time = parseTime(value);
+  if (time === null) throw invalidRequest(`\`${name}\` must be ${timeFormats}`, name);
   return time;
 }
 

@@ -177,7 +177,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       // Anthropic clients are answered in their own error shape, a refused key included.
       if (path.startsWith('/v1/messages')) context.errorStyle = 'anthropic';
       if (!unguardedPaths.has(path) && !path.startsWith('/admin/')) context.account = authenticate(request.headers, accounts, Date.now());
-      if (isApi) billing.start(context);
+      // Token counts are kept out of the API traffic metrics, but are admitted and recorded like it.
+      if (isApi || handler === countTokens) billing.start(context);
       const pending = handler(context);
       if (pending) pending.catch((error: unknown) => respondWithError(context, error));
     } catch (error) {

@@ -2,6 +2,7 @@
 // (the raw rows): totals and time series grouped by key, team, model, provider and day, as JSON or
 // CSV. Money is shown in USD; the ledger keeps exact integer units underneath.
 import { addCounts, fromMicroCents } from '../accounts/cost.ts';
+import { earliestTime, isoTime, parseTime, timeFormats } from '../accounts/times.ts';
 import type { LedgerRow, Store, UsageQuery, UsageRow } from '../store/store.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
@@ -117,12 +118,12 @@ function sum(rows: UsageRow[]): UsageRow {
   return total;
 }
 
-const ledgerColumns = ['id', 'at', 'kind', 'request_id', 'route_id', 'attempt', 'group_id', 'key', 'team', 'model', 'provider', 'upstream_model', 'status', 'error_class', 'billed', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms'];
+const ledgerColumns = ['id', 'at', 'kind', 'request_id', 'route_id', 'attempt', 'group_id', 'key', 'team', 'model', 'provider', 'upstream_model', 'status', 'error_class', 'billed', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'latency_ms', 'ttft_ms', 'operation'];
 
 function ledgerJson(row: LedgerRow & { id: number }): Record<string, unknown> {
   return {
     id: row.id,
-    at: new Date(row.at).toISOString(),
+    at: isoTime(row.at),
     kind: row.kind,
     request_id: row.requestId,
     route_id: row.routeId,
@@ -144,6 +145,7 @@ function ledgerJson(row: LedgerRow & { id: number }): Record<string, unknown> {
     cost_usd: fromMicroCents(row.costUnits),
     latency_ms: row.latencyMs,
     ttft_ms: row.ttftMs,
+    operation: row.operation,
   };
 }
 
@@ -161,18 +163,19 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** `from` and `to` as ISO dates or epoch ms; the last 30 days by default. */
+/** `from` and `to` as ISO dates or epoch ms; the last 30 days by default. Checked before any use,
+ * since a time no Date can hold would throw wherever it is printed or cut into days. */
 function range(query: URLSearchParams): { from: number; to: number } {
   const to = instant(query.get('to'), 'to') ?? Date.now() + 1;
-  const from = instant(query.get('from'), 'from') ?? to - defaultRangeDays * dayMs;
+  const from = instant(query.get('from'), 'from') ?? Math.max(earliestTime, to - defaultRangeDays * dayMs);
   if (from >= to) throw invalidRequest('`from` must be before `to`', 'from');
   return { from, to };
 }
 
 function instant(value: string | null, name: string): number | null {
   if (value === null || value === '') return null;
-  const at = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(at)) throw invalidRequest(`\`${name}\` must be an ISO 8601 date (2026-11-01 or 2026-11-01T12:00:00Z) or epoch milliseconds`, name);
+  const at = parseTime(value);
+  if (at === null) throw invalidRequest(`\`${name}\` must be ${timeFormats}`, name);
   return at;
 }
 
