@@ -12,7 +12,7 @@ import type { RoutePlan } from '../routing/router.ts';
 import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
-import { clientKeyFor, exchangeOptions, readUpstreamBody, routeHeaders, serialize } from './exchange-helpers.ts';
+import { clientKeyFor, exchangeOptions, readUpstreamBody, routeHeaders, serialize } from '../engine/exchange.ts';
 import { routeRequest } from './route-request.ts';
 import type { InferenceDependencies } from './inference.ts';
 

@@ -19,7 +19,7 @@ import type { Router } from '../routing/router.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
-import { costText, droppedHeader, unknownModel } from './exchange-helpers.ts';
+import { costText, droppedHeader, unknownModel } from '../engine/exchange.ts';
 import type { InferenceDependencies, SurfaceFormat } from './inference.ts';
 
 export { isFusionModel } from '../fusion/spec.ts';

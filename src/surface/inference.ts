@@ -9,22 +9,19 @@ import { admit, requestShape } from '../accounts/admission.ts';
 import type { AdmissionSettings } from '../accounts/admission.ts';
 import type { AuthSettings } from '../accounts/auth.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
-import { hasMarkedSignatures } from '../protocol/signatures.ts';
 import { validateChatRequest } from '../protocol/openai-chat/validate.ts';
-import type { ChatRequestSummary } from '../protocol/openai-chat/validate.ts';
-import type { ModelTarget, ProviderRegistry } from '../providers/registry.ts';
-import { runRoute } from '../routing/failover.ts';
+import { runRoute } from '../engine/failover.ts';
+import { callProvider } from '../engine/provider-model.ts';
 import type { RouteNeeds } from '../routing/needs.ts';
 import type { RoutePlan } from '../routing/router.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
 import { readJsonObject } from './body.ts';
-import { relayChat } from './chat-completions.ts';
+import { writeAnswer } from './writer.ts';
 import { handleFusion, isFusionModel } from './fusion.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
-import { relaySameFormat } from './relay.ts';
 import { routeRequest } from './route-request.ts';
 import type { RoutingDependencies } from './route-request.ts';
-import { translate } from './translate.ts';
 
 export interface InferenceDependencies extends RoutingDependencies {
   config: GatewayConfig;
@@ -54,8 +51,13 @@ export async function handleInference(context: RequestContext, dependencies: Inf
   const strict = dependencies.strictParams || context.request.headers['x-modelmux-strict'] === 'true';
   const { plan, stickyKey, needs } = routeRequest(context, dependencies, format, body, bytes, (offer) => droppedFor(format, body, offer));
   admitRequest(context, dependencies, plan, needs, body);
-  // Each attempt gets its own copy: the paths below rename the model and adjust fields in place.
-  await runRoute(context, dependencies.router, plan, dependencies.routing, stickyKey, (target) => attempt(context, format, target, { ...body }, chat, strict));
+  const includeUsage = chat?.includeUsage ?? true;
+  const failover = { router: dependencies.router, config: dependencies.routing, now: Date.now };
+  // Each attempt gets its own copy: the paths rename the model and adjust fields in place.
+  const answer = await runRoute(context, plan, failover, stickyKey, (target, controller) =>
+    callProvider({ context, format, body: { ...body }, stream: context.stream, includeUsage, strict, relayBytes: true }, target, controller),
+  );
+  await writeAnswer(context, answer, { format, includeUsage });
 }
 
 /** The key's models, rate limits and budget (accounts/admission.ts); the answer carries the headers. */
@@ -66,17 +68,6 @@ export function admitRequest(context: RequestContext, dependencies: InferenceDep
   ledger.promptTokens = () => needs.promptTokens;
   const headers = admit(ledger, plan, needs, requestShape(body), body.model as string, dependencies.accounts);
   if (Object.keys(headers).length > 0) context.extraHeaders = { ...context.extraHeaders, ...headers };
-}
-
-function attempt(context: RequestContext, format: SurfaceFormat, target: ModelTarget, body: Record<string, unknown>, chat: ChatRequestSummary | null, strict: boolean): Promise<void> {
-  const surface = surfaceCodecs[format];
-  if (target.provider.config.formats.includes(format)) {
-    if (chat) return relayChat(context, target, body, chat);
-    // Reasoning another provider signed (in an earlier, translated turn) must not reach this one.
-    const history = format === 'anthropic' ? body.messages : body.input;
-    if (!hasMarkedSignatures(history)) return relaySameFormat(context, target, surface, body);
-  }
-  return translate(context, target, surface, body, strict);
 }
 
 /** For `provider.require_parameters`: what this offer's provider would not receive. */

@@ -8,7 +8,7 @@ import type { Candidate, RoutePlan } from '../routing/router.ts';
 import { stickyKey } from '../routing/sticky.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
-import { unknownModel } from './exchange-helpers.ts';
+import { unknownModel } from '../engine/exchange.ts';
 import { sendJson } from './models.ts';
 import type { RoutingDependencies } from './route-request.ts';
 

@@ -13,7 +13,7 @@ import type { Router, RoutePlan } from '../routing/router.ts';
 import { stickyKey } from '../routing/sticky.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
-import { unknownModel } from './exchange-helpers.ts';
+import { unknownModel } from '../engine/exchange.ts';
 
 export interface RoutingDependencies {
   router: Router;

@@ -133,6 +133,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     const context: RequestContext = {
       request,
       response,
+      headers: request.headers,
       requestId: acceptedRequestId(request.headers['x-request-id']) ?? randomUUID(),
       startedAt: process.hrtime.bigint(),
       controller: new AbortController(),

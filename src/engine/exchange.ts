@@ -5,12 +5,12 @@ import type { Router } from '../routing/router.ts';
 import { upstreamFailure } from '../providers/upstream.ts';
 import type { ExchangeOptions, UpstreamExchange } from '../providers/upstream.ts';
 import { clientKeyPrefix } from '../providers/registry.ts';
-import type { RequestContext } from './context.ts';
-import { GatewayError } from './errors.ts';
+import type { CallContext } from './call.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 
 /** A whole (non-streamed) answer's bytes, with any credential it echoes cut out; every chunk keeps
  * the exchange's timers informed. */
-export async function readUpstreamBody(context: RequestContext, target: ModelTarget, exchange: UpstreamExchange): Promise<Buffer> {
+export async function readUpstreamBody(context: CallContext, target: ModelTarget, exchange: UpstreamExchange): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -47,7 +47,7 @@ export function serialize(body: Record<string, unknown>): string {
  * body. The cost is spliced into the bytes as they came when the body has one `"usage":{`, else the
  * body is re-serialized. The body as it came when the request is not billed.
  */
-export function pricedBody(context: RequestContext, parsed: unknown, payload: Buffer, headers: Record<string, string>): Buffer | string {
+export function pricedBody(context: CallContext, parsed: unknown, payload: Buffer, headers: Record<string, string>): Buffer | string {
   const ledger = context.ledger;
   if (ledger === null || context.usage === null) return payload;
   const cost = ledger.costWith(context.usage);
@@ -90,7 +90,7 @@ export function unknownModel(model: string, router: Router): GatewayError {
 }
 
 /** Where the answer came from: the provider, its model, and the route (`GET /v1/route` explains one). */
-export function routeHeaders(context: RequestContext, target: ModelTarget): Record<string, string> {
+export function routeHeaders(context: CallContext, target: ModelTarget): Record<string, string> {
   const headers: Record<string, string> = { 'x-request-id': context.requestId, 'x-modelmux-provider': target.provider.id, 'x-modelmux-model': headerValue(target.publicId), ...context.extraHeaders };
   const route = context.route;
   if (route) {
@@ -119,22 +119,22 @@ export function droppedHeader(names: string[]): string {
 
 /** How every call to a provider is opened for this request: its abort signal and id, the client
  * headers the provider receives, and the caller's own key for it where allowed. */
-export function exchangeOptions(context: RequestContext, target: ModelTarget): ExchangeOptions {
+export function exchangeOptions(context: CallContext, target: ModelTarget): ExchangeOptions {
   return { controller: context.controller, requestId: context.requestId, forwardedHeaders: forwardedHeaders(context, target), clientKey: clientKeyFor(context, target) };
 }
 
 /** The caller's key for this provider (`x-modelmux-key-<provider id>`), when the provider takes one. */
-export function clientKeyFor(context: RequestContext, target: ModelTarget): string | null {
+export function clientKeyFor(context: CallContext, target: ModelTarget): string | null {
   if (!target.provider.config.clientKeys) return null;
-  const value = context.request.headers[clientKeyPrefix + target.provider.id];
+  const value = context.headers[clientKeyPrefix + target.provider.id];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
-function forwardedHeaders(context: RequestContext, target: ModelTarget): Record<string, string> | undefined {
+function forwardedHeaders(context: CallContext, target: ModelTarget): Record<string, string> | undefined {
   const forwards = target.provider.forwardsHeader;
   if (!forwards) return undefined;
   const forwarded: Record<string, string> = {};
-  const headers = context.request.headers;
+  const headers = context.headers;
   for (const name in headers) {
     const value = headers[name];
     if (typeof value === 'string' && forwards(name)) forwarded[name] = value;

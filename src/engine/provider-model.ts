@@ -1,0 +1,201 @@
+// A provider as a model: codec + transport. The caller's request goes to the provider as it came
+// (only the model renamed) when the provider speaks the caller's format, or translated through the
+// internal form when it does not (or when the conversation carries another provider's reasoning
+// signatures). The answer resolves at its commit point: streamed from the first content, whole once
+// read. What the provider cannot honour is named in `x-modelmux-dropped-params`, or refused in strict
+// mode.
+import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
+import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
+import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
+import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protocol/signatures.ts';
+import { readUsageObject } from '../protocol/openai-chat/stream-relay.ts';
+import type { ModelTarget } from '../providers/registry.ts';
+import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
+import type { UpstreamExchange } from '../providers/upstream.ts';
+import type { Answer, AnswerMetadata } from './answer.ts';
+import type { CallContext } from './call.ts';
+import { costText, droppedHeader, exchangeOptions, parseUpstreamJson, pricedBody, readUpstreamBody, routeHeaders, serialize } from './exchange.ts';
+import { openAnswerStream } from './provider-stream.ts';
+import { chatRelayReading, decodedReading } from './stream-readings.ts';
+import type { Pricing } from './stream-readings.ts';
+
+export type ClientChatFormat = 'openai-chat' | 'openai-responses' | 'anthropic';
+
+export interface ProviderRequest {
+  context: CallContext;
+  /** The caller's format, and its body for this attempt (a copy: paths rename the model in place). */
+  format: ClientChatFormat;
+  body: Record<string, unknown>;
+  stream: boolean;
+  /** Chat's `stream_options.include_usage`; the other formats always report usage. */
+  includeUsage: boolean;
+  strict: boolean;
+  /** The caller writes bytes in its own format, so a provider of that format is relayed byte for
+   * byte; false: the answer comes as events only (a fusion reading its members). */
+  relayBytes: boolean;
+}
+
+const relayPaths = { 'openai-chat': '/chat/completions', 'openai-responses': '/responses', anthropic: '/messages' } as const;
+
+export function callProvider(request: ProviderRequest, target: ModelTarget, controller: AbortController): Promise<Answer> {
+  if (request.relayBytes && target.provider.config.formats.includes(request.format)) {
+    if (request.format === 'openai-chat') return relayChat(request, target, controller);
+    // Reasoning another provider signed (in an earlier, translated turn) must not reach this one.
+    const history = request.format === 'anthropic' ? request.body.messages : request.body.input;
+    if (!hasMarkedSignatures(history)) return relaySameFormat(request, target, controller);
+  }
+  return translate(request, target, controller);
+}
+
+async function relayChat(request: ProviderRequest, target: ModelTarget, controller: AbortController): Promise<Answer> {
+  const { context, body } = request;
+  body.model = target.upstreamModel;
+  const streamUsage = target.provider.config.streamUsage;
+  const askedForUsage = request.stream && streamUsage && !request.includeUsage;
+  if (askedForUsage) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  if (!streamUsage) delete body.stream_options;
+  const exchange = await open(context, target, relayPaths['openai-chat'], serialize(body), controller);
+  return withExchange(exchange, target, async () => {
+    const metadata = metadataOf(context, target, 'openai-chat');
+    if (request.stream && isStream(exchange)) return openAnswerStream(target.provider, exchange, chatRelayReading(target.provider, askedForUsage, pricing(context)), metadata, controller);
+    return wholeRelayed(context, target, exchange, metadata, usageOfChat);
+  });
+}
+
+async function relaySameFormat(request: ProviderRequest, target: ModelTarget, controller: AbortController): Promise<Answer> {
+  const { context, body } = request;
+  const format = request.format as 'openai-responses' | 'anthropic';
+  body.model = target.upstreamModel;
+  const exchange = await open(context, target, relayPaths[format], serialize(body), controller);
+  return withExchange(exchange, target, async () => {
+    const codec = providerCodec(format);
+    const encodeTarget = encodeTargetOf(target);
+    const metadata = metadataOf(context, target, format);
+    if (request.stream && isStream(exchange)) {
+      const reading = decodedReading({ provider: target.provider, decoder: codec.createStreamDecoder(encodeTarget), format, relay: true, markSignatures: false, price: pricing(context) });
+      return openAnswerStream(target.provider, exchange, reading, metadata, controller);
+    }
+    return wholeRelayed(context, target, exchange, metadata, (parsed) => codec.decodeResponse(parsed, encodeTarget).usage);
+  });
+}
+
+/** A whole answer relayed as it came; its usage is read on the way and its cost spliced in. */
+async function wholeRelayed(context: CallContext, target: ModelTarget, exchange: UpstreamExchange, metadata: AnswerMetadata, usageOf: (parsed: unknown) => Usage | null): Promise<Answer> {
+  const payload = await readUpstreamBody(context, target, exchange);
+  const parsed = parseUpstreamJson(target, payload);
+  const usage = usageOf(parsed);
+  context.usage = usage;
+  const bytes = pricedBody(context, parsed, payload, metadata.headers);
+  return { kind: 'whole', metadata, bytes, response: null, usage };
+}
+
+async function translate(request: ProviderRequest, target: ModelTarget, controller: AbortController): Promise<Answer> {
+  const { context } = request;
+  const surface: SurfaceCodec = surfaceCodecs[request.format];
+  const decoded = withinDepth(() => surface.decodeRequest(request.body));
+  const formats = target.provider.config.formats;
+  const format: WireFormat = formats.includes(request.format) ? request.format : formats[0];
+  const codec = providerCodec(format);
+  keepOwnSignatures(decoded, format);
+  const encodeTarget = encodeTargetOf(target);
+  const encoded = withinDepth(() => codec.encodeRequest(decoded, encodeTarget));
+  const dropped = [...new Set(encoded.dropped)];
+  if (dropped.length > 0 && request.strict) throw cannotHonour(target, format, dropped);
+  const metadata = metadataOf(context, target, null);
+  if (dropped.length > 0) metadata.headers['x-modelmux-dropped-params'] = droppedHeader([...(context.route?.ignored ?? []), ...dropped]);
+  // Signatures this provider makes are marked for a client of another format (see signatures.ts).
+  const foreign = format !== request.format;
+  const exchange = await open(context, target, encoded.path, serialize(encoded.body), controller, encoded.headers);
+  return withExchange(exchange, target, async () => {
+    if (decoded.stream && isStream(exchange)) {
+      const reading = decodedReading({ provider: target.provider, decoder: codec.createStreamDecoder(encodeTarget), format, relay: false, markSignatures: foreign, price: pricing(context) });
+      return openAnswerStream(target.provider, exchange, reading, metadata, controller);
+    }
+    const parsed = parseUpstreamJson(target, await readUpstreamBody(context, target, exchange));
+    const response = codec.decodeResponse(parsed, encodeTarget);
+    context.usage = response.usage;
+    if (context.ledger !== null && response.usage !== null) {
+      response.usage.cost = context.ledger.costWith(response.usage);
+      metadata.headers['x-modelmux-cost'] = costText(response.usage.cost);
+    }
+    if (foreign) markResponse(response, format);
+    return { kind: 'whole', metadata, bytes: null, response, usage: response.usage };
+  });
+}
+
+/** Embeddings are relayed to providers that speak OpenAI's format, never translated: the other
+ * formats' embedding APIs differ in what they can return. */
+export async function callEmbeddings(context: CallContext, target: ModelTarget, body: Record<string, unknown>, controller: AbortController): Promise<Answer> {
+  const formats = target.provider.config.formats;
+  if (!formats.includes('openai-chat') && !formats.includes('openai-responses')) {
+    throw new GatewayError(`provider "${target.provider.id}" (${formats[0]}) does not serve embeddings through modelmux; use a model of an OpenAI-compatible provider`, {
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'unsupported_endpoint',
+      param: 'model',
+    });
+  }
+  body.model = target.upstreamModel;
+  const exchange = await open(context, target, '/embeddings', serialize(body), controller);
+  return withExchange(exchange, target, () => wholeRelayed(context, target, exchange, metadataOf(context, target, 'openai-chat'), usageOfChat));
+}
+
+function usageOfChat(parsed: unknown): Usage | null {
+  const usage = (parsed as { usage?: unknown } | null)?.usage;
+  return usage !== null && typeof usage === 'object' ? readUsageObject(usage as Record<string, unknown>) : null;
+}
+
+/** Opens the exchange with the caller's headers and key for this provider, on this attempt's signal. */
+function open(context: CallContext, target: ModelTarget, path: string, body: string, controller: AbortController, headers?: Record<string, string>): Promise<UpstreamExchange> {
+  return openExchange(target.provider, path, body, { ...exchangeOptions(context, target), controller, headers });
+}
+
+/** An error status becomes the attempt's failure; a whole answer ends the exchange once read; a
+ * stream ends it itself, when it ends. */
+async function withExchange(exchange: UpstreamExchange, target: ModelTarget, read: () => Promise<Answer>): Promise<Answer> {
+  let streaming = false;
+  try {
+    if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
+    const answer = await read();
+    streaming = answer.kind === 'stream';
+    return answer;
+  } finally {
+    if (!streaming) exchange.finish();
+  }
+}
+
+function metadataOf(context: CallContext, target: ModelTarget, bytesFormat: WireFormat | null): AnswerMetadata {
+  return { headers: routeHeaders(context, target), bytesFormat, model: target.publicId };
+}
+
+function encodeTargetOf(target: ModelTarget): EncodeTarget {
+  return { upstreamModel: target.upstreamModel, quirks: target.provider.config.quirks };
+}
+
+function pricing(context: CallContext): Pricing {
+  const ledger = context.ledger;
+  return ledger === null ? null : (usage) => ledger.costWith(usage);
+}
+
+function isStream(exchange: UpstreamExchange): boolean {
+  const contentType = String(exchange.headers['content-type'] ?? '');
+  return contentType.startsWith('text/event-stream') || contentType.startsWith('application/vnd.amazon.eventstream');
+}
+
+function cannotHonour(target: ModelTarget, format: WireFormat, dropped: string[]): GatewayError {
+  const them = dropped.length === 1 ? 'it' : 'them';
+  return new GatewayError(
+    `provider "${target.provider.id}" (${format}) cannot honour: ${dropped.join(', ')}. Remove ${them}, choose another model, or turn strict mode off (x-modelmux-strict) to have ${them} dropped and named in x-modelmux-dropped-params.`,
+    { status: 400, type: 'invalid_request_error', code: 'unsupported_parameter', param: dropped[0] },
+  );
+}
+
+/** JSON nested deeper than the stack allows is the client's mistake (400), not a crash (500). */
+function withinDepth<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RangeError) throw invalidRequest('the request is nested too deeply to translate', null, 'invalid_request');
+    throw error;
+  }
+}

@@ -1,0 +1,134 @@
+// The two ways a provider's stream is read. A Chat stream for a Chat client is relayed byte for byte,
+// looked at only for event boundaries, usage and its end (no event is decoded). Any other stream is
+// decoded into events; its bytes are relayed too when the client speaks the provider's format, with
+// the gateway's cost put into the final usage event.
+import type { StreamedOutput } from '../accounts/request-ledger.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { ChatStreamRelay } from '../protocol/openai-chat/stream-relay.ts';
+import type { StreamDecoder, StreamEvent, Usage, WireFormat } from '../protocol/ir.ts';
+import { markEvent } from '../protocol/signatures.ts';
+import type { Provider } from '../providers/registry.ts';
+import { createCostInjector } from './stream-cost.ts';
+import type { Piece, StreamReading } from './provider-stream.ts';
+
+/** Prices a usage report in USD for `usage.cost`; null when the call is not billed. */
+export type Pricing = ((usage: Usage) => number) | null;
+
+export function chatRelayReading(provider: Provider, stripUsageChunk: boolean, price: Pricing): StreamReading {
+  const relay = new ChatStreamRelay(stripUsageChunk);
+  relay.priceUsage = price;
+  const streamed: StreamedOutput = { events: 0, characters: 0 };
+  const bytes = (out: Buffer | null): Piece => {
+    streamed.events = relay.dataEvents;
+    return { bytes: out, events: [] };
+  };
+  return {
+    read: (chunk) => bytes(relay.push(chunk)),
+    flush: () => bytes(relay.flush()),
+    closing: () => (relay.sawDone ? null : { bytes: 'data: [DONE]\n\n', events: [] }),
+    get committed() {
+      return relay.committed;
+    },
+    get complete() {
+      return relay.complete;
+    },
+    get failure() {
+      return relay.malformed === null ? null : { error: malformedStream(provider, relay.malformed), relayed: false };
+    },
+    get usage() {
+      return relay.usage;
+    },
+    streamed,
+  };
+}
+
+export interface DecodedReadingOptions {
+  provider: Provider;
+  decoder: StreamDecoder;
+  /** The provider's format; for a relayed stream, also the client's. */
+  format: WireFormat;
+  /** Relay the bytes as they came (the client speaks the provider's format). */
+  relay: boolean;
+  /** Signatures this provider makes are marked for a client of another format (signatures.ts). */
+  markSignatures: boolean;
+  price: Pricing;
+}
+
+export function decodedReading(options: DecodedReadingOptions): StreamReading {
+  const { provider, decoder, format, price } = options;
+  const injector = options.relay && price !== null && (format === 'openai-responses' || format === 'anthropic') ? createCostInjector(format, price) : null;
+  const streamed: StreamedOutput = { events: 0, characters: 0 };
+  let usage: Usage | null = null;
+  let committed = false;
+  let complete = false;
+
+  const look = (events: StreamEvent[]): StreamEvent[] => {
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index];
+      if (event.type === 'usage') {
+        usage = event.usage;
+        if (price !== null) events[index] = { type: 'usage', usage: { ...event.usage, cost: price(event.usage) } };
+      } else if (event.type === 'finish') complete = true;
+      else count(streamed, event);
+      if (!committed && carriesContent(event)) committed = true;
+      if (options.markSignatures) events[index] = markEvent(events[index], format);
+    }
+    return events;
+  };
+  const relayed = (chunk: Buffer): Buffer | string | null => (!options.relay ? null : injector === null ? chunk : injector.push(chunk));
+  return {
+    read: (chunk) => ({ events: look(decoder.push(chunk)), bytes: relayed(chunk) }),
+    flush: () => ({ events: look(decoder.end()), bytes: null }),
+    closing: () => (injector === null ? null : { bytes: injector.flush(), events: [] }),
+    get committed() {
+      return committed;
+    },
+    get complete() {
+      return complete;
+    },
+    get failure() {
+      if (decoder.failure) {
+        const failure = decoder.failure;
+        const error = new GatewayError(`provider "${provider.id}" reported an error in the stream: ${failure.message}`, { status: failure.status, type: failure.type, code: failure.code, fromUpstream: true });
+        return { error, relayed: options.relay };
+      }
+      return decoder.malformed === null ? null : { error: malformedStream(provider, decoder.malformed), relayed: false };
+    },
+    get usage() {
+      return usage;
+    },
+    streamed,
+  };
+}
+
+function malformedStream(provider: Provider, reason: string): GatewayError {
+  return new GatewayError(`provider "${provider.id}": ${reason}; the stream was stopped`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_stream' });
+}
+
+/** What the provider produced, for billing a stream that ends without its usage report. */
+function count(streamed: StreamedOutput, event: StreamEvent): void {
+  if (event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'refusal-delta') {
+    streamed.events++;
+    streamed.characters += event.text.length;
+  } else if (event.type === 'tool-call-delta') {
+    streamed.events++;
+    streamed.characters += event.arguments.length;
+  }
+}
+
+/** The first event that commits the answer: a token of any kind, a tool call, or the end itself. */
+function carriesContent(event: StreamEvent): boolean {
+  switch (event.type) {
+    case 'text-delta':
+    case 'reasoning-delta':
+    case 'refusal-delta':
+      return event.text !== '';
+    case 'tool-call-start':
+    case 'redacted-reasoning':
+    case 'reasoning-signature':
+    case 'finish':
+      return true;
+    default:
+      return false;
+  }
+}

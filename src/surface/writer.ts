@@ -1,0 +1,154 @@
+// The one writer: delivers any model's answer (a provider's, relayed or translated; a fusion's) to a
+// client in the client's format. A whole answer goes out as it came (bytes relayed) or encoded, or
+// as a stream when the client asked for one. A stream's 200 goes out with its first piece (the answer
+// is committed by then); the client's pace holds the provider back (and stops its idle clock); a
+// stream left unread too long is closed; what follows the answer's finish leaves with the response's
+// end, which waits for the ledger (billing.ts); a failure after the start ends the stream with the
+// format's error event. SSE headers are written here and nowhere else.
+import { asGatewayError } from '../errors/gateway-error.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+import type { Answer, StreamedAnswer, WholeAnswer } from '../engine/answer.ts';
+import { surfaceCodecs } from '../protocol/codecs.ts';
+import { eventsOf } from '../protocol/events.ts';
+import type { StreamEncoder, StreamEvent } from '../protocol/ir.ts';
+import { secondsSince } from './context.ts';
+import type { RequestContext } from './context.ts';
+import { UnreadWatch } from './stream-safety.ts';
+
+export type ClientFormat = keyof typeof surfaceCodecs;
+
+export interface Delivery {
+  format: ClientFormat;
+  /** Chat's `stream_options.include_usage`: whether the client sees the usage chunk. */
+  includeUsage: boolean;
+}
+
+export const sseHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } as const;
+
+export function writeAnswer(context: RequestContext, answer: Answer, delivery: Delivery): Promise<void> {
+  if (context.response.destroyed) {
+    if (answer.kind === 'stream') answer.stream.cancel();
+    return Promise.resolve();
+  }
+  return answer.kind === 'whole' ? Promise.resolve(writeWhole(context, answer, delivery)) : writeStream(context, answer, delivery);
+}
+
+function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Delivery): void {
+  const { response } = context;
+  context.usage = answer.usage;
+  const headers = { ...context.extraHeaders, ...answer.metadata.headers };
+  if (answer.bytes !== null) {
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer.bytes), ...headers });
+    response.end(answer.bytes);
+    return;
+  }
+  const codec = surfaceCodecs[delivery.format];
+  const encodeContext = { model: answer.metadata.model, includeUsage: delivery.includeUsage };
+  if (context.stream) {
+    // The provider answered whole; the client still gets the stream it asked for.
+    const encoder = codec.createStreamEncoder(encodeContext);
+    let out = '';
+    for (const event of eventsOf(answer.response!)) out += encoder.push(event);
+    response.writeHead(200, { ...sseHeaders, ...headers });
+    context.timeToFirstToken ??= secondsSince(context.startedAt);
+    response.end(out + encoder.end());
+    return;
+  }
+  const payload = JSON.stringify(codec.encodeResponse(answer.response!, encodeContext));
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+  response.end(payload);
+}
+
+function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: Delivery): Promise<void> {
+  const { response } = context;
+  const { stream, metadata } = answer;
+  const encoder = surfaceCodecs[delivery.format].createStreamEncoder({ model: metadata.model, includeUsage: delivery.includeUsage });
+  const relayed = metadata.bytesFormat === delivery.format;
+  /** From the finish on, what the stream still has to say goes out with the response's end, which
+   * waits for the ledger: a client that has seen the end of the answer has a row. */
+  const tail: (Buffer | string)[] = [];
+  const render = (bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string => (relayed ? (bytes ?? '') : encode(encoder, events));
+  context.streamFailure = (error) => encoder.fail(error);
+  context.streamed = stream.streamed;
+  response.writeHead(200, { ...sseHeaders, ...context.extraHeaders, ...metadata.headers });
+  context.timeToFirstToken ??= secondsSince(context.startedAt);
+
+  return new Promise<void>((resolve) => {
+    let settled = false;
+    const unread = new UnreadWatch(context, () => stream.cancel());
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      unread.stop();
+      context.usage = stream.usage;
+      response.off('drain', resume);
+      response.off('close', left);
+      resolve();
+    };
+    const finish = (last: string): void => {
+      if (!response.destroyed && !response.writableEnded) {
+        context.usage = stream.usage;
+        response.end(tail.length === 0 ? last : Buffer.concat([...tail, last].map(toBuffer)));
+      }
+      settle();
+    };
+    const resume = (): void => {
+      unread.stop();
+      stream.resume();
+    };
+    const left = (): void => {
+      if (response.writableFinished) return;
+      stream.cancel();
+      settle();
+    };
+    response.on('drain', resume);
+    response.on('close', left);
+    const guard = <Arguments extends unknown[], Result>(fallback: Result, handler: (...args: Arguments) => Result) => (...args: Arguments): Result => {
+      try {
+        return handler(...args);
+      } catch (thrown) {
+        fail(asGatewayError(thrown), false);
+        return fallback;
+      }
+    };
+    const fail = (error: GatewayError, alreadyRelayed: boolean): void => {
+      if (settled) return;
+      stream.cancel();
+      context.error ??= error;
+      let last = '';
+      try {
+        last = alreadyRelayed && relayed ? '' : encoder.fail(error);
+      } finally {
+        finish(last);
+      }
+    };
+    stream.start({
+      piece: guard(true, (bytes, events, closing) => {
+        if (settled) return true;
+        const out = render(bytes, events);
+        context.usage = stream.usage;
+        if (closing) {
+          if (out.length > 0) tail.push(out);
+          return true;
+        }
+        if (out.length === 0 || response.write(out)) return true;
+        unread.start();
+        return false;
+      }),
+      end: guard(undefined, () => {
+        if (!settled) finish(relayed ? '' : encoder.end());
+      }),
+      fail: guard(undefined, (error: GatewayError, alreadyRelayed: boolean) => fail(error, alreadyRelayed)),
+    });
+  });
+}
+
+function encode(encoder: StreamEncoder, events: readonly StreamEvent[]): string {
+  let out = '';
+  for (const event of events) out += encoder.push(event);
+  return out;
+}
+
+function toBuffer(piece: Buffer | string): Buffer {
+  return typeof piece === 'string' ? Buffer.from(piece) : piece;
+}
