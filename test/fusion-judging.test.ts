@@ -12,7 +12,7 @@ import type { FusionOutcome } from '../src/fusion/run.ts';
 import type { FusionMode, FusionSpec } from '../src/fusion/spec.ts';
 import { answersIn, startFusionProvider } from './fusion-provider.ts';
 import type { FusionProvider } from './fusion-provider.ts';
-import { startStack } from './stack.ts';
+import { selfCall, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
 
 const question = [{ role: 'user', content: 'What is the capital of Australia?' }];
@@ -62,7 +62,7 @@ describe('how the judge reads the panel', () => {
 
   const fuse = (pool: string[], judge: string, mode: FusionMode, random: () => number): Promise<FusionOutcome> => {
     const spec: FusionSpec = { name: null, pool, judge, mode, criteria: 'correctness', rounds: 1, timeoutMs: 10_000, minResponses: pool.length, returnAnalysis: true, progress: false };
-    const call = { baseUrl: stack.baseUrl, headers: {}, groupId: newGroupId('fus'), internalToken: 'not-needed-here', provider: null, signal: new AbortController().signal };
+    const call = selfCall(stack, {}, new AbortController().signal, newGroupId('fus'));
     return runFusion({ spec, call, memberBody: { messages: question }, transcript: '[user]\nWhat is the capital of Australia?', random });
   };
   const lastPrompt = (model: string): { system: string; user: string } => {

@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type OpenAI from 'openai';
 import { startFusionProvider } from './fusion-provider.ts';
 import type { FusionProvider } from './fusion-provider.ts';
-import { startStack } from './stack.ts';
+import { selfCall, startStack } from './stack.ts';
+import { callModel } from '../src/fusion/client.ts';
 import type { Stack } from './stack.ts';
 
 type Block = Record<string, any>;
@@ -107,10 +108,10 @@ describe('fusion surfaces and configuration', () => {
     it('refuses a fusion inside a fusion', async () => {
       await assert.rejects(chat({ pool: ['alpha', 'fusion/review'], judge: 'judge' }), (error: any) => error.status === 400 && error.param === 'fusion.pool[1]' && /cannot be a member or the judge/.test(error.message));
       await assert.rejects(chat({ pool: ['alpha', 'beta'], judge: 'fusion' }), (error: any) => error.status === 400 && error.param === 'fusion.judge');
-      await assert.rejects(
-        stack.client.chat.completions.create({ model: 'fusion/review', messages: question }, { headers: { 'x-modelmux-fusion-id': 'fus_outer' } }),
-        (error: any) => error.status === 400 && error.code === 'fusion_recursion',
-      );
+      // A member or judge call of a fusion (made in process) that names a fusion is refused.
+      const member = await callModel(selfCall(stack), { model: 'fusion/review', messages: question });
+      assert.equal(member.status, 400);
+      assert.match(member.error ?? '', /a fusion cannot call a fusion/);
     });
 
     it('refuses a malformed fusion object with the field named', async () => {

@@ -13,6 +13,10 @@ import type { Simulator, SimulatorKnobs } from '../src/simulator/index.ts';
 import { createGateway } from '../src/surface/server.ts';
 import type { Gateway } from '../src/surface/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
+import { openAccount } from '../src/accounts/auth.ts';
+import type { CallContext } from '../src/engine/call.ts';
+import { clientClosed } from '../src/errors/gateway-error.ts';
+import type { SelfCall } from '../src/fusion/client.ts';
 
 export const providerKey = 'sk-test-provider-secret-0123456789';
 export const recordedFixtures = new URL('../../shared/fixtures/recorded/', import.meta.url);
@@ -126,3 +130,29 @@ export function sim(knobs: Record<string, string | number>): { headers: Record<s
 }
 
 export const hello: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Say hello to the gateway' }];
+
+/** A fusion's or comparison's way to call models, in process, on behalf of a caller with these
+ * headers (an open gateway's caller), ended when `signal` aborts. */
+export function selfCall(stack: Stack, headers: Record<string, string> = {}, signal: AbortSignal = new AbortController().signal, groupId = 'fus_test'): SelfCall {
+  const controller = new AbortController();
+  signal.addEventListener('abort', () => controller.abort(clientClosed()), { once: true });
+  const parent: CallContext = {
+    requestId: 'test-caller',
+    headers,
+    account: openAccount,
+    controller,
+    startedAt: process.hrtime.bigint(),
+    stream: true,
+    ledger: null,
+    route: null,
+    extraHeaders: null,
+    model: null,
+    metricsModel: null,
+    provider: null,
+    timeToFirstToken: null,
+    usage: null,
+    streamed: { events: 0, characters: 0 },
+    error: null,
+  };
+  return { runner: stack.gateway.runner, parent, groupId, provider: null, allowFusion: false };
+}

@@ -2,14 +2,12 @@
 // revisions, the judge), `usage.cost` when every part of it is known, and the `fusion` block naming
 // each member's model, provider, tokens, cost, latency, score and fate. Streams carry the block on
 // the event that already carries usage (Chat's usage chunk, Responses' `response.completed`,
-// Anthropic's `message_delta`), where every SDK passes unknown fields through untouched.
+// Anthropic's `message_delta`), where every SDK passes unknown fields through untouched: the
+// fusion model hands the block to the client's encoder on its final usage event.
 import type { Usage } from '../protocol/ir.ts';
-import { SseParser, sseEvent } from '../protocol/sse.ts';
 import type { ModelAnswer } from './client.ts';
 import type { FusionOutcome, MemberRecord } from './run.ts';
 import type { FusionSpec } from './spec.ts';
-
-export type ReplyFormat = 'openai-chat' | 'openai-responses' | 'anthropic';
 
 export interface FusionTotals {
   usage: Usage;
@@ -61,42 +59,6 @@ export function fusionBlock(spec: FusionSpec, groupId: string, outcome: FusionOu
     block.analysis = outcome.analysis;
   }
   return block;
-}
-
-/** A whole encoded answer with the cost in its usage and the block beside it. */
-export function decorateWhole(encoded: Record<string, unknown>, block: Record<string, unknown>, totals: FusionTotals): Record<string, unknown> {
-  const usage = encoded.usage;
-  if (totals.costComplete && usage !== null && typeof usage === 'object') (usage as Record<string, unknown>).cost = totals.costUsd;
-  encoded.fusion = block;
-  return encoded;
-}
-
-/** The stream's closing events with the cost and the block put on the one that carries usage. A Chat
- * client that did not ask for usage gets no usage chunk, so no block either. */
-export function decorateStreamEnd(format: ReplyFormat, closing: string, block: Record<string, unknown>, totals: FusionTotals): string {
-  const parser = new SseParser();
-  const events = [...parser.push(Buffer.from(closing)), ...parser.end()];
-  return events
-    .map(({ event, data }) => {
-      if (data.trim() === '[DONE]') return sseEvent(data);
-      const payload = JSON.parse(data) as Record<string, unknown>;
-      const holder = usageHolder(format, event, payload);
-      if (holder) {
-        const usage = holder.usage;
-        if (totals.costComplete && usage !== null && typeof usage === 'object') (usage as Record<string, unknown>).cost = totals.costUsd;
-        holder.fusion = block;
-      }
-      return sseEvent(JSON.stringify(payload), event ?? undefined);
-    })
-    .join('');
-}
-
-/** The object within a closing event that holds usage, if this is that event. */
-function usageHolder(format: ReplyFormat, event: string | null, payload: Record<string, unknown>): Record<string, unknown> | null {
-  if (format === 'openai-chat') return payload.usage ? payload : null;
-  if (format === 'anthropic') return event === 'message_delta' ? payload : null;
-  const isClosing = event === 'response.completed' || event === 'response.incomplete';
-  return isClosing && payload.response && typeof payload.response === 'object' ? (payload.response as Record<string, unknown>) : null;
 }
 
 function memberEntry(spec: FusionSpec, member: MemberRecord, outcome: FusionOutcome): Record<string, unknown> {

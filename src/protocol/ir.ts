@@ -204,6 +204,8 @@ export interface ChatResponse {
   stopSequence?: string | null;
   /** null when the provider reported none. */
   usage: Usage | null;
+  /** Fields a model adds to the top level of the encoded answer (a fusion's block). */
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -228,8 +230,13 @@ export type StreamEvent =
   | { type: 'tool-call-start'; index: number; id: string; name: string; signature?: string; itemId?: string }
   | { type: 'tool-call-delta'; index: number; arguments: string }
   | { type: 'tool-call-end'; index: number }
-  | { type: 'usage'; usage: Usage }
-  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string | null };
+  /** `extra`: fields a model adds beside the usage, on the client's event that carries it (a
+   * fusion's block): every SDK passes unknown fields there through. */
+  | { type: 'usage'; usage: Usage; extra?: Record<string, unknown> }
+  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string | null }
+  /** A note for a person watching the raw stream (a fusion's progress): written as an SSE comment,
+   * which every client skips; never given to an encoder. */
+  | { type: 'comment'; text: string };
 
 /** A request as a provider codec built it; the provider adds auth and the origin. */
 export interface EncodedRequest {

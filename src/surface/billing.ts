@@ -1,24 +1,31 @@
 // The request path's side of the ledger: each API request gets a RequestLedger, and whatever path
 // ends its response, that end waits for the request's rows to be committed (in a batch with the
 // others of this turn), so the last byte leaves only once they are durable.
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { LedgerWriter } from '../accounts/ledger-writer.ts';
 import { RequestLedger } from '../accounts/request-ledger.ts';
 import type { LedgerSettings } from '../accounts/request-ledger.ts';
 import type { Settlement } from '../store/store.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { CallContext } from '../engine/call.ts';
 import type { RequestContext } from './context.ts';
 import { errorLabel } from './errors.ts';
+import type { GatewayError } from './errors.ts';
 
 export interface Billing {
   /** Opens the request's ledger and holds the response's end for its rows. */
   start(context: RequestContext): void;
   /** Queues the rows of a request whose client left before its end. */
   abandoned(context: RequestContext): void;
+  /** A call the gateway makes itself on behalf of `parent` (a fusion member, a comparison's answer):
+   * a ledger of its own in the group `groupId`, on the parent's account, ending with the parent. */
+  child(parent: CallContext, groupId: string): CallContext;
+  /** Writes such a call's rows; resolves once they are committed. */
+  settle(context: CallContext, outcome: { status: number; error: GatewayError | null }): Promise<void>;
 }
 
-export function createBilling(options: { accounts: LedgerSettings; writer: LedgerWriter; internalToken: string; logger: Logger }): Billing {
-  const { accounts, logger, internalToken } = options;
+export function createBilling(options: { accounts: LedgerSettings; writer: LedgerWriter; logger: Logger }): Billing {
+  const { accounts, logger } = options;
   const ledgerWriter = options.writer;
 
   /**
@@ -27,9 +34,7 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
    * once they are durable.
    */
   function startLedger(context: RequestContext): void {
-    const group = context.request.headers['x-modelmux-fusion-id'];
-    const internal = typeof group === 'string' && group !== '' && fromThisGateway(context.request.headers['x-modelmux-internal']);
-    context.ledger = new RequestLedger(accounts, context.account, context.requestId, internal ? group.slice(0, 128) : null);
+    context.ledger = new RequestLedger(accounts, context.account, context.requestId, null);
     const response = context.response as unknown as { end: (...args: unknown[]) => unknown };
     const end = response.end;
     let ending = false;
@@ -37,30 +42,57 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
       // A second end while the first waits for its commit has nothing left to add.
       if (ending) return this;
       ending = true;
-      const settlement = settleLedger(context, false);
+      const settlement = settleLedger(context, context.response.statusCode, false);
       if (settlement === null) return end.apply(this, args);
       ledgerWriter.write(settlement, () => end.apply(this, args));
       return this;
     };
   }
 
-  function fromThisGateway(token: string | string[] | undefined): boolean {
-    if (typeof token !== 'string' || token.length !== internalToken.length) return false;
-    return timingSafeEqual(Buffer.from(token), Buffer.from(internalToken));
-  }
-
   /** Queues the rows of a request whose client left before its end. */
   function settleAbandoned(context: RequestContext): void {
-    const settlement = settleLedger(context, true);
+    const settlement = settleLedger(context, 499, true);
     if (settlement !== null) ledgerWriter.write(settlement, () => {});
   }
 
+  function child(parent: CallContext, groupId: string): CallContext {
+    const controller = new AbortController();
+    const signal = parent.controller.signal;
+    if (signal.aborted) controller.abort(signal.reason);
+    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    const requestId = randomUUID();
+    return {
+      requestId,
+      headers: parent.headers,
+      account: parent.account,
+      controller,
+      startedAt: process.hrtime.bigint(),
+      stream: true,
+      ledger: new RequestLedger(accounts, parent.account, requestId, groupId),
+      route: null,
+      extraHeaders: null,
+      model: null,
+      metricsModel: null,
+      provider: null,
+      timeToFirstToken: null,
+      usage: null,
+      streamed: { events: 0, characters: 0 },
+      error: null,
+    };
+  }
+
+  function settle(context: CallContext, outcome: { status: number; error: GatewayError | null }): Promise<void> {
+    context.error ??= outcome.error;
+    const settlement = settleLedger(context, outcome.status, outcome.status === 499);
+    if (settlement === null) return Promise.resolve();
+    return new Promise((resolve) => ledgerWriter.write(settlement, resolve));
+  }
+
   /** The request's rows (once; null after). A fault here is logged loudly; the answer still goes out. */
-  function settleLedger(context: RequestContext, clientLeft: boolean): Settlement | null {
+  function settleLedger(context: CallContext, status: number, clientLeft: boolean): Settlement | null {
     const ledger = context.ledger;
     if (ledger === null) return null;
     const error = context.error;
-    const status = clientLeft ? 499 : context.response.statusCode;
     try {
       return ledger.finish(
         {
@@ -80,5 +112,5 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
     }
   }
 
-  return { start: startLedger, abandoned: settleAbandoned };
+  return { start: startLedger, abandoned: settleAbandoned, child, settle };
 }

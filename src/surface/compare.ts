@@ -4,7 +4,7 @@
 // cannot keep them, so the routes that read stored ones answer 503.
 import { parseTime, timeFormats } from '../accounts/times.ts';
 import { defaultCompareConfig } from '../config/compare.ts';
-import { forwardedHeaders, newGroupId } from '../fusion/client.ts';
+import { newGroupId } from '../fusion/client.ts';
 import type { SelfCall } from '../fusion/client.ts';
 import { runComparison } from '../fusion/compare.ts';
 import type { Comparison } from '../fusion/compare.ts';
@@ -47,14 +47,7 @@ async function handleCompare(context: RequestContext, dependencies: InferenceDep
   const request = readCompareRequest(body, dependencies.config.compare ?? defaultCompareConfig);
   // The comparison's id is also the group id that links its calls' ledger rows.
   const id = newGroupId('cmp');
-  const call: SelfCall = {
-    baseUrl: dependencies.selfUrl(),
-    headers: forwardedHeaders(context.request.headers),
-    groupId: id,
-    internalToken: dependencies.internalToken,
-    provider: request.provider,
-    signal: context.controller.signal,
-  };
+  const call: SelfCall = { runner: dependencies.runner, parent: context, groupId: id, provider: request.provider, allowFusion: true };
   const comparison = await runComparison(request, call, dependencies.router, id);
   // A client that left gets nothing, and a comparison it abandoned half-way is not worth keeping.
   if (context.controller.signal.aborted) return;

@@ -13,7 +13,7 @@ import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
 import { clientKeyFor, exchangeOptions, readUpstreamBody, routeHeaders, serialize } from '../engine/exchange.ts';
-import { routeRequest } from './route-request.ts';
+import { routeRequest } from '../engine/route-request.ts';
 import type { InferenceDependencies } from './inference.ts';
 
 export async function handleCountTokens(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {

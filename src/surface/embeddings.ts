@@ -7,9 +7,9 @@ import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
 import { writeAnswer } from './writer.ts';
-import { admitRequest } from './inference.ts';
+import { admitCall } from '../engine/chat-model.ts';
 import type { InferenceDependencies } from './inference.ts';
-import { routeRequest } from './route-request.ts';
+import { routeRequest } from '../engine/route-request.ts';
 
 export async function handleEmbeddings(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {
   const { body: request, bytes } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
@@ -18,8 +18,8 @@ export async function handleEmbeddings(context: RequestContext, dependencies: In
   const validInput = typeof input === 'string' || (Array.isArray(input) && input.length > 0);
   if (!validInput) throw invalidRequest('`input` is required: a string or a non-empty list of strings (or token arrays)', 'input', 'missing_required_parameter');
   const { plan, stickyKey, needs } = routeRequest(context, dependencies, 'embeddings', request, bytes);
-  admitRequest(context, dependencies, plan, needs, request);
-  const failover = { router: dependencies.router, config: dependencies.routing, now: Date.now };
+  admitCall(context, dependencies.accounts, plan, needs, request);
+  const failover = { router: dependencies.router, config: dependencies.routing, now: dependencies.now };
   const answer = await runRoute(context, plan, failover, stickyKey, (target, controller) => callEmbeddings(context, target, { ...request }, controller));
   await writeAnswer(context, answer, { format: 'openai-chat', includeUsage: false });
 }

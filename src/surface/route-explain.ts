@@ -10,7 +10,7 @@ import type { RequestContext } from './context.ts';
 import { invalidRequest } from './errors.ts';
 import { unknownModel } from '../engine/exchange.ts';
 import { sendJson } from './models.ts';
-import type { RoutingDependencies } from './route-request.ts';
+import type { RoutingDependencies } from '../engine/route-request.ts';
 
 export function handleExplainRoute(context: RequestContext, dependencies: RoutingDependencies): void {
   const query = new URLSearchParams((context.request.url ?? '').split('?')[1] ?? '');

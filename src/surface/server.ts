@@ -1,6 +1,6 @@
 // The HTTP surface: one node:http server, a route table, request ids, errors in OpenAI's shape, and
 // the telemetry taken as each request ends. Handlers live in their own files.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -22,13 +22,17 @@ import { anthropicErrorBody } from '../protocol/anthropic/errors.ts';
 import { handleCountTokens } from './count-tokens.ts';
 import { handleEmbeddings } from './embeddings.ts';
 import { handleInference } from './inference.ts';
+import { answerChat } from '../engine/chat-model.ts';
+import type { ModelRunner } from '../engine/runner.ts';
+import { answerFusion } from '../fusion/model.ts';
+import { isFusionModel } from '../fusion/spec.ts';
 import { secondsSince } from './context.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { adminRoute, adminRoutes } from './admin.ts';
 import { createBilling } from './billing.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
 import { handleOwnUsage } from './usage.ts';
-import { asGatewayError, errorLabel, GatewayError, internalErrorDetail, openAIErrorBody } from './errors.ts';
+import { asGatewayError, errorLabel, GatewayError, internalErrorDetail, invalidRequest, openAIErrorBody } from './errors.ts';
 import { handleGetModel, handleListModels, sendJson } from './models.ts';
 import { handleListPresets } from './presets.ts';
 import { handleExplainRoute } from './route-explain.ts';
@@ -43,6 +47,8 @@ export interface Gateway {
   logger: Logger;
   /** The ledger and virtual keys; null without a data directory. */
   store: Store | null;
+  /** Any model by name, in process (what fusion and compare call). */
+  runner: ModelRunner;
   /** Starts listening on config.host:config.port; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
   /** Stops taking requests, lets in-flight ones finish (up to graceMs), then closes everything. */
@@ -58,29 +64,23 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
   const limiter = new RateLimiter();
   const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now };
-  /** Proves a request comes from this gateway itself (fusion and compare calls): only those may
-   * name the group their ledger rows belong to. */
-  const internalToken = randomBytes(24).toString('base64url');
   const ledgerWriter = new LedgerWriter(store, (error, requestIds) =>
     logger.error('ledger write failed', { request_ids: requestIds.slice(0, 20), requests: requestIds.length, error: error instanceof Error ? error.message : String(error) }),
   );
-  const billing = createBilling({ accounts, writer: ledgerWriter, internalToken, logger });
+  const billing = createBilling({ accounts, writer: ledgerWriter, logger });
   let closing = false;
 
-  const inference = {
-    config,
-    registry,
-    router,
-    store,
-    accounts,
-    routing: config.routing,
-    presets: config.presets,
-    bodyLimitBytes: config.bodyLimitBytes,
-    strictParams: config.strictParams,
-    selfUrl: () => selfUrl(server.address() as AddressInfo),
-    internalToken,
-    logger,
+  const models = { router, routing: config.routing, presets: config.presets, accounts, strictParams: config.strictParams, now: Date.now };
+  const runner: ModelRunner = {
+    child: billing.child,
+    settle: billing.settle,
+    answer(context, call, allowFusion) {
+      if (!isFusionModel(call.body.model)) return answerChat(context, models, call);
+      if (!allowFusion) return Promise.reject(invalidRequest('a fusion cannot call a fusion: this call is a member or the judge of another fusion', 'model', 'fusion_recursion'));
+      return answerFusion(context, { router, fusions: config.fusions, runner }, call.format, call.body);
+    },
   };
+  const inference = { ...models, config, registry, store, accounts, bodyLimitBytes: config.bodyLimitBytes, logger, runner };
   const chat: Handler = (context) => handleInference(context, inference, 'openai-chat');
   const responses: Handler = (context) => handleInference(context, inference, 'openai-responses');
   const messages: Handler = (context) => {
@@ -297,6 +297,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     metrics,
     logger,
     store,
+    runner,
     listen() {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -334,12 +335,6 @@ function loopback(address: string | undefined): boolean {
 }
 
 const clientClosed = new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
-
-/** The gateway's own base URL, for calls it makes to itself (fusion members). */
-function selfUrl(address: AddressInfo): string {
-  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-}
 
 function decodePathSegment(segment: string): string {
   try {

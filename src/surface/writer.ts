@@ -54,7 +54,7 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
     response.end(out + encoder.end());
     return;
   }
-  const payload = JSON.stringify(codec.encodeResponse(answer.response!, encodeContext));
+  const payload = JSON.stringify({ ...codec.encodeResponse(answer.response!, encodeContext), ...answer.response!.extra });
   response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
   response.end(payload);
 }
@@ -145,7 +145,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
 
 function encode(encoder: StreamEncoder, events: readonly StreamEvent[]): string {
   let out = '';
-  for (const event of events) out += encoder.push(event);
+  for (const event of events) out += event.type === 'comment' ? `: ${event.text.replace(/[\r\n]+/g, ' ')}\n\n` : encoder.push(event);
   return out;
 }
 

@@ -23,6 +23,7 @@ class AnthropicStreamEncoder implements StreamEncoder {
   private finishReason: FinishReason = 'stop';
   private stopSequence: string | null = null;
   private usage: Usage | null = null;
+  private extra: Record<string, unknown> | undefined;
   private refused = false;
   private sequencer: BlockSequencer;
 
@@ -39,8 +40,10 @@ class AnthropicStreamEncoder implements StreamEncoder {
     if (this.done) return '';
     if (!this.started) this.start(event.type === 'start' ? event : null);
     if (event.type === 'refusal-delta') this.refused = true;
-    if (event.type === 'usage') this.usage = event.usage;
-    else if (event.type === 'finish') {
+    if (event.type === 'usage') {
+      this.usage = event.usage;
+      this.extra = event.extra;
+    } else if (event.type === 'finish') {
       this.finishReason = event.finishReason;
       this.stopSequence = event.stopSequence ?? null;
     } else if (!isEmptyDelta(event)) this.sequencer.push(event);
@@ -56,6 +59,7 @@ class AnthropicStreamEncoder implements StreamEncoder {
       type: 'message_delta',
       delta: { stop_reason: encodeStopReason(this.refused && this.finishReason === 'stop' ? 'refusal' : this.finishReason, this.stopSequence), stop_sequence: this.stopSequence, stop_details: null },
       usage: encodeUsage(this.usage),
+      ...this.extra,
     });
     this.write('message_stop', { type: 'message_stop' });
     return this.take();

@@ -20,6 +20,7 @@ class ChatStreamEncoder implements StreamEncoder {
   private finished = false;
   private closed = false;
   private usage: Usage | null = null;
+  private extra: Record<string, unknown> | undefined;
 
   constructor(context: EncodeContext) {
     this.context = context;
@@ -30,6 +31,7 @@ class ChatStreamEncoder implements StreamEncoder {
     if (event.type === 'start') return this.start(event.id, event.model, event.created);
     if (event.type === 'usage') {
       this.usage = event.usage;
+      this.extra = event.extra;
       return '';
     }
     if (this.finished) return '';
@@ -57,7 +59,7 @@ class ChatStreamEncoder implements StreamEncoder {
     if (this.closed) return '';
     let output = this.finished ? '' : this.finish('stop');
     if (this.context.includeUsage && this.usage) {
-      output += sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: encodeUsage(this.usage) }));
+      output += sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: encodeUsage(this.usage), ...this.extra }));
     }
     this.closed = true;
     return output + sseEvent('[DONE]');

@@ -38,6 +38,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private output: Record<string, unknown>[] = [];
   private current: OpenItem | null = null;
   private usage: Usage | null = null;
+  private extra: Record<string, unknown> | undefined;
   private finishReason: FinishReason | null = null;
   private sawToolCall = false;
   /** What the sink wrote during the current push. */
@@ -60,8 +61,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       this.created = event.created;
     }
     this.begin();
-    if (event.type === 'usage') this.usage = event.usage;
-    else if (event.type === 'finish') this.finishReason = event.finishReason;
+    if (event.type === 'usage') {
+      this.usage = event.usage;
+      this.extra = event.extra;
+    } else if (event.type === 'finish') this.finishReason = event.finishReason;
     else if (event.type !== 'start') this.sequencer.push(event);
     return this.take();
   }
@@ -75,7 +78,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const snapshot = this.snapshot(reason);
     const status = encodeStatus(reason).status;
     const type = status === 'incomplete' ? 'response.incomplete' : status === 'failed' ? 'response.failed' : 'response.completed';
-    this.write(type, { response: responseObject(snapshot) });
+    this.write(type, { response: { ...responseObject(snapshot), ...this.extra } });
     return this.take();
   }
 

@@ -1,32 +1,43 @@
-// `model: "fusion"` (with a `fusion` object) and `model: "fusion/<name>"` on /v1/chat/completions,
-// /v1/responses and /v1/messages: a panel of models answers, a judge scores or merges, and the
-// caller receives one answer in its own format, streamed or whole, with `model` naming the judge.
-// Every member and judge call is a call the gateway makes to itself (see fusion/client.ts), so each
-// is routed, billed and logged like any other and linked to the others by the fusion id. Each one
-// carries the caller's headers and its `provider` routing preferences.
+// `model: "fusion"` (with a `fusion` object) and `model: "fusion/<name>"`: a model like any other,
+// on every surface. A panel of models answers, a judge scores or merges, and the answer is the
+// judge's final text, with `model` naming the judge. Every member and judge call is made in process
+// through the model runner (see client.ts), so each is routed, billed and logged like any other and
+// linked to the others by the fusion id; each carries the caller's headers and its `provider` routing
+// preferences. The fusion block and the summed cost travel on the answer's final usage event (or
+// beside a whole answer), where the client's encoder puts them.
+import type { CallContext } from '../engine/call.ts';
+import type { Answer } from '../engine/answer.ts';
+import { createEventStream } from '../engine/event-stream.ts';
+import { costText, droppedHeader, unknownModel } from '../engine/exchange.ts';
+import type { ModelRunner } from '../engine/runner.ts';
+import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
+import type { NamedFusion } from '../config/fusions.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
-import type { ChatRequest, ChatResponse, FinishReason } from '../protocol/ir.ts';
-import { forwardedHeaders, newGroupId } from '../fusion/client.ts';
-import type { SelfCall } from '../fusion/client.ts';
-import { transcriptOf } from '../fusion/prompts.ts';
-import { decorateStreamEnd, decorateWhole, fusionBlock, totalsOf } from '../fusion/reply.ts';
-import { runFusion } from '../fusion/run.ts';
-import type { FusionInput } from '../fusion/run.ts';
-import { completeSpec, readFusionFields } from '../fusion/spec.ts';
-import type { FieldProblem, FusionSpec } from '../fusion/spec.ts';
+import type { ChatRequest, ChatResponse, FinishReason, StreamEvent, Usage } from '../protocol/ir.ts';
 import { readPreferences } from '../routing/preferences.ts';
 import type { Router } from '../routing/router.ts';
-import { secondsSince } from './context.ts';
-import type { RequestContext } from './context.ts';
-import { GatewayError, invalidRequest } from './errors.ts';
-import { costText, droppedHeader, unknownModel } from '../engine/exchange.ts';
-import type { InferenceDependencies, SurfaceFormat } from './inference.ts';
+import { newGroupId } from './client.ts';
+import type { SelfCall } from './client.ts';
+import { transcriptOf } from './prompts.ts';
+import { fusionBlock, totalsOf } from './reply.ts';
+import type { FusionTotals } from './reply.ts';
+import { runFusion } from './run.ts';
+import type { FusionInput, FusionOutcome } from './run.ts';
+import { completeSpec, readFusionFields } from './spec.ts';
+import type { FieldProblem, FusionSpec } from './spec.ts';
+
+export type FusionFormat = 'openai-chat' | 'openai-responses' | 'anthropic';
+
+export interface FusionDependencies {
+  router: Router;
+  fusions: readonly NamedFusion[] | undefined;
+  runner: ModelRunner;
+}
 
 export { isFusionModel } from '../fusion/spec.ts';
 
-export async function handleFusion(context: RequestContext, dependencies: InferenceDependencies, format: SurfaceFormat, body: Record<string, unknown>): Promise<void> {
-  refuseRecursion(context);
-  const spec = fusionSpecOf(body, dependencies);
+export async function answerFusion(context: CallContext, dependencies: FusionDependencies, format: FusionFormat, body: Record<string, unknown>): Promise<Answer> {
+  const spec = fusionSpecOf(body, dependencies.fusions);
   checkModels(spec, dependencies.router);
   const provider = providerPreferences(body);
   const request = callerRequest(format, body);
@@ -41,86 +52,72 @@ export async function handleFusion(context: RequestContext, dependencies: Infere
   context.provider = 'fusion';
   const headers: Record<string, string> = { 'x-request-id': context.requestId, 'x-modelmux-fusion-id': groupId, 'x-modelmux-provider': 'fusion', 'x-modelmux-model': spec.name === null ? 'fusion' : `fusion/${spec.name}` };
   if (encoded.dropped.length > 0) headers['x-modelmux-dropped-params'] = droppedHeader(encoded.dropped);
-  const call: SelfCall = {
-    baseUrl: dependencies.selfUrl(),
-    headers: forwardedHeaders(context.request.headers),
-    groupId,
-    internalToken: dependencies.internalToken,
-    provider,
-    signal: context.controller.signal,
-  };
+  const call: SelfCall = { runner: dependencies.runner, parent: context, groupId, provider, allowFusion: false };
   const input: FusionInput = { spec, call, memberBody, transcript: transcriptOf(request), responseFormat: request.responseFormat };
-  if (context.stream) return streamFusion(context, format, input, request.includeUsage, headers);
-  return wholeFusion(context, format, input, headers);
-}
-
-async function wholeFusion(context: RequestContext, format: SurfaceFormat, input: FusionInput, headers: Record<string, string>): Promise<void> {
+  const opening: StreamEvent = { type: 'start', id: responseId(format, groupId), model: spec.judge, created: Math.floor(Date.now() / 1000) };
+  if (context.stream) return streamFusion(input, headers, opening);
   const outcome = await runFusion(input);
   const totals = totalsOf(outcome);
-  const answer: ChatResponse = {
-    id: responseId(format, input.call.groupId),
-    model: input.spec.judge,
-    created: Math.floor(Date.now() / 1000),
+  if (totals.costComplete) headers['x-modelmux-cost'] = costText(totals.costUsd);
+  const response: ChatResponse = {
+    id: opening.id,
+    model: spec.judge,
+    created: opening.created,
     content: [{ type: 'text', text: outcome.text }],
     finishReason: finishReasonOf(outcome.finishReason),
-    usage: totals.usage,
+    usage: usageOf(totals),
+    extra: { fusion: fusionBlock(spec, groupId, outcome, totals) },
   };
-  const encoded = surfaceCodecs[format].encodeResponse(answer, { model: input.spec.judge, includeUsage: true });
-  const payload = JSON.stringify(decorateWhole(encoded, fusionBlock(input.spec, input.call.groupId, outcome, totals), totals));
-  if (context.response.destroyed) return;
-  if (totals.costComplete) headers['x-modelmux-cost'] = costText(totals.costUsd);
-  context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
-  context.response.end(payload);
+  return { kind: 'whole', metadata: { headers, bytesFormat: null, model: spec.judge }, bytes: null, response, usage: response.usage };
 }
 
-/** The 200 goes out with the first word of the final answer (or at once with `progress`), so a
- * fusion that fails before it (quorum, judge) still answers with a proper error status. */
-async function streamFusion(context: RequestContext, format: SurfaceFormat, input: FusionInput, includeUsage: boolean, headers: Record<string, string>): Promise<void> {
-  const { response } = context;
-  const encoder = surfaceCodecs[format].createStreamEncoder({ model: input.spec.judge, includeUsage });
-  let started = false;
-  const write = (text: string): void => {
-    if (text !== '' && !response.destroyed && !response.writableEnded) response.write(text);
-  };
-  const start = (): void => {
-    if (started) return;
-    started = true;
-    context.streamFailure = (error) => encoder.fail(error);
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
-    write(encoder.push({ type: 'start', id: responseId(format, input.call.groupId), model: input.spec.judge, created: Math.floor(Date.now() / 1000) }));
-  };
-  if (input.spec.progress) {
-    start();
-    // SSE comments: every client and SDK skips them, a person watching the raw stream sees the panel work.
-    write(`: fusion ${input.call.groupId} started: ${input.spec.pool.length} members, mode ${input.spec.mode}\n\n`);
-    input.onProgress = (line) => write(`: ${line.replace(/[\r\n]+/g, ' ')}\n\n`);
-  }
-  input.onAnswer = (text) => {
-    start();
-    context.timeToFirstToken ??= secondsSince(context.startedAt);
-    write(encoder.push({ type: 'text-delta', text }));
-  };
-  const outcome = await runFusion(input);
-  const totals = totalsOf(outcome);
-  start();
-  write(encoder.push({ type: 'text-end' }));
-  write(encoder.push({ type: 'usage', usage: totals.usage }));
-  write(encoder.push({ type: 'finish', finishReason: finishReasonOf(outcome.finishReason) }));
-  write(decorateStreamEnd(format, encoder.end(), fusionBlock(input.spec, input.call.groupId, outcome, totals), totals));
-  if (!response.destroyed && !response.writableEnded) response.end();
+/** Committed with the first word of the final answer (or at once with `progress`), so a fusion that
+ * fails before it (quorum, judge) still answers with a proper error status. */
+function streamFusion(input: FusionInput, headers: Record<string, string>, opening: StreamEvent & { type: 'start' }): Promise<Answer> {
+  const { spec, call } = input;
+  const events = createEventStream();
+  const answer: Answer = { kind: 'stream', metadata: { headers, bytesFormat: null, model: spec.judge }, stream: events.stream };
+  return new Promise<Answer>((resolve, reject) => {
+    let committed = false;
+    const commit = (): void => {
+      if (committed) return;
+      committed = true;
+      events.push(opening);
+      resolve(answer);
+    };
+    if (spec.progress) {
+      commit();
+      // SSE comments: every client and SDK skips them, a person watching the raw stream sees the panel work.
+      events.push({ type: 'comment', text: `fusion ${call.groupId} started: ${spec.pool.length} members, mode ${spec.mode}` });
+      input.onProgress = (line) => events.push({ type: 'comment', text: line });
+    }
+    input.onAnswer = (text) => {
+      commit();
+      events.push({ type: 'text-delta', text });
+    };
+    runFusion(input).then(
+      (outcome: FusionOutcome) => {
+        commit();
+        const totals = totalsOf(outcome);
+        events.push({ type: 'text-end' }, { type: 'usage', usage: usageOf(totals), extra: { fusion: fusionBlock(spec, call.groupId, outcome, totals) } });
+        events.push({ type: 'finish', finishReason: finishReasonOf(outcome.finishReason) });
+        events.end();
+      },
+      (error: unknown) => {
+        if (!committed) return reject(error);
+        events.fail(error instanceof GatewayError ? error : invalidRequest(String(error)));
+      },
+    );
+  });
 }
 
-/** A fusion's own calls carry its id; one arriving here would be a fusion inside a fusion. A
- * comparison (`cmp_` ids) may compare a fusion with single models. */
-function refuseRecursion(context: RequestContext): void {
-  const groupId = context.request.headers['x-modelmux-fusion-id'];
-  if (typeof groupId === 'string' && groupId.startsWith('fus_')) {
-    throw invalidRequest('a fusion cannot call a fusion: this request comes from a member or the judge of another fusion', 'model', 'fusion_recursion');
-  }
+/** The usage summed over every call, with the cost when every part of it is known. */
+function usageOf(totals: FusionTotals): Usage {
+  return totals.costComplete ? { ...totals.usage, cost: totals.costUsd } : totals.usage;
 }
 
 /** The request's `fusion` object over the named fusion's fields, checked whole. */
-function fusionSpecOf(body: Record<string, unknown>, dependencies: InferenceDependencies): FusionSpec {
+function fusionSpecOf(body: Record<string, unknown>, fusions: readonly NamedFusion[] | undefined): FusionSpec {
   const model = body.model as string;
   const fail: FieldProblem = (field, problem, fix) => invalidRequest(`fusion${field === null ? '' : `.${field}`}: ${problem}. ${fix}.`, field === null ? 'fusion' : `fusion.${field}`, 'invalid_fusion');
   const raw = body.fusion;
@@ -131,9 +128,9 @@ function fusionSpecOf(body: Record<string, unknown>, dependencies: InferenceDepe
     return completeSpec(null, {}, overrides, fail);
   }
   const name = model.slice('fusion/'.length);
-  const named = dependencies.config.fusions?.find((fusion) => fusion.name === name);
+  const named = fusions?.find((fusion) => fusion.name === name);
   if (!named) {
-    const known = (dependencies.config.fusions ?? []).map((fusion) => `fusion/${fusion.name}`);
+    const known = (fusions ?? []).map((fusion) => `fusion/${fusion.name}`);
     throw new GatewayError(`There is no fusion "${name}" on this gateway (${known.length > 0 ? `configured: ${known.join(', ')}` : 'none is configured under `fusions:` in modelmux.yaml'}). Send \`model: "fusion"\` with a \`fusion\` object, or configure one.`, {
       status: 404,
       type: 'invalid_request_error',
@@ -177,7 +174,7 @@ function providerPreferences(body: Record<string, unknown>): Record<string, unkn
 }
 
 /** The caller's conversation in the internal form, refused where a fusion cannot serve it. */
-function callerRequest(format: SurfaceFormat, body: Record<string, unknown>): ChatRequest {
+function callerRequest(format: FusionFormat, body: Record<string, unknown>): ChatRequest {
   // `provider` reaches every call through the SelfCall, not through the codec (which would drop it
   // on Responses and Messages).
   const { fusion: _fusion, provider: _provider, ...rest } = body;
@@ -192,7 +189,7 @@ function callerRequest(format: SurfaceFormat, body: Record<string, unknown>): Ch
   return request;
 }
 
-function responseId(format: SurfaceFormat, groupId: string): string {
+function responseId(format: FusionFormat, groupId: string): string {
   const suffix = groupId.slice(groupId.indexOf('_') + 1);
   if (format === 'anthropic') return `msg_${suffix}`;
   if (format === 'openai-responses') return `resp_${suffix}`;

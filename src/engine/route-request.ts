@@ -11,9 +11,9 @@ import { applyPreset, parsePresetReference } from '../routing/presets.ts';
 import type { Preset } from '../routing/presets.ts';
 import type { Router, RoutePlan } from '../routing/router.ts';
 import { stickyKey } from '../routing/sticky.ts';
-import type { RequestContext } from './context.ts';
-import { GatewayError, invalidRequest } from './errors.ts';
-import { unknownModel } from '../engine/exchange.ts';
+import type { CallContext } from './call.ts';
+import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
+import { unknownModel } from './exchange.ts';
 
 export interface RoutingDependencies {
   router: Router;
@@ -28,7 +28,7 @@ export interface RoutedRequest {
   needs: RouteNeeds;
 }
 
-export function routeRequest(context: RequestContext, dependencies: RoutingDependencies, format: RequestFormat, body: Record<string, unknown>, bytes: number, droppedBy?: (offer: Offer) => string[]): RoutedRequest {
+export function routeRequest(context: CallContext, dependencies: RoutingDependencies, format: RequestFormat, body: Record<string, unknown>, bytes: number, droppedBy?: (offer: Offer) => string[]): RoutedRequest {
   let model = body.model as string;
   checkModelName(model);
   const reference = parsePresetReference(model);
@@ -93,7 +93,7 @@ function noRoute(model: string, plan: RoutePlan, router: Router, presetName: str
   return new GatewayError(message.length > 2000 ? `${message.slice(0, 1997)}...` : message, { status: 400, type: 'invalid_request_error', code: 'no_eligible_provider', param: 'model' });
 }
 
-function headerText(context: RequestContext, name: string): string | null {
-  const value = context.request.headers[name];
+function headerText(context: CallContext, name: string): string | null {
+  const value = context.headers[name];
   return typeof value === 'string' && value !== '' ? value : null;
 }
