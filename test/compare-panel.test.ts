@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../src/config/load.ts';
 import { defaultCompareConfig } from '../src/config/compare.ts';
-import { readCompareRequest } from '../src/fusion/compare-request.ts';
-import { sumCosts } from '../src/fusion/compare-pricing.ts';
+import { readCompareRequest } from '../src/compare/compare-request.ts';
+import { sumCosts } from '../src/compare/compare-pricing.ts';
 import { maxAnswerCharacters, newMarkers } from '../src/fusion/answer-blocks.ts';
-import { personaRequest, readReview } from '../src/fusion/panel.ts';
-import { panelVerdict, recommend, scorecards } from '../src/fusion/panel-verdict.ts';
-import type { PanelVerdict, Scorecard } from '../src/fusion/panel-verdict.ts';
-import { defaultPanel } from '../src/fusion/personas.ts';
+import { personaRequest, readReview } from '../src/compare/panel.ts';
+import { panelVerdict, recommend, scorecards } from '../src/compare/panel-verdict.ts';
+import type { PanelVerdict, Scorecard } from '../src/compare/panel-verdict.ts';
+import { defaultPanel } from '../src/compare/personas.ts';
 import { foldWinRates } from '../src/store/sqlite-compare.ts';
-import { GatewayError } from '../src/surface/errors.ts';
+import { GatewayError } from '../src/errors/gateway-error.ts';
 
 function cards(model: string, ships: number, skips: number, score = 70): Scorecard[] {
   return [...Array(ships).fill('ship'), ...Array(skips).fill('skip')].map((verdict, index) => ({ persona: `p${index}`, model, score, verdict, take: '', prompts: 1 }));

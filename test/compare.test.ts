@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { defaultTimeouts } from '../src/config/types.ts';
-import type { Comparison } from '../src/fusion/compare.ts';
+import type { Comparison } from '../src/compare/compare.ts';
 import { startCompareProvider } from './compare-provider.ts';
 import type { CompareProvider } from './compare-provider.ts';
 import { provider, startStack } from './stack.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Comparison } from '../src/fusion/compare.ts';
+import type { Comparison } from '../src/compare/compare.ts';
 import { startFusionProvider } from './fusion-provider.ts';
 import type { FusionProvider } from './fusion-provider.ts';
 import { startStack } from './stack.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { maxAnswerCharacters } from '../src/fusion/answer-blocks.ts';
-import { newGroupId } from '../src/fusion/client.ts';
+import { newGroupId } from '../src/engine/model-client.ts';
 import { runFusion } from '../src/fusion/run.ts';
 import type { FusionOutcome } from '../src/fusion/run.ts';
 import type { FusionMode, FusionSpec } from '../src/fusion/spec.ts';

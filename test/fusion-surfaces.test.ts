@@ -7,7 +7,7 @@ import type OpenAI from 'openai';
 import { startFusionProvider } from './fusion-provider.ts';
 import type { FusionProvider } from './fusion-provider.ts';
 import { selfCall, startStack } from './stack.ts';
-import { callModel } from '../src/fusion/client.ts';
+import { callModel } from '../src/engine/model-client.ts';
 import type { Stack } from './stack.ts';
 
 type Block = Record<string, any>;

@@ -16,7 +16,7 @@ import { createLogger } from '../src/telemetry/logger.ts';
 import { openAccount } from '../src/accounts/auth.ts';
 import type { CallContext } from '../src/engine/call.ts';
 import { clientClosed } from '../src/errors/gateway-error.ts';
-import type { SelfCall } from '../src/fusion/client.ts';
+import type { SelfCall } from '../src/engine/model-client.ts';
 
 export const providerKey = 'sk-test-provider-secret-0123456789';
 export const recordedFixtures = new URL('../../shared/fixtures/recorded/', import.meta.url);

@@ -4,7 +4,7 @@
 import type { RouteNeeds } from '../routing/needs.ts';
 import type { Candidate, RoutePlan } from '../routing/router.ts';
 import type { ReserveResult, Store } from '../store/store.ts';
-import { GatewayError } from '../surface/errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { fromMicroCents, toMicroCents, worstCaseCost } from './cost.ts';
 import { modelAllowed } from './keys.ts';
 import type { RateLimiter } from './rate-limit.ts';

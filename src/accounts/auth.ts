@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { KeyRecord, Store } from '../store/store.ts';
-import { GatewayError } from '../surface/errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { hashKey, looksLikeKey, presentedKey } from './keys.ts';
 import { isoTime } from './times.ts';
 

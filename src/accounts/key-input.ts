@@ -1,7 +1,7 @@
 // The admin API's key fields: read from a request body (snake_case, dollars, ISO dates or durations)
 // into a KeyRecord patch, and shown back (never the hash). Every mistake is a 400 naming the field.
 import type { Budget, BudgetPeriod, KeyRecord, SpendStatus } from '../store/store.ts';
-import { invalidRequest } from '../surface/errors.ts';
+import { invalidRequest } from '../errors/gateway-error.ts';
 import { fromMicroCents, toMicroCents } from './cost.ts';
 import { isoTime, parseTime, timeFormats } from './times.ts';
 

@@ -6,7 +6,7 @@ import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { Router } from '../routing/router.ts';
-import { GatewayError } from '../surface/errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { explainQuery } from '../surface/route-explain.ts';
 import { loadCommandConfig } from './config.ts';
 import { formatTable } from './table.ts';

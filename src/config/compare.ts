@@ -8,8 +8,8 @@
 //         - { name: empathy, rubric: "Does it acknowledge the customer's problem?" }
 //         - { name: accuracy, rubric: "Is every statement about our product true?" }
 //         - { name: finance, rubric: "Is it worth its cost?", sees_cost: true }
-import { maxPersonas, maxRubricLength, personaNamePattern } from '../fusion/personas.ts';
-import type { Persona } from '../fusion/personas.ts';
+import { maxPersonas, maxRubricLength, personaNamePattern } from '../compare/personas.ts';
+import type { Persona } from '../compare/personas.ts';
 import type { Path, Validator } from './validate.ts';
 
 export interface CompareConfig {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ModelAnswer } from './client.ts';
+import type { ModelAnswer } from '../engine/model-client.ts';
 import { fusionBlock, totalsOf } from './reply.ts';
 import type { FusionOutcome } from './run.ts';
 import type { FusionSpec } from './spec.ts';

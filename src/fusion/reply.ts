@@ -5,7 +5,7 @@
 // Anthropic's `message_delta`), where every SDK passes unknown fields through untouched: the
 // fusion model hands the block to the client's encoder on its final usage event.
 import type { Usage } from '../protocol/ir.ts';
-import type { ModelAnswer } from './client.ts';
+import type { ModelAnswer } from '../engine/model-client.ts';
 import type { FusionOutcome, MemberRecord } from './run.ts';
 import type { FusionSpec } from './spec.ts';
 

@@ -4,11 +4,11 @@
 // the response's `fusion` block. Failures of the whole (quorum, judge) are thrown as GatewayErrors
 // that list each member's fate. Every reader of the answers sees them in a fresh random order
 // (fair-order.ts), inside markers drawn for this request alone (answer-blocks.ts).
-import { GatewayError } from '../surface/errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { newMarkers } from './answer-blocks.ts';
 import type { Markers } from './answer-blocks.ts';
-import { callModel } from './client.ts';
-import type { ModelAnswer, SelfCall } from './client.ts';
+import { callModel } from '../engine/model-client.ts';
+import type { ModelAnswer, SelfCall } from '../engine/model-client.ts';
 import { errorTypeOf, sharedFailureStatus } from './failure.ts';
 import { pickOne, shuffled } from './fair-order.ts';
 import type { RandomSource } from './fair-order.ts';

@@ -2,7 +2,7 @@
 // connect / first-byte / idle / total timeouts, and turn every way it can fail into a GatewayError
 // that names the provider and never carries its credentials.
 import type { Dispatcher } from 'undici';
-import { GatewayError } from '../surface/errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import type { Redactor } from '../secrets/redactor.ts';
 import { retryAfterFromGoogleError } from '../protocol/gemini/errors.ts';
 import { staticAuthHeaders } from './auth/index.ts';

@@ -3,7 +3,7 @@
 // data_collection) and `models` (fallback models). A wrong type is the client's mistake (400); an
 // OpenRouter field modelmux does not act on is accepted and named in x-modelmux-dropped-params.
 import type { RouteSort } from '../config/types.ts';
-import { invalidRequest } from '../surface/errors.ts';
+import { invalidRequest } from '../errors/gateway-error.ts';
 
 export interface ProviderPreferences {
   /** Providers (ids or kinds) to try first, in this order. */

@@ -8,7 +8,7 @@ import { generateKey, hashKey, keyPrefix } from '../accounts/keys.ts';
 import type { KeyRecord, Store } from '../store/store.ts';
 import { readJsonObject } from './body.ts';
 import type { Handler, RequestContext } from './context.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { sendJson } from './models.ts';
 import { handleAdminUsage, handleLedgerExport, requireStore } from './usage.ts';
 

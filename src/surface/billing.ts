@@ -9,8 +9,8 @@ import type { Settlement } from '../store/store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { CallContext } from '../engine/call.ts';
 import type { RequestContext } from './context.ts';
-import { errorLabel } from './errors.ts';
-import type { GatewayError } from './errors.ts';
+import { errorLabel } from '../errors/gateway-error.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
 
 export interface Billing {
   /** Opens the request's ledger and holds the response's end for its rows. */

@@ -1,7 +1,7 @@
 // Reads a JSON request body up to a size limit. A body over the limit is refused as soon as its
 // declared or received size passes it, without reading the rest.
 import type { IncomingMessage } from 'node:http';
-import { GatewayError, invalidRequest } from './errors.ts';
+import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 
 /** The body as a JSON object (anything else is refused), and its size in bytes. */
 export async function readJsonObject(request: IncomingMessage, limitBytes: number): Promise<{ body: Record<string, unknown>; bytes: number }> {

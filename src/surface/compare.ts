@@ -4,15 +4,15 @@
 // cannot keep them, so the routes that read stored ones answer 503.
 import { parseTime, timeFormats } from '../accounts/times.ts';
 import { defaultCompareConfig } from '../config/compare.ts';
-import { newGroupId } from '../fusion/client.ts';
-import type { SelfCall } from '../fusion/client.ts';
-import { runComparison } from '../fusion/compare.ts';
-import type { Comparison } from '../fusion/compare.ts';
-import { readCompareRequest } from '../fusion/compare-request.ts';
+import { newGroupId } from '../engine/model-client.ts';
+import type { SelfCall } from '../engine/model-client.ts';
+import { runComparison } from '../compare/compare.ts';
+import type { Comparison } from '../compare/compare.ts';
+import { readCompareRequest } from '../compare/compare-request.ts';
 import type { ComparisonRecord, Store, VoteRecord } from '../store/store.ts';
 import { readJsonObject } from './body.ts';
 import type { Handler, RequestContext } from './context.ts';
-import { GatewayError, invalidRequest } from './errors.ts';
+import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 import type { InferenceDependencies } from './inference.ts';
 import { sendJson } from './models.ts';
 

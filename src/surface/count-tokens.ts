@@ -11,7 +11,7 @@ import type { RouteNeeds } from '../routing/needs.ts';
 import type { RoutePlan } from '../routing/router.ts';
 import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
-import { invalidRequest } from './errors.ts';
+import { invalidRequest } from '../errors/gateway-error.ts';
 import { clientKeyFor, exchangeOptions, readUpstreamBody, routeHeaders, serialize } from '../engine/exchange.ts';
 import { routeRequest } from '../engine/route-request.ts';
 import type { InferenceDependencies } from './inference.ts';

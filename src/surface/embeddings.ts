@@ -5,7 +5,7 @@ import { runRoute } from '../engine/failover.ts';
 import { callEmbeddings } from '../engine/provider-model.ts';
 import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
-import { invalidRequest } from './errors.ts';
+import { invalidRequest } from '../errors/gateway-error.ts';
 import { writeAnswer } from './writer.ts';
 import { admitCall } from '../engine/chat-model.ts';
 import type { InferenceDependencies } from './inference.ts';

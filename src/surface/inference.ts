@@ -15,7 +15,7 @@ import { writeAnswer } from './writer.ts';
 import { isFusionModel } from '../fusion/spec.ts';
 import type { ModelRunner } from '../engine/runner.ts';
 import type { RequestContext } from './context.ts';
-import { invalidRequest } from './errors.ts';
+import { invalidRequest } from '../errors/gateway-error.ts';
 
 export interface InferenceDependencies extends ChatModelDependencies {
   config: GatewayConfig;

@@ -4,7 +4,7 @@
 import type { Catalog, ModelEntry, ModelInfo, Offer } from '../catalog/catalog.ts';
 import type { Router } from '../routing/router.ts';
 import type { RequestContext } from './context.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 
 export function handleListModels(context: RequestContext, catalog: Catalog): void {
   const query = new URLSearchParams((context.request.url ?? '').split('?')[1] ?? '');

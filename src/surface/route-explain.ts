@@ -7,7 +7,7 @@ import { checkModelName, readFallbackModels, readPreferences } from '../routing/
 import type { Candidate, RoutePlan } from '../routing/router.ts';
 import { stickyKey } from '../routing/sticky.ts';
 import type { RequestContext } from './context.ts';
-import { invalidRequest } from './errors.ts';
+import { invalidRequest } from '../errors/gateway-error.ts';
 import { unknownModel } from '../engine/exchange.ts';
 import { sendJson } from './models.ts';
 import type { RoutingDependencies } from '../engine/route-request.ts';

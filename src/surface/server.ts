@@ -32,7 +32,7 @@ import { adminRoute, adminRoutes } from './admin.ts';
 import { createBilling } from './billing.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
 import { handleOwnUsage } from './usage.ts';
-import { asGatewayError, errorLabel, GatewayError, internalErrorDetail, invalidRequest, openAIErrorBody } from './errors.ts';
+import { asGatewayError, errorLabel, GatewayError, internalErrorDetail, invalidRequest, openAIErrorBody } from '../errors/gateway-error.ts';
 import { handleGetModel, handleListModels, sendJson } from './models.ts';
 import { handleListPresets } from './presets.ts';
 import { handleExplainRoute } from './route-explain.ts';

@@ -2,7 +2,7 @@
 // event handler fails that request (never the process), and a client that stops reading is let go
 // after a while instead of holding its upstream connection and buffers until the total timeout.
 import type { RequestContext } from './context.ts';
-import { asGatewayError, GatewayError } from './errors.ts';
+import { asGatewayError, GatewayError } from '../errors/gateway-error.ts';
 
 /**
  * Wraps an event handler so that an exception thrown inside it becomes this request's failure:

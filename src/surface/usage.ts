@@ -5,7 +5,7 @@ import { addCounts, fromMicroCents } from '../accounts/cost.ts';
 import { earliestTime, isoTime, parseTime, timeFormats } from '../accounts/times.ts';
 import type { LedgerRow, Store, UsageQuery, UsageRow } from '../store/store.ts';
 import type { RequestContext } from './context.ts';
-import { GatewayError, invalidRequest } from './errors.ts';
+import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 import { sendJson } from './models.ts';
 
 type Dimension = UsageQuery['groupBy'][number];

@@ -15,7 +15,7 @@ import type {
   ToolResultPart,
   WireFormat,
 } from '../ir.ts';
-import { invalidRequest } from '../../surface/errors.ts';
+import { invalidRequest } from '../../errors/gateway-error.ts';
 import { nativeFieldsOf } from './native-fields.ts';
 
 type Block = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatRequest, EncodeTarget } from '../ir.ts';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { decodeRequest, encodeRequest } from './request.ts';
 
 const target: EncodeTarget = { upstreamModel: 'claude-sonnet-4-5', quirks: {} };

@@ -18,7 +18,7 @@ import type {
   ToolResultPart,
   UserContent,
 } from '../ir.ts';
-import { invalidRequest } from '../../surface/errors.ts';
+import { invalidRequest } from '../../errors/gateway-error.ts';
 import { keepNativeFields } from './native-fields.ts';
 
 export { encodeRequest } from './encode-request.ts';

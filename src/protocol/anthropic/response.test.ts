@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatResponse, EncodeTarget } from '../ir.ts';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { decodeResponse, decodeStopReason, encodeResponse } from './response.ts';
 import { fixtureNames, readJsonFixture } from './testing.ts';
 

@@ -2,7 +2,7 @@
 // stream codecs share: stop reasons and usage. Anthropic's `input_tokens` leaves out cached and
 // cache-written tokens, which the IR counts; the usage maps add them in and take them out.
 import type { AssistantContent, ChatResponse, EncodeContext, EncodeTarget, FinishReason, Usage } from '../ir.ts';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { toolInput } from './encode-request.ts';
 
 export function decodeResponse(body: unknown, target: EncodeTarget): ChatResponse {

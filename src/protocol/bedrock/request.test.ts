@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ChatRequest, EncodeTarget } from '../ir.ts';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { encodeRequest } from './request.ts';
 
 const claude: EncodeTarget = { upstreamModel: 'anthropic.claude-sonnet-4-20250514-v1:0', quirks: {} };

@@ -15,7 +15,7 @@ import type {
   TextPart,
   ToolChoice,
 } from '../ir.ts';
-import { invalidRequest } from '../../surface/errors.ts';
+import { invalidRequest } from '../../errors/gateway-error.ts';
 
 type Block = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 // the model is the one the request went to, and the id is made here.
 import { randomBytes } from 'node:crypto';
 import type { AssistantContent, ChatResponse, EncodeTarget, FinishReason, Usage } from '../ir.ts';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 
 export function decodeResponse(body: unknown, target: EncodeTarget): ChatResponse {
   if (!isRecord(body) || !isRecord(body.output) || !isRecord(body.output.message) || !Array.isArray(body.output.message.content)) {

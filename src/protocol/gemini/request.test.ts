@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatRequest, EncodeTarget } from '../ir.ts';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { encodeRequest, placeholderThoughtSignature } from './request.ts';
 
 const target: EncodeTarget = { upstreamModel: 'gemini-3-pro-preview', quirks: {} };

@@ -16,7 +16,7 @@ import type {
   ToolResultPart,
   UserContent,
 } from '../ir.ts';
-import { invalidRequest } from '../../surface/errors.ts';
+import { invalidRequest } from '../../errors/gateway-error.ts';
 
 type GeminiPart = Record<string, unknown>;
 

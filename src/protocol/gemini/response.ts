@@ -2,7 +2,7 @@
 // with the same helpers, since each streamed event is a whole (partial) response of this shape.
 import { randomUUID } from 'node:crypto';
 import type { AssistantContent, ChatResponse, EncodeTarget, FinishReason, ToolCallPart, Usage } from '../ir.ts';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { failureFromGoogleError, retryAfterFromGoogleError } from './errors.ts';
 
 export function decodeResponse(body: unknown, target: EncodeTarget): ChatResponse {

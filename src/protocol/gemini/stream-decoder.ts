@@ -4,7 +4,7 @@
 import type { EncodeTarget, StreamDecoder, StreamEvent, StreamFailure, Usage } from '../ir.ts';
 import { SseParser } from '../sse.ts';
 import type { SseEvent } from '../sse.ts';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { failureFromGoogleError, googleError } from './errors.ts';
 import {
   candidateParts,

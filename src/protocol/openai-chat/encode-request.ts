@@ -1,6 +1,6 @@
 // The internal form written as a Chat Completions body for an OpenAI-compatible provider; what
 // such a provider cannot carry is reported in `dropped`.
-import { invalidRequest } from '../../surface/errors.ts';
+import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { AssistantContent, ChatRequest, EncodeTarget, EncodedRequest, ResponseFormat, Tool, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
 import { isRecord } from './response.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ChatRequest, EncodeTarget } from '../ir.ts';
 import { decodeRequest, encodeRequest } from './request.ts';
 

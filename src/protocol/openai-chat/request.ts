@@ -1,7 +1,7 @@
 // Chat Completions requests: a Chat client's body read into the internal form (`encodeRequest`,
 // the other way, lives in encode-request.ts). Fields the internal form has no place for travel in
 // `extra` and reach a Chat provider unchanged.
-import { invalidRequest } from '../../surface/errors.ts';
+import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { AssistantContent, ChatRequest, Message, ReasoningEffort, ResponseFormat, Tool, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
 import { isRecord } from './response.ts';
 import { validateChatRequest } from './validate.ts';

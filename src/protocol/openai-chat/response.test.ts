@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ChatResponse, EncodeTarget } from '../ir.ts';
 import { decodeResponse, decodeUsage, encodeResponse } from './response.ts';
 

@@ -2,7 +2,7 @@
 // returns, read into the internal form, and the `chat.completion` object a Chat client receives.
 // The usage and finish-reason readers are shared with the stream decoder and encoder.
 import { randomBytes } from 'node:crypto';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AssistantContent, ChatResponse, EncodeContext, EncodeTarget, FinishReason, Usage } from '../ir.ts';
 
 export function decodeResponse(body: unknown, target: EncodeTarget): ChatResponse {

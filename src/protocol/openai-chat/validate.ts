@@ -1,6 +1,6 @@
 // Checks a Chat Completions request enough to reject what no provider would accept, with OpenAI's
 // own error shape (`param` names the field). Unknown fields pass through: providers have extensions.
-import { invalidRequest } from '../../surface/errors.ts';
+import { invalidRequest } from '../../errors/gateway-error.ts';
 
 export interface ChatRequestSummary {
   model: string;

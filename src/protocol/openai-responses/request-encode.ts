@@ -1,7 +1,7 @@
 // The internal form into a Responses API request for OpenAI or Azure (`/responses`). Everything the
 // Responses API cannot carry is named in `dropped`; what only the client's own format could carry
 // (`sourceOnly`) stops a translated request with a 400.
-import { invalidRequest } from '../../surface/errors.ts';
+import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatRequest, EncodedRequest, EncodeTarget, Message, ReasoningEffort, ResponseFormat, ToolResultPart, UserContent } from '../ir.ts';
 import { customInput, isCustomInput, isRecord } from './response.ts';
 

@@ -7,7 +7,7 @@
 // runs) and input items that refer to it or record its own tools' work (`item_reference`,
 // `web_search_call`, ...). Such items keep their place in the conversation only in the original
 // `input`, so that whole list is kept in `extra.input` and an OpenAI provider receives it as sent.
-import { invalidRequest } from '../../surface/errors.ts';
+import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatRequest, DocumentPart, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, Tool, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
 import { decodeReasoningItem, decodeToolCallItem, isRecord } from './response.ts';
 

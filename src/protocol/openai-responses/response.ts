@@ -8,7 +8,7 @@
 // unmistakable, since function arguments are always a JSON object. Encoders turn such a call back
 // into a `custom_tool_call`.
 import { randomBytes } from 'node:crypto';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AssistantContent, ChatResponse, EncodeContext, EncodeTarget, FinishReason, ReasoningPart, RedactedReasoningPart, ToolCallPart, Usage } from '../ir.ts';
 
 /** Anthropic's `redacted_thinking` travels to a Responses client as a reasoning item with this id

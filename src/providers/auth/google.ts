@@ -4,7 +4,7 @@
 // and concurrent requests share one refresh instead of each minting its own.
 import { sign } from 'node:crypto';
 import { request } from 'undici';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { Redactor } from '../../secrets/redactor.ts';
 
 /** The fields of a service-account key file (GOOGLE_APPLICATION_CREDENTIALS) that are used. */

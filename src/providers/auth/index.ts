@@ -2,7 +2,7 @@
 // per request for schemes that sign the request (AWS SigV4) or use short-lived tokens (Google OAuth).
 import { readFileSync } from 'node:fs';
 import type { ProviderConfig } from '../../config/types.ts';
-import { GatewayError } from '../../surface/errors.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { GoogleTokenSource } from './google.ts';
 import { signAwsRequest } from './sigv4.ts';
 

@@ -4,8 +4,8 @@
 // text cannot forge (answer-blocks.ts). Models do not always keep to a JSON format, so the reader
 // accepts fences, prose around the object, a bare list, an object keyed by label and loose field
 // names, and reports a review it cannot read instead of failing the comparison.
-import { answerBlock, dataRule, neutralised } from './answer-blocks.ts';
-import type { Markers } from './answer-blocks.ts';
+import { answerBlock, dataRule, neutralised } from '../fusion/answer-blocks.ts';
+import type { Markers } from '../fusion/answer-blocks.ts';
 import type { Persona } from './personas.ts';
 
 /** One answer as a persona sees it. */

@@ -2,7 +2,7 @@
 // judge. Everything a client can get wrong is a 400 naming the field, before any model is called.
 import type { CompareConfig } from '../config/compare.ts';
 import { checkModelName, readPreferences } from '../routing/preferences.ts';
-import { invalidRequest } from '../surface/errors.ts';
+import { invalidRequest } from '../errors/gateway-error.ts';
 import { defaultPanel, maxPersonas, maxRubricLength, personaNamePattern } from './personas.ts';
 import type { Persona } from './personas.ts';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { selfCall as selfCallOf, startStack } from '../../test/stack.ts';
 import type { Stack } from '../../test/stack.ts';
-import { callModel, newGroupId } from './client.ts';
-import type { SelfCall } from './client.ts';
+import { callModel, newGroupId } from './model-client.ts';
+import type { SelfCall } from './model-client.ts';
 
 describe('the in-process model client', () => {
   let stack: Stack;

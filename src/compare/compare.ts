@@ -3,15 +3,15 @@
 // and the recommendation come from panel-verdict.ts. Every call is the gateway calling itself (see
 // client.ts), all under the comparison's id, so each has its own ledger row linked to the others.
 import type { Router } from '../routing/router.ts';
-import { GatewayError } from '../surface/errors.ts';
-import { newMarkers } from './answer-blocks.ts';
-import type { Markers } from './answer-blocks.ts';
-import { callModel } from './client.ts';
-import type { ModelAnswer, SelfCall } from './client.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { newMarkers } from '../fusion/answer-blocks.ts';
+import type { Markers } from '../fusion/answer-blocks.ts';
+import { callModel } from '../engine/model-client.ts';
+import type { ModelAnswer, SelfCall } from '../engine/model-client.ts';
 import { estimatedCost, pricingOf, roundUsd, sumCosts } from './compare-pricing.ts';
 import type { Pricing } from './compare-pricing.ts';
 import type { CompareRequest } from './compare-request.ts';
-import { errorTypeOf, sharedFailureStatus } from './failure.ts';
+import { errorTypeOf, sharedFailureStatus } from '../fusion/failure.ts';
 import { personaRequest, readReview } from './panel.ts';
 import type { PanelAnswer } from './panel.ts';
 import { panelVerdict, recommend, scorecards } from './panel-verdict.ts';
