@@ -6,7 +6,7 @@ import { upstreamFailure } from '../providers/upstream.ts';
 import type { ExchangeOptions, UpstreamExchange } from '../providers/upstream.ts';
 import { clientKeyPrefix } from '../providers/registry.ts';
 import type { CallContext } from './call.ts';
-import { GatewayError } from '../errors/gateway-error.ts';
+import { GatewayError, invalidRequest, upstreamFailed } from '../errors/gateway-error.ts';
 
 /** A whole (non-streamed) answer's bytes, with any credential it echoes cut out; every chunk keeps
  * the exchange's timers informed. */
@@ -29,7 +29,7 @@ export function parseUpstreamJson(target: ModelTarget, payload: Buffer): unknown
   try {
     return JSON.parse(payload.toString('utf8'));
   } catch {
-    throw new GatewayError(`provider "${target.provider.id}" returned a response that is not valid JSON`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_response' });
+    throw upstreamFailed(`provider "${target.provider.id}" returned a response that is not valid JSON`, 'upstream_malformed_response');
   }
 }
 
@@ -38,7 +38,7 @@ export function serialize(body: Record<string, unknown>): string {
     return JSON.stringify(body);
   } catch {
     // JSON.parse accepts nesting that JSON.stringify cannot recurse through.
-    throw new GatewayError('the request body is nested too deeply', { status: 400, type: 'invalid_request_error', code: 'invalid_request' });
+    throw invalidRequest('the request body is nested too deeply', null, 'invalid_request');
   }
 }
 

@@ -6,7 +6,7 @@
 // when the stream ends. A request the provider calls invalid, and a fault of the gateway's own, are
 // not retried.
 import type { RoutingConfig } from '../config/types.ts';
-import { asGatewayError, GatewayError } from '../errors/gateway-error.ts';
+import { asGatewayError, GatewayError, timedOut, unavailable } from '../errors/gateway-error.ts';
 import { errorLabel } from '../errors/gateway-error.ts';
 import type { ModelTarget } from '../providers/registry.ts';
 import type { Candidate, Router, RoutePlan } from '../routing/router.ts';
@@ -88,7 +88,7 @@ export async function runRoute(context: CallContext, plan: RoutePlan, settings: 
   }
   if (signal.aborted) throw summarize(asGatewayError(signal.reason), failures);
   if (failures.length === 0) {
-    throw new GatewayError('no provider could be tried for this request within the routing deadline', { status: 503, type: 'upstream_error', code: 'no_provider_available' });
+    throw unavailable('no provider could be tried for this request within the routing deadline', 'no_provider_available', 'upstream_error');
   }
   throw summarize(failures[failures.length - 1], failures);
 }
@@ -103,7 +103,7 @@ async function attemptOnce(context: CallContext, router: Router, candidate: Cand
   caller.addEventListener('abort', relay, { once: true });
   const { target } = candidate;
   const deadlineTimer = setTimeout(() => {
-    controller.abort(new GatewayError(`provider "${target.provider.id}" did not start answering within the routing deadline`, { status: 504, type: 'timeout_error', code: 'routing_deadline_exceeded' }));
+    controller.abort(timedOut(`provider "${target.provider.id}" did not start answering within the routing deadline`, 'routing_deadline_exceeded'));
   }, Math.max(0, deadline - now()));
   context.route!.attempts++;
   context.ledger?.beginAttempt(target, context.route!.attempts, clientKeyFor(context, target) !== null);

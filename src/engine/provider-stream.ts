@@ -4,7 +4,8 @@
 // may go to another provider. From that commit point the pieces flow to whoever started the stream,
 // at the pace the client reads them.
 import type { StreamedOutput } from '../accounts/request-ledger.ts';
-import { asGatewayError, GatewayError } from '../errors/gateway-error.ts';
+import { asGatewayError, upstreamFailed } from '../errors/gateway-error.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
 import type { StreamEvent, Usage } from '../protocol/ir.ts';
 import { upstreamFailure } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
@@ -107,7 +108,7 @@ export function openAnswerStream(provider: Provider, exchange: UpstreamExchange,
       const flushed = reading.flush();
       if (checkFailure()) return;
       if (!reading.complete) {
-        return fail(upstreamFailed(provider, 'ended the stream before it was complete', 'upstream_stream_incomplete'), false);
+        return fail(upstreamFailed(`provider "${provider.id}" ended the stream before it was complete`, 'upstream_stream_incomplete'), false);
       }
       // A complete stream with no content at all (an empty answer) commits at its end.
       for (const piece of [rest, flushed, reading.closing()]) if (piece !== null && !isEmpty(piece)) held.push({ piece, closing: true });
@@ -155,9 +156,7 @@ export function openAnswerStream(provider: Provider, exchange: UpstreamExchange,
   });
 }
 
-function upstreamFailed(provider: Provider, what: string, code: string): GatewayError {
-  return new GatewayError(`provider "${provider.id}" ${what}`, { status: 502, type: 'upstream_error', code });
-}
+
 
 function isEmpty(piece: Piece): boolean {
   return (piece.bytes === null || piece.bytes.length === 0) && piece.events.length === 0;

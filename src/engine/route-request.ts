@@ -12,7 +12,7 @@ import type { Preset } from '../routing/presets.ts';
 import type { Router, RoutePlan } from '../routing/router.ts';
 import { stickyKey } from '../routing/sticky.ts';
 import type { CallContext } from './call.ts';
-import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
+import { GatewayError, invalidRequest, notFound } from '../errors/gateway-error.ts';
 import { unknownModel } from './exchange.ts';
 
 export interface RoutingDependencies {
@@ -39,7 +39,7 @@ export function routeRequest(context: CallContext, dependencies: RoutingDependen
     const preset = dependencies.presets.find((candidate) => candidate.name === presetName);
     if (!preset) {
       const names = dependencies.presets.map((candidate) => candidate.name).join(', ') || 'none';
-      throw new GatewayError(`There is no preset "${presetName}" on this gateway (presets: ${names}). GET /v1/presets lists them.`, { status: 404, type: 'invalid_request_error', code: 'preset_not_found', param: 'model' });
+      throw notFound(`There is no preset "${presetName}" on this gateway (presets: ${names}). GET /v1/presets lists them.`, 'preset_not_found', 'model');
     }
     if (format === 'embeddings') throw invalidRequest('presets apply to chat, responses and messages requests, not to embeddings', 'model');
     applyPreset(format, body, preset);
@@ -90,7 +90,7 @@ function noRoute(model: string, plan: RoutePlan, router: Router, presetName: str
   }
   const reasons = plan.excluded.map((exclusion) => `${exclusion.provider} (${exclusion.model}): ${exclusion.reason}`).join('; ');
   const message = `No provider can take this request for "${model}": ${reasons}.`;
-  return new GatewayError(message.length > 2000 ? `${message.slice(0, 1997)}...` : message, { status: 400, type: 'invalid_request_error', code: 'no_eligible_provider', param: 'model' });
+  return invalidRequest(message.length > 2000 ? `${message.slice(0, 1997)}...` : message, 'model', 'no_eligible_provider');
 }
 
 function headerText(context: CallContext, name: string): string | null {

@@ -3,7 +3,7 @@
 // decoded into events; its bytes are relayed too when the client speaks the provider's format, with
 // the gateway's cost put into the final usage event.
 import type { StreamedOutput } from '../accounts/request-ledger.ts';
-import { GatewayError } from '../errors/gateway-error.ts';
+import { GatewayError, upstreamFailed } from '../errors/gateway-error.ts';
 import { ChatStreamRelay } from '../protocol/openai-chat/stream-relay.ts';
 import type { StreamDecoder, StreamEvent, Usage, WireFormat } from '../protocol/ir.ts';
 import { markEvent } from '../protocol/signatures.ts';
@@ -102,7 +102,7 @@ export function decodedReading(options: DecodedReadingOptions): StreamReading {
 }
 
 function malformedStream(provider: Provider, reason: string): GatewayError {
-  return new GatewayError(`provider "${provider.id}": ${reason}; the stream was stopped`, { status: 502, type: 'upstream_error', code: 'upstream_malformed_stream' });
+  return upstreamFailed(`provider "${provider.id}": ${reason}; the stream was stopped`, 'upstream_malformed_stream');
 }
 
 /** What the provider produced, for billing a stream that ends without its usage report. */

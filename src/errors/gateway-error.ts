@@ -76,8 +76,8 @@ export function notFound(message: string, code: string, param: string | null = n
   return new GatewayError(message, { status: 404, type: 'invalid_request_error', code, param });
 }
 
-export function methodNotAllowed(method: string, path: string): GatewayError {
-  return new GatewayError(`Method ${method} is not allowed on ${path}`, { status: 405, type: 'invalid_request_error', code: 'method_not_allowed' });
+export function methodNotAllowed(message: string): GatewayError {
+  return new GatewayError(message, { status: 405, type: 'invalid_request_error', code: 'method_not_allowed' });
 }
 
 export function requestTooLarge(message: string): GatewayError {
@@ -104,6 +104,15 @@ export function clientClosed(message = 'the client closed the request', code = '
 /** A provider failed in a way the gateway saw itself (unreachable, malformed, cut short). */
 export function upstreamFailed(message: string, code: string, status = 502): GatewayError {
   return new GatewayError(message, { status, type: 'upstream_error', code });
+}
+
+/** The gateway cannot serve this now (no provider could be tried, no store to read). */
+export function unavailable(message: string, code: string, type = 'server_error'): GatewayError {
+  return new GatewayError(message, { status: 503, type, code });
+}
+
+export function paymentRequired(message: string, code: string, headers?: Record<string, string>): GatewayError {
+  return new GatewayError(message, { status: 402, type: 'insufficient_quota', code, headers });
 }
 
 export function timedOut(message: string, code: string): GatewayError {

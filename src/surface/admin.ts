@@ -8,7 +8,7 @@ import { generateKey, hashKey, keyPrefix } from '../accounts/keys.ts';
 import type { KeyRecord, Store } from '../store/store.ts';
 import { readJsonObject } from './body.ts';
 import type { Handler, RequestContext } from './context.ts';
-import { GatewayError } from '../errors/gateway-error.ts';
+import { GatewayError, methodNotAllowed, notFound } from '../errors/gateway-error.ts';
 import { sendJson } from './models.ts';
 import { handleAdminUsage, handleLedgerExport, requireStore } from './usage.ts';
 
@@ -43,7 +43,7 @@ export function adminRoute(method: string, path: string, dependencies: AdminDepe
     authenticateAdmin(context.request.headers, dependencies.accounts);
     const store = requireStore(dependencies.store);
     const key = store.key(id);
-    if (key === null) throw new GatewayError(`there is no key "${id}"`, { status: 404, type: 'invalid_request_error', code: 'key_not_found' });
+    if (key === null) throw notFound(`there is no key "${id}"`, 'key_not_found');
     if (method === 'GET') return sendJson(context, keyView(key, store.spend(id, Date.now())));
     if (method === 'PATCH') {
       const { body } = await readJsonObject(context.request, adminBodyLimit);
@@ -54,7 +54,7 @@ export function adminRoute(method: string, path: string, dependencies: AdminDepe
       store.revokeKey(id, Date.now());
       return sendJson(context, keyView(store.key(id) ?? key));
     }
-    throw new GatewayError(`Method ${method} is not allowed on ${path}`, { status: 405, type: 'invalid_request_error', code: 'method_not_allowed' });
+    throw methodNotAllowed(`Method ${method} is not allowed on ${path}`);
   };
 }
 

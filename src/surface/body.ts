@@ -1,7 +1,7 @@
 // Reads a JSON request body up to a size limit. A body over the limit is refused as soon as its
 // declared or received size passes it, without reading the rest.
 import type { IncomingMessage } from 'node:http';
-import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
+import { clientClosed, GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 
 /** The body as a JSON object (anything else is refused), and its size in bytes. */
 export async function readJsonObject(request: IncomingMessage, limitBytes: number): Promise<{ body: Record<string, unknown>; bytes: number }> {
@@ -23,7 +23,7 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
     }
   } catch (error) {
     if (error instanceof GatewayError) throw error;
-    throw new GatewayError('the client closed the request while sending it', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
+    throw clientClosed('the client closed the request while sending it', 'client_closed_request');
   }
   if (size === 0) throw invalidRequest('the request body is empty; send a JSON object');
   const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');

@@ -12,7 +12,7 @@ import { readCompareRequest } from '../compare/compare-request.ts';
 import type { ComparisonRecord, Store, VoteRecord } from '../store/store.ts';
 import { readJsonObject } from './body.ts';
 import type { Handler, RequestContext } from './context.ts';
-import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
+import { GatewayError, invalidRequest, methodNotAllowed, notFound } from '../errors/gateway-error.ts';
 import type { InferenceDependencies } from './inference.ts';
 import { sendJson } from './models.ts';
 
@@ -108,7 +108,7 @@ async function handleVote(context: RequestContext, dependencies: InferenceDepend
   const note = optionalText(body.note, 'note', 2_000);
   const owner = callerIdentity(context);
   const vote = store.addVote({ comparisonId: id, createdAt: Date.now(), winner, voter, note, keyId: owner.keyId, team: owner.team });
-  if (vote === null) throw notFound(id);
+  if (vote === null) throw comparisonNotFound(id);
   sendJson(context, describeVote(vote), 201);
 }
 
@@ -145,7 +145,7 @@ function ownedComparison(context: RequestContext, store: Store, id: string): Com
   const scope = scopeOf(callerIdentity(context), new URLSearchParams());
   // Another team's comparison is answered as missing, so ids do not reveal what others compared.
   const visible = record !== null && (scope.team === undefined || record.team === scope.team) && (scope.keyId === undefined || record.keyId === scope.keyId);
-  if (!visible) throw notFound(id);
+  if (!visible) throw comparisonNotFound(id);
   return record;
 }
 
@@ -186,12 +186,12 @@ function storeOf(dependencies: InferenceDependencies): Store {
   });
 }
 
-function notFound(id: string): GatewayError {
-  return new GatewayError(`there is no comparison "${id}" on this gateway; GET /v1/compare lists them`, { status: 404, type: 'invalid_request_error', code: 'comparison_not_found' });
+function comparisonNotFound(id: string): GatewayError {
+  return notFound(`there is no comparison "${id}" on this gateway; GET /v1/compare lists them`, 'comparison_not_found');
 }
 
 function notAllowed(method: string, path: string, allowed: string): never {
-  throw new GatewayError(`Method ${method} is not allowed on ${path} (allowed: ${allowed})`, { status: 405, type: 'invalid_request_error', code: 'method_not_allowed' });
+  throw methodNotAllowed(`Method ${method} is not allowed on ${path} (allowed: ${allowed})`);
 }
 
 function queryOf(context: RequestContext): URLSearchParams {

@@ -5,7 +5,7 @@ import { addCounts, fromMicroCents } from '../accounts/cost.ts';
 import { earliestTime, isoTime, parseTime, timeFormats } from '../accounts/times.ts';
 import type { LedgerRow, Store, UsageQuery, UsageRow } from '../store/store.ts';
 import type { RequestContext } from './context.ts';
-import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
+import { GatewayError, invalidRequest, unavailable } from '../errors/gateway-error.ts';
 import { sendJson } from './models.ts';
 
 type Dimension = UsageQuery['groupBy'][number];
@@ -189,6 +189,6 @@ function groupingOf(value: string | null): Dimension[] {
 }
 
 export function requireStore(store: Store | null): Store {
-  if (store === null) throw new GatewayError('this gateway keeps no ledger and no keys: start it with a data directory (--data-dir or server.data_dir)', { status: 503, type: 'server_error', code: 'no_store' });
+  if (store === null) throw unavailable('this gateway keeps no ledger and no keys: start it with a data directory (--data-dir or server.data_dir)', 'no_store');
   return store;
 }

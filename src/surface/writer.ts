@@ -13,7 +13,7 @@ import { eventsOf } from '../protocol/events.ts';
 import type { StreamEncoder, StreamEvent } from '../protocol/ir.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
-import { UnreadWatch } from './stream-safety.ts';
+import { UnreadWatch } from './unread-watch.ts';
 
 export type ClientFormat = keyof typeof surfaceCodecs;
 
