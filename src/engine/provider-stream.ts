@@ -37,126 +37,157 @@ export interface Piece {
 
 /** Resolves at the commit point with the answer; rejects when the provider fails before it. */
 export function openAnswerStream(provider: Provider, exchange: UpstreamExchange, reading: StreamReading, metadata: AnswerMetadata, controller: AbortController): Promise<StreamedAnswer> {
-  const upstream = exchange.body;
-  const redaction = exchange.redactor.stream();
-  /** Pieces not yet delivered: all of them until the commit, then those that came before start(). */
-  const held: { piece: Piece; closing: boolean }[] = [];
-  let sink: AnswerSink | null = null;
-  let settled = false;
-  let ended = false;
-  let failed: { error: GatewayError; relayed: boolean } | null = null;
-
   return new Promise<StreamedAnswer>((resolve, reject) => {
-    let committed = false;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      exchange.finish();
-    };
-    const commit = (): void => {
-      if (committed) return;
-      committed = true;
-      resolve({ kind: 'stream', metadata, stream });
-    };
-    /** Before the commit a failure is the attempt's; after it, the stream's. */
-    const fail = (error: GatewayError, relayed: boolean): void => {
-      if (settled) return;
-      upstream.destroy();
-      settle();
-      if (!committed) return reject(error);
-      failed = { error, relayed };
-      if (sink) sink.fail(error, relayed);
-    };
-    const deliver = (piece: Piece): void => {
-      if (isEmpty(piece)) return;
-      const closing = reading.complete;
-      if (sink === null) {
-        held.push({ piece, closing });
-        return;
-      }
-      if (!sink.piece(piece.bytes, piece.events, closing)) {
-        upstream.pause();
-        exchange.holdIdle();
-      }
-    };
-    const guard = <Arguments extends unknown[]>(handler: (...args: Arguments) => void) => (...args: Arguments): void => {
-      try {
-        handler(...args);
-      } catch (thrown) {
-        fail(asGatewayError(thrown), false);
-      }
-    };
-    const checkFailure = (): boolean => {
-      const failure = reading.failure;
-      if (failure === null) return false;
-      fail(failure.error, failure.relayed);
-      return true;
-    };
-
-    upstream.on('data', guard((chunk: Buffer) => {
-      if (settled) return;
-      exchange.sawData();
-      // What came before an in-stream error still goes out (relayed, with the provider's own error
-      // event among them) when the answer had begun; before the commit the error is the answer.
-      deliver(reading.read(toBuffer(redaction.push(chunk))));
-      if (reading.committed) commit();
-      checkFailure();
-    }));
-    upstream.on('end', guard(() => {
-      if (settled) return;
-      const rest = reading.read(toBuffer(redaction.flush()));
-      const flushed = reading.flush();
-      if (checkFailure()) return;
-      if (!reading.complete) {
-        return fail(upstreamFailed(`provider "${provider.id}" ended the stream before it was complete`, 'upstream_stream_incomplete'), false);
-      }
-      // A complete stream with no content at all (an empty answer) commits at its end.
-      for (const piece of [rest, flushed, reading.closing()]) if (piece !== null && !isEmpty(piece)) held.push({ piece, closing: true });
-      if (sink) drainHeld();
-      ended = true;
-      settle();
-      commit();
-      if (sink) sink.end();
-    }));
-    upstream.on('error', guard((error: unknown) => {
-      if (settled) return;
-      fail(upstreamFailure(provider, error, controller, exchange.redactor), false);
-    }));
-
-    const drainHeld = (): void => {
-      for (const { piece, closing } of held.splice(0)) sink!.piece(piece.bytes, piece.events, closing);
-    };
-    const stream: AnswerStream = {
-      start(target) {
-        sink = target;
-        drainHeld();
-        if (failed) target.fail(failed.error, failed.relayed);
-        else if (ended) target.end();
-      },
-      pause() {
-        upstream.pause();
-        exchange.holdIdle();
-      },
-      resume() {
-        if (settled) return;
-        exchange.releaseIdle();
-        upstream.resume();
-      },
-      cancel() {
-        upstream.destroy();
-        settle();
-      },
-      get usage() {
-        return reading.usage;
-      },
-      get streamed() {
-        return reading.streamed;
-      },
-    };
+    new ProviderStream(provider, exchange, reading, controller, {
+      commit: (stream) => resolve({ kind: 'stream', metadata, stream }),
+      reject,
+    });
   });
 }
 
+interface Outcome {
+  commit(stream: AnswerStream): void;
+  reject(error: GatewayError): void;
+}
 
+class ProviderStream implements AnswerStream {
+  private readonly upstream: UpstreamExchange['body'];
+  private readonly redaction: ReturnType<UpstreamExchange['redactor']['stream']>;
+  /** Pieces not yet delivered: all of them until the commit, then those that came before start(). */
+  private readonly held: { piece: Piece; closing: boolean }[] = [];
+  private sink: AnswerSink | null = null;
+  private committed = false;
+  /** The exchange is over (ended, failed or cancelled); its timers are cleared. */
+  private settled = false;
+  private ended = false;
+  private failed: { error: GatewayError; relayed: boolean } | null = null;
+  private readonly provider: Provider;
+  private readonly exchange: UpstreamExchange;
+  private readonly reading: StreamReading;
+  private readonly outcome: Outcome;
+
+  constructor(provider: Provider, exchange: UpstreamExchange, reading: StreamReading, controller: AbortController, outcome: Outcome) {
+    this.provider = provider;
+    this.exchange = exchange;
+    this.reading = reading;
+    this.outcome = outcome;
+    this.upstream = exchange.body;
+    this.redaction = exchange.redactor.stream();
+    this.upstream.on('data', this.guard((chunk: Buffer) => this.onData(chunk)));
+    this.upstream.on('end', this.guard(() => this.onEnd()));
+    this.upstream.on('error', this.guard((error: unknown) => {
+      if (!this.settled) this.fail(upstreamFailure(provider, error, controller, exchange.redactor), false);
+    }));
+  }
+
+  start(sink: AnswerSink): void {
+    this.sink = sink;
+    this.drainHeld();
+    if (this.failed) sink.fail(this.failed.error, this.failed.relayed);
+    else if (this.ended) sink.end();
+  }
+
+  pause(): void {
+    this.upstream.pause();
+    this.exchange.holdIdle();
+  }
+
+  resume(): void {
+    if (this.settled) return;
+    this.exchange.releaseIdle();
+    this.upstream.resume();
+  }
+
+  cancel(): void {
+    this.upstream.destroy();
+    this.settle();
+  }
+
+  get usage(): Usage | null {
+    return this.reading.usage;
+  }
+
+  get streamed(): StreamedOutput {
+    return this.reading.streamed;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.settled) return;
+    this.exchange.sawData();
+    // What came before an in-stream error still goes out (relayed, with the provider's own error
+    // event among them) when the answer had begun; before the commit the error is the answer.
+    this.deliver(this.reading.read(toBuffer(this.redaction.push(chunk))));
+    if (this.reading.committed) this.commit();
+    this.checkFailure();
+  }
+
+  private onEnd(): void {
+    if (this.settled) return;
+    const { reading } = this;
+    const rest = reading.read(toBuffer(this.redaction.flush()));
+    const flushed = reading.flush();
+    if (this.checkFailure()) return;
+    if (!reading.complete) return this.fail(upstreamFailed(`provider "${this.provider.id}" ended the stream before it was complete`, 'upstream_stream_incomplete'), false);
+    // A complete stream with no content at all (an empty answer) commits at its end.
+    for (const piece of [rest, flushed, reading.closing()]) if (piece !== null && !isEmpty(piece)) this.held.push({ piece, closing: true });
+    if (this.sink) this.drainHeld();
+    this.ended = true;
+    this.settle();
+    this.commit();
+    this.sink?.end();
+  }
+
+  private deliver(piece: Piece): void {
+    if (isEmpty(piece)) return;
+    const closing = this.reading.complete;
+    if (this.sink === null) this.held.push({ piece, closing });
+    else if (!this.sink.piece(piece.bytes, piece.events, closing)) this.pause();
+  }
+
+  private drainHeld(): void {
+    for (const { piece, closing } of this.held.splice(0)) this.sink!.piece(piece.bytes, piece.events, closing);
+  }
+
+  private commit(): void {
+    if (this.committed) return;
+    this.committed = true;
+    this.outcome.commit(this);
+  }
+
+  private checkFailure(): boolean {
+    const failure = this.reading.failure;
+    if (failure === null) return false;
+    this.fail(failure.error, failure.relayed);
+    return true;
+  }
+
+  /** Before the commit a failure is the attempt's; after it, the stream's. */
+  private fail(error: GatewayError, relayed: boolean): void {
+    if (this.settled) return;
+    this.upstream.destroy();
+    this.settle();
+    if (!this.committed) return this.outcome.reject(error);
+    this.failed = { error, relayed };
+    this.sink?.fail(error, relayed);
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.exchange.finish();
+  }
+
+  /** An exception while handling an event fails this stream alone. */
+  private guard<Arguments extends unknown[]>(handler: (...args: Arguments) => void): (...args: Arguments) => void {
+    return (...args) => {
+      try {
+        handler(...args);
+      } catch (thrown) {
+        this.fail(asGatewayError(thrown), false);
+      }
+    };
+  }
+}
 
 function isEmpty(piece: Piece): boolean {
   return (piece.bytes === null || piece.bytes.length === 0) && piece.events.length === 0;

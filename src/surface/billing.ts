@@ -55,32 +55,6 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
     if (settlement !== null) ledgerWriter.write(settlement, () => {});
   }
 
-  function child(parent: CallContext, groupId: string): CallContext {
-    const controller = new AbortController();
-    const signal = parent.controller.signal;
-    if (signal.aborted) controller.abort(signal.reason);
-    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-    const requestId = randomUUID();
-    return {
-      requestId,
-      headers: parent.headers,
-      account: parent.account,
-      controller,
-      startedAt: process.hrtime.bigint(),
-      stream: true,
-      ledger: new RequestLedger(accounts, parent.account, requestId, groupId),
-      route: null,
-      extraHeaders: null,
-      model: null,
-      metricsModel: null,
-      provider: null,
-      timeToFirstToken: null,
-      usage: null,
-      streamed: { events: 0, characters: 0 },
-      error: null,
-    };
-  }
-
   function settle(context: CallContext, outcome: { status: number; error: GatewayError | null }): Promise<void> {
     context.error ??= outcome.error;
     const settlement = settleLedger(context, outcome.status, outcome.status === 499);
@@ -112,5 +86,33 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
     }
   }
 
-  return { start: startLedger, abandoned: settleAbandoned, child, settle };
+  return { start: startLedger, abandoned: settleAbandoned, child: (parent, groupId) => childCall(parent, groupId, accounts), settle };
+}
+
+/** A call of its own for one the gateway makes on behalf of `parent`: its own id and ledger, the
+ * parent's account and headers, and aborted with it. */
+function childCall(parent: CallContext, groupId: string, accounts: LedgerSettings): CallContext {
+  const controller = new AbortController();
+  const signal = parent.controller.signal;
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  const requestId = randomUUID();
+  return {
+    requestId,
+    headers: parent.headers,
+    account: parent.account,
+    controller,
+    startedAt: process.hrtime.bigint(),
+    stream: true,
+    ledger: new RequestLedger(accounts, parent.account, requestId, groupId),
+    route: null,
+    extraHeaders: null,
+    model: null,
+    metricsModel: null,
+    provider: null,
+    timeToFirstToken: null,
+    usage: null,
+    streamed: { events: 0, characters: 0 },
+    error: null,
+  };
 }

@@ -7,7 +7,7 @@
 // format's error event. SSE headers are written here and nowhere else.
 import { asGatewayError } from '../errors/gateway-error.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { Answer, StreamedAnswer, WholeAnswer } from '../engine/answer.ts';
+import type { Answer, AnswerSink, StreamedAnswer, WholeAnswer } from '../engine/answer.ts';
 import { surfaceCodecs } from '../protocol/codecs.ts';
 import { eventsOf } from '../protocol/events.ts';
 import type { StreamEncoder, StreamEvent } from '../protocol/ir.ts';
@@ -103,14 +103,6 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
     };
     response.on('drain', resume);
     response.on('close', left);
-    const guard = <Arguments extends unknown[], Result>(fallback: Result, handler: (...args: Arguments) => Result) => (...args: Arguments): Result => {
-      try {
-        return handler(...args);
-      } catch (thrown) {
-        fail(asGatewayError(thrown), false);
-        return fallback;
-      }
-    };
     const fail = (error: GatewayError, alreadyRelayed: boolean): void => {
       if (settled) return;
       stream.cancel();
@@ -122,8 +114,8 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
         finish(last);
       }
     };
-    stream.start({
-      piece: guard(true, (bytes, events, closing) => {
+    stream.start(guarded((error) => fail(error, false), {
+      piece(bytes, events, closing) {
         if (settled) return true;
         const out = render(bytes, events);
         context.usage = stream.usage;
@@ -134,13 +126,26 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
         if (out.length === 0 || response.write(out)) return true;
         unread.start();
         return false;
-      }),
-      end: guard(undefined, () => {
+      },
+      end() {
         if (!settled) finish(relayed ? '' : encoder.end());
-      }),
-      fail: guard(undefined, (error: GatewayError, alreadyRelayed: boolean) => fail(error, alreadyRelayed)),
-    });
+      },
+      fail,
+    }));
   });
+}
+
+/** A sink whose exceptions (a fault of the gateway's own while writing) fail the stream alone. */
+function guarded(fail: (error: GatewayError) => void, sink: AnswerSink): AnswerSink {
+  const guard = <Arguments extends unknown[], Result>(fallback: Result, handler: (...args: Arguments) => Result) => (...args: Arguments): Result => {
+    try {
+      return handler(...args);
+    } catch (thrown) {
+      fail(asGatewayError(thrown));
+      return fallback;
+    }
+  };
+  return { piece: guard(true, sink.piece), end: guard(undefined, sink.end), fail: guard(undefined, sink.fail) };
 }
 
 function encode(encoder: StreamEncoder, events: readonly StreamEvent[]): string {
