@@ -88,6 +88,7 @@ export async function run(argv: string[]): Promise<void> {
   const address = await gateway.listen();
   logger.info('modelmux listening', {
     url: `http://${address.address}:${address.port}`,
+    max_connections: gateway.maxConnections,
     providers: gateway.registry.providers.map((provider) => `${provider.id} (${provider.config.models.length} models${provider.config.description ? ', ' + provider.config.description : ''})`),
     sources: config.sources,
   });

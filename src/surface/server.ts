@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { GatewayConfig } from '../config/types.ts';
+import { defaultConnectionLimits } from '../config/types.ts';
 import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
@@ -24,6 +25,7 @@ import { handleInference } from './inference.ts';
 import { secondsSince } from './context.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { adminRoute, adminRoutes } from './admin.ts';
+import { effectiveMaxConnections, guardConnections, serverOptions } from './connections.ts';
 import { createBilling } from './billing.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
 import { handleOwnUsage } from './usage.ts';
@@ -42,6 +44,8 @@ export interface Gateway {
   logger: Logger;
   /** The ledger and virtual keys; null without a data directory. */
   store: Store | null;
+  /** Open client connections at most (configured, or derived from the open-file limit). */
+  maxConnections: number;
   /** Starts listening on config.host:config.port; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
   /** Stops taking requests, lets in-flight ones finish (up to graceMs), then closes everything. */
@@ -128,7 +132,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     context.response.end(body);
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, (request, response) => {
+  const connectionLimits = config.connections ?? defaultConnectionLimits;
+  const server = createServer(serverOptions(connectionLimits), (request, response) => {
     const context: RequestContext = {
       request,
       response,
@@ -178,6 +183,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       respondWithError(context, error);
     }
   });
+
+  const connections = guardConnections(server, effectiveMaxConnections(connectionLimits), logger);
 
   // Requests Node rejects before they reach the handler (bad syntax, headers too large, too slow)
   // still get an OpenAI-shaped answer.
@@ -288,6 +295,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     metrics,
     logger,
     store,
+    maxConnections: connections.maxConnections,
     listen() {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
