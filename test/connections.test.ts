@@ -2,7 +2,7 @@
 // timeouts, and a cap on open connections evicts idle ones before it refuses anyone.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { connectionCount, openRaw, parseResponse, rawExchange, startGuarded, waitFor } from './raw-http.ts';
+import { anthropicError, connectionCount, openAIError, openRaw, parseResponse, rawExchange, startGuarded, waitFor } from './raw-http.ts';
 import type { Guarded, RawConnection } from './raw-http.ts';
 
 describe('connection timeouts', () => {
@@ -20,12 +20,22 @@ describe('connection timeouts', () => {
   test('a request whose headers never end is answered 408 and closed', async () => {
     const connection = await openRaw(guarded.port, 'POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\n');
     await waitFor(connection.closed, 'a connection trickling headers is closed');
-    assert.equal(parseResponse(connection.received()).status, 408);
+    const answer = parseResponse(connection.received());
+    assert.equal(answer.status, 408);
+    assert.equal(openAIError(answer.body).code, 'request_timeout');
   });
 
-  test('a body that never arrives in full is cut with a 408', async () => {
-    const answer = await rawExchange(guarded.port, 'POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":');
-    assert.equal(answer.status, 408);
+  test('a body that never arrives in full is cut with a 408 in the caller\'s format', async () => {
+    const head = (path: string): string => `POST ${path} HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":`;
+    const anthropic = await rawExchange(guarded.port, head('/v1/messages'));
+    assert.equal(anthropic.status, 408);
+    assert.match(anthropic.headers, /connection: close/);
+    assert.match(anthropicError(anthropic.body).message, /not received in time/);
+    const logged = guarded.logs.map((line) => JSON.parse(line)).find((record) => record.msg === 'request' && record.path === '/v1/messages');
+    assert.equal(logged?.status, 408, 'the access log records what the client was told');
+    const openai = await rawExchange(guarded.port, head('/v1/chat/completions'));
+    assert.equal(openai.status, 408);
+    assert.equal(openAIError(openai.body).code, 'request_timeout');
   });
 
   test('an idle kept-alive connection is closed after the keep-alive timeout', async () => {

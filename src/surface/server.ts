@@ -25,6 +25,7 @@ import { handleInference } from './inference.ts';
 import { secondsSince } from './context.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { adminRoute, adminRoutes } from './admin.ts';
+import { answerRejectedRequests } from './client-errors.ts';
 import { effectiveMaxConnections, guardConnections, serverOptions } from './connections.ts';
 import { createBilling } from './billing.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
@@ -185,24 +186,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   });
 
   const connections = guardConnections(server, effectiveMaxConnections(connectionLimits), logger);
-
-  // Requests Node rejects before they reach the handler (bad syntax, headers too large, too slow)
-  // still get an OpenAI-shaped answer.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-    if (!socket.writable || answering || !(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code?.startsWith('HPE_'))) {
-      socket.destroy();
-      return;
-    }
-    const [status, reason, message] =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? [408, 'Request Timeout', 'the request was not received in time']
-          : [400, 'Bad Request', 'the request is not valid HTTP'];
-    const body = openAIErrorBody(new GatewayError(message, { status, type: 'invalid_request_error', code: 'bad_http_request' }));
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-  });
+  answerRejectedRequests(server, connections.lastPath);
 
   function fallbackRoute(method: string, path: string): Handler {
     if (method === 'GET' && (path.startsWith('/v1/models/') || path.startsWith('/models/'))) {
