@@ -1,14 +1,16 @@
 // `modelmux serve`: load the configuration, start the gateway, and with no provider configured at
 // all start the built-in simulator as a clearly labelled demo provider so the first request answers.
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { modelConfig, providerAt } from '../config/providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
 import { discoverLocalServers } from '../providers/local.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { createGateway } from '../surface/server.ts';
+import type { Gateway } from '../surface/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
 import { loadCommandConfig } from './config.ts';
-import type { LogLevel } from '../telemetry/logger.ts';
+import type { Logger, LogLevel } from '../telemetry/logger.ts';
 
 const usage = `Usage: modelmux serve [options]
 
@@ -72,20 +74,16 @@ export async function run(argv: string[]): Promise<void> {
     const local = await discoverLocalServers(config, logger);
     if (local.length > 0) config.sources.push(`local servers (${local.join(', ')})`);
   }
-  let simulator: Simulator | null = null;
-  if (config.providers.length === 0) {
-    // Loaded only in demo mode: the simulator's tables cost memory a real deployment should not pay.
-    const { startSimulator } = await import('../simulator/index.ts');
-    simulator = await startSimulator({ host: '127.0.0.1', port: 0 });
-    config.providers.push(demoProvider(config, simulator.url));
-    config.sources.push('built-in simulator (demo)');
-    logger.warn('no provider configured: serving SIMULATED demo models (sim/...). Set OPENAI_API_KEY, GROQ_API_KEY, ... or pass --config to use real providers.', {
-      simulator: simulator.url,
-    });
+  const simulator = config.providers.length === 0 ? await startDemoSimulator(config, logger) : null;
+  let started: { gateway: Gateway; address: AddressInfo };
+  try {
+    started = await startGateway(config, logger);
+  } catch (error) {
+    // A running simulator would keep the process alive, with nothing left to serve.
+    await simulator?.close();
+    throw error;
   }
-
-  const gateway = createGateway(config, { logger });
-  const address = await gateway.listen();
+  const { gateway, address } = started;
   logger.info('modelmux listening', {
     url: `http://${address.address}:${address.port}`,
     max_connections: gateway.maxConnections,
@@ -113,6 +111,48 @@ const defaultDataDir = './.modelmux';
 
 function loopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+async function startDemoSimulator(config: GatewayConfig, logger: Logger): Promise<Simulator> {
+  // Loaded only in demo mode: the simulator's tables cost memory a real deployment should not pay.
+  const { startSimulator } = await import('../simulator/index.ts');
+  const simulator = await startSimulator({ host: '127.0.0.1', port: 0 });
+  config.providers.push(demoProvider(config, simulator.url));
+  config.sources.push('built-in simulator (demo)');
+  logger.warn('no provider configured: serving SIMULATED demo models (sim/...). Set OPENAI_API_KEY, GROQ_API_KEY, ... or pass --config to use real providers.', {
+    simulator: simulator.url,
+  });
+  return simulator;
+}
+
+/** Creates the gateway and binds it; on failure nothing of it is left open. */
+async function startGateway(config: GatewayConfig, logger: Logger): Promise<{ gateway: Gateway; address: AddressInfo }> {
+  const gateway = createGateway(config, { logger });
+  try {
+    return { gateway, address: await gateway.listen() };
+  } catch (error) {
+    await gateway.close(0);
+    throw new Error(listenFailure(config, error));
+  }
+}
+
+/** Why the gateway could not bind, and what to do about it. */
+function listenFailure(config: GatewayConfig, error: unknown): string {
+  const where = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: ${where} is already in use (another modelmux?). Stop it, or pass --port with a free port`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `cannot listen on ${where}: the host name ${config.host} does not resolve. Pass --host with an address of this machine, e.g. 127.0.0.1`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: ${config.host} is not an address of this machine. Pass --host with one of its addresses, e.g. 127.0.0.1`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges). Pass --port 1024 or above`;
+    default:
+      return `cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 function demoProvider(config: GatewayConfig, simulatorUrl: string): ProviderConfig {
