@@ -1,5 +1,5 @@
 // `modelmux serve` when it cannot start: a clear error and a non-zero exit, even in demo mode where
-// an in-process simulator is already running.
+// an in-process simulator is already running, and no open gateway on a name that only looks local.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -65,4 +65,10 @@ test('demo mode exits with the error when the data directory cannot be opened', 
   const result = await serve(['--port', '0', '--data-dir', join(notADirectory, 'data')]);
   assert.equal(result.code, 1, `exit code; stderr: ${result.stderr}`);
   assert.match(result.stderr, /^modelmux: /m);
+});
+
+test('an open gateway refuses a host name that only starts like a loopback address', async () => {
+  const result = await serve(['--port', '0', '--host', '127.evil.example', '--data-dir', 'none']);
+  assert.equal(result.code, 1, `exit code; stderr: ${result.stderr}`);
+  assert.match(result.stderr, /refusing to serve on 127\.evil\.example without an admin key/);
 });

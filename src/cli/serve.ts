@@ -6,6 +6,7 @@ import { modelConfig, providerAt } from '../config/providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
 import { discoverLocalServers } from '../providers/local.ts';
 import type { Simulator } from '../simulator/index.ts';
+import { isLoopbackHost } from '../surface/loopback.ts';
 import { createGateway } from '../surface/server.ts';
 import type { Gateway } from '../surface/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
@@ -66,8 +67,8 @@ export async function run(argv: string[]): Promise<void> {
   // `none`: no ledger and no keys (a stateless relay; the benchmark's baseline).
   config.dataDir = dataDir === 'none' ? null : dataDir;
   if (config.dataDir === null && config.adminKey !== null) throw new Error('virtual keys need a data directory: an admin key cannot be used with --data-dir none');
-  if (config.adminKey === null && !loopbackHost(config.host)) {
-    throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on loopback only. Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
+  if (config.adminKey === null && !isLoopbackHost(config.host)) {
+    throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on a loopback address only (127.0.0.1, ::1 or localhost). Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
   }
   const logger = createLogger(config.logLevel);
   if (config.discoverLocal) {
@@ -108,10 +109,6 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 const defaultDataDir = './.modelmux';
-
-function loopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
 
 async function startDemoSimulator(config: GatewayConfig, logger: Logger): Promise<Simulator> {
   // Loaded only in demo mode: the simulator's tables cost memory a real deployment should not pay.

@@ -27,6 +27,7 @@ import type { Handler, RequestContext } from './context.ts';
 import { adminRoute, adminRoutes } from './admin.ts';
 import { answerRejectedRequests } from './client-errors.ts';
 import { effectiveMaxConnections, guardConnections, serverOptions } from './connections.ts';
+import { isLoopbackAddress } from './loopback.ts';
 import { createBilling } from './billing.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
 import { handleOwnUsage } from './usage.ts';
@@ -171,7 +172,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       finishRequest(context, isApi, path);
     });
     try {
-      if (config.adminKey === null && !loopback(request.socket.remoteAddress)) {
+      if (config.adminKey === null && !isLoopbackAddress(request.socket.remoteAddress)) {
         throw new GatewayError('this gateway runs open (no admin key) and answers only on its loopback interface', { status: 403, type: 'permission_error', code: 'loopback_only' });
       }
       // Anthropic clients are answered in their own error shape, a refused key included.
@@ -308,10 +309,6 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
 
 /** Open to anyone who can reach them, keys or not: probes and metrics. */
 const unguardedPaths = new Set(['/health', '/ready', '/metrics']);
-
-function loopback(address: string | undefined): boolean {
-  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
-}
 
 const clientClosed = new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
 
