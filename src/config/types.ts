@@ -106,7 +106,8 @@ export interface GatewayConfig {
 export interface ConnectionLimits {
   /** Open client connections at most; null: derived from the process's open-file limit at start. */
   maxConnections: number | null;
-  /** From a connection's first byte (or its request's) until the request headers are complete. */
+  /** From a connection's opening (or, kept alive, its next request's first byte) until the request
+   * headers are complete. */
   headersTimeoutMs: number;
   /** From a request's first byte until its body has been received in full (the response is not
    * bounded by it: a long generation may stream for as long as it needs). */
