@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { RequestLedger } from '../src/accounts/request-ledger.ts';
-import { defaultTimeouts } from '../src/config/types.ts';
+import { defaultConnectionLimits, defaultTimeouts } from '../src/config/types.ts';
 import { ask, startBillingStack } from './accounts-helpers.ts';
 import type { BillingStack } from './accounts-helpers.ts';
 import { provider, startStack } from './stack.ts';
@@ -169,7 +169,7 @@ describe('a stream nobody reads', () => {
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
     stack = await startStack({ extraProviders: [provider('flood', url, defaultTimeouts, [{ id: 'flood', upstream: 'flood' }])] });
-    stack.gateway.config.streamUnreadMs = 200;
+    stack.gateway.config.connections = { ...defaultConnectionLimits, streamUnreadTimeoutMs: 200 };
   });
   after(async () => {
     stopped = true;

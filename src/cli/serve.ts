@@ -1,16 +1,18 @@
 // `modelmux serve`: load the configuration, start the gateway, and with no provider configured at
 // all start the built-in simulator as a clearly labelled demo provider so the first request answers.
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { modelConfig, providerAt } from '../config/providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
 import { discoverLocalServers } from '../providers/local.ts';
 import type { Simulator } from '../simulator/index.ts';
+import { isLoopbackHost } from '../surface/loopback.ts';
 import { createGateway } from '../surface/server.ts';
+import type { Gateway } from '../surface/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
-import type { Logger } from '../telemetry/logger.ts';
 import { configuredSecrets, Redactor } from '../secrets/redactor.ts';
 import { loadCommandConfig } from './config.ts';
-import type { LogLevel } from '../telemetry/logger.ts';
+import type { Logger, LogLevel } from '../telemetry/logger.ts';
 
 const usage = `Usage: modelmux serve [options]
 
@@ -66,8 +68,8 @@ export async function run(argv: string[]): Promise<void> {
   // `none`: no ledger and no keys (a stateless relay; the benchmark's baseline).
   config.dataDir = dataDir === 'none' ? null : dataDir;
   if (config.dataDir === null && config.adminKey !== null) throw new Error('virtual keys need a data directory: an admin key cannot be used with --data-dir none');
-  if (config.adminKey === null && !loopbackHost(config.host)) {
-    throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on loopback only. Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
+  if (config.adminKey === null && !isLoopbackHost(config.host)) {
+    throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on a loopback address only (127.0.0.1, ::1 or localhost). Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
   }
   const logger = createLogger(config.logLevel, process.stdout, new Redactor(configuredSecrets(config)));
   keepServingThroughStrayErrors(logger);
@@ -75,22 +77,19 @@ export async function run(argv: string[]): Promise<void> {
     const local = await discoverLocalServers(config, logger);
     if (local.length > 0) config.sources.push(`local servers (${local.join(', ')})`);
   }
-  let simulator: Simulator | null = null;
-  if (config.providers.length === 0) {
-    // Loaded only in demo mode: the simulator's tables cost memory a real deployment should not pay.
-    const { startSimulator } = await import('../simulator/index.ts');
-    simulator = await startSimulator({ host: '127.0.0.1', port: 0 });
-    config.providers.push(demoProvider(config, simulator.url));
-    config.sources.push('built-in simulator (demo)');
-    logger.warn('no provider configured: serving SIMULATED demo models (sim/...). Set OPENAI_API_KEY, GROQ_API_KEY, ... or pass --config to use real providers.', {
-      simulator: simulator.url,
-    });
+  const simulator = config.providers.length === 0 ? await startDemoSimulator(config, logger) : null;
+  let started: { gateway: Gateway; address: AddressInfo };
+  try {
+    started = await startGateway(config, logger);
+  } catch (error) {
+    // A running simulator would keep the process alive, with nothing left to serve.
+    await simulator?.close();
+    throw error;
   }
-
-  const gateway = createGateway(config, { logger });
-  const address = await gateway.listen();
+  const { gateway, address } = started;
   logger.info('modelmux listening', {
     url: `http://${address.address}:${address.port}`,
+    max_connections: gateway.maxConnections,
     providers: gateway.registry.providers.map((provider) => `${provider.id} (${provider.config.models.length} models${provider.config.description ? ', ' + provider.config.description : ''})`),
     sources: config.sources,
   });
@@ -126,8 +125,46 @@ function keepServingThroughStrayErrors(logger: Logger): void {
   process.on('unhandledRejection', report('unhandled promise rejection; the gateway keeps serving'));
 }
 
-function loopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+async function startDemoSimulator(config: GatewayConfig, logger: Logger): Promise<Simulator> {
+  // Loaded only in demo mode: the simulator's tables cost memory a real deployment should not pay.
+  const { startSimulator } = await import('../simulator/index.ts');
+  const simulator = await startSimulator({ host: '127.0.0.1', port: 0 });
+  config.providers.push(demoProvider(config, simulator.url));
+  config.sources.push('built-in simulator (demo)');
+  logger.warn('no provider configured: serving SIMULATED demo models (sim/...). Set OPENAI_API_KEY, GROQ_API_KEY, ... or pass --config to use real providers.', {
+    simulator: simulator.url,
+  });
+  return simulator;
+}
+
+/** Creates the gateway and binds it; on failure nothing of it is left open. */
+async function startGateway(config: GatewayConfig, logger: Logger): Promise<{ gateway: Gateway; address: AddressInfo }> {
+  const gateway = createGateway(config, { logger });
+  try {
+    return { gateway, address: await gateway.listen() };
+  } catch (error) {
+    await gateway.close(0);
+    throw new Error(listenFailure(config, error));
+  }
+}
+
+/** Why the gateway could not bind, and what to do about it. */
+function listenFailure(config: GatewayConfig, error: unknown): string {
+  const where = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: ${where} is already in use (another modelmux?). Stop it, or pass --port with a free port`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `cannot listen on ${where}: the host name ${config.host} does not resolve. Pass --host with an address of this machine, e.g. 127.0.0.1`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: ${config.host} is not an address of this machine. Pass --host with one of its addresses, e.g. 127.0.0.1`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges). Pass --port 1024 or above`;
+    default:
+      return `cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 function demoProvider(config: GatewayConfig, simulatorUrl: string): ProviderConfig {

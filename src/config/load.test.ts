@@ -154,3 +154,14 @@ test('values that would break every request are refused; ${VAR} in an unquoted n
   assert.equal(config.port, 4100);
   assert.equal(config.host, '0.0.0.0');
 });
+
+test('connection limits are read from server:, with documented defaults and their mistakes named', () => {
+  const defaults = loadConfig({ env: {} }).connections;
+  assert.deepEqual(defaults, { maxConnections: null, headersTimeoutMs: 10_000, bodyTimeoutMs: 60_000, keepAliveTimeoutMs: 65_000, streamUnreadTimeoutMs: 30_000 });
+  const text = 'server:\n  max_connections: 500\n  headers_timeout_ms: 5000\n  body_timeout_ms: 30000\n  keep_alive_timeout_ms: 5000\n';
+  assert.deepEqual(loadConfig({ path: writeConfig(text), env: {} }).connections, { maxConnections: 500, headersTimeoutMs: 5000, bodyTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, streamUnreadTimeoutMs: 30_000 });
+  assert.throws(() => loadConfig({ path: writeConfig('server:\n  headers_timeout_ms: 0\n'), env: {} }), /:2: server\.headers_timeout_ms: expected a whole number from 1/);
+  assert.throws(() => loadConfig({ path: writeConfig('server:\n  max_connections: 0\n'), env: {} }), /server\.max_connections: expected a whole number from 1/);
+  assert.throws(() => loadConfig({ path: writeConfig('server:\n  headers_timeout_ms: 5000\n  body_timeout_ms: 1000\n'), env: {} }), /:3: server\.body_timeout_ms: `body_timeout_ms` is shorter than `headers_timeout_ms`/);
+  assert.throws(() => loadConfig({ path: writeConfig('server:\n  keepalive_timeout_ms: 5000\n'), env: {} }), /did you mean "keep_alive_timeout_ms"/);
+});

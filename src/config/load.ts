@@ -7,6 +7,7 @@ import type { Document } from 'yaml';
 import { logLevels } from '../telemetry/logger.ts';
 import { defaultBodyLimitBytes, defaultHost, defaultPort, defaultTimeouts } from './types.ts';
 import { readCompare } from './compare.ts';
+import { connectionKeys, readConnectionLimits } from './connections.ts';
 import { readFusions } from './fusions.ts';
 import { readPresets } from './presets.ts';
 import { addEnvironmentProviders, readProvider, readTimeouts } from './providers.ts';
@@ -110,7 +111,7 @@ function splitFallback(inner: string): [string, string | null] {
 function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record<string, string | undefined>): GatewayConfig {
   check.keys(raw, [], ['server', 'timeouts', 'providers', 'routing', 'presets', 'fusions', 'compare']);
   const server = check.optionalMap(raw.server, ['server']);
-  check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level', 'strict_params', 'discover_local', 'data_dir', 'admin_key']);
+  check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level', 'strict_params', 'discover_local', 'data_dir', 'admin_key', ...connectionKeys]);
   const timeouts = readTimeouts(raw.timeouts, ['timeouts'], defaultTimeouts, check);
   const providersRaw = raw.providers === undefined || raw.providers === null ? [] : raw.providers;
   if (!Array.isArray(providersRaw)) throw check.error(['providers'], '`providers` must be a list', 'write each provider as a list item starting with `- id: ...`');
@@ -135,6 +136,7 @@ function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record
     compare: readCompare(raw.compare, ['compare'], check),
     dataDir: check.optionalString(server.data_dir, ['server', 'data_dir']) ?? nonEmpty(env.MODELMUX_DATA_DIR),
     adminKey: readAdminKey(server.admin_key, env, check),
+    connections: readConnectionLimits(server, ['server'], check),
     sources: [],
   };
 }

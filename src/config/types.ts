@@ -97,8 +97,26 @@ export interface GatewayConfig {
   sources: string[];
   /** `compare:` (the review panel's judge and named panels); absent: the built-in defaults. */
   compare?: CompareConfig;
-  /** How long a stream may sit unread by its client before it is closed (`server.stream_unread_timeout_ms`). */
-  streamUnreadMs?: number;
+  /** How many client connections are held and for how long; absent: `defaultConnectionLimits`. */
+  connections?: ConnectionLimits;
+}
+
+/** What a client connection may cost the gateway: how many are open at once and how long one may
+ * take to send its request or sit idle. */
+export interface ConnectionLimits {
+  /** Open client connections at most; null: derived from the process's open-file limit at start. */
+  maxConnections: number | null;
+  /** From a connection's opening (or, kept alive, its next request's first byte) until the request
+   * headers are complete. */
+  headersTimeoutMs: number;
+  /** From a request's first byte until its body has been received in full (the response is not
+   * bounded by it: a long generation may stream for as long as it needs). */
+  bodyTimeoutMs: number;
+  /** How long a kept-alive connection may wait for its next request. */
+  keepAliveTimeoutMs: number;
+  /** How long a stream may sit unread by its client (nothing taken, buffers full) before it is
+   * closed and its upstream call stopped; 0: no limit. */
+  streamUnreadTimeoutMs: number;
 }
 
 /** How a request without preferences is routed: highest measured throughput, lowest time to first
@@ -142,6 +160,18 @@ export const defaultTimeouts: Timeouts = {
   firstByteMs: 120_000,
   idleMs: 60_000,
   totalMs: 600_000,
+};
+
+// Headers arrive in one packet from any real client; a body of a few MB needs seconds, not minutes;
+// an idle connection outlives the 60 s idle timeout of the load balancers and proxies put in front
+// (AWS ALB, nginx), so they close it first and never reuse one the gateway is closing.
+// docs/configuration.md gives the reasoning in full.
+export const defaultConnectionLimits: ConnectionLimits = {
+  maxConnections: null,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 65_000,
+  streamUnreadTimeoutMs: 30_000,
 };
 
 export const defaultPort = 4000;

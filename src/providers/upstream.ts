@@ -108,7 +108,8 @@ export async function openExchange(provider: Provider, path: string, body: strin
   };
 }
 
-/** Maps a thrown error (socket, DNS, abort, timeout) to what the client is told. */
+/** Maps a thrown error (socket, DNS, abort, timeout) to what the client is told: the provider by its
+ * id, never its address, since a base URL may name a host on the operator's private network. */
 export function upstreamFailure(provider: Provider, error: unknown, controller: AbortController, redactor: Redactor = provider.redactor): GatewayError {
   if (controller.signal.aborted && controller.signal.reason instanceof GatewayError) return controller.signal.reason;
   if (error instanceof GatewayError) return error;
@@ -119,10 +120,10 @@ export function upstreamFailure(provider: Provider, error: unknown, controller: 
     case 'UND_ERR_CONNECT_TIMEOUT':
       return failure(`connect timed out after ${provider.config.timeouts.connectMs} ms`, 'upstream_connect_timeout', 504, 'timeout_error');
     case 'ECONNREFUSED':
-      return failure(`refused the connection (${provider.origin})`, 'upstream_unreachable');
+      return failure('refused the connection', 'upstream_unreachable');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return failure(`host could not be resolved (${provider.origin})`, 'upstream_unreachable');
+      return failure('host could not be resolved', 'upstream_unreachable');
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
@@ -132,10 +133,28 @@ export function upstreamFailure(provider: Provider, error: unknown, controller: 
     case 'ABORT_ERR':
       return new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
     default: {
+      // TLS failures name the host in their messages (`Host: x is not in the cert's altnames`).
+      if (/^ERR_(TLS|SSL)_|CERT|SIGNATURE|^UNABLE_TO_/.test(code)) return failure(`TLS connection failed (${code})`, 'upstream_error');
       const detail = error instanceof Error ? error.message : String(error);
-      return failure(`request failed: ${redactor.text(detail)}`, 'upstream_error');
+      return failure(`request failed: ${withoutAddresses(redactor.text(detail), provider)}`, 'upstream_error');
     }
   }
+}
+
+/** The text with the provider's origin and host, and any IP address (with its port), cut out. */
+function withoutAddresses(text: string, provider: Provider): string {
+  let hostname = '';
+  try {
+    hostname = new URL(provider.origin).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    // No origin to look for; the patterns below still apply.
+  }
+  let clean = text.split(provider.origin).join('<provider>');
+  if (hostname !== '') clean = clean.split(hostname).join('<provider>');
+  return clean
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')
+    .replace(/\[?\b(?:[0-9a-f]{0,4}:){2,}[0-9a-f]{0,4}\b\]?(?::\d+)?/gi, '<address>')
+    .replace(/<provider>:\d+/g, '<provider>');
 }
 
 /** Reads an upstream error response (bounded) and keeps its status, message, type and code. */

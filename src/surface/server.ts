@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { GatewayConfig } from '../config/types.ts';
+import { defaultConnectionLimits } from '../config/types.ts';
 import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
@@ -29,6 +30,9 @@ import { isFusionModel } from '../fusion/spec.ts';
 import { secondsSince } from './context.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { adminRoute, adminRoutes } from './admin.ts';
+import { answerRejectedRequests } from './client-errors.ts';
+import { effectiveMaxConnections, guardConnections, serverOptions } from './connections.ts';
+import { isLoopbackAddress } from './loopback.ts';
 import { createBilling } from './billing.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
 import { handleOwnUsage } from './usage.ts';
@@ -49,6 +53,8 @@ export interface Gateway {
   store: Store | null;
   /** Any model by name, in process (what fusion and compare call). */
   runner: ModelRunner;
+  /** Open client connections at most (configured, or derived from the open-file limit). */
+  maxConnections: number;
   /** Starts listening on config.host:config.port; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
   /** Stops taking requests, lets in-flight ones finish (up to graceMs), then closes everything. */
@@ -129,7 +135,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     context.response.end(body);
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, (request, response) => {
+  const connectionLimits = config.connections ?? defaultConnectionLimits;
+  const server = createServer(serverOptions(connectionLimits), (request, response) => {
     const context: RequestContext = {
       request,
       response,
@@ -151,7 +158,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       ledger: null,
       streamed: { events: 0, characters: 0 },
       extraHeaders: null,
-      streamUnreadMs: config.streamUnreadMs ?? defaultStreamUnreadMs,
+      streamUnreadMs: (config.connections ?? defaultConnectionLimits).streamUnreadTimeoutMs,
     };
     const url = request.url ?? '/';
     const query = url.indexOf('?');
@@ -172,7 +179,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       }
     });
     try {
-      if (config.adminKey === null && !loopback(request.socket.remoteAddress)) {
+      if (config.adminKey === null && !isLoopbackAddress(request.socket.remoteAddress)) {
         throw new GatewayError('this gateway runs open (no admin key) and answers only on its loopback interface', { status: 403, type: 'permission_error', code: 'loopback_only' });
       }
       // Anthropic clients are answered in their own error shape, a refused key included.
@@ -187,23 +194,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     }
   });
 
-  // Requests Node rejects before they reach the handler (bad syntax, headers too large, too slow)
-  // still get an OpenAI-shaped answer.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-    if (!socket.writable || answering || !(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code?.startsWith('HPE_'))) {
-      socket.destroy();
-      return;
-    }
-    const [status, reason, message] =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? [408, 'Request Timeout', 'the request was not received in time']
-          : [400, 'Bad Request', 'the request is not valid HTTP'];
-    const body = openAIErrorBody(new GatewayError(message, { status, type: 'invalid_request_error', code: 'bad_http_request' }));
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-  });
+  const connections = guardConnections(server, effectiveMaxConnections(connectionLimits), logger);
+  answerRejectedRequests(server, connections.lastPath);
 
   function fallbackRoute(method: string, path: string): Handler {
     if (method === 'GET' && (path.startsWith('/v1/models/') || path.startsWith('/models/'))) {
@@ -298,6 +290,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     logger,
     store,
     runner,
+    maxConnections: connections.maxConnections,
     listen() {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -324,15 +317,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   };
 }
 
-/** A client that takes nothing of its stream for this long has gone, whatever its socket says. */
-const defaultStreamUnreadMs = 30_000;
-
 /** Open to anyone who can reach them, keys or not: probes and metrics. */
 const unguardedPaths = new Set(['/health', '/ready', '/metrics']);
-
-function loopback(address: string | undefined): boolean {
-  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
-}
 
 const clientClosed = new GatewayError('the client closed the request', { status: 499, type: 'client_closed_request', code: 'client_closed_request' });
 
