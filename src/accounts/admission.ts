@@ -1,7 +1,6 @@
 // Before a request goes upstream, what its key allows: the models it may call, its rate limits, and
 // the worst-case cost held against its budget and credits. A refusal is a 403, 429 or 402 that says
 // which limit, how much and until when; nothing is sent upstream.
-import { legacyChoices, legacyStoredContext } from '../protocol/body-fields.ts';
 import { clientFormats } from '../protocol/formats.ts';
 import type { RequestFormat, RouteNeeds } from '../routing/needs.ts';
 import type { Candidate, RoutePlan } from '../routing/router.ts';
@@ -37,10 +36,13 @@ export interface RequestShape {
 }
 
 export function requestShape(format: RequestFormat, body: Record<string, unknown>): RequestShape {
-  if (format === 'embeddings') return { choices: legacyChoices(body), storedContext: legacyStoredContext(body), free: false };
+  if (format === 'embeddings') return embeddingsShape;
   const facts = clientFormats[format];
   return { choices: facts.choices(body), storedContext: facts.usesStoredContext(body), free: false };
 }
+
+/** Embeddings: one vector per input, nothing stored at the provider. */
+const embeddingsShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, free: false });
 
 /** A token count's shape (see RequestShape.free). */
 export const tokenCountShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, free: true });

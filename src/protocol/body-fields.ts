@@ -61,18 +61,3 @@ export function hasImageParts(messages: unknown): boolean {
   }
   return false;
 }
-
-/** Chat's `n`, read in every format. */
-export function legacyChoices(body: Record<string, unknown>): number {
-  return typeof body.n === 'number' && Number.isInteger(body.n) && body.n > 1 ? body.n : 1;
-}
-
-/** Responses' stored context (`previous_response_id`, `conversation`, a stored `prompt`), read in every format. */
-export function legacyStoredContext(body: Record<string, unknown>): boolean {
-  return isSet(body.previous_response_id) || isSet(body.conversation) || (body.prompt !== null && typeof body.prompt === 'object');
-}
-
-/** The prompt fields of Chat and Anthropic together, read in both. */
-export function legacyPromptParts(body: Record<string, unknown>): Record<string, unknown> {
-  return { messages: body.messages, system: body.system, tools: body.tools, input: body.input };
-}

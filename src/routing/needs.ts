@@ -1,7 +1,6 @@
 // What a request needs from a provider, read from the client's own body: tools, images, a JSON
 // schema, room for the prompt plus the answer. The costly readings (walking every message) happen
 // only when a filter asks, and once.
-import { hasImageParts, legacyPromptParts, nonEmptyList, positiveNumber } from '../protocol/body-fields.ts';
 import { estimateTokens } from '../protocol/estimate.ts';
 import { clientFormats } from '../protocol/formats.ts';
 import type { ClientFormat, ClientFormatFacts } from '../protocol/formats.ts';
@@ -48,11 +47,11 @@ export function statedNeeds(stated: { promptTokens?: number; maxTokens?: number 
   return { promptTokens, promptTokensAtMost: promptTokens, maxTokens: stated.maxTokens ?? null, tools: stated.tools ?? false, jsonSchema: stated.jsonSchema ?? false, vision: stated.vision ?? false };
 }
 
-/** Embeddings are no chat format; their body is read with the chat formats' field names. */
+/** Embeddings are no chat format: their prompt is `input`, and they generate nothing. */
 const embeddingsFacts: NeedsFacts = {
-  promptParts: legacyPromptParts,
-  maxOutputTokens: (body) => positiveNumber(body.max_tokens),
-  usesTools: (body) => nonEmptyList(body.tools) || nonEmptyList(body.functions),
+  promptParts: (body) => ({ input: body.input }),
+  maxOutputTokens: () => null,
+  usesTools: () => false,
   wantsJsonSchema: () => false,
-  hasImages: (body) => hasImageParts(body.messages),
+  hasImages: () => false,
 };

@@ -11,6 +11,11 @@ test('model and stream', () => {
   assert.throws(() => facts.stream({ stream: {} }), (error: unknown) => error instanceof GatewayError && error.status === 400 && error.message === '`stream` must be true or false' && error.param === 'stream');
 });
 
+test('choices and stored context: Anthropic has neither n nor context kept at the provider', () => {
+  assert.equal(facts.choices({ n: 3 }), 1);
+  assert.equal(facts.usesStoredContext({ previous_response_id: 'resp_1', prompt: { id: 'p' } }), false);
+});
+
 test('max output tokens: max_tokens only', () => {
   assert.equal(facts.maxOutputTokens({ max_tokens: 1024 }), 1024);
   assert.equal(facts.maxOutputTokens({ max_completion_tokens: 1024 }), null);
@@ -19,6 +24,7 @@ test('max output tokens: max_tokens only', () => {
 
 test('tools', () => {
   assert.equal(facts.usesTools({ tools: [{ name: 'f', input_schema: {} }] }), true);
+  assert.equal(facts.usesTools({ functions: [{ name: 'f' }] }), false, 'Chat\'s older list is not an Anthropic field');
   assert.equal(facts.usesTools({ tools: [] }), false);
   assert.equal(facts.usesTools({ tools: null }), false);
 });
@@ -44,6 +50,8 @@ test('history and the conversation opening: the system prompt and the first mess
   assert.equal(facts.history({ messages }), messages);
   assert.deepEqual(facts.conversationOpening({ system: 'Policy.', messages }), ['Policy.', messages[0]]);
   assert.deepEqual(facts.conversationOpening({ messages: 'not a list' }), [undefined, undefined]);
+  const tools = [{ name: 'f', input_schema: {} }];
+  assert.deepEqual(facts.promptParts({ system: 'Policy.', messages, tools, input: 'not Anthropic\'s' }), { system: 'Policy.', messages, tools });
 });
 
 test('preset: instructions before a string or block system prompt, stop as stop_sequences', () => {

@@ -1,5 +1,5 @@
 // What an Anthropic Messages request body says about itself (see ClientFormatFacts in ../formats.ts).
-import { hasImageParts, legacyChoices, legacyPromptParts, legacyStoredContext, nonEmptyList, positiveNumber, streamFlag, typeOf } from '../body-fields.ts';
+import { hasImageParts, nonEmptyList, positiveNumber, streamFlag, typeOf } from '../body-fields.ts';
 import type { ClientFormatFacts, PresetDefaults } from '../formats.ts';
 import { parameterFiller, prefixTextField } from '../preset-fields.ts';
 import { anthropicErrorBody } from './errors.ts';
@@ -8,13 +8,13 @@ export const anthropicFacts: ClientFormatFacts = {
   model: (body) => body.model,
   stream: streamFlag,
   maxOutputTokens: (body) => positiveNumber(body.max_tokens),
-  choices: legacyChoices,
-  usesTools: (body) => nonEmptyList(body.tools) || nonEmptyList(body.functions),
+  choices: () => 1,
+  usesTools: (body) => nonEmptyList(body.tools),
   hasImages: (body) => hasImageParts(body.messages),
   wantsJsonSchema: (body) => typeOf(body.output_format) === 'json_schema',
-  usesStoredContext: legacyStoredContext,
+  usesStoredContext: () => false,
   history: (body) => body.messages,
-  promptParts: legacyPromptParts,
+  promptParts: (body) => ({ system: body.system, messages: body.messages, tools: body.tools }),
   conversationOpening: (body) => [body.system, Array.isArray(body.messages) ? body.messages[0] : undefined],
   applyPreset,
   errorBody: anthropicErrorBody,

@@ -31,6 +31,15 @@ test('choices: n when it is a whole number above 1', () => {
   for (const n of [1, 0, -2, 2.5, '3', null, Number.NaN]) assert.equal(facts.choices({ n }), 1, String(n));
 });
 
+test('stored context: Chat has none, whatever other formats\' fields the body carries', () => {
+  assert.equal(facts.usesStoredContext({ messages: [], previous_response_id: 'resp_1', conversation: 'conv_1', prompt: { id: 'p' } }), false);
+});
+
+test('prompt parts: the messages and the tools, and no field of another format', () => {
+  const messages = [{ role: 'user', content: 'Hi' }];
+  assert.deepEqual(facts.promptParts({ messages, tools: [], system: 'not Chat\'s', input: 'not Chat\'s', model: 'm' }), { messages, tools: [] });
+});
+
 test('tools: a non-empty tools list, or the older functions list', () => {
   assert.equal(facts.usesTools({ tools: [{ type: 'function', function: { name: 'f' } }] }), true);
   assert.equal(facts.usesTools({ functions: [{ name: 'f' }] }), true);

@@ -1,6 +1,5 @@
 // What a Chat Completions request body says about itself (see ClientFormatFacts in ../formats.ts).
 import { hasImageParts, isRecord, nonEmptyList, positiveNumber, streamFlag, typeOf, upToFirstUser } from '../body-fields.ts';
-import { legacyChoices, legacyPromptParts, legacyStoredContext } from '../body-fields.ts';
 import type { ClientFormatFacts, PresetDefaults } from '../formats.ts';
 import { openAIErrorBody } from '../../errors/gateway-error.ts';
 import { parameterFiller } from '../preset-fields.ts';
@@ -10,14 +9,14 @@ export const openAIChatFacts: ClientFormatFacts = {
   stream: streamFlag,
   // `max_tokens` is the older name; a request that sets both means the newer one.
   maxOutputTokens: (body) => positiveNumber(body.max_completion_tokens ?? body.max_tokens),
-  choices: legacyChoices,
+  choices: (body) => (typeof body.n === 'number' && Number.isInteger(body.n) && body.n > 1 ? body.n : 1),
   // `functions` is the older form of `tools`.
   usesTools: (body) => nonEmptyList(body.tools) || nonEmptyList(body.functions),
   hasImages: (body) => hasImageParts(body.messages),
   wantsJsonSchema: (body) => typeOf(body.response_format) === 'json_schema',
-  usesStoredContext: legacyStoredContext,
+  usesStoredContext: () => false,
   history: (body) => body.messages,
-  promptParts: legacyPromptParts,
+  promptParts: (body) => ({ messages: body.messages, tools: body.tools }),
   conversationOpening: (body) => upToFirstUser(body.messages),
   applyPreset,
   errorBody: openAIErrorBody,

@@ -12,6 +12,10 @@ test('model and stream', () => {
   assert.throws(() => facts.stream({ stream: 1 }), (error: unknown) => error instanceof GatewayError && error.status === 400 && error.message === '`stream` must be true or false' && error.param === 'stream');
 });
 
+test('choices: Responses has no n, so one answer', () => {
+  assert.equal(facts.choices({ n: 3 }), 1);
+});
+
 test('max output tokens: max_output_tokens only', () => {
   assert.equal(facts.maxOutputTokens({ max_output_tokens: 256 }), 256);
   assert.equal(facts.maxOutputTokens({ max_tokens: 256 }), null, 'the Chat name is not Responses\'');
@@ -33,6 +37,7 @@ test('stored context: a previous response, a conversation or a stored prompt', (
 
 test('tools', () => {
   assert.equal(facts.usesTools({ tools: [{ type: 'web_search' }] }), true);
+  assert.equal(facts.usesTools({ functions: [{ name: 'f' }] }), false, 'Chat\'s older list is not a Responses field');
   assert.equal(facts.usesTools({ tools: [] }), false);
   assert.equal(facts.usesTools({}), false);
 });

@@ -1,6 +1,5 @@
 // What a Responses request body says about itself (see ClientFormatFacts in ../formats.ts).
-import { hasImageParts, isAbsent, isRecord, nonEmptyList, positiveNumber, streamFlag, typeOf, upToFirstUser } from '../body-fields.ts';
-import { legacyChoices, legacyStoredContext } from '../body-fields.ts';
+import { hasImageParts, isAbsent, isRecord, isSet, nonEmptyList, positiveNumber, streamFlag, typeOf, upToFirstUser } from '../body-fields.ts';
 import type { ClientFormatFacts, PresetDefaults } from '../formats.ts';
 import { openAIErrorBody } from '../../errors/gateway-error.ts';
 import { parameterFiller, prefixTextField } from '../preset-fields.ts';
@@ -9,11 +8,12 @@ export const openAIResponsesFacts: ClientFormatFacts = {
   model: (body) => body.model,
   stream: streamFlag,
   maxOutputTokens: (body) => positiveNumber(body.max_output_tokens),
-  choices: legacyChoices,
-  usesTools: (body) => nonEmptyList(body.tools) || nonEmptyList(body.functions),
+  choices: () => 1,
+  usesTools: (body) => nonEmptyList(body.tools),
   hasImages: (body) => hasImageParts(body.input),
   wantsJsonSchema: (body) => typeOf(isRecord(body.text) ? body.text.format : undefined) === 'json_schema',
-  usesStoredContext: legacyStoredContext,
+  // A previous response, a conversation or a stored prompt template, all kept at the provider.
+  usesStoredContext: (body) => isSet(body.previous_response_id) || isSet(body.conversation) || (body.prompt !== null && typeof body.prompt === 'object'),
   history: (body) => body.input,
   promptParts: (body) => ({ input: body.input, instructions: body.instructions, tools: body.tools }),
   // `input` may be one string: the first user message itself.
