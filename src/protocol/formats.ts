@@ -1,9 +1,10 @@
 // The formats clients speak to the gateway, and what each knows about its own request body: where
 // it keeps the model, the stream flag, the answer's length, tools, images, a JSON schema, stored
 // context and the conversation's opening; how it takes a preset; how it spells an error. Routing,
-// admission and the surface ask these facts instead of reading raw bodies per format. Adding a
-// client format is a folder under src/protocol/ and one line in the table below. Providers' formats
-// (WireFormat, in ir.ts) include these and more.
+// admission, the engine and the surface ask these facts instead of reading raw bodies per format.
+// A client format is a folder under src/protocol/ and one line in the table below (the compiler
+// then asks for its codec in codecs.ts). Providers' formats (WireFormat, in ir.ts) include these
+// and more.
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { anthropicFacts } from './anthropic/facts.ts';
 import { openAIChatFacts } from './openai-chat/facts.ts';
