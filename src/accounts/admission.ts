@@ -1,7 +1,8 @@
 // Before a request goes upstream, what its key allows: the models it may call, its rate limits, and
 // the worst-case cost held against its budget and credits. A refusal is a 403, 429 or 402 that says
 // which limit, how much and until when; nothing is sent upstream.
-import type { RouteNeeds } from '../routing/needs.ts';
+import { clientFormats } from '../protocol/formats.ts';
+import type { RequestFormat, RouteNeeds } from '../routing/needs.ts';
 import type { Candidate, RoutePlan } from '../routing/router.ts';
 import type { ReserveResult, Store } from '../store/store.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -34,18 +35,17 @@ export interface RequestShape {
   free: boolean;
 }
 
-export function requestShape(body: Record<string, unknown>): RequestShape {
-  const choices = typeof body.n === 'number' && Number.isInteger(body.n) && body.n > 1 ? body.n : 1;
-  const storedContext = isSet(body.previous_response_id) || isSet(body.conversation) || (body.prompt !== null && typeof body.prompt === 'object');
-  return { choices, storedContext, free: false };
+export function requestShape(format: RequestFormat, body: Record<string, unknown>): RequestShape {
+  if (format === 'embeddings') return embeddingsShape;
+  const facts = clientFormats[format];
+  return { choices: facts.choices(body), storedContext: facts.usesStoredContext(body), free: false };
 }
+
+/** Embeddings: one vector per input, nothing stored at the provider. */
+const embeddingsShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, free: false });
 
 /** A token count's shape (see RequestShape.free). */
 export const tokenCountShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, free: true });
-
-function isSet(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== '';
-}
 
 /**
  * Filters the plan to the key's models, takes its rate limits and reserves its worst case. Returns

@@ -3,7 +3,8 @@
 // here is reported at start rather than as a 400 blamed on each client.
 import { readFallbackModels, readPreferences } from '../routing/preferences.ts';
 import { builtinPresets, presetNamePattern } from '../routing/presets.ts';
-import type { Preset, PresetParameters } from '../routing/presets.ts';
+import type { PresetParameters } from '../protocol/formats.ts';
+import type { Preset } from '../routing/presets.ts';
 import type { Path, Validator } from './validate.ts';
 
 const efforts = ['minimal', 'low', 'medium', 'high'] as const;

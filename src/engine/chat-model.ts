@@ -7,14 +7,14 @@ import type { AdmissionSettings } from '../accounts/admission.ts';
 import type { Offer } from '../catalog/catalog.ts';
 import type { RoutingConfig } from '../config/types.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
-import type { RouteNeeds } from '../routing/needs.ts';
+import type { ClientFormat } from '../protocol/formats.ts';
+import type { RequestFormat, RouteNeeds } from '../routing/needs.ts';
 import type { Preset } from '../routing/presets.ts';
 import type { Router, RoutePlan } from '../routing/router.ts';
 import type { Answer } from './answer.ts';
 import type { CallContext } from './call.ts';
 import { runRoute } from './failover.ts';
 import { callProvider } from './provider-model.ts';
-import type { ClientChatFormat } from './provider-model.ts';
 import { routeRequest } from './route-request.ts';
 
 export interface ChatModelDependencies {
@@ -28,7 +28,7 @@ export interface ChatModelDependencies {
 
 /** A chat call in the caller's own format. */
 export interface ChatCall {
-  format: ClientChatFormat;
+  format: ClientFormat;
   body: Record<string, unknown>;
   /** The body's size in bytes (a bound on its prompt). */
   bytes: number;
@@ -43,7 +43,7 @@ export function answerChat(context: CallContext, dependencies: ChatModelDependen
   const { format, body } = call;
   const strict = dependencies.strictParams || context.headers['x-modelmux-strict'] === 'true';
   const { plan, stickyKey, needs } = routeRequest(context, dependencies, format, body, call.bytes, (offer) => droppedFor(format, body, offer));
-  admitCall(context, dependencies.accounts, plan, needs, body);
+  admitCall(context, dependencies.accounts, format, plan, needs, body);
   const failover = { router: dependencies.router, config: dependencies.routing, now: dependencies.now };
   // Each attempt gets its own copy: the paths rename the model and adjust fields in place.
   return runRoute(context, plan, failover, stickyKey, (target, controller) =>
@@ -52,17 +52,17 @@ export function answerChat(context: CallContext, dependencies: ChatModelDependen
 }
 
 /** The key's models, rate limits and budget (accounts/admission.ts); the answer carries the headers. */
-export function admitCall(context: CallContext, accounts: AdmissionSettings, plan: RoutePlan, needs: RouteNeeds, body: Record<string, unknown>): void {
+export function admitCall(context: CallContext, accounts: AdmissionSettings, format: RequestFormat, plan: RoutePlan, needs: RouteNeeds, body: Record<string, unknown>): void {
   const ledger = context.ledger;
   if (ledger === null) return;
   ledger.routeId = plan.id;
   ledger.promptTokens = () => needs.promptTokens;
-  const headers = admit(ledger, plan, needs, requestShape(body), body.model as string, accounts);
+  const headers = admit(ledger, plan, needs, requestShape(format, body), body.model as string, accounts);
   if (Object.keys(headers).length > 0) context.extraHeaders = { ...context.extraHeaders, ...headers };
 }
 
 /** For `provider.require_parameters`: what this offer's provider would not receive. */
-function droppedFor(format: ClientChatFormat, body: Record<string, unknown>, offer: Offer): string[] {
+function droppedFor(format: ClientFormat, body: Record<string, unknown>, offer: Offer): string[] {
   const formats = offer.provider.config.formats;
   if (formats.includes(format)) return [];
   try {

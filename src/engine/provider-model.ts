@@ -6,6 +6,8 @@
 // mode.
 import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
+import { clientFormats } from '../protocol/formats.ts';
+import type { ClientFormat } from '../protocol/formats.ts';
 import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
 import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protocol/signatures.ts';
 import { readUsageObject } from '../protocol/openai-chat/stream-relay.ts';
@@ -19,12 +21,10 @@ import { openAnswerStream } from './provider-stream.ts';
 import { chatRelayReading, decodedReading } from './stream-readings.ts';
 import type { Pricing } from './stream-readings.ts';
 
-export type ClientChatFormat = 'openai-chat' | 'openai-responses' | 'anthropic';
-
 export interface ProviderRequest {
   context: CallContext;
   /** The caller's format, and its body for this attempt (a copy: paths rename the model in place). */
-  format: ClientChatFormat;
+  format: ClientFormat;
   body: Record<string, unknown>;
   stream: boolean;
   /** Chat's `stream_options.include_usage`; the other formats always report usage. */
@@ -41,8 +41,7 @@ export function callProvider(request: ProviderRequest, target: ModelTarget, cont
   if (request.relayBytes && target.provider.config.formats.includes(request.format)) {
     if (request.format === 'openai-chat') return relayChat(request, target, controller);
     // Reasoning another provider signed (in an earlier, translated turn) must not reach this one.
-    const history = request.format === 'anthropic' ? request.body.messages : request.body.input;
-    if (!hasMarkedSignatures(history)) return relaySameFormat(request, target, controller);
+    if (!hasMarkedSignatures(clientFormats[request.format].history(request.body))) return relaySameFormat(request, target, controller);
   }
   return translate(request, target, controller);
 }

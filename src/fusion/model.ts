@@ -13,6 +13,7 @@ import type { ModelRunner } from '../engine/runner.ts';
 import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 import type { NamedFusion } from '../config/fusions.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
+import type { ClientFormat } from '../protocol/formats.ts';
 import type { ChatRequest, ChatResponse, FinishReason, StreamEvent, Usage } from '../protocol/ir.ts';
 import { readPreferences } from '../routing/preferences.ts';
 import type { Router } from '../routing/router.ts';
@@ -26,8 +27,6 @@ import type { FusionInput, FusionOutcome } from './run.ts';
 import { completeSpec, readFusionFields } from './spec.ts';
 import type { FieldProblem, FusionSpec } from './spec.ts';
 
-export type FusionFormat = 'openai-chat' | 'openai-responses' | 'anthropic';
-
 export interface FusionDependencies {
   router: Router;
   fusions: readonly NamedFusion[] | undefined;
@@ -36,7 +35,7 @@ export interface FusionDependencies {
 
 export { isFusionModel } from '../fusion/spec.ts';
 
-export async function answerFusion(context: CallContext, dependencies: FusionDependencies, format: FusionFormat, body: Record<string, unknown>): Promise<Answer> {
+export async function answerFusion(context: CallContext, dependencies: FusionDependencies, format: ClientFormat, body: Record<string, unknown>): Promise<Answer> {
   const spec = fusionSpecOf(body, dependencies.fusions);
   checkModels(spec, dependencies.router);
   const provider = providerPreferences(body);
@@ -174,7 +173,7 @@ function providerPreferences(body: Record<string, unknown>): Record<string, unkn
 }
 
 /** The caller's conversation in the internal form, refused where a fusion cannot serve it. */
-function callerRequest(format: FusionFormat, body: Record<string, unknown>): ChatRequest {
+function callerRequest(format: ClientFormat, body: Record<string, unknown>): ChatRequest {
   // `provider` reaches every call through the SelfCall, not through the codec (which would drop it
   // on Responses and Messages).
   const { fusion: _fusion, provider: _provider, ...rest } = body;
@@ -189,7 +188,7 @@ function callerRequest(format: FusionFormat, body: Record<string, unknown>): Cha
   return request;
 }
 
-function responseId(format: FusionFormat, groupId: string): string {
+function responseId(format: ClientFormat, groupId: string): string {
   const suffix = groupId.slice(groupId.indexOf('_') + 1);
   if (format === 'anthropic') return `msg_${suffix}`;
   if (format === 'openai-responses') return `resp_${suffix}`;

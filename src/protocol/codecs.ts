@@ -2,6 +2,7 @@
 import { anthropicCodec } from './anthropic/codec.ts';
 import { bedrockConverseCodec } from './bedrock/codec.ts';
 import { geminiCodec } from './gemini/codec.ts';
+import type { ClientFormat } from './formats.ts';
 import type { ProviderCodec, SurfaceCodec, WireFormat } from './ir.ts';
 import { openAIChatCodec } from './openai-chat/codec.ts';
 import { openAIResponsesCodec } from './openai-responses/codec.ts';
@@ -18,8 +19,8 @@ export function providerCodec(format: WireFormat): ProviderCodec {
   return providerCodecs[format];
 }
 
-export const surfaceCodecs = {
-  'openai-chat': openAIChatCodec as SurfaceCodec,
-  'openai-responses': openAIResponsesCodec as SurfaceCodec,
-  anthropic: anthropicCodec as SurfaceCodec,
+export const surfaceCodecs: Readonly<Record<ClientFormat, SurfaceCodec>> = {
+  'openai-chat': openAIChatCodec,
+  'openai-responses': openAIResponsesCodec,
+  anthropic: anthropicCodec,
 };

@@ -1,19 +1,11 @@
 // Presets: named bundles of rules (model, fallbacks, provider preferences, default parameters and
 // standing instructions) that a client picks with `@preset/<name>`, so a team gives every client and
 // every model the same rules without changing the clients. This file parses the reference and
-// applies a preset to a body in the client's own format; choosing the model is the caller's job.
-
-export type PresetFormat = 'openai-chat' | 'openai-responses' | 'anthropic';
-
-export interface PresetParameters {
-  temperature?: number;
-  top_p?: number;
-  max_tokens?: number;
-  seed?: number;
-  stop?: string[];
-  /** 'minimal' | 'low' | 'medium' | 'high' */
-  reasoning_effort?: string;
-}
+// applies a preset to a body in the client's own format (the format's facts write its instructions
+// and parameters); choosing the model is the caller's job.
+import { isAbsent, isRecord } from '../protocol/body-fields.ts';
+import { clientFormats } from '../protocol/formats.ts';
+import type { ClientFormat, PresetParameters } from '../protocol/formats.ts';
 
 export interface Preset {
   name: string;
@@ -83,83 +75,14 @@ export function parsePresetReference(model: string): { model: string | null; pre
  * client's system prompt, parameters only where the request set none, provider preferences and
  * fallback models under the request's own. It does not touch `body.model`. Returns the names of
  * what it applied, in the preset's own terms, e.g. ['instructions', 'temperature']. */
-export function applyPreset(format: PresetFormat, body: Record<string, unknown>, preset: Preset): string[] {
-  const applied: string[] = [];
-  if (preset.instructions && addInstructions(format, body, preset.instructions)) applied.push('instructions');
-  applied.push(...applyParameters(format, body, preset.parameters));
+export function applyPreset(format: ClientFormat, body: Record<string, unknown>, preset: Preset): string[] {
+  const applied = clientFormats[format].applyPreset(body, preset);
   if (preset.provider && mergeProvider(body, preset.provider)) applied.push('provider');
   if (preset.models.length > 0 && isAbsent(body.models)) {
     body.models = [...preset.models];
     applied.push('models');
   }
   return applied;
-}
-
-// Instructions go first: the preset's text is the same on every request, so providers that cache
-// prompt prefixes keep hitting the cache whatever the client writes after it.
-function addInstructions(format: PresetFormat, body: Record<string, unknown>, instructions: string): boolean {
-  if (format === 'openai-chat') return addChatInstructions(body, instructions);
-  const field = format === 'openai-responses' ? 'instructions' : 'system';
-  const existing = body[field];
-  if (isAbsent(existing) || existing === '') body[field] = instructions;
-  else if (typeof existing === 'string') body[field] = `${instructions}\n\n${existing}`;
-  else if (format === 'anthropic' && Array.isArray(existing)) existing.unshift({ type: 'text', text: instructions });
-  // Anything else is malformed; the format's validator reports it as the client wrote it.
-  else return false;
-  return true;
-}
-
-function addChatInstructions(body: Record<string, unknown>, instructions: string): boolean {
-  const messages = body.messages;
-  if (!Array.isArray(messages)) return false;
-  const first: unknown = messages[0];
-  if (isRecord(first) && (first.role === 'system' || first.role === 'developer')) {
-    if (typeof first.content === 'string') {
-      first.content = first.content === '' ? instructions : `${instructions}\n\n${first.content}`;
-      return true;
-    }
-    if (Array.isArray(first.content)) {
-      first.content.unshift({ type: 'text', text: instructions });
-      return true;
-    }
-  }
-  messages.unshift({ role: 'system', content: instructions });
-  return true;
-}
-
-function applyParameters(format: PresetFormat, body: Record<string, unknown>, parameters: PresetParameters): string[] {
-  const applied: string[] = [];
-  const fill = (name: keyof PresetParameters, field: string, value: unknown, alsoSetBy: string[] = []): void => {
-    if (value === undefined || !isAbsent(body[field]) || alsoSetBy.some((other) => !isAbsent(body[other]))) return;
-    body[field] = Array.isArray(value) ? [...value] : value;
-    applied.push(name);
-  };
-  fill('temperature', 'temperature', parameters.temperature);
-  fill('top_p', 'top_p', parameters.top_p);
-  if (format === 'openai-chat') {
-    fill('max_tokens', 'max_tokens', parameters.max_tokens, ['max_completion_tokens']);
-    fill('seed', 'seed', parameters.seed);
-    fill('stop', 'stop', parameters.stop);
-    fill('reasoning_effort', 'reasoning_effort', parameters.reasoning_effort);
-  } else if (format === 'openai-responses') {
-    fill('max_tokens', 'max_output_tokens', parameters.max_tokens);
-    if (parameters.reasoning_effort !== undefined && addResponsesEffort(body, parameters.reasoning_effort)) applied.push('reasoning_effort');
-  } else {
-    fill('max_tokens', 'max_tokens', parameters.max_tokens);
-    fill('stop', 'stop_sequences', parameters.stop);
-  }
-  return applied;
-}
-
-/** Responses names the effort inside `reasoning`, next to fields such as `summary` that stay. */
-function addResponsesEffort(body: Record<string, unknown>, effort: string): boolean {
-  if (isAbsent(body.reasoning)) {
-    body.reasoning = { effort };
-    return true;
-  }
-  if (!isRecord(body.reasoning) || !isAbsent(body.reasoning.effort)) return false;
-  body.reasoning = { ...body.reasoning, effort };
-  return true;
 }
 
 /** The request's own fields win; a `provider` that is not an object is left for the router to refuse. */
@@ -172,13 +95,4 @@ function mergeProvider(body: Record<string, unknown>, presetProvider: Record<str
   // A copy, so that nothing downstream can change the preset shared by every request.
   body.provider = { ...structuredClone(presetProvider), ...ownFields };
   return true;
-}
-
-// JSON null means "not set" in these APIs, as an absent field does.
-function isAbsent(value: unknown): value is undefined | null {
-  return value === undefined || value === null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -3,8 +3,8 @@
 // an explicit session id, or by its caller and its opening (system prompt and first user message),
 // which stay the same from turn to turn. Keys are hashes, so no caller credential is kept.
 import { createHash } from 'node:crypto';
-
-export type StickyFormat = 'openai-chat' | 'openai-responses' | 'anthropic';
+import { clientFormats } from '../protocol/formats.ts';
+import type { ClientFormat } from '../protocol/formats.ts';
 
 export interface StickyOptions {
   /** How long a conversation stays tied to its provider after its last turn (default 300_000). */
@@ -84,30 +84,11 @@ const nodeBudget = 10_000;
  * which stays the same from turn to turn. null when there is nothing to identify it by. Never returns or
  * contains the caller string in clear: the result is a hash (sha256, base64url, first 22 chars).
  */
-export function stickyKey(format: StickyFormat, body: Record<string, unknown>, caller: string, sessionId: string | null): string | null {
+export function stickyKey(format: ClientFormat, body: Record<string, unknown>, caller: string, sessionId: string | null): string | null {
   if (sessionId) return new Digest('session', caller).text(sessionId).finish();
   const digest = new Digest('opening', caller);
-  for (const part of openingOf(format, body)) digest.add(part);
+  for (const part of clientFormats[format].conversationOpening(body)) digest.add(part);
   return digest.strings === 0 ? null : digest.finish();
-}
-
-/** The parts of a request that stay the same from one turn of its conversation to the next. */
-function openingOf(format: StickyFormat, body: Record<string, unknown>): unknown[] {
-  switch (format) {
-    case 'openai-chat':
-      return upToFirstUser(body.messages);
-    case 'anthropic':
-      return [body.system, Array.isArray(body.messages) ? body.messages[0] : undefined];
-    case 'openai-responses':
-      return [body.instructions, typeof body.input === 'string' ? body.input : upToFirstUser(body.input)];
-  }
-}
-
-/** Items up to and including the first with role `user`; without one, just the first item. */
-function upToFirstUser(items: unknown): unknown[] {
-  if (!Array.isArray(items)) return [];
-  const index = items.findIndex((item) => typeof item === 'object' && item !== null && (item as { role?: unknown }).role === 'user');
-  return items.slice(0, index < 0 ? 1 : index + 1);
 }
 
 /** A sha256 over the strings of a JSON value, reading a bounded amount of it. */

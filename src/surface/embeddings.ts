@@ -18,7 +18,7 @@ export async function handleEmbeddings(context: RequestContext, dependencies: In
   const validInput = typeof input === 'string' || (Array.isArray(input) && input.length > 0);
   if (!validInput) throw invalidRequest('`input` is required: a string or a non-empty list of strings (or token arrays)', 'input', 'missing_required_parameter');
   const { plan, stickyKey, needs } = routeRequest(context, dependencies, 'embeddings', request, bytes);
-  admitCall(context, dependencies.accounts, plan, needs, request);
+  admitCall(context, dependencies.accounts, 'embeddings', plan, needs, request);
   const failover = { router: dependencies.router, config: dependencies.routing, now: dependencies.now };
   const answer = await runRoute(context, plan, failover, stickyKey, (target, controller) => callEmbeddings(context, target, { ...request }, controller));
   await writeAnswer(context, answer, { format: 'openai-chat', includeUsage: false });

@@ -6,7 +6,8 @@ import type { Store } from '../store/store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { AdmissionSettings } from '../accounts/admission.ts';
 import type { AuthSettings } from '../accounts/auth.ts';
-import { surfaceCodecs } from '../protocol/codecs.ts';
+import { clientFormats } from '../protocol/formats.ts';
+import type { ClientFormat } from '../protocol/formats.ts';
 import { validateChatRequest } from '../protocol/openai-chat/validate.ts';
 import type { ChatModelDependencies } from '../engine/chat-model.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
@@ -28,27 +29,20 @@ export interface InferenceDependencies extends ChatModelDependencies {
   runner: ModelRunner;
 }
 
-export type SurfaceFormat = keyof typeof surfaceCodecs;
-
-export async function handleInference(context: RequestContext, dependencies: InferenceDependencies, format: SurfaceFormat): Promise<void> {
+export async function handleInference(context: RequestContext, dependencies: InferenceDependencies, format: ClientFormat): Promise<void> {
   const { body, bytes } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
   // Chat is checked in full here (its same-format path needs it); the others are checked in full by
   // their codec when translated, and by the provider itself when relayed.
+  const facts = clientFormats[format];
   const chat = format === 'openai-chat' ? validateChatRequest(body) : null;
-  if (!chat) requiredModel(body);
-  context.stream = chat?.stream ?? optionalStream(body);
+  if (!chat) requiredModel(facts.model(body));
+  context.stream = facts.stream(body);
   const includeUsage = chat?.includeUsage ?? true;
   const answer = await dependencies.runner.answer(context, { format, body, bytes, includeUsage, relayBytes: true }, true);
   await writeAnswer(context, answer, { format, includeUsage });
 }
 
-function requiredModel(body: Record<string, unknown>): string {
-  if (typeof body.model !== 'string' || body.model === '') throw invalidRequest('`model` is required: a non-empty string naming the model', 'model', 'missing_required_parameter');
-  return body.model;
-}
-
-function optionalStream(body: Record<string, unknown>): boolean {
-  if (body.stream === undefined || body.stream === null) return false;
-  if (typeof body.stream !== 'boolean') throw invalidRequest('`stream` must be true or false', 'stream');
-  return body.stream;
+function requiredModel(model: unknown): string {
+  if (typeof model !== 'string' || model === '') throw invalidRequest('`model` is required: a non-empty string naming the model', 'model', 'missing_required_parameter');
+  return model;
 }
