@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { loadConfig } from '../src/config/load.ts';
 import { startSimulator } from '../src/simulator/index.ts';
-import { createGateway } from '../src/surface/server.ts';
+import { createGateway } from '../src/http/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 
 const speeds = {

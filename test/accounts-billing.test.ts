@@ -255,7 +255,8 @@ describe('billing', () => {
     } catch {
       // The SDK reports the abort.
     }
-    assert.equal(received, 10);
+    // A chunk the SDK had already read may still come out of the loop after the abort.
+    assert.ok(received >= 10 && received < 400, `${received} chunks read`);
     let request = undefined;
     for (let wait = 0; wait < 100 && request === undefined; wait++) {
       request = stack.rowsOf(requestId).find((row) => row.kind === 'request');
@@ -264,7 +265,7 @@ describe('billing', () => {
     assert.ok(request, 'the abandoned request has its row');
     assert.equal(request.status, 499);
     assert.equal(request.billed, true);
-    assert.ok(request.outputTokens >= 10 && request.outputTokens < 400, `${request.outputTokens} tokens billed`);
+    assert.ok(request.outputTokens >= received && request.outputTokens < 400, `${request.outputTokens} tokens billed`);
     assert.ok(request.costUnits > 0);
   });
 });

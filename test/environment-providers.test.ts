@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import OpenAI from 'openai';
 import { loadConfig } from '../src/config/load.ts';
 import { startSimulator } from '../src/simulator/index.ts';
-import { createGateway } from '../src/surface/server.ts';
+import { createGateway } from '../src/http/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 
 test('GROQ_API_KEY (with MODELMUX_GROQ_BASE_URL aimed at the simulator) configures groq with no file', async () => {

@@ -5,7 +5,7 @@ import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import type { ModelInfo, Offer } from '../catalog/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
-import { describeModel } from '../surface/models.ts';
+import { describeModel } from '../http/models.ts';
 import { loadCommandConfig } from './config.ts';
 import { formatTable } from './table.ts';
 

@@ -7,7 +7,7 @@ import { Catalog } from '../catalog/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { Router } from '../routing/router.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { explainQuery } from '../surface/route-explain.ts';
+import { explainQuery } from '../http/route-explain.ts';
 import { loadCommandConfig } from './config.ts';
 import { formatTable } from './table.ts';
 

@@ -86,5 +86,5 @@ function descriptionOf(offers: Offer[]): { description?: string } {
 export function sendJson(context: RequestContext, value: unknown, status = 200): void {
   const body = JSON.stringify(value);
   context.response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId });
-  context.response.end(body);
+  context.finish(body);
 }

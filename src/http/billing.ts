@@ -17,6 +17,9 @@ export interface Billing {
   start(context: RequestContext): void;
   /** Queues the rows of a request whose client left before its end. */
   abandoned(context: RequestContext): void;
+  /** Queues the rows of a request whose response ended without `finish` (answered by Node's own
+   * handling of a bad request); nothing when they were written already. */
+  settleEnded(context: RequestContext): void;
   /** A call the gateway makes itself on behalf of `parent` (a fusion member, a comparison's answer):
    * a ledger of its own in the group `groupId`, on the parent's account, ending with the parent. */
   child(parent: CallContext, groupId: string): CallContext;
@@ -29,24 +32,28 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
   const ledgerWriter = options.writer;
 
   /**
-   * Opens the request's ledger. Whatever path ends the response, its end waits for the request's
-   * rows to be committed (in a batch with the others of this turn), so the last byte leaves only
-   * once they are durable.
+   * Opens the request's ledger. The response's end (context.finish) waits for the request's rows to
+   * be committed (in a batch with the others of this turn), so the last byte leaves only once they
+   * are durable.
    */
   function startLedger(context: RequestContext): void {
     context.ledger = new RequestLedger(accounts, context.account, context.requestId, null);
-    const response = context.response as unknown as { end: (...args: unknown[]) => unknown };
-    const end = response.end;
+    const { response } = context;
     let ending = false;
-    response.end = function (this: unknown, ...args: unknown[]) {
+    context.finish = (last) => {
       // A second end while the first waits for its commit has nothing left to add.
-      if (ending) return this;
+      if (ending) return;
       ending = true;
-      const settlement = settleLedger(context, context.response.statusCode, false);
-      if (settlement === null) return end.apply(this, args);
-      ledgerWriter.write(settlement, () => end.apply(this, args));
-      return this;
+      const end = (): void => void (last === undefined ? response.end() : response.end(last));
+      const settlement = settleLedger(context, response.statusCode, false);
+      if (settlement === null) return end();
+      ledgerWriter.write(settlement, end);
     };
+  }
+
+  function settleEnded(context: RequestContext): void {
+    const settlement = settleLedger(context, context.response.statusCode, false);
+    if (settlement !== null) ledgerWriter.write(settlement, () => {});
   }
 
   /** Queues the rows of a request whose client left before its end. */
@@ -86,7 +93,7 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
     }
   }
 
-  return { start: startLedger, abandoned: settleAbandoned, child: (parent, groupId) => childCall(parent, groupId, accounts), settle };
+  return { start: startLedger, abandoned: settleAbandoned, settleEnded, child: (parent, groupId) => childCall(parent, groupId, accounts), settle };
 }
 
 /** A call of its own for one the gateway makes on behalf of `parent`: its own id and ledger, the

@@ -40,7 +40,7 @@ export async function handleCountTokens(context: RequestContext, dependencies: I
       if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
       const payload = await readUpstreamBody(context, target, exchange);
       context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...headers });
-      context.response.end(payload);
+      context.finish(payload);
     } finally {
       exchange.finish();
     }
@@ -49,7 +49,7 @@ export async function handleCountTokens(context: RequestContext, dependencies: I
   const headers = routeHeaders(context, target);
   const payload = JSON.stringify({ input_tokens: estimateTokens({ system: request.system, messages: request.messages, tools: request.tools }) });
   context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-modelmux-estimate': 'true', ...headers });
-  context.response.end(payload);
+  context.finish(payload);
 }
 
 /** The key's admission, as inference.ts admitRequest does it, with a count's shape. */

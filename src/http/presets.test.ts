@@ -15,7 +15,7 @@ test('GET /v1/presets lists each preset in an OpenAI-style list', () => {
       sent.body = body;
     },
   };
-  handleListPresets({ requestId: 'req-1', response } as unknown as RequestContext, builtinPresets);
+  handleListPresets({ requestId: 'req-1', response, finish: (body: string) => response.end(body) } as unknown as RequestContext, builtinPresets);
   assert.equal(sent.status, 200);
   assert.equal(sent.headers?.['content-type'], 'application/json');
   const listed = JSON.parse(sent.body ?? '');

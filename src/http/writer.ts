@@ -39,7 +39,7 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
   const headers = { ...context.extraHeaders, ...answer.metadata.headers };
   if (answer.bytes !== null) {
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer.bytes), ...headers });
-    response.end(answer.bytes);
+    context.finish(answer.bytes);
     return;
   }
   const codec = surfaceCodecs[delivery.format];
@@ -51,12 +51,12 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
     for (const event of eventsOf(answer.response!)) out += encoder.push(event);
     response.writeHead(200, { ...sseHeaders, ...headers });
     context.timeToFirstToken ??= secondsSince(context.startedAt);
-    response.end(out + encoder.end());
+    context.finish(out + encoder.end());
     return;
   }
   const payload = JSON.stringify({ ...codec.encodeResponse(answer.response!, encodeContext), ...answer.response!.extra });
   response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
-  response.end(payload);
+  context.finish(payload);
 }
 
 function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: Delivery): Promise<void> {
@@ -88,7 +88,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
     const finish = (last: string): void => {
       if (!response.destroyed && !response.writableEnded) {
         context.usage = stream.usage;
-        response.end(tail.length === 0 ? last : Buffer.concat([...tail, last].map(toBuffer)));
+        context.finish(tail.length === 0 ? last : Buffer.concat([...tail, last].map(toBuffer)));
       }
       settle();
     };

@@ -1,0 +1,213 @@
+// The composition root: builds the gateway's parts (providers, catalog, router, store, ledger,
+// billing, the model runner), its routes, and the steps every request passes; then one node:http
+// server with its connection guards. Reading createGateway tells the whole request path:
+// recordWhenClosed → answerErrors → onlyLoopbackWhenOpen → authenticateCaller → keepLedger → route.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { GatewayConfig } from '../config/types.ts';
+import { defaultConnectionLimits } from '../config/types.ts';
+import { builtinCatalog } from '../catalog/builtin.ts';
+import { Catalog } from '../catalog/catalog.ts';
+import { ProviderRegistry } from '../providers/registry.ts';
+import { RateLimiter } from '../accounts/rate-limit.ts';
+import { LedgerWriter } from '../accounts/ledger-writer.ts';
+import { Router } from '../routing/router.ts';
+import { openSqliteStore } from '../store/sqlite.ts';
+import type { Store } from '../store/store.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import { configuredSecrets, Redactor } from '../secrets/redactor.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { Metrics } from '../telemetry/metrics.ts';
+import { answerChat } from '../engine/chat-model.ts';
+import type { ModelRunner } from '../engine/runner.ts';
+import { invalidRequest } from '../errors/gateway-error.ts';
+import { answerFusion } from '../fusion/model.ts';
+import { isFusionModel } from '../fusion/spec.ts';
+import { createAccessLog } from './access-log.ts';
+import { adminRoute, adminRoutes } from './admin.ts';
+import { createBilling } from './billing.ts';
+import { answerRejectedRequests } from './client-errors.ts';
+import { compareRoute, compareRoutes } from './compare.ts';
+import { effectiveMaxConnections, guardConnections, serverOptions } from './connections.ts';
+import { newRequestContext } from './context.ts';
+import type { Handler, RequestContext } from './context.ts';
+import { handleCountTokens } from './count-tokens.ts';
+import { handleEmbeddings } from './embeddings.ts';
+import { handleInference } from './inference.ts';
+import type { InferenceDependencies } from './inference.ts';
+import { handleGetModel, handleListModels, sendJson } from './models.ts';
+import { answerErrors, authenticateCaller, keepLedger, onlyLoopbackWhenOpen, recordWhenClosed, runPipeline } from './pipeline.ts';
+import type { Route, Step } from './pipeline.ts';
+import { handleListPresets } from './presets.ts';
+import { handleExplainRoute } from './route-explain.ts';
+import { createRouteTable, decodePathSegment, plain } from './routes.ts';
+import type { RouteTable } from './routes.ts';
+import { handleOwnUsage } from './usage.ts';
+
+export interface Gateway {
+  server: Server;
+  config: GatewayConfig;
+  registry: ProviderRegistry;
+  catalog: Catalog;
+  router: Router;
+  metrics: Metrics;
+  logger: Logger;
+  /** The ledger and virtual keys; null without a data directory. */
+  store: Store | null;
+  /** Any model by name, in process (what fusion and compare call). */
+  runner: ModelRunner;
+  /** Open client connections at most (configured, or derived from the open-file limit). */
+  maxConnections: number;
+  /** Starts listening on config.host:config.port; resolves with the bound address. */
+  listen(): Promise<AddressInfo>;
+  /** Stops taking requests, lets in-flight ones finish (up to graceMs), then closes everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store } = {}): Gateway {
+  const logger = options.logger ?? createLogger(config.logLevel, process.stdout, new Redactor(configuredSecrets(config)));
+  const registry = new ProviderRegistry(config.providers);
+  const catalog = new Catalog(config.routing.builtinCatalog ? builtinCatalog : null, registry.providers);
+  const router = new Router(catalog, registry, config.routing);
+  const metrics = new Metrics();
+  const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
+  const limiter = new RateLimiter();
+  const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now };
+  const ledgerWriter = new LedgerWriter(store, (error, requestIds) =>
+    logger.error('ledger write failed', { request_ids: requestIds.slice(0, 20), requests: requestIds.length, error: error instanceof Error ? error.message : String(error) }),
+  );
+  const billing = createBilling({ accounts, writer: ledgerWriter, logger });
+  const models = { router, routing: config.routing, presets: config.presets, accounts, strictParams: config.strictParams, now: Date.now };
+  const runner: ModelRunner = {
+    child: billing.child,
+    settle: billing.settle,
+    answer(context, call, allowFusion) {
+      if (!isFusionModel(call.body.model)) return answerChat(context, models, call);
+      if (!allowFusion) return Promise.reject(invalidRequest('a fusion cannot call a fusion: this call is a member or the judge of another fusion', 'model', 'fusion_recursion'));
+      return answerFusion(context, { router, fusions: config.fusions, runner }, call.format, call.body);
+    },
+  };
+  const inference: InferenceDependencies = { ...models, config, registry, store, accounts, bodyLimitBytes: config.bodyLimitBytes, logger, runner };
+  let closing = false;
+  const probes = {
+    ready: (context: RequestContext): void => {
+      const isReady = !closing && registry.providers.length > 0;
+      sendJson(context, { status: isReady ? 'ready' : closing ? 'shutting down' : 'no providers configured', providers: registry.providers.length }, isReady ? 200 : 503);
+    },
+    metrics: (context: RequestContext): void => {
+      const body = metrics.render();
+      context.response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId });
+      context.response.end(body);
+    },
+  };
+  const routes = gatewayRoutes(inference, catalog, probes);
+
+  const accessLog = createAccessLog(metrics, logger);
+  const kinds = new WeakMap<RequestContext, Route['kind']>();
+  const steps: Step[] = [
+    recordWhenClosed(billing, (context) => accessLog(context, kinds.get(context) === 'api'), (context, error) =>
+      logger.error('internal error while closing a request', { request_id: context.requestId, error: error instanceof Error ? error.stack : String(error) }),
+    ),
+    answerErrors(),
+    onlyLoopbackWhenOpen(config.adminKey),
+    authenticateCaller(accounts, Date.now),
+    keepLedger(billing, (context) => kinds.get(context) ?? 'plain'),
+  ];
+  const connectionLimits = config.connections ?? defaultConnectionLimits;
+  const server = createServer(serverOptions(connectionLimits), (request, response) => {
+    const context = newRequestContext(request, response, (config.connections ?? defaultConnectionLimits).streamUnreadTimeoutMs);
+    const route = routes.resolve(request.method ?? 'GET', context.path);
+    kinds.set(context, route.kind);
+    if (route.kind === 'api') metrics.requestStarted();
+    void runPipeline(steps, context, route.handler);
+  });
+  const connections = guardConnections(server, effectiveMaxConnections(connectionLimits), logger);
+  answerRejectedRequests(server, connections.lastPath);
+
+  return {
+    server,
+    config,
+    registry,
+    catalog,
+    router,
+    metrics,
+    logger,
+    store,
+    runner,
+    maxConnections: connections.maxConnections,
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async close(graceMs = 10_000) {
+      closing = true;
+      server.close();
+      server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while (Date.now() < deadline && (await connectionCount(server)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      server.closeAllConnections();
+      // The rows of requests cut off just now are queued as their sockets close.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      ledgerWriter.drain();
+      await registry.close();
+      store?.close();
+    },
+  };
+}
+
+function connectionCount(server: Server): Promise<number> {
+  return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
+}
+
+/** The route table: each route's handler, and how it counts. */
+function gatewayRoutes(inference: InferenceDependencies, catalog: Catalog, probes: { ready: Handler; metrics: Handler }): RouteTable {
+  const api = (handler: Handler): Route => ({ handler, kind: 'api' });
+  const chat = api((context) => handleInference(context, inference, 'openai-chat'));
+  const responses = api((context) => handleInference(context, inference, 'openai-responses'));
+  const embeddings = api((context) => handleEmbeddings(context, inference));
+  const listModels = plain((context) => handleListModels(context, catalog));
+  const fixed = (entries: [string, Handler][]): [string, Route][] => entries.map(([key, handler]) => [key, plain(handler)]);
+  return createRouteTable({
+    fixed: [
+      ['POST /v1/chat/completions', chat],
+      ['POST /chat/completions', chat],
+      ['POST /v1/responses', responses],
+      ['POST /responses', responses],
+      ['POST /v1/messages', api((context) => handleInference(context, inference, 'anthropic'))],
+      // Token counts are kept out of the API traffic metrics, but are admitted and recorded like it.
+      ['POST /v1/messages/count_tokens', { handler: (context) => handleCountTokens(context, inference), kind: 'billed' }],
+      ['POST /v1/embeddings', embeddings],
+      ['POST /embeddings', embeddings],
+      ['GET /v1/models', listModels],
+      ['GET /models', listModels],
+      ['GET /v1/route', plain((context) => handleExplainRoute(context, inference))],
+      ['GET /v1/presets', plain((context) => handleListPresets(context, inference.presets))],
+      ['GET /health', plain((context) => sendJson(context, { status: 'ok' }))],
+      ['GET /ready', plain(probes.ready)],
+      ['GET /metrics', plain(probes.metrics)],
+      ['GET /v1/usage', plain((context) => handleOwnUsage(context, inference.store))],
+      ...fixed(adminRoutes(inference)),
+      ...fixed(compareRoutes(inference)),
+    ],
+    parameterised: [
+      (method, path) => {
+        if (method !== 'GET' || !(path.startsWith('/v1/models/') || path.startsWith('/models/'))) return null;
+        const encoded = path.slice(path.indexOf('/models/') + '/models/'.length);
+        return plain((context) => handleGetModel(context, catalog, inference.router, decodePathSegment(encoded)));
+      },
+      (method, path) => wrap(adminRoute(method, path, inference)),
+      (method, path) => wrap(compareRoute(method, path, inference)),
+    ],
+  });
+}
+
+function wrap(handler: Handler | null): Route | null {
+  return handler === null ? null : plain(handler);
+}
