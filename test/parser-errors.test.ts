@@ -23,13 +23,13 @@ describe('requests Node\'s parser refuses', () => {
     assert.equal(openAIError(openai.body).code, 'bad_http_request');
   });
 
-  test('an unknown method is a 501 in the caller\'s format', async () => {
+  test('an unknown method is a 405 in the caller\'s format', async () => {
     const anthropic = await rawExchange(guarded.port, 'FROB /v1/messages HTTP/1.1\r\nHost: gateway\r\n\r\n');
-    assert.equal(anthropic.status, 501);
+    assert.equal(anthropic.status, 405);
     assert.match(anthropicError(anthropic.body).message, /FROB/);
     const openai = await rawExchange(guarded.port, 'FROB /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\n\r\n');
-    assert.equal(openai.status, 501);
-    assert.equal(openAIError(openai.body).code, 'method_not_implemented');
+    assert.equal(openai.status, 405);
+    assert.equal(openAIError(openai.body).code, 'method_not_allowed');
   });
 
   test('both content-length and transfer-encoding is a 400 in the caller\'s format', async () => {

@@ -6,10 +6,11 @@
 // strict mode, session). One call never throws: a failure is an answer with `ok: false` and the
 // reason, which becomes the member's fate.
 import { randomBytes } from 'node:crypto';
-import type { AnswerSink } from '../engine/answer.ts';
-import type { Answer } from '../engine/answer.ts';
-import type { CallContext } from '../engine/call.ts';
-import type { ModelRunner } from '../engine/runner.ts';
+import type { AnswerSink } from './answer.ts';
+import type { Answer } from './answer.ts';
+import type { CallContext } from './call.ts';
+import type { ModelRunner } from './runner.ts';
+import { serialize } from './exchange.ts';
 import { asGatewayError, clientClosed } from '../errors/gateway-error.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { eventsOf } from '../protocol/events.ts';
@@ -81,7 +82,8 @@ export async function callModel(call: SelfCall, body: Record<string, unknown>, o
   let failure: GatewayError | null = null;
   try {
     const request = { ...body, ...(call.provider === null ? {} : { provider: call.provider }), stream: true, stream_options: { include_usage: true } };
-    const bytes = Buffer.byteLength(JSON.stringify(request));
+    // Also refuses, as the caller's mistake, preferences nested deeper than they can be written.
+    const bytes = Buffer.byteLength(serialize(request));
     const answered = await call.runner.answer(context, { format: 'openai-chat', body: request, bytes, includeUsage: true, relayBytes: false }, call.allowFusion);
     answer.status = 200;
     answer.servedModel = context.model;

@@ -58,11 +58,13 @@ function rejectionOf(error: ParserError, method: string | null): GatewayError | 
       return rejection(413, 'bad_http_request', 'the chunk extensions of the request body are too large');
     case 'HPE_INVALID_VERSION':
     case 'HPE_PAUSED_H2_UPGRADE':
-      return rejection(505, 'http_version_not_supported', 'modelmux speaks HTTP/1.1 (and 1.0) on this port');
+      // The client's to fix, so a 4xx: the gateway answers only with 5xx for its own or a provider's failure.
+      return rejection(400, 'http_version_not_supported', 'modelmux speaks HTTP/1.1 (and 1.0) on this port');
     case 'HPE_INVALID_METHOD':
-      // A well-formed but unknown method is the server's limitation (501); bytes that are no method
-      // at all (say, a body longer than its content-length) are the client's mistake (400).
-      if (method !== null && !METHODS.includes(method)) return rejection(501, 'method_not_implemented', `the method ${method} is not supported; modelmux serves GET and POST`);
+      // A well-formed but unknown method is not allowed on any path here (405, not HTTP's 501: a 5xx
+      // would read as the gateway's failure); bytes that are no method at all (say, a body longer than
+      // its content-length) are a malformed request (400).
+      if (method !== null && !METHODS.includes(method)) return rejection(405, 'method_not_allowed', `the method ${method} is not supported; modelmux serves GET and POST`);
   }
   if (!error.code?.startsWith('HPE_')) return null;
   return rejection(400, 'bad_http_request', `the request is not valid HTTP${error.reason ? ` (${error.reason})` : ''}`);
