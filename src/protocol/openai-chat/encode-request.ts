@@ -1,7 +1,8 @@
 // The internal form written as a Chat Completions body for an OpenAI-compatible provider; what
 // such a provider cannot carry is reported in `dropped`.
 import { invalidRequest } from '../../errors/gateway-error.ts';
-import type { AssistantContent, ChatRequest, EncodeTarget, EncodedRequest, ResponseFormat, Tool, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
+import type { AssistantContent, ChatRequest, EncodeTarget, EncodedRequest, ResponseFormat, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
+import { flatDescription, offeredTools, resultContentAsText, wireToolName } from '../tools.ts';
 import { isRecord } from './response.ts';
 
 export function encodeRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest {
@@ -12,7 +13,7 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   const customTools = new Set(request.tools.flatMap((tool) => (tool.type === 'native' && tool.format === 'openai-chat' && tool.definition.type === 'custom' && isRecord(tool.definition.custom) ? [String(tool.definition.custom.name)] : [])));
   const body: Record<string, unknown> = { model: target.upstreamModel, messages: encodeMessages(request, customTools, dropped) };
 
-  const tools = encodeTools(request.tools, dropped);
+  const tools = encodeTools(request, dropped);
   if (tools.length > 0) body.tools = tools;
   if (request.toolChoice) body.tool_choice = encodeToolChoice(request.toolChoice, customTools);
   // Providers refuse `parallel_tool_calls` without tools, and without tools it means nothing.
@@ -49,13 +50,15 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   return { path: '/chat/completions', body, dropped: [...dropped] };
 }
 
-/** System parts become one system message each (their count survives a round trip); reasoning in
- * assistant history is not sent, since Chat has no standard place and several servers refuse it. */
+/** System parts become one system message each (their count survives a round trip), and a system
+ * message in the conversation stays where it was; reasoning in assistant history is not sent, since
+ * Chat has no standard place and several servers refuse it. */
 function encodeMessages(request: ChatRequest, customTools: Set<string>, dropped: Set<string>): Record<string, unknown>[] {
   const encoded: Record<string, unknown>[] = request.system.map((part) => ({ role: 'system', content: part.text }));
   for (const message of request.messages) {
     if (message.role === 'user') encoded.push({ role: 'user', content: encodeUserContent(message.content, dropped) });
     else if (message.role === 'assistant') encoded.push(encodeAssistant(message.content, customTools));
+    else if (message.role === 'system') encoded.push({ role: 'system', content: message.content.map((part) => part.text).join('\n\n') });
     else for (const result of message.content) encoded.push({ role: 'tool', tool_call_id: result.toolCallId, content: encodeToolResult(result, dropped) });
   }
   return encoded;
@@ -99,9 +102,10 @@ function encodeAssistant(content: AssistantContent[], customTools: Set<string>):
     if (part.type === 'text') text = (text ?? '') + part.text;
     else if (part.type === 'refusal') refusal = (refusal ?? '') + part.text;
     else if (part.type === 'tool-call') {
-      toolCalls.push(customTools.has(part.name)
-        ? { id: part.id, type: 'custom', custom: { name: part.name, input: part.arguments } }
-        : { id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+      const name = wireToolName(part.name, part.namespace);
+      toolCalls.push(customTools.has(name)
+        ? { id: part.id, type: 'custom', custom: { name, input: part.arguments } }
+        : { id: part.id, type: 'function', function: { name, arguments: part.arguments } });
     }
   }
   const message: Record<string, unknown> = { role: 'assistant', content: text ?? (toolCalls.length > 0 || refusal !== null ? null : '') };
@@ -113,27 +117,28 @@ function encodeAssistant(content: AssistantContent[], customTools: Set<string>):
 /** Chat tool messages carry text only; images and documents in a result cannot follow. */
 function encodeToolResult(result: ToolResultPart, dropped: Set<string>): unknown {
   const texts: string[] = [];
-  for (const part of result.content) {
+  for (const part of resultContentAsText(result)) {
     if (part.type === 'text') texts.push(part.text);
     else dropped.add(part.type === 'image' ? 'tool_result_image' : 'tool_result_document');
   }
   return texts.length === 1 ? texts[0] : texts.length === 0 ? '' : texts.map((text) => ({ type: 'text', text }));
 }
 
-function encodeTools(tools: Tool[], dropped: Set<string>): Record<string, unknown>[] {
+function encodeTools(request: ChatRequest, dropped: Set<string>): Record<string, unknown>[] {
   const encoded: Record<string, unknown>[] = [];
-  tools.forEach((tool, index) => {
+  for (const { tool, param } of offeredTools(request, 'openai-chat', (name) => dropped.add(name))) {
     if (tool.type === 'native') {
       if (tool.format === 'openai-chat') encoded.push(tool.definition);
-      else dropped.add(`tools[${index}]`);
-      return;
+      else dropped.add(param);
+      continue;
     }
-    const definition: Record<string, unknown> = { name: tool.name };
-    if (tool.description !== undefined) definition.description = tool.description;
+    const definition: Record<string, unknown> = { name: wireToolName(tool.name, tool.namespace?.name) };
+    const description = flatDescription(tool);
+    if (description !== undefined) definition.description = description;
     definition.parameters = tool.parameters;
     if (tool.strict !== undefined) definition.strict = tool.strict;
     encoded.push({ type: 'function', function: definition });
-  });
+  }
   return encoded;
 }
 
