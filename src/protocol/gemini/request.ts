@@ -341,14 +341,16 @@ const thinkingBudgets: Record<Exclude<ReasoningEffort, 'none'>, number> = {
 function thinkingConfig(reasoning: ReasoningOptions | undefined, model: string): Record<string, unknown> | undefined {
   if (!reasoning) return undefined;
   if (reasoning.enabled === false || reasoning.effort === 'none') return { thinkingBudget: 0 };
+  // Thoughts the client will not be shown are not asked for.
+  const includeThoughts = reasoning.exclude !== true;
   // A budget and a level together are refused (400), so an explicit budget wins.
-  if (reasoning.budgetTokens !== undefined) return { thinkingBudget: reasoning.budgetTokens, includeThoughts: true };
+  if (reasoning.budgetTokens !== undefined) return { thinkingBudget: reasoning.budgetTokens, includeThoughts };
   if (reasoning.effort !== undefined) {
-    if (takesThinkingLevel(model)) return { thinkingLevel: thinkingLevels[reasoning.effort], includeThoughts: true };
-    return { thinkingBudget: thinkingBudgets[reasoning.effort], includeThoughts: true };
+    if (takesThinkingLevel(model)) return { thinkingLevel: thinkingLevels[reasoning.effort], includeThoughts };
+    return { thinkingBudget: thinkingBudgets[reasoning.effort], includeThoughts };
   }
   // A summary request is honoured: the thoughts Gemini includes are summaries.
-  if (reasoning.enabled === true || reasoning.summary !== undefined) return { includeThoughts: true };
+  if (includeThoughts && (reasoning.enabled === true || reasoning.summary !== undefined)) return { includeThoughts: true };
   return undefined;
 }
 

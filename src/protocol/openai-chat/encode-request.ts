@@ -43,8 +43,9 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
     if (!target.quirks.noStreamOptions) body.stream_options = { include_usage: true };
   }
   for (const [key, value] of Object.entries(request.extra)) {
-    if (sameFormat) body[key] = value;
-    else dropped.add(key);
+    if (!sameFormat) dropped.add(key);
+    else if (key.startsWith('reasoning.')) body.reasoning = { ...(isRecord(body.reasoning) ? body.reasoning : {}), [key.slice('reasoning.'.length)]: value };
+    else body[key] = value;
   }
   if (hasCacheControl(request)) dropped.add('cache_control');
   return { path: '/chat/completions', body, dropped: [...dropped] };
@@ -163,15 +164,23 @@ function encodeReasoning(request: ChatRequest, target: EncodeTarget, body: Recor
   const reasoning = request.reasoning;
   if (!reasoning) return;
   const clientName = reasoningParameterName(request.source);
-  if (reasoning.summary !== undefined) dropped.add('reasoning.summary');
+  if (request.source === 'openai-chat') {
+    // OpenRouter's own settings go back as its `reasoning` object; the effort stays reasoning_effort.
+    const object: Record<string, unknown> = {};
+    if (reasoning.budgetTokens !== undefined) object.max_tokens = reasoning.budgetTokens;
+    if (reasoning.enabled !== undefined) object.enabled = reasoning.enabled;
+    if (reasoning.exclude !== undefined) object.exclude = reasoning.exclude;
+    if (reasoning.summary !== undefined) object.summary = reasoning.summary;
+    if (Object.keys(object).length > 0) body.reasoning = object;
+  } else if (reasoning.summary !== undefined) dropped.add('reasoning.summary');
   let effort = reasoning.effort;
-  if (effort === undefined && reasoning.enabled !== false && reasoning.budgetTokens !== undefined) {
+  if (effort === undefined && reasoning.enabled !== false && reasoning.budgetTokens !== undefined && request.source !== 'openai-chat') {
     effort = reasoning.budgetTokens <= 2048 ? 'low' : reasoning.budgetTokens <= 16384 ? 'medium' : 'high';
   }
   if (effort === undefined) {
     // "No reasoning" has no portable spelling: `reasoning_effort: "none"` is refused by most. A bare
     // "enabled" needs nothing: reasoning models reason by default.
-    if (reasoning.enabled === false) dropped.add(clientName);
+    if (reasoning.enabled === false && request.source !== 'openai-chat') dropped.add(clientName);
     return;
   }
   // A Chat client chose its provider and wrote the field itself; others get it only where it is known to work.

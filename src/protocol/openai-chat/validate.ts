@@ -24,6 +24,10 @@ export function validateChatRequest(body: unknown): ChatRequestSummary {
     if (typeof request.stream_options !== 'object' || Array.isArray(request.stream_options)) throw invalidRequest('`stream_options` must be an object', 'stream_options');
     includeUsage = optionalBoolean(request.stream_options as Record<string, unknown>, 'include_usage', 'stream_options.include_usage') ?? false;
   }
+  if (request.usage !== undefined && request.usage !== null) {
+    if (typeof request.usage !== 'object' || Array.isArray(request.usage)) throw invalidRequest('`usage` must be an object such as {"include": true}', 'usage');
+    optionalBoolean(request.usage as Record<string, unknown>, 'include', 'usage.include');
+  }
   optionalInteger(request, 'max_tokens', 1);
   optionalInteger(request, 'max_completion_tokens', 1);
   optionalInteger(request, 'n', 1, 128);
