@@ -9,6 +9,7 @@
 // `input`, so that whole list is kept in `extra.input` and an OpenAI provider receives it as sent.
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatRequest, DocumentPart, FunctionTool, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, Tool, ToolChoice, ToolNamespace, ToolResultPart, UserContent } from '../ir.ts';
+import { keepEcho } from './echo.ts';
 import { decodeReasoningItem, decodeToolCallItem, isRecord } from './response.ts';
 
 export { encodeRequest } from './request-encode.ts';
@@ -76,6 +77,7 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   if (user !== undefined) request.user = user;
   else if (safetyIdentifier !== undefined) request.user = safetyIdentifier;
   if (user !== undefined && safetyIdentifier !== undefined) extra.safety_identifier = safetyIdentifier;
+  keepEcho(request, body);
   return request;
 }
 

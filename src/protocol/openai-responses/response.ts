@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AssistantContent, ChatRequest, ChatResponse, EncodeContext, EncodeTarget, FinishReason, ReasoningPart, RedactedReasoningPart, ToolCallPart, Usage } from '../ir.ts';
 import { namespacedName } from '../tools.ts';
+import { echoOf } from './echo.ts';
 
 /** Anthropic's `redacted_thinking` travels to a Responses client as a reasoning item with this id
  * prefix and the data as `encrypted_content`, so the client's next request brings it back intact. */
@@ -32,13 +33,20 @@ export function decodeResponse(body: unknown, target: EncodeTarget): ChatRespons
 
 export function encodeResponse(response: ChatResponse, context: EncodeContext): Record<string, unknown> {
   return responseObject({
-    id: response.id,
+    id: responseId(response.id),
     model: response.model || context.model,
     created: response.created,
     output: encodeOutput(response.content, context.request),
     finishReason: response.finishReason,
     usage: response.usage,
+    echo: echoOf(context.request),
   });
+}
+
+/** A Responses client sees a `resp_` id, as OpenAI gives: another provider's id (`chatcmpl-`,
+ * `msg_`, Gemini's) is replaced by a new one. */
+export function responseId(id: string): string {
+  return id.startsWith('resp_') ? id : generateId('resp');
 }
 
 export interface ResponseSnapshot {
@@ -51,10 +59,12 @@ export interface ResponseSnapshot {
   usage: Usage | null;
   /** A failure reported during the stream; makes the response `failed`. */
   failure?: { code: string | null; message: string };
+  /** The request's settings the object repeats (see echo.ts); null: neutral values. */
+  echo?: Record<string, unknown> | null;
 }
 
-/** The full `response` object: the fields the SDK's `Response` type requires, with neutral values
- * where only the request would know (the surface does not echo request settings). */
+/** The full `response` object: the fields the SDK's `Response` type requires, with the request's
+ * settings where the encoder was given the request, and neutral values where not. */
 export function responseObject(snapshot: ResponseSnapshot): Record<string, unknown> {
   const state = snapshot.failure
     ? { status: 'failed', incomplete_details: null, error: { code: snapshot.failure.code ?? 'server_error', message: snapshot.failure.message } }
@@ -83,6 +93,7 @@ export function responseObject(snapshot: ResponseSnapshot): Record<string, unkno
     truncation: 'disabled',
     usage: snapshot.usage ? encodeUsage(snapshot.usage) : null,
     metadata: {},
+    ...snapshot.echo,
   };
 }
 
