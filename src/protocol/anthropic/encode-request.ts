@@ -268,13 +268,16 @@ class RequestEncoder {
     return this.withCache(this.withNative({ type: 'image', source: mediaSource(part.source) }, part), part.cacheControl);
   }
 
-  private document(part: DocumentPart): Block {
+  /** PDF and plain text; other files (audio, office documents) Anthropic cannot read are named in
+   * `dropped` and left out. */
+  private document(part: DocumentPart): Block | null {
     const source = part.source;
     let encoded: Block;
     if (source.kind === 'base64' && source.mediaType.startsWith('text/')) {
       encoded = { type: 'text', media_type: 'text/plain', data: Buffer.from(source.data, 'base64').toString('utf8') };
     } else if (source.kind === 'base64' && source.mediaType !== 'application/pdf') {
-      throw invalidRequest(`documents of type ${source.mediaType} are not supported by Anthropic (PDF and plain text are)`, 'messages', 'unsupported_parameter');
+      this.drop(source.mediaType.startsWith('audio/') ? 'input_audio' : 'document');
+      return null;
     } else {
       encoded = mediaSource(source);
     }

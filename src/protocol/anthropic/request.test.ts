@@ -349,10 +349,10 @@ test('media from other formats: data URLs, text files, unsupported documents', (
     { type: 'document', source: { type: 'text', media_type: 'text/plain', data: '# Title' }, title: 'notes.md' },
   ]);
   assert.deepEqual(encoded.dropped, ['detail']);
-  assert.throws(
-    () => encodeRequest(chatRequest({ messages: [{ role: 'user', content: [{ type: 'document', source: { kind: 'base64', mediaType: 'application/msword', data: 'AA==' } }] }] }), target),
-    /application\/msword/,
-  );
+  // A file Anthropic cannot read is named and left out, as any content the target cannot carry.
+  const word = encodeRequest(chatRequest({ messages: [{ role: 'user', content: [{ type: 'document', source: { kind: 'base64', mediaType: 'application/msword', data: 'AA==' } }, { type: 'text', text: 'Summarise it.' }] }] }), target);
+  assert.deepEqual(word.dropped, ['document']);
+  assert.deepEqual((word.body.messages as Array<{ content: unknown[] }>)[0].content, [{ type: 'text', text: 'Summarise it.' }]);
 });
 
 test('a content document source keeps its blocks for Anthropic and its text for others', () => {

@@ -280,7 +280,7 @@ class ContentEncoder {
     }
     const format = part.source.kind === 'base64' ? documentFormats[part.source.mediaType.toLowerCase().split(';')[0].trim()] : undefined;
     if (part.source.kind !== 'base64' || format === undefined) {
-      this.dropped.push(part.source.kind === 'file-id' ? 'file_id' : 'document');
+      this.dropped.push(part.source.kind === 'file-id' ? 'file_id' : part.source.kind === 'base64' && part.source.mediaType.startsWith('audio/') ? 'input_audio' : 'document');
       return [];
     }
     return [{ document: { format, name: this.documentName(part), source: { bytes: part.source.data } } }];

@@ -83,6 +83,12 @@ function encodeUserContent(content: UserContent[], dropped: Set<string>): unknow
         dropped.add('document_url');
         continue;
       }
+      if (part.source.kind === 'base64' && part.source.mediaType.startsWith('audio/')) {
+        const format = audioFormats[part.source.mediaType];
+        if (format) parts.push({ type: 'input_audio', input_audio: { data: part.source.data, format } });
+        else dropped.add('input_audio');
+        continue;
+      }
       const file: Record<string, unknown> = part.source.kind === 'file-id' ? { file_id: part.source.id } : { file_data: `data:${part.source.mediaType};base64,${part.source.data}` };
       // Chat has no title; it is the best name the file has when no filename came.
       const filename = part.filename ?? part.title;
@@ -93,6 +99,9 @@ function encodeUserContent(content: UserContent[], dropped: Set<string>): unknow
   // Servers refuse an empty list; a message whose every part was dropped is left as empty text.
   return parts.length > 0 ? parts : '';
 }
+
+/** The audio Chat takes, by media type. */
+const audioFormats: Record<string, string> = { 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/mpeg': 'mp3', 'audio/mp3': 'mp3' };
 
 /** Text is joined: a Chat client streaming this answer would have seen it as one string too. */
 function encodeAssistant(content: AssistantContent[], customTools: Set<string>): Record<string, unknown> {

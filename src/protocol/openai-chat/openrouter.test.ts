@@ -89,3 +89,18 @@ test('with exclude the answer carries no reasoning, whole or streamed, but still
   const shown = encodeResponse(answer, contextFor({ model: 'm', messages: hello, reasoning: { effort: 'high' } })) as { choices: Array<{ message: Record<string, unknown> }> };
   assert.equal(shown.choices[0].message.reasoning_content, 'Rayleigh scattering…');
 });
+
+test('input_audio is not refused: Gemini and a Chat provider get the audio, the others name it', () => {
+  const body = { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'Transcribe.' }, { type: 'input_audio', input_audio: { data: 'UklGRg==', format: 'wav' } }] }] };
+  const request = decodeRequest(structuredClone(body));
+  assert.deepEqual(request.messages[0].content[1], { type: 'document', source: { kind: 'base64', mediaType: 'audio/wav', data: 'UklGRg==' } });
+  const gemini = providerCodec('gemini').encodeRequest(decodeRequest(structuredClone(body)), target);
+  assert.deepEqual((gemini.body.contents as Array<{ parts: unknown[] }>)[0].parts[1], { inlineData: { mimeType: 'audio/wav', data: 'UklGRg==' } });
+  const chat = providerCodec('openai-chat').encodeRequest({ ...decodeRequest(structuredClone(body)), source: 'anthropic' }, target);
+  assert.deepEqual((chat.body.messages as Array<{ content: unknown[] }>)[0].content[1], { type: 'input_audio', input_audio: { data: 'UklGRg==', format: 'wav' } });
+  for (const format of ['anthropic', 'openai-responses', 'bedrock-converse'] as const) {
+    const encoded = providerCodec(format).encodeRequest(decodeRequest(structuredClone(body)), target);
+    assert.deepEqual(encoded.dropped, ['input_audio'], format);
+    assert.ok(!JSON.stringify(encoded.body).includes('UklGRg=='), format);
+  }
+});

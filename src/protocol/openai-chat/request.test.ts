@@ -185,7 +185,7 @@ test('tool_choice strings and response formats decode', () => {
 });
 
 test('bad input is refused with the field named', () => {
-  rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }] }, 'messages[0].content[0].type');
+  rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'flac' } }] }] }, 'messages[0].content[0].input_audio');
   rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'video', video: {} }] }] }, 'messages[0].content[0].type');
   rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png,notbase64' } }] }] }, 'messages[0].content[0].image_url.url');
   rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'file', file: { filename: 'x' } }] }] }, 'messages[0].content[0].file');

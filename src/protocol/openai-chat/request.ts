@@ -193,8 +193,15 @@ function decodeUserPart(part: Record<string, unknown>, param: string): UserConte
     if (typeof file.filename === 'string') decoded.filename = file.filename;
     return withCache(decoded, part, param);
   }
-  if (part.type === 'input_audio') throw invalidRequest(`${param}: audio input cannot be translated for this model's provider`, `${param}.type`, 'unsupported_content');
-  throw invalidRequest(`${param}.type "${String(part.type)}" is not a known content part (text, image_url, file)`, `${param}.type`);
+  if (part.type === 'input_audio') {
+    // Audio travels as a document of its media type: Gemini takes it, a Chat provider gets it back as
+    // input_audio, and the others name it in `dropped`.
+    const audio = part.input_audio;
+    if (!isRecord(audio) || typeof audio.data !== 'string' || (audio.format !== 'wav' && audio.format !== 'mp3'))
+      throw invalidRequest(`${param}.input_audio must be {"data": <base64>, "format": "wav" or "mp3"}`, `${param}.input_audio`);
+    return { type: 'document', source: { kind: 'base64', mediaType: audio.format === 'mp3' ? 'audio/mpeg' : 'audio/wav', data: audio.data } };
+  }
+  throw invalidRequest(`${param}.type "${String(part.type)}" is not a known content part (text, image_url, input_audio, file)`, `${param}.type`);
 }
 
 function dataUrlSource(url: string, param: string): { kind: 'base64'; mediaType: string; data: string } {

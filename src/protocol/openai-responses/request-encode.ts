@@ -55,9 +55,9 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
 }
 
 function encodeMessage(message: Message, state: EncodeState): Record<string, unknown>[] {
-  if (message.role === 'user') return [{ type: 'message', role: 'user', content: message.content.map((part) => inputPart(part, state)) }];
+  if (message.role === 'user') return [{ type: 'message', role: 'user', content: inputParts(message.content, state) }];
   // Instructions given mid-conversation stay where they were, as a system input message.
-  if (message.role === 'system') return [{ type: 'message', role: 'system', content: message.content.map((part) => inputPart(part, state)) }];
+  if (message.role === 'system') return [{ type: 'message', role: 'system', content: inputParts(message.content, state) }];
   if (message.role === 'tool') return message.content.map((result) => toolOutputItem(result, state));
   const items: Record<string, unknown>[] = [];
   // Text and refusals in a row form one assistant message item.
@@ -104,9 +104,20 @@ function toolOutputItem(result: ToolResultPart, state: EncodeState): Record<stri
   let output: unknown;
   if (content.length === 0) output = '';
   else if (content.length === 1 && content[0].type === 'text') output = content[0].text;
-  else output = content.map((part) => inputPart(part, state));
+  else output = inputParts(content, state);
   const type = state.customCalls.has(result.toolCallId) ? 'custom_tool_call_output' : 'function_call_output';
   return { type, call_id: result.toolCallId, output };
+}
+
+/** Input parts; audio, which Responses does not take as input, is named in `dropped`. */
+function inputParts(parts: UserContent[], state: EncodeState): Record<string, unknown>[] {
+  return parts.flatMap((part) => {
+    if (part.type === 'document' && part.source.kind === 'base64' && part.source.mediaType.startsWith('audio/')) {
+      drop(state, 'input_audio');
+      return [];
+    }
+    return [inputPart(part, state)];
+  });
 }
 
 function inputPart(part: UserContent, state: EncodeState): Record<string, unknown> {
