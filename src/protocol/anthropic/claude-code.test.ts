@@ -165,3 +165,11 @@ test("blocks of Anthropic's own tools are not refused: kept for Anthropic, named
     assert.ok(JSON.stringify(encoded.body).includes('The home team won.'));
   }
 });
+
+test('max_tokens 0 (filling the prompt cache) is read, and refused only by providers that cannot do it', () => {
+  const body = { model: 'claude-sonnet-4-5', max_tokens: 0, messages: [{ role: 'user', content: 'warm the cache' }] };
+  assert.equal(encodeRequest(decodeRequest(structuredClone(body)), target).body.max_tokens, 0);
+  for (const format of formats) {
+    assert.throws(() => encodeFor(format, body), (error: unknown) => error instanceof Error && 'param' in error && error.param === 'max_tokens', format);
+  }
+});

@@ -176,7 +176,7 @@ test('bad input is refused with a 400 naming the field', () => {
   const valid = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
   const cases: Array<[Record<string, unknown>, string]> = [
     [{ ...valid, max_tokens: undefined }, 'max_tokens'],
-    [{ ...valid, max_tokens: 0 }, 'max_tokens'],
+    [{ ...valid, max_tokens: -1 }, 'max_tokens'],
     [{ ...valid, max_tokens: 1.5 }, 'max_tokens'],
     [{ ...valid, model: '' }, 'model'],
     [{ ...valid, messages: [] }, 'messages'],

@@ -41,6 +41,8 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     extra,
     sourceOnly: [],
   };
+  // max_tokens 0 only fills Anthropic's prompt cache; no other provider can be asked for that.
+  if (request.maxOutputTokens === 0) request.sourceOnly.push('max_tokens');
   const toolChoice = decodeToolChoice(body.tool_choice);
   if (toolChoice.choice) request.toolChoice = toolChoice.choice;
   if (toolChoice.parallel !== undefined) request.parallelToolCalls = toolChoice.parallel;
@@ -70,7 +72,7 @@ function decodeModel(value: unknown): string {
 
 function decodeMaxTokens(value: unknown): number {
   if (value === undefined || value === null) throw invalidRequest('max_tokens: required by the Anthropic Messages API', 'max_tokens');
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw invalidRequest('max_tokens: must be a positive integer', 'max_tokens');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw invalidRequest('max_tokens: must be a whole number, 0 or more', 'max_tokens');
   return value;
 }
 

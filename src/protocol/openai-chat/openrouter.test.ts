@@ -104,3 +104,9 @@ test('input_audio is not refused: Gemini and a Chat provider get the audio, the 
     assert.ok(!JSON.stringify(encoded.body).includes('UklGRg=='), format);
   }
 });
+
+test('reasoning_effort "max", valid in the OpenAI API, is read as the top of the scale', () => {
+  const request = decodeRequest({ model: 'm', messages: hello, reasoning_effort: 'max' });
+  assert.deepEqual(request.reasoning, { effort: 'xhigh' });
+  assert.deepEqual(providerCodec('anthropic').encodeRequest(request, target).body.thinking, { type: 'enabled', budget_tokens: 32768 });
+});

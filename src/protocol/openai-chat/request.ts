@@ -14,7 +14,7 @@ const knownFields = new Set([
   'max_tokens', 'max_completion_tokens', 'reasoning_effort', 'reasoning', 'stop', 'seed', 'temperature', 'top_p', 'top_k',
   'presence_penalty', 'frequency_penalty', 'user', 'metadata', 'stream', 'stream_options', 'usage',
 ]);
-const efforts: ReadonlySet<string> = new Set<ReasoningEffort>(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+const efforts: ReadonlySet<string> = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 
 export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   const summary = validateChatRequest(body);
@@ -65,14 +65,14 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
  */
 function decodeReasoning(body: Record<string, unknown>, extra: Record<string, unknown>): ReasoningOptions | undefined {
   const options: ReasoningOptions = {};
-  if (body.reasoning_effort !== undefined && body.reasoning_effort !== null) options.effort = effort(body.reasoning_effort, 'reasoning_effort');
+  if (body.reasoning_effort !== undefined && body.reasoning_effort !== null) options.effort = effort(body.reasoning_effort, 'reasoning_effort', extra);
   const object = body.reasoning;
   if (object !== undefined && object !== null) {
     if (!isRecord(object)) throw invalidRequest('`reasoning` must be an object such as {"effort": "high"} or {"max_tokens": 2000}', 'reasoning');
     for (const [key, value] of Object.entries(object)) {
       if (value === undefined || value === null) continue;
       const param = `reasoning.${key}`;
-      if (key === 'effort') options.effort ??= effort(value, param);
+      if (key === 'effort') options.effort ??= effort(value, param, extra);
       else if (key === 'max_tokens') options.budgetTokens = integer(value, param);
       else if (key === 'enabled' || key === 'exclude') options[key] = boolean(value, param);
       else if (key === 'summary') {
@@ -86,9 +86,13 @@ function decodeReasoning(body: Record<string, unknown>, extra: Record<string, un
   return Object.keys(options).length > 0 ? options : undefined;
 }
 
-function effort(value: unknown, param: string): ReasoningEffort {
+/** The IR's scale stops at xhigh: "max" is read as that, and the exact value rides along in
+ * `extra` for a Chat provider. */
+function effort(value: unknown, param: string, extra: Record<string, unknown>): ReasoningEffort {
   if (typeof value !== 'string' || !efforts.has(value)) throw invalidRequest(`\`${param}\` must be one of ${[...efforts].join(', ')}`, param);
-  return value as ReasoningEffort;
+  if (value !== 'max') return value as ReasoningEffort;
+  extra[param] = value;
+  return 'xhigh';
 }
 
 function boolean(value: unknown, param: string): boolean {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventsOf } from '../events.ts';
 import type { ChatResponse, EncodeContext } from '../ir.ts';
-import { decodeRequest } from './request.ts';
+import { decodeRequest, encodeRequest } from './request.ts';
 import { encodeResponse } from './response.ts';
 import { ResponsesStreamEncoder } from './stream-encoder.ts';
 
@@ -93,4 +93,12 @@ test('every streamed snapshot carries the resp_ id and the settings', () => {
   assert.equal(ids.size, 1);
   assert.match(String([...ids][0]), /^resp_/);
   for (const event of snapshots) assert.deepEqual(pick(event.response as Record<string, unknown>), echoed, event.type);
+});
+
+test('reasoning effort "max" and reasoning keys the IR has no place for are read, not refused', () => {
+  const request = decodeRequest({ model: 'm', input: 'hi', reasoning: { effort: 'max', mode: 'pro', context: 'all_turns' } });
+  assert.deepEqual(request.reasoning, { effort: 'xhigh' });
+  assert.deepEqual(request.extra, { 'reasoning.effort': 'max', 'reasoning.mode': 'pro', 'reasoning.context': 'all_turns' });
+  // An OpenAI provider gets them as they were sent.
+  assert.deepEqual(encodeRequest(request, { upstreamModel: 'm', quirks: {} }).body.reasoning, { effort: 'max', mode: 'pro', context: 'all_turns' });
 });

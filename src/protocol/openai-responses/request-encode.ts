@@ -231,6 +231,9 @@ function copyExtra(request: ChatRequest, body: Record<string, unknown>, state: E
       continue;
     } else if (key === 'text' && isRecord(value)) {
       body.text = { ...(isRecord(body.text) ? body.text : {}), ...value };
+    } else if (key.startsWith('reasoning.')) {
+      // The exact effort ("max") and keys of `reasoning` the IR has no place for.
+      body.reasoning = { ...(isRecord(body.reasoning) ? body.reasoning : {}), [key.slice('reasoning.'.length)]: value };
     } else {
       body[key] = value;
     }

@@ -19,7 +19,7 @@ const decodedFields = new Set([
   'model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'text', 'reasoning', 'max_output_tokens',
   'temperature', 'top_p', 'stream', 'metadata', 'user', 'safety_identifier',
 ]);
-const efforts = new Set<string>(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+const efforts = new Set<string>(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 const summaries = new Set<string>(['auto', 'concise', 'detailed']);
 
 export function decodeRequest(body: Record<string, unknown>): ChatRequest {
@@ -61,7 +61,7 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   if (parallelToolCalls !== undefined) request.parallelToolCalls = parallelToolCalls;
   const responseFormat = decodeText(body.text, extra);
   if (responseFormat) request.responseFormat = responseFormat;
-  const reasoning = decodeReasoning(body.reasoning);
+  const reasoning = decodeReasoning(body.reasoning, extra);
   if (reasoning) request.reasoning = reasoning;
   const maxOutputTokens = optionalNumber(body, 'max_output_tokens', 1, Number.MAX_SAFE_INTEGER, true);
   if (maxOutputTokens !== undefined) request.maxOutputTokens = maxOutputTokens;
@@ -299,19 +299,26 @@ function decodeText(value: unknown, extra: Record<string, unknown>): ResponseFor
   return decoded;
 }
 
-function decodeReasoning(value: unknown): ReasoningOptions | undefined {
+/** `reasoning.effort` and `summary`. The IR's scale stops at xhigh: "max" is read as that, and the
+ * exact value rides along in `extra` for an OpenAI provider, as do keys the IR has no place for
+ * (`context`, `mode`). */
+function decodeReasoning(value: unknown, extra: Record<string, unknown>): ReasoningOptions | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) throw invalidRequest('`reasoning` must be an object such as {"effort": "medium"}', 'reasoning');
   const options: ReasoningOptions = {};
   if (value.effort !== undefined && value.effort !== null) {
     if (typeof value.effort !== 'string' || !efforts.has(value.effort)) throw invalidRequest(`\`reasoning.effort\` must be one of ${[...efforts].join(', ')}`, 'reasoning.effort');
-    options.effort = value.effort as ReasoningEffort;
+    options.effort = value.effort === 'max' ? 'xhigh' : (value.effort as ReasoningEffort);
+    if (value.effort === 'max') extra['reasoning.effort'] = value.effort;
   }
   // `generate_summary` is the deprecated name of `summary`.
   const summary = value.summary ?? value.generate_summary;
   if (summary !== undefined && summary !== null) {
     if (typeof summary !== 'string' || !summaries.has(summary)) throw invalidRequest('`reasoning.summary` must be auto, concise or detailed', 'reasoning.summary');
     options.summary = summary as ReasoningOptions['summary'];
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (key !== 'effort' && key !== 'summary' && key !== 'generate_summary' && item !== undefined && item !== null) extra[`reasoning.${key}`] = item;
   }
   return Object.keys(options).length > 0 ? options : undefined;
 }
