@@ -4,6 +4,7 @@
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatRequest, EncodedRequest, EncodeTarget, Message, ReasoningEffort, ResponseFormat, ToolNamespace, ToolResultPart, UserContent } from '../ir.ts';
 import { offeredTools, resultContentAsText } from '../tools.ts';
+import { inputKeptAside } from './request.ts';
 import { customInput, isCustomInput, isRecord } from './response.ts';
 
 interface EncodeState {
@@ -219,7 +220,15 @@ function effortForBudget(budgetTokens: number): ReasoningEffort {
  * `text` holds only what was beside `format` (verbosity), so it is merged, not replaced; a kept
  * `input` brings the client's own `instructions` back with it (see request.ts). */
 function copyExtra(request: ChatRequest, body: Record<string, unknown>, state: EncodeState): void {
+  const keptAside = state.sameFormat && request.extra.input === undefined ? inputKeptAside(request) : undefined;
+  if (keptAside) {
+    body.input = keptAside.input;
+    if (typeof keptAside.instructions === 'string') body.instructions = keptAside.instructions;
+    else delete body.instructions;
+  }
   for (const [key, value] of Object.entries(request.extra)) {
+    // Items kept aside went back with the input they came in.
+    if (state.sameFormat && key.startsWith('input[')) continue;
     if (!state.sameFormat) {
       if (key === 'text' && isRecord(value)) for (const inner of Object.keys(value)) drop(state, `text.${inner}`);
       else drop(state, key);

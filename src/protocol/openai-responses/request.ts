@@ -31,8 +31,9 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     if (body.instructions !== '') system.push({ type: 'text', text: body.instructions });
   }
   const sourceOnly: string[] = [];
-  const messages = decodeInput(body.input, system, sourceOnly);
   const extra: Record<string, unknown> = {};
+  const messages = decodeInput(body.input, system, sourceOnly, extra);
+  const keptAside = Object.keys(extra).length > 0;
   for (const [key, value] of Object.entries(body)) if (!decodedFields.has(key) && value !== undefined) extra[key] = value;
   if (sourceOnly.length > 0) {
     // The original input holds its system and developer messages itself: only the client's own
@@ -78,12 +79,27 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   else if (safetyIdentifier !== undefined) request.user = safetyIdentifier;
   if (user !== undefined && safetyIdentifier !== undefined) extra.safety_identifier = safetyIdentifier;
   keepEcho(request, body);
+  if (keptAside) inputsKeptAside.set(request, { input: body.input, instructions: body.instructions });
   return request;
 }
 
 /** Items in order. Assistant-side items in a row (reasoning, messages, calls) make one assistant
  * message, as other formats hold a turn; outputs of calls in a row make one tool message. */
-function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[]): Message[] {
+const recordedToolItems = new Set([
+  'file_search_call', 'web_search_call', 'computer_call', 'computer_call_output', 'tool_search_call', 'tool_search_output',
+  'image_generation_call', 'code_interpreter_call', 'local_shell_call', 'local_shell_call_output', 'shell_call', 'shell_call_output',
+  'apply_patch_call', 'apply_patch_call_output', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response', 'mcp_call',
+  'program', 'program_output',
+]);
+
+/** Requests whose input holds items kept aside: an OpenAI provider gets that input as it came. */
+const inputsKeptAside = new WeakMap<ChatRequest, { input: unknown; instructions: unknown }>();
+
+export function inputKeptAside(request: ChatRequest): { input: unknown; instructions: unknown } | undefined {
+  return inputsKeptAside.get(request);
+}
+
+function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[], extra: Record<string, unknown>): Message[] {
   if (input === undefined || input === null) return [];
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
   if (!Array.isArray(input)) throw invalidRequest('`input` must be a string or a list of input items', 'input');
@@ -123,8 +139,11 @@ function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[]): 
       else messages.push({ role: 'tool', content: [result] });
       return;
     }
-    // item_reference, web_search_call, computer_call_output, mcp_*, ...: OpenAI's state or its tools.
-    sourceOnly.push(param);
+    // The record of a tool OpenAI ran or only OpenAI's models call (web search, computer use,
+    // shell, MCP, ...) has no IR form: other providers name it in `dropped`. A reference to OpenAI's
+    // state (item_reference, compaction) means nothing without it.
+    if (typeof type === 'string' && recordedToolItems.has(type)) extra[param] = item;
+    else sourceOnly.push(param);
   });
   return messages;
 }
