@@ -52,6 +52,7 @@ test('a Chat provider gets OpenRouter settings back as they were asked', () => {
 
 test('usage: {include: true} asks for the usage chunk in a stream, and is not reported as dropped', () => {
   assert.equal(decodeRequest({ model: 'm', messages: hello, stream: true, usage: { include: false } }).includeUsage, false);
+  assert.deepEqual(validateChatRequest({ model: 'm', messages: hello, stream: true, usage: { include: true } }), { model: 'm', stream: true, includeUsage: false, usageInclude: true });
   const request = decodeRequest({ model: 'm', messages: hello, stream: true, usage: { include: true } });
   assert.equal(request.includeUsage, true);
   assert.deepEqual(request.extra, {});

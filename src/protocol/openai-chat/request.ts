@@ -27,7 +27,7 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     tools: decodeTools(body),
     stream: summary.stream,
     // OpenRouter's `usage: {include: true}` asks a stream for what include_usage asks for.
-    includeUsage: summary.includeUsage || (summary.stream && isRecord(body.usage) && body.usage.include === true),
+    includeUsage: summary.includeUsage || summary.usageInclude,
     extra: {},
     sourceOnly: [],
   };
