@@ -4,9 +4,10 @@
 //
 // What only OpenAI can honour goes to `sourceOnly`, with its value kept in `extra` for an OpenAI
 // provider: state OpenAI holds (`previous_response_id`, `conversation`, stored prompts, background
-// runs) and input items that refer to it or record its own tools' work (`item_reference`,
-// `web_search_call`, ...). Such items keep their place in the conversation only in the original
-// `input`, so that whole list is kept in `extra.input` and an OpenAI provider receives it as sent.
+// runs) and input items that refer to it (`item_reference`, `compaction`). Input items that record
+// the work of OpenAI's own tools (`web_search_call`, `shell_call`, ...) go to `extra` by place, so
+// other providers name them in `dropped`. Either kind keeps its place in the conversation only in
+// the original `input`, which an OpenAI provider receives as sent.
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatRequest, DocumentPart, FunctionTool, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, Tool, ToolChoice, ToolNamespace, ToolResultPart, UserContent } from '../ir.ts';
 import { keepEcho } from './echo.ts';
@@ -83,8 +84,6 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   return request;
 }
 
-/** Items in order. Assistant-side items in a row (reasoning, messages, calls) make one assistant
- * message, as other formats hold a turn; outputs of calls in a row make one tool message. */
 const recordedToolItems = new Set([
   'file_search_call', 'web_search_call', 'computer_call', 'computer_call_output', 'tool_search_call', 'tool_search_output',
   'image_generation_call', 'code_interpreter_call', 'local_shell_call', 'local_shell_call_output', 'shell_call', 'shell_call_output',
@@ -99,6 +98,8 @@ export function inputKeptAside(request: ChatRequest): { input: unknown; instruct
   return inputsKeptAside.get(request);
 }
 
+/** Items in order. Assistant-side items in a row (reasoning, messages, calls) make one assistant
+ * message, as other formats hold a turn; outputs of calls in a row make one tool message. */
 function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[], extra: Record<string, unknown>): Message[] {
   if (input === undefined || input === null) return [];
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
