@@ -23,7 +23,7 @@ describe('OpenRouter-style Chat requests', () => {
   // The codecs read it (ChatRequestSummary.usageInclude, ChatRequest.includeUsage); the writer
   // decides from the summary's includeUsage alone until it is given the flag.
   for (const provider of Object.keys(formatProviders)) {
-    test(`usage: {include: true} brings the usage chunk in a stream (${provider})`, { todo: 'the writer (src/surface/inference.ts) must show usage when ChatRequestSummary.usageInclude is set, and a Chat relay ask the provider for it' }, async () => {
+    test(`usage: {include: true} brings the usage chunk in a stream (${provider})`, { todo: 'the inference handler must deliver the usage chunk when ChatRequestSummary.usageInclude is set, and a Chat relay ask the provider for it' }, async () => {
       const response = await post(stack, { model: `${provider}/sim-model`, stream: true, messages: [{ role: 'user', content: 'hi' }], usage: { include: true } });
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('x-modelmux-dropped-params'), null);
