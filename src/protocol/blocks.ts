@@ -11,7 +11,7 @@ export type Block =
   | { kind: 'reasoning'; id?: string }
   | { kind: 'refusal' }
   | { kind: 'redacted-reasoning'; data: string }
-  | { kind: 'tool-call'; index: number; id: string; name: string; signature?: string; itemId?: string };
+  | { kind: 'tool-call'; index: number; id: string; name: string; signature?: string; itemId?: string; namespace?: string };
 
 /** What an encoder does with blocks. `close` receives the whole text of the block and, for
  * reasoning, its signature when one arrived. */
@@ -64,7 +64,7 @@ export class BlockSequencer {
         return this.end(pending);
       }
       case 'tool-call-start':
-        this.begin({ kind: 'tool-call', index: event.index, id: event.id, name: event.name, signature: event.signature, itemId: event.itemId });
+        this.begin({ kind: 'tool-call', index: event.index, id: event.id, name: event.name, signature: event.signature, itemId: event.itemId, namespace: event.namespace });
         return;
       case 'tool-call-delta': {
         const pending = this.toolCall(event.index);

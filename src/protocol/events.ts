@@ -25,7 +25,7 @@ export function eventsOf(response: ChatResponse): StreamEvent[] {
         break;
       case 'tool-call': {
         const index = toolIndex++;
-        events.push({ type: 'tool-call-start', index, id: part.id, name: part.name, signature: part.signature, itemId: part.itemId });
+        events.push({ type: 'tool-call-start', index, id: part.id, name: part.name, signature: part.signature, itemId: part.itemId, namespace: part.namespace });
         if (part.arguments !== '') events.push({ type: 'tool-call-delta', index, arguments: part.arguments });
         events.push({ type: 'tool-call-end', index });
         break;
@@ -77,6 +77,7 @@ export class ResponseCollector {
         const call: Extract<AssistantContent, { type: 'tool-call' }> = { type: 'tool-call', id: event.id, name: event.name, arguments: '' };
         if (event.signature) call.signature = event.signature;
         if (event.itemId) call.itemId = event.itemId;
+        if (event.namespace) call.namespace = event.namespace;
         this.tools.set(event.index, call);
         content.push(call);
         this.open = null;

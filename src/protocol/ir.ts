@@ -69,6 +69,8 @@ export interface ToolCallPart {
    * deterministic one where the format has none (Gemini). */
   id: string;
   name: string;
+  /** The Responses namespace of the function called (`name` is then its name inside it). */
+  namespace?: string;
   /** The arguments as JSON text, exactly as produced ("{}" when there are none). */
   arguments: string;
   /** Gemini's `thoughtSignature` on a function call part. */
@@ -83,12 +85,20 @@ export interface RefusalPart {
   text: string;
 }
 
+/** A tool a tool search found, in a tool's result (Anthropic `tool_reference`): from then on the
+ * model may call it, even if it was deferred (see FunctionTool.deferLoading). */
+export interface ToolReferencePart {
+  type: 'tool-reference';
+  toolName: string;
+  cacheControl?: CacheControl;
+}
+
 export interface ToolResultPart {
   type: 'tool-result';
   toolCallId: string;
   /** The tool's name when the format carries it (Gemini needs it; encoders look it up otherwise). */
   name?: string;
-  content: Array<TextPart | ImagePart | DocumentPart>;
+  content: Array<TextPart | ImagePart | DocumentPart | ToolReferencePart>;
   isError?: boolean;
   cacheControl?: CacheControl;
 }
@@ -100,7 +110,10 @@ export type Message =
   | { role: 'user'; content: UserContent[] }
   | { role: 'assistant'; content: AssistantContent[] }
   /** Results of earlier tool calls; one message may answer several calls. */
-  | { role: 'tool'; content: ToolResultPart[] };
+  | { role: 'tool'; content: ToolResultPart[] }
+  /** Instructions given in the middle of the conversation (Claude Code's environment block comes
+   * as a system message after the first user turn). Those before any message are `system`. */
+  | { role: 'system'; content: TextPart[] };
 
 export interface FunctionTool {
   type: 'function';
@@ -109,7 +122,20 @@ export interface FunctionTool {
   /** JSON Schema of the arguments. */
   parameters: Record<string, unknown>;
   strict?: boolean;
+  /** Anthropic's (and Responses') `defer_loading`: the model does not see the tool until a tool
+   * search loads it (a `tool-reference` in a result). */
+  deferLoading?: boolean;
+  /** The Responses namespace the function was declared in (`name` is its name inside it). */
+  namespace?: ToolNamespace;
+  /** Where the client declared the tool (`tools[3].tools[1]`), when that is not `tools[<its
+   * index>]`: encoders name it so in `dropped`. */
+  param?: string;
   cacheControl?: CacheControl;
+}
+
+export interface ToolNamespace {
+  name: string;
+  description?: string;
 }
 
 /** A tool only its own format knows (Anthropic `web_search_20250305`, OpenAI `web_search`, custom
@@ -118,6 +144,8 @@ export interface NativeTool {
   type: 'native';
   format: WireFormat;
   definition: Record<string, unknown>;
+  /** As FunctionTool.param. */
+  param?: string;
 }
 
 export type Tool = FunctionTool | NativeTool;
@@ -139,6 +167,9 @@ export interface ReasoningOptions {
   budgetTokens?: number;
   /** OpenAI Responses `reasoning.summary`. */
   summary?: 'auto' | 'concise' | 'detailed';
+  /** The model reasons, but its reasoning is not shown to the client (OpenRouter's
+   * `reasoning.exclude`); reasoning tokens are still counted in usage. */
+  exclude?: boolean;
 }
 
 export interface ChatRequest {
@@ -227,7 +258,7 @@ export type StreamEvent =
   | { type: 'reasoning-end' }
   | { type: 'redacted-reasoning'; data: string }
   | { type: 'refusal-delta'; text: string }
-  | { type: 'tool-call-start'; index: number; id: string; name: string; signature?: string; itemId?: string }
+  | { type: 'tool-call-start'; index: number; id: string; name: string; signature?: string; itemId?: string; namespace?: string }
   | { type: 'tool-call-delta'; index: number; arguments: string }
   | { type: 'tool-call-end'; index: number }
   /** `extra`: fields a model adds beside the usage, on the client's event that carries it (a
@@ -307,6 +338,14 @@ export interface EncodeContext {
   model: string;
   /** Chat clients: whether the client asked for the usage chunk. */
   includeUsage: boolean;
+  /** The best count of the prompt's tokens known before the provider reports one (an estimate).
+   * Anthropic streams state it in `message_start`, as Anthropic does, where some clients (LangChain)
+   * read the prompt's size; without it they are told 0 until `message_delta`. */
+  promptTokens?: number;
+  /** The request as the client's codec decoded it. Encoders read what the answer must echo or undo:
+   * Responses echoes the request's settings and namespaces; Chat hides excluded reasoning. Without
+   * it they answer with neutral defaults. */
+  request?: ChatRequest;
 }
 
 /** A client-facing format: decodes what clients send, encodes what they receive. */

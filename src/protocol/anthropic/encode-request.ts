@@ -12,10 +12,12 @@ import type {
   Message,
   ReasoningEffort,
   TextPart,
+  ToolReferencePart,
   ToolResultPart,
   WireFormat,
 } from '../ir.ts';
 import { invalidRequest } from '../../errors/gateway-error.ts';
+import { flatDescription, offeredTools, wireToolName } from '../tools.ts';
 import { nativeFieldsOf } from './native-fields.ts';
 
 type Block = Record<string, unknown>;
@@ -76,14 +78,16 @@ class RequestEncoder {
   }
 
   /** Alternating turns: a tool message is a user turn of tool_result blocks, and consecutive
-   * same-role messages merge, with tool results leading as Anthropic requires. */
+   * same-role messages merge, with tool results leading as Anthropic requires. A system message
+   * stays where it was, as Anthropic takes it. */
   messages(messages: Message[]): Block[] {
-    const turns: Array<{ role: 'user' | 'assistant'; results: Block[]; content: Block[] }> = [];
+    const turns: Array<{ role: 'user' | 'assistant' | 'system'; results: Block[]; content: Block[] }> = [];
     for (const message of messages) {
-      const role = message.role === 'assistant' ? 'assistant' : 'user';
+      const role = message.role === 'tool' ? 'user' : message.role;
       const results = message.role === 'tool' ? message.content.map((part) => this.toolResult(part)) : [];
       const content: Block[] = [];
       if (message.role === 'user') for (const part of message.content) this.push(content, this.userPart(part));
+      if (message.role === 'system') for (const part of message.content) this.push(content, this.text(part));
       if (message.role === 'assistant') for (const part of message.content) this.push(content, this.assistantPart(part));
       if (results.length === 0 && content.length === 0) continue;
       const last = turns[turns.length - 1];
@@ -99,18 +103,20 @@ class RequestEncoder {
 
   tools(body: Block): void {
     const tools: Block[] = [];
-    this.request.tools.forEach((tool, index) => {
+    for (const { tool, param } of offeredTools(this.request, 'anthropic', (name) => this.drop(name))) {
       if (tool.type === 'native') {
         if (tool.format === 'anthropic') tools.push(tool.definition);
-        else this.drop(`tools[${index}]`);
-        return;
+        else this.drop(param);
+        continue;
       }
-      const encoded: Block = { name: tool.name };
-      if (tool.description !== undefined) encoded.description = tool.description;
+      const encoded: Block = { name: wireToolName(tool.name, tool.namespace?.name) };
+      const description = flatDescription(tool);
+      if (description !== undefined) encoded.description = description;
       encoded.input_schema = tool.parameters;
       if (tool.strict !== undefined) encoded.strict = tool.strict;
+      if (tool.deferLoading !== undefined && this.sameFormat) encoded.defer_loading = tool.deferLoading;
       tools.push(this.withCache(this.withNative(encoded, tool), tool.cacheControl));
-    });
+    }
     if (tools.length > 0) body.tools = tools;
 
     // Anthropic refuses tool_choice without tools; without tools there is nothing to choose.
@@ -234,17 +240,21 @@ class RequestEncoder {
       case 'redacted-reasoning':
         return this.withNative({ type: 'redacted_thinking', data: part.data }, part);
       case 'tool-call':
-        return this.withCache(this.withNative({ type: 'tool_use', id: toolId(part.id), name: part.name, input: toolInput(part.arguments) }, part), part.cacheControl);
+        return this.withCache(this.withNative({ type: 'tool_use', id: toolId(part.id), name: wireToolName(part.name, part.namespace), input: toolInput(part.arguments) }, part), part.cacheControl);
     }
   }
 
   private toolResult(part: ToolResultPart): Block {
     const block: Block = { type: 'tool_result', tool_use_id: toolId(part.toolCallId) };
     const content: Block[] = [];
-    for (const inner of part.content) this.push(content, this.userPart(inner));
+    for (const inner of part.content) this.push(content, inner.type === 'tool-reference' ? this.toolReference(inner) : this.userPart(inner));
     if (content.length > 0) block.content = content;
     if (part.isError !== undefined) block.is_error = part.isError;
     return this.withCache(this.withNative(block, part), part.cacheControl);
+  }
+
+  private toolReference(part: ToolReferencePart): Block {
+    return this.withCache(this.withNative({ type: 'tool_reference', tool_name: part.toolName }, part), part.cacheControl);
   }
 
   /** Empty text blocks are refused by Anthropic and carry nothing: left out. */
@@ -258,13 +268,16 @@ class RequestEncoder {
     return this.withCache(this.withNative({ type: 'image', source: mediaSource(part.source) }, part), part.cacheControl);
   }
 
-  private document(part: DocumentPart): Block {
+  /** PDF and plain text; other files (audio, office documents) Anthropic cannot read are named in
+   * `dropped` and left out. */
+  private document(part: DocumentPart): Block | null {
     const source = part.source;
     let encoded: Block;
     if (source.kind === 'base64' && source.mediaType.startsWith('text/')) {
       encoded = { type: 'text', media_type: 'text/plain', data: Buffer.from(source.data, 'base64').toString('utf8') };
     } else if (source.kind === 'base64' && source.mediaType !== 'application/pdf') {
-      throw invalidRequest(`documents of type ${source.mediaType} are not supported by Anthropic (PDF and plain text are)`, 'messages', 'unsupported_parameter');
+      this.drop(source.mediaType.startsWith('audio/') ? 'input_audio' : 'document');
+      return null;
     } else {
       encoded = mediaSource(source);
     }

@@ -1,7 +1,7 @@
-// Anthropic fields the IR has no place for (a tool's `defer_loading`, a document's `citations`, a
+// Anthropic fields the IR has no place for (a tool's `input_examples`, a document's `citations`, a
 // text block's `citations`) stay attached to the IR object they came with. Decoded from Anthropic
 // and encoded back to Anthropic, a request loses nothing; decoded and sent elsewhere, the same
-// fields are listed in `extra` under their path (`tools[2].defer_loading`) and so get reported.
+// fields are listed in `extra` under their path (`tools[2].input_examples`) and so get reported.
 // A WeakMap rather than a property on the part keeps the IR objects exactly as the contract types
 // them, and lets a part that was copied or rebuilt on the way simply come without them.
 

@@ -106,8 +106,8 @@ test('decoding keeps cache_control, signatures and tool results in IR form', () 
     context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] },
     'messages[0].content[6].citations': { enabled: true },
     'messages[0].content[6].context': 'background',
-    'tools[2].defer_loading': true,
   });
+  assert.equal(request.tools[2].type === 'function' && request.tools[2].deferLoading, true);
 });
 
 test('fields only Anthropic knows are reported by name when the request goes elsewhere', () => {
@@ -125,8 +125,10 @@ test('fields only Anthropic knows are reported by name when the request goes els
 
 test('nested fields that could not follow their part (a copied request) are reported, not lost quietly', () => {
   const encoded = encodeRequest(structuredClone(decodeRequest(claudeCodeRequest())), target);
-  assert.deepEqual(encoded.dropped.sort(), ['messages[0].content[6].citations', 'messages[0].content[6].context', 'tools[2].defer_loading']);
+  assert.deepEqual(encoded.dropped.sort(), ['messages[0].content[6].citations', 'messages[0].content[6].context']);
   assert.equal(encoded.body.service_tier, 'auto');
+  // defer_loading has an IR form, so it survives the copy.
+  assert.equal((encoded.body.tools as Record<string, unknown>[])[2].defer_loading, true);
 });
 
 test('adaptive thinking, effort and structured output round trip through output_config', () => {
@@ -174,13 +176,14 @@ test('bad input is refused with a 400 naming the field', () => {
   const valid = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
   const cases: Array<[Record<string, unknown>, string]> = [
     [{ ...valid, max_tokens: undefined }, 'max_tokens'],
-    [{ ...valid, max_tokens: 0 }, 'max_tokens'],
+    [{ ...valid, max_tokens: -1 }, 'max_tokens'],
     [{ ...valid, max_tokens: 1.5 }, 'max_tokens'],
     [{ ...valid, model: '' }, 'model'],
     [{ ...valid, messages: [] }, 'messages'],
-    [{ ...valid, messages: [{ role: 'system', content: 'x' }] }, 'messages[0].role'],
+    [{ ...valid, messages: [{ role: 'robot', content: 'x' }] }, 'messages[0].role'],
+    [{ ...valid, messages: [{ role: 'system', content: [{ type: 'image', source: { type: 'url', url: 'x' } }] }] }, 'messages[0].content[0].type'],
     [{ ...valid, messages: [{ role: 'user', content: 5 }] }, 'messages[0].content'],
-    [{ ...valid, messages: [{ role: 'assistant', content: [{ type: 'server_tool_use', id: 's', name: 'web_search', input: {} }] }] }, 'messages[0].content[0].type'],
+    [{ ...valid, messages: [{ role: 'assistant', content: [{ type: 'server_tool_usage', id: 's', name: 'web_search', input: {} }] }] }, 'messages[0].content[0].type'],
     [{ ...valid, messages: [{ role: 'user', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] }] }, 'messages[0].content[0].type'],
     [{ ...valid, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'ftp', url: 'x' } }] }] }, 'messages[0].content[0].source.type'],
     [{ ...valid, messages: [{ role: 'user', content: [{ type: 'text', text: 'x', cache_control: { type: 'forever' } }] }] }, 'messages[0].content[0].cache_control.type'],
@@ -199,7 +202,7 @@ test('bad input is refused with a 400 naming the field', () => {
       `expected a 400 on ${param}`,
     );
   }
-  assert.throws(() => decodeRequest({ ...valid, messages: [{ role: 'assistant', content: [{ type: 'server_tool_use' }] }] }), /server_tool_use/);
+  assert.throws(() => decodeRequest({ ...valid, messages: [{ role: 'assistant', content: [{ type: 'server_tool_usage' }] }] }), /server_tool_usage/);
 });
 
 function chatRequest(overrides: Partial<ChatRequest>): ChatRequest {
@@ -346,10 +349,10 @@ test('media from other formats: data URLs, text files, unsupported documents', (
     { type: 'document', source: { type: 'text', media_type: 'text/plain', data: '# Title' }, title: 'notes.md' },
   ]);
   assert.deepEqual(encoded.dropped, ['detail']);
-  assert.throws(
-    () => encodeRequest(chatRequest({ messages: [{ role: 'user', content: [{ type: 'document', source: { kind: 'base64', mediaType: 'application/msword', data: 'AA==' } }] }] }), target),
-    /application\/msword/,
-  );
+  // A file Anthropic cannot read is named and left out, as any content the target cannot carry.
+  const word = encodeRequest(chatRequest({ messages: [{ role: 'user', content: [{ type: 'document', source: { kind: 'base64', mediaType: 'application/msword', data: 'AA==' } }, { type: 'text', text: 'Summarise it.' }] }] }), target);
+  assert.deepEqual(word.dropped, ['document']);
+  assert.deepEqual((word.body.messages as Array<{ content: unknown[] }>)[0].content, [{ type: 'text', text: 'Summarise it.' }]);
 });
 
 test('a content document source keeps its blocks for Anthropic and its text for others', () => {

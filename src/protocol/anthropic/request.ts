@@ -4,22 +4,22 @@
 // `extra`: verbatim for top-level ones, by path for nested ones (see native-fields.ts).
 import type {
   AssistantContent,
-  CacheControl,
   ChatRequest,
   DocumentPart,
   ImagePart,
   MediaSource,
   Message,
-  ReasoningEffort,
-  ResponseFormat,
   TextPart,
   Tool,
   ToolChoice,
+  ToolReferencePart,
   ToolResultPart,
   UserContent,
 } from '../ir.ts';
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import { keepNativeFields } from './native-fields.ts';
+import { decodeReasoningAndFormat } from './reasoning.ts';
+import { decodeCacheControl, optionalBoolean, optionalNumber, requireRecord, requireString } from './values.ts';
 
 export { encodeRequest } from './encode-request.ts';
 
@@ -40,6 +40,8 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     extra,
     sourceOnly: [],
   };
+  // max_tokens 0 only fills Anthropic's prompt cache; no other provider can be asked for that.
+  if (request.maxOutputTokens === 0) request.sourceOnly.push('max_tokens');
   const toolChoice = decodeToolChoice(body.tool_choice);
   if (toolChoice.choice) request.toolChoice = toolChoice.choice;
   if (toolChoice.parallel !== undefined) request.parallelToolCalls = toolChoice.parallel;
@@ -69,7 +71,7 @@ function decodeModel(value: unknown): string {
 
 function decodeMaxTokens(value: unknown): number {
   if (value === undefined || value === null) throw invalidRequest('max_tokens: required by the Anthropic Messages API', 'max_tokens');
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw invalidRequest('max_tokens: must be a positive integer', 'max_tokens');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw invalidRequest('max_tokens: must be a whole number, 0 or more', 'max_tokens');
   return value;
 }
 
@@ -91,10 +93,20 @@ function decodeMessages(value: unknown, extra: Record<string, unknown>): Message
   value.forEach((item, index) => {
     const param = `messages[${index}]`;
     const message = requireRecord(item, param);
-    if (message.role !== 'user' && message.role !== 'assistant') throw invalidRequest(`${param}.role: must be "user" or "assistant"`, `${param}.role`);
+    if (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system') throw invalidRequest(`${param}.role: must be "user", "assistant" or "system"`, `${param}.role`);
     const blocks = contentBlocks(message.content, `${param}.content`);
+    if (message.role === 'system') {
+      const content = blocks.map((block, blockIndex) => decodeSystemBlock(block, `${param}.content[${blockIndex}]`, extra));
+      if (content.length > 0) messages.push({ role: 'system', content });
+      return;
+    }
     if (message.role === 'assistant') {
-      messages.push({ role: 'assistant', content: blocks.map((block, blockIndex) => decodeAssistantBlock(block, `${param}.content[${blockIndex}]`, extra)) });
+      const content: AssistantContent[] = [];
+      blocks.forEach((block, blockIndex) => {
+        const blockParam = `${param}.content[${blockIndex}]`;
+        if (!keptAside(block, blockParam, extra)) content.push(decodeAssistantBlock(block, blockParam, extra));
+      });
+      messages.push({ role: 'assistant', content });
       return;
     }
     // Anthropic answers tool calls inside a user turn; the IR keeps results in their own message,
@@ -104,13 +116,36 @@ function decodeMessages(value: unknown, extra: Record<string, unknown>): Message
     blocks.forEach((block, blockIndex) => {
       const blockParam = `${param}.content[${blockIndex}]`;
       if (block.type === 'tool_result') results.push(decodeToolResult(block, blockParam, extra));
-      else content.push(decodeUserBlock(block, blockParam, extra));
+      else if (!keptAside(block, blockParam, extra)) content.push(decodeUserBlock(block, blockParam, extra));
     });
     if (results.length > 0) messages.push({ role: 'tool', content: results });
     if (content.length > 0 || results.length === 0) messages.push({ role: 'user', content });
   });
   return messages;
 }
+
+function decodeSystemBlock(block: Record<string, unknown>, param: string, extra: Record<string, unknown>): TextPart {
+  if (block.type !== 'text') throw invalidRequest(`${param}.type: only text blocks are allowed in a system message`, `${param}.type`);
+  return decodeText(block, param, extra);
+}
+
+/**
+ * Blocks of Anthropic's that have no IR form: the record of work its servers did (server tool calls
+ * and their results, tool search results), search results, container uploads. They are valid, so
+ * they are not refused: they go to `extra` under their path, and a provider of another format
+ * names them in `dropped`. Returns true for such a block.
+ */
+function keptAside(block: Record<string, unknown>, param: string, extra: Record<string, unknown>): boolean {
+  if (typeof block.type !== 'string' || !blocksWithoutIrForm.has(block.type)) return false;
+  extra[param] = block;
+  return true;
+}
+
+const blocksWithoutIrForm = new Set([
+  'search_result', 'server_tool_use', 'web_search_tool_result', 'web_fetch_tool_result', 'code_execution_tool_result',
+  'bash_code_execution_tool_result', 'text_editor_code_execution_tool_result', 'tool_search_tool_result', 'container_upload',
+  'browser_state',
+]);
 
 function contentBlocks(value: unknown, param: string): Record<string, unknown>[] {
   if (typeof value === 'string') return value === '' ? [] : [{ type: 'text', text: value }];
@@ -167,12 +202,13 @@ function decodeUserBlock(block: Record<string, unknown>, param: string, extra: R
 function decodeToolResult(block: Record<string, unknown>, param: string, extra: Record<string, unknown>): ToolResultPart {
   const part: ToolResultPart = { type: 'tool-result', toolCallId: requireString(block.tool_use_id, `${param}.tool_use_id`), content: [] };
   if (block.content !== undefined && block.content !== null) {
-    part.content = contentBlocks(block.content, `${param}.content`).map((inner, index) => {
+    contentBlocks(block.content, `${param}.content`).forEach((inner, index) => {
       const innerParam = `${param}.content[${index}]`;
-      if (inner.type === 'text') return decodeText(inner, innerParam, extra);
-      if (inner.type === 'image') return decodeImage(inner, innerParam, extra);
-      if (inner.type === 'document') return decodeDocument(inner, innerParam, extra);
-      throw unsupportedBlock(inner, innerParam, 'a tool_result');
+      if (inner.type === 'text') part.content.push(decodeText(inner, innerParam, extra));
+      else if (inner.type === 'image') part.content.push(decodeImage(inner, innerParam, extra));
+      else if (inner.type === 'document') part.content.push(decodeDocument(inner, innerParam, extra));
+      else if (inner.type === 'tool_reference') part.content.push(decodeToolReference(inner, innerParam, extra));
+      else if (!keptAside(inner, innerParam, extra)) throw unsupportedBlock(inner, innerParam, 'a tool_result');
     });
   }
   const isError = optionalBoolean(block.is_error, `${param}.is_error`);
@@ -180,6 +216,15 @@ function decodeToolResult(block: Record<string, unknown>, param: string, extra: 
   const cacheControl = decodeCacheControl(block.cache_control, `${param}.cache_control`);
   if (cacheControl) part.cacheControl = cacheControl;
   keepNativeFields(part, block, toolResultFields, param, extra);
+  return part;
+}
+
+/** What a tool search returned (Claude Code's ToolSearch answers with these): the tool is loaded. */
+function decodeToolReference(block: Record<string, unknown>, param: string, extra: Record<string, unknown>): ToolReferencePart {
+  const part: ToolReferencePart = { type: 'tool-reference', toolName: requireString(block.tool_name, `${param}.tool_name`) };
+  const cacheControl = decodeCacheControl(block.cache_control, `${param}.cache_control`);
+  if (cacheControl) part.cacheControl = cacheControl;
+  keepNativeFields(part, block, toolReferenceFields, param, extra);
   return part;
 }
 
@@ -262,6 +307,8 @@ function decodeTools(value: unknown, extra: Record<string, unknown>): Tool[] {
     if (typeof tool.description === 'string') decoded.description = tool.description;
     const strict = optionalBoolean(tool.strict, `${param}.strict`);
     if (strict !== undefined) decoded.strict = strict;
+    const deferLoading = optionalBoolean(tool.defer_loading, `${param}.defer_loading`);
+    if (deferLoading !== undefined) decoded.deferLoading = deferLoading;
     const cacheControl = decodeCacheControl(tool.cache_control, `${param}.cache_control`);
     if (cacheControl) decoded.cacheControl = cacheControl;
     keepNativeFields(decoded, tool, toolFields, param, extra);
@@ -297,86 +344,8 @@ function decodeMetadata(value: unknown, extra: Record<string, unknown>): string 
   return requireString(metadata.user_id, 'metadata.user_id');
 }
 
-const efforts: Record<string, ReasoningEffort> = { low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh', max: 'xhigh' };
-
-function decodeReasoningAndFormat(body: Record<string, unknown>, request: ChatRequest, extra: Record<string, unknown>): void {
-  const reasoning: NonNullable<ChatRequest['reasoning']> = {};
-  if (body.thinking !== undefined && body.thinking !== null) {
-    const thinking = requireRecord(body.thinking, 'thinking');
-    if (thinking.type === 'enabled') {
-      const budget = thinking.budget_tokens;
-      if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 1) throw invalidRequest('thinking.budget_tokens: must be a positive integer', 'thinking.budget_tokens');
-      reasoning.enabled = true;
-      reasoning.budgetTokens = budget;
-    } else if (thinking.type === 'adaptive') {
-      reasoning.enabled = true;
-    } else if (thinking.type === 'disabled') {
-      reasoning.enabled = false;
-    } else {
-      // A thinking mode the IR cannot express travels whole, for an Anthropic provider only.
-      extra.thinking = body.thinking;
-    }
-    if (thinking.display !== undefined && thinking.display !== null && extra.thinking === undefined) extra['thinking.display'] = thinking.display;
-  }
-
-  let format: ResponseFormat | undefined;
-  if (body.output_format !== undefined && body.output_format !== null) format = decodeOutputFormat(body.output_format, 'output_format');
-  if (body.output_config !== undefined && body.output_config !== null) {
-    const config = requireRecord(body.output_config, 'output_config');
-    for (const [key, value] of Object.entries(config)) {
-      if (value === null || value === undefined) continue;
-      if (key === 'format') format = decodeOutputFormat(value, 'output_config.format');
-      else if (key === 'effort') {
-        const effort = typeof value === 'string' ? efforts[value] : undefined;
-        if (!effort) throw invalidRequest('output_config.effort: must be "low", "medium", "high", "xhigh" or "max"', 'output_config.effort');
-        reasoning.effort = effort;
-        // The IR's scale stops at xhigh: the exact value rides along for an Anthropic provider.
-        if (value === 'max') extra['output_config.effort'] = value;
-      } else extra[`output_config.${key}`] = value;
-    }
-  }
-  if (Object.keys(reasoning).length > 0) request.reasoning = reasoning;
-  if (format) request.responseFormat = format;
-}
-
-function decodeOutputFormat(value: unknown, param: string): ResponseFormat {
-  const format = requireRecord(value, param);
-  if (format.type !== 'json_schema') throw invalidRequest(`${param}.type: must be "json_schema"`, `${param}.type`);
-  return { type: 'json-schema', schema: requireRecord(format.schema, `${param}.schema`) };
-}
-
-function decodeCacheControl(value: unknown, param: string): CacheControl | undefined {
-  if (value === undefined || value === null) return undefined;
-  const record = requireRecord(value, param);
-  if (record.type !== 'ephemeral') throw invalidRequest(`${param}.type: must be "ephemeral"`, `${param}.type`);
-  if (record.ttl === undefined || record.ttl === null) return { type: 'ephemeral' };
-  return { type: 'ephemeral', ttl: requireString(record.ttl, `${param}.ttl`) };
-}
-
 function unsupportedBlock(block: Record<string, unknown>, param: string, where: string) {
   return invalidRequest(`${param}.type: content block type ${JSON.stringify(block.type)} is not supported in ${where} when translating to another provider format`, `${param}.type`);
-}
-
-function requireRecord(value: unknown, param: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidRequest(`${param}: must be an object`, param);
-  return value as Record<string, unknown>;
-}
-
-function requireString(value: unknown, param: string): string {
-  if (typeof value !== 'string') throw invalidRequest(`${param}: must be a string`, param);
-  return value;
-}
-
-function optionalNumber(value: unknown, param: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidRequest(`${param}: must be a number`, param);
-  return value;
-}
-
-function optionalBoolean(value: unknown, param: string): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw invalidRequest(`${param}: must be a boolean`, param);
-  return value;
 }
 
 const textFields = new Set(['type', 'text', 'cache_control']);
@@ -387,4 +356,5 @@ const thinkingFields = new Set(['type', 'thinking', 'signature']);
 const redactedThinkingFields = new Set(['type', 'data']);
 const toolUseFields = new Set(['type', 'id', 'name', 'input', 'cache_control']);
 const toolResultFields = new Set(['type', 'tool_use_id', 'content', 'is_error', 'cache_control']);
-const toolFields = new Set(['type', 'name', 'description', 'input_schema', 'strict', 'cache_control']);
+const toolReferenceFields = new Set(['type', 'tool_name', 'cache_control']);
+const toolFields = new Set(['type', 'name', 'description', 'input_schema', 'strict', 'defer_loading', 'cache_control']);

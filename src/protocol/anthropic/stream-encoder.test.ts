@@ -192,3 +192,28 @@ test('a failure is an Anthropic error event the SDK raises, and nothing follows 
   assert.equal(encoder.push({ type: 'text-delta', text: 'late' }), '');
   await assert.rejects(sdkFinalMessage(before + failure), (error: unknown) => error instanceof Anthropic.APIError && /Overloaded/.test(error.message));
 });
+
+test('message_start states the estimated prompt, as Anthropic does; message_delta keeps the real count', () => {
+  const answer: StreamEvent[] = [
+    { type: 'start', id: 'msg_p', model: 'm', created: 1 },
+    { type: 'text-delta', text: 'Hi' },
+    { type: 'usage', usage: { inputTokens: 1234, outputTokens: 5, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 } },
+    { type: 'finish', finishReason: 'stop' },
+  ];
+  const encoder = createStreamEncoder({ ...context, promptTokens: 1200 });
+  const events = payloads(answer.map((event) => encoder.push(event)).join('') + encoder.end());
+  const start = events[0].data.message as { usage: Record<string, number> };
+  assert.deepEqual(start.usage, { input_tokens: 1200, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+  assert.deepEqual(events.at(-2)?.data.usage, { input_tokens: 1234, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+
+  // Without an estimate, as before: nothing counted yet.
+  const plain = payloads(encode(answer));
+  assert.equal((plain[0].data.message as { usage: Record<string, number> }).usage.input_tokens, 0);
+});
+
+test('a stream whose provider reports no usage keeps the estimate to the end', async () => {
+  const encoder = createStreamEncoder({ ...context, promptTokens: 300 });
+  const sse = [{ type: 'text-delta', text: 'Hi' } as const, { type: 'finish', finishReason: 'stop' } as const].map((event) => encoder.push(event)).join('') + encoder.end();
+  const message = (await sdkFinalMessage(sse)) as { usage: Record<string, number> };
+  assert.equal(message.usage.input_tokens, 300);
+});

@@ -58,7 +58,9 @@ class AnthropicStreamEncoder implements StreamEncoder {
     this.write('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: encodeStopReason(this.refused && this.finishReason === 'stop' ? 'refusal' : this.finishReason, this.stopSequence), stop_sequence: this.stopSequence, stop_details: null },
-      usage: encodeUsage(this.usage),
+      // The provider's count when it gave one; else the estimate message_start stated, which clients
+      // would otherwise overwrite with 0.
+      usage: encodeUsage(this.usage ?? this.estimatedUsage()),
       ...this.extra,
     });
     this.write('message_stop', { type: 'message_stop' });
@@ -84,10 +86,18 @@ class AnthropicStreamEncoder implements StreamEncoder {
         stop_reason: null,
         stop_sequence: null,
         stop_details: null,
-        // Nothing is counted yet; message_delta carries the totals.
-        usage: encodeUsage(this.usage),
+        // Anthropic states the prompt here and some clients (LangChain) read it only here: the best
+        // count known now goes in. message_delta carries the provider's totals.
+        usage: encodeUsage(this.usage ?? this.estimatedUsage()),
       },
     });
+  }
+
+  /** The prompt as the surface estimated it, nothing generated yet; null without an estimate. */
+  private estimatedUsage(): Usage | null {
+    const prompt = this.context.promptTokens;
+    if (prompt === undefined || !Number.isFinite(prompt) || prompt < 0) return null;
+    return { inputTokens: Math.round(prompt), outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
   }
 
   private open(block: Block): void {

@@ -16,6 +16,7 @@ import type {
   ToolChoice,
 } from '../ir.ts';
 import { invalidRequest } from '../../errors/gateway-error.ts';
+import { flatDescription, midConversationSystem, offeredTools, resultContentAsText, wireToolName } from '../tools.ts';
 
 type Block = Record<string, unknown>;
 
@@ -32,7 +33,9 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   const encoder = new ContentEncoder(dropped);
   const body: Record<string, unknown> = { messages: encodeMessages(request.messages, encoder) };
 
-  const system = request.system.flatMap((part) => encoder.text(part));
+  // Converse has only the one system field: instructions given mid-conversation join it, after those
+  // given first, rather than become words of the user's.
+  const system = [...request.system, ...midConversationSystem(request.messages)].flatMap((part) => encoder.text(part));
   if (system.length > 0) body.system = system;
 
   const thinking = thinkingFields(request.reasoning, request.maxOutputTokens, model, dropped);
@@ -131,6 +134,7 @@ function isOpaqueArn(model: string): boolean {
 function encodeMessages(messages: Message[], encoder: ContentEncoder): Block[] {
   const encoded: Array<{ role: 'user' | 'assistant'; content: Block[] }> = [];
   for (const message of messages) {
+    if (message.role === 'system') continue;
     const role = message.role === 'assistant' ? 'assistant' : 'user';
     const content = encoder.message(message);
     // An empty turn is a validation error; everything it had was reported as dropped.
@@ -146,10 +150,10 @@ function encodeToolConfig(request: ChatRequest, encoder: ContentEncoder, thinkin
   // Converse has no `none`; without tools in the history it is honoured exactly by offering none.
   if (request.toolChoice?.type === 'none' && toolNamesInHistory(request.messages).length === 0) return null;
   const tools: Block[] = [];
-  request.tools.forEach((tool, index) => {
-    if (tool.type === 'native') dropped.push(`tools[${index}]`);
+  for (const { tool, param } of offeredTools(request, 'bedrock-converse', (name) => dropped.push(name))) {
+    if (tool.type === 'native') dropped.push(param);
     else tools.push(...encodeTool(tool, encoder));
-  });
+  }
   if (tools.length === 0) {
     // Converse refuses toolUse / toolResult blocks unless a toolConfig is present, even when the
     // request offers no tools: the tools the history used are declared with an open schema.
@@ -170,9 +174,10 @@ function encodeToolConfig(request: ChatRequest, encoder: ContentEncoder, thinkin
 }
 
 function encodeTool(tool: FunctionTool, encoder: ContentEncoder): Block[] {
-  const spec: Block = { name: tool.name, inputSchema: { json: tool.parameters } };
+  const spec: Block = { name: wireToolName(tool.name, tool.namespace?.name), inputSchema: { json: tool.parameters } };
   // An empty description is a validation error (minimum length 1).
-  if (tool.description !== undefined && tool.description !== '') spec.description = tool.description;
+  const description = flatDescription(tool);
+  if (description !== undefined && description !== '') spec.description = description;
   if (tool.strict !== undefined) spec.strict = tool.strict;
   return encoder.withCachePoint({ toolSpec: spec }, tool.cacheControl);
 }
@@ -195,7 +200,7 @@ function toolNamesInHistory(messages: Message[]): string[] {
   const names = new Set<string>();
   for (const message of messages) {
     for (const part of message.content) {
-      if (part.type === 'tool-call') names.add(part.name);
+      if (part.type === 'tool-call') names.add(wireToolName(part.name, part.namespace));
       else if (part.type === 'tool-result' && part.name !== undefined) names.add(part.name);
     }
   }
@@ -221,7 +226,7 @@ class ContentEncoder {
     const blocks: Block[] = [];
     if (message.role === 'tool') {
       for (const result of message.content) {
-        const content = result.content.flatMap((part) => this.media(part));
+        const content = resultContentAsText(result).flatMap((part) => this.media(part));
         const block: Block = { toolUseId: toolUseIdOf(result.toolCallId), content };
         if (result.isError === true) block.status = 'error';
         blocks.push(...this.withCachePoint({ toolResult: block }, result.cacheControl));
@@ -248,7 +253,7 @@ class ContentEncoder {
           blocks.push({ reasoningContent: { redactedContent: part.data } });
           break;
         case 'tool-call':
-          blocks.push(...this.withCachePoint({ toolUse: { toolUseId: toolUseIdOf(part.id), name: part.name, input: parseArguments(part.arguments) } }, part.cacheControl));
+          blocks.push(...this.withCachePoint({ toolUse: { toolUseId: toolUseIdOf(part.id), name: wireToolName(part.name, part.namespace), input: parseArguments(part.arguments) } }, part.cacheControl));
           break;
       }
     }
@@ -275,7 +280,7 @@ class ContentEncoder {
     }
     const format = part.source.kind === 'base64' ? documentFormats[part.source.mediaType.toLowerCase().split(';')[0].trim()] : undefined;
     if (part.source.kind !== 'base64' || format === undefined) {
-      this.dropped.push(part.source.kind === 'file-id' ? 'file_id' : 'document');
+      this.dropped.push(part.source.kind === 'file-id' ? 'file_id' : part.source.kind === 'base64' && part.source.mediaType.startsWith('audio/') ? 'input_audio' : 'document');
       return [];
     }
     return [{ document: { format, name: this.documentName(part), source: { bytes: part.source.data } } }];

@@ -11,12 +11,12 @@ import type {
   ReasoningEffort,
   ReasoningOptions,
   ResponseFormat,
-  Tool,
   ToolChoice,
   ToolResultPart,
   UserContent,
 } from '../ir.ts';
 import { invalidRequest } from '../../errors/gateway-error.ts';
+import { flatDescription, midConversationSystem, offeredTools, resultContentAsText, wireToolName } from '../tools.ts';
 
 type GeminiPart = Record<string, unknown>;
 
@@ -45,16 +45,19 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   }
   const dropped = new Set<string>();
   const body: Record<string, unknown> = {};
-  if (request.system.length > 0) {
+  // Gemini has only the one system instruction: instructions given mid-conversation join it, after
+  // those given first, rather than become words of the user's.
+  const system = [...request.system, ...midConversationSystem(request.messages)];
+  if (system.length > 0) {
     body.systemInstruction = {
-      parts: request.system.map((part) => {
+      parts: system.map((part) => {
         if (part.cacheControl) dropped.add('cache_control');
         return { text: part.text };
       }),
     };
   }
   body.contents = encodeContents(request.messages, dropped);
-  const tools = encodeTools(request.tools, dropped);
+  const tools = encodeTools(request, dropped);
   if (tools.length > 0) body.tools = tools;
   if (request.toolChoice) body.toolConfig = { functionCallingConfig: functionCallingConfig(request.toolChoice) };
   if (request.parallelToolCalls === false) dropped.add('parallel_tool_calls');
@@ -80,6 +83,8 @@ function encodeContents(messages: Message[], dropped: Set<string>): GeminiConten
     } else if (message.role === 'tool') {
       role = 'user';
       parts = message.content.flatMap((result) => encodeToolResult(result, toolNames, dropped));
+    } else if (message.role === 'system') {
+      continue;
     } else {
       role = 'user';
       parts = encodeUserContent(message.content, dropped);
@@ -143,8 +148,9 @@ function encodeAssistantContent(content: AssistantContent[], toolNames: Map<stri
         continue;
       case 'tool-call': {
         if (part.cacheControl) dropped.add('cache_control');
-        toolNames.set(part.id, part.name);
-        const call: Record<string, unknown> = { name: part.name, args: parseArguments(part.arguments) };
+        const name = wireToolName(part.name, part.namespace);
+        toolNames.set(part.id, name);
+        const call: Record<string, unknown> = { name, args: parseArguments(part.arguments) };
         if (isGeminiCallId(part.id)) call.id = part.id;
         encoded = { functionCall: call };
         if (part.signature !== undefined) encoded.thoughtSignature = part.signature;
@@ -182,7 +188,7 @@ function encodeToolResult(result: ToolResultPart, toolNames: Map<string, string>
   if (result.cacheControl) dropped.add('cache_control');
   const texts: string[] = [];
   const media: GeminiPart[] = [];
-  for (const part of result.content) {
+  for (const part of resultContentAsText(result)) {
     if (part.cacheControl) dropped.add('cache_control');
     if (part.type === 'text') texts.push(part.text);
     else media.push(...encodeUserContent([part], dropped));
@@ -255,24 +261,25 @@ function mimeTypeFromUrl(url: string): string | undefined {
   return mimeTypesByExtension[path.slice(dot + 1).toLowerCase()];
 }
 
-function encodeTools(tools: Tool[], dropped: Set<string>): Record<string, unknown>[] {
+function encodeTools(request: ChatRequest, dropped: Set<string>): Record<string, unknown>[] {
   const declarations: Record<string, unknown>[] = [];
   const nativeTools: Record<string, unknown>[] = [];
-  tools.forEach((tool, index) => {
+  for (const { tool, param } of offeredTools(request, 'gemini', (name) => dropped.add(name))) {
     if (tool.type === 'native') {
       if (tool.format === 'gemini') nativeTools.push(tool.definition);
-      else dropped.add(`tools[${index}]`);
-      return;
+      else dropped.add(param);
+      continue;
     }
     if (tool.cacheControl) dropped.add('cache_control');
     // Gemini has no strict mode for function arguments: they are not guaranteed to match the schema.
     if (tool.strict === true) dropped.add('strict');
-    const declaration: Record<string, unknown> = { name: tool.name };
-    if (tool.description !== undefined) declaration.description = tool.description;
+    const declaration: Record<string, unknown> = { name: wireToolName(tool.name, tool.namespace?.name) };
+    const description = flatDescription(tool);
+    if (description !== undefined) declaration.description = description;
     // `parametersJsonSchema` takes full JSON Schema; `parameters` only an OpenAPI subset.
     if (Object.keys(tool.parameters).length > 0) declaration.parametersJsonSchema = tool.parameters;
     declarations.push(declaration);
-  });
+  }
   return declarations.length > 0 ? [{ functionDeclarations: declarations }, ...nativeTools] : nativeTools;
 }
 
@@ -334,14 +341,16 @@ const thinkingBudgets: Record<Exclude<ReasoningEffort, 'none'>, number> = {
 function thinkingConfig(reasoning: ReasoningOptions | undefined, model: string): Record<string, unknown> | undefined {
   if (!reasoning) return undefined;
   if (reasoning.enabled === false || reasoning.effort === 'none') return { thinkingBudget: 0 };
+  // Thoughts the client will not be shown are not asked for.
+  const includeThoughts = reasoning.exclude !== true;
   // A budget and a level together are refused (400), so an explicit budget wins.
-  if (reasoning.budgetTokens !== undefined) return { thinkingBudget: reasoning.budgetTokens, includeThoughts: true };
+  if (reasoning.budgetTokens !== undefined) return { thinkingBudget: reasoning.budgetTokens, includeThoughts };
   if (reasoning.effort !== undefined) {
-    if (takesThinkingLevel(model)) return { thinkingLevel: thinkingLevels[reasoning.effort], includeThoughts: true };
-    return { thinkingBudget: thinkingBudgets[reasoning.effort], includeThoughts: true };
+    if (takesThinkingLevel(model)) return { thinkingLevel: thinkingLevels[reasoning.effort], includeThoughts };
+    return { thinkingBudget: thinkingBudgets[reasoning.effort], includeThoughts };
   }
   // A summary request is honoured: the thoughts Gemini includes are summaries.
-  if (reasoning.enabled === true || reasoning.summary !== undefined) return { includeThoughts: true };
+  if (includeThoughts && (reasoning.enabled === true || reasoning.summary !== undefined)) return { includeThoughts: true };
   return undefined;
 }
 

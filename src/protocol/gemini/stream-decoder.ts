@@ -1,17 +1,21 @@
 // `streamGenerateContent?alt=sse` as stream events. Every SSE event is a whole GenerateContentResponse
-// holding the parts produced since the last one; function calls arrive complete, never in pieces, and
-// `usageMetadata` is cumulative, so only the last one counts.
+// holding the parts produced since the last one, and `usageMetadata` is cumulative, so only the last
+// one counts. A function call arrives whole, or, from Gemini 3 with streamed function call arguments,
+// in pieces: a part naming it (`willContinue`), parts with `partialArgs` and no name, and a last
+// part without `willContinue` (see partial-args.ts).
 import type { EncodeTarget, StreamDecoder, StreamEvent, StreamFailure, Usage } from '../ir.ts';
 import { SseParser } from '../sse.ts';
 import type { SseEvent } from '../sse.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { failureFromGoogleError, googleError } from './errors.ts';
+import { PartialArgsError, PartialArgsWriter } from './partial-args.ts';
 import {
   candidateParts,
   decodePart,
   finishReasonOf,
   firstCandidate,
   isRecord,
+  malformedResponse,
   responseHeader,
   toolCallId,
   usageFromMetadata,
@@ -30,6 +34,8 @@ export class GeminiStreamDecoder implements StreamDecoder {
   private toolCalls = 0;
   /** A thought part is being streamed; a signature that belongs to a later part must not join it. */
   private reasoningOpen = false;
+  /** A function call whose arguments are still arriving in pieces. */
+  private streamedCall: { index: number; writer: PartialArgsWriter } | null = null;
   private usage: Usage | null = null;
   private finished = false;
 
@@ -94,6 +100,7 @@ export class GeminiStreamDecoder implements StreamDecoder {
     if (body.usageMetadata !== undefined) this.usage = usageFromMetadata(body.usageMetadata);
     const finishReason = finishReasonOf(body, candidate, this.toolCalls > 0);
     if (finishReason === null) return;
+    if (this.streamedCall) this.endStreamedCall(output);
     if (this.reasoningOpen) this.endReasoning(output);
     if (this.usage) output.push({ type: 'usage', usage: this.usage });
     output.push({ type: 'finish', finishReason });
@@ -101,6 +108,10 @@ export class GeminiStreamDecoder implements StreamDecoder {
   }
 
   private readPart(part: Record<string, unknown>, output: StreamEvent[]): void {
+    const call = part.functionCall;
+    if (isRecord(call) && (call.willContinue === true || call.partialArgs !== undefined || typeof call.name !== 'string')) return this.readCallPiece(part, call, output);
+    // Anything else after a call's pieces means that call is over, terminator or not.
+    if (this.streamedCall) this.endStreamedCall(output);
     const decoded = decodePart(part, toolCallId(this.responseId as string, this.toolCalls));
     for (const content of decoded ?? []) {
       switch (content.type) {
@@ -134,6 +145,55 @@ export class GeminiStreamDecoder implements StreamDecoder {
           break;
       }
     }
+  }
+
+  /** A piece of a function call streamed in parts: its start, arguments, or end. */
+  private readCallPiece(part: Record<string, unknown>, call: Record<string, unknown>, output: StreamEvent[]): void {
+    try {
+      if (typeof call.name === 'string') {
+        if (this.streamedCall) this.endStreamedCall(output);
+        this.startStreamedCall(part, call, output);
+      } else if (!this.streamedCall) {
+        // The empty closing part of a call already closed carries nothing.
+        if (call.partialArgs === undefined && call.args === undefined) return;
+        throw malformedResponse('a functionCall has no name and continues no call');
+      }
+      const streamed = this.streamedCall;
+      if (!streamed) return;
+      let text = '';
+      if (call.partialArgs !== undefined) {
+        if (!Array.isArray(call.partialArgs) || !call.partialArgs.every(isRecord)) throw malformedResponse('functionCall.partialArgs is not an array of objects');
+        for (const arg of call.partialArgs) text += streamed.writer.push(arg);
+      }
+      if (text !== '') output.push({ type: 'tool-call-delta', index: streamed.index, arguments: text });
+      if (call.willContinue !== true) this.endStreamedCall(output);
+    } catch (error) {
+      if (!(error instanceof PartialArgsError)) throw error;
+      this.malformed = `the provider streamed function call arguments out of order: ${error.message}`;
+    }
+  }
+
+  private startStreamedCall(part: Record<string, unknown>, call: Record<string, unknown>, output: StreamEvent[]): void {
+    if (call.args !== undefined && call.args !== null && !isRecord(call.args)) throw malformedResponse('functionCall.args is not an object');
+    const index = this.toolCalls++;
+    const id = typeof call.id === 'string' && call.id !== '' ? call.id : toolCallId(this.responseId as string, index);
+    const start: StreamEvent = { type: 'tool-call-start', index, id, name: call.name as string };
+    // Gemini signs the part that names the call; a signature on a later piece has no call part to go back on.
+    if (typeof part.thoughtSignature === 'string' && part.thoughtSignature !== '') start.signature = part.thoughtSignature;
+    this.reasoningOpen = false;
+    output.push(start);
+    const writer = new PartialArgsWriter();
+    this.streamedCall = { index, writer };
+    let text = '';
+    for (const [name, value] of Object.entries(isRecord(call.args) ? call.args : {})) text += writer.pushValue(name, value);
+    if (text !== '') output.push({ type: 'tool-call-delta', index, arguments: text });
+  }
+
+  private endStreamedCall(output: StreamEvent[]): void {
+    const streamed = this.streamedCall;
+    if (!streamed) return;
+    this.streamedCall = null;
+    output.push({ type: 'tool-call-delta', index: streamed.index, arguments: streamed.writer.end() }, { type: 'tool-call-end', index: streamed.index });
   }
 
   private endReasoning(output: StreamEvent[]): void {

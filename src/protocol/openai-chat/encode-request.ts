@@ -1,7 +1,8 @@
 // The internal form written as a Chat Completions body for an OpenAI-compatible provider; what
 // such a provider cannot carry is reported in `dropped`.
 import { invalidRequest } from '../../errors/gateway-error.ts';
-import type { AssistantContent, ChatRequest, EncodeTarget, EncodedRequest, ResponseFormat, Tool, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
+import type { AssistantContent, ChatRequest, EncodeTarget, EncodedRequest, ResponseFormat, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
+import { flatDescription, offeredTools, resultContentAsText, wireToolName } from '../tools.ts';
 import { isRecord } from './response.ts';
 
 export function encodeRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest {
@@ -12,7 +13,7 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   const customTools = new Set(request.tools.flatMap((tool) => (tool.type === 'native' && tool.format === 'openai-chat' && tool.definition.type === 'custom' && isRecord(tool.definition.custom) ? [String(tool.definition.custom.name)] : [])));
   const body: Record<string, unknown> = { model: target.upstreamModel, messages: encodeMessages(request, customTools, dropped) };
 
-  const tools = encodeTools(request.tools, dropped);
+  const tools = encodeTools(request, dropped);
   if (tools.length > 0) body.tools = tools;
   if (request.toolChoice) body.tool_choice = encodeToolChoice(request.toolChoice, customTools);
   // Providers refuse `parallel_tool_calls` without tools, and without tools it means nothing.
@@ -42,20 +43,23 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
     if (!target.quirks.noStreamOptions) body.stream_options = { include_usage: true };
   }
   for (const [key, value] of Object.entries(request.extra)) {
-    if (sameFormat) body[key] = value;
-    else dropped.add(key);
+    if (!sameFormat) dropped.add(key);
+    else if (key.startsWith('reasoning.')) body.reasoning = { ...(isRecord(body.reasoning) ? body.reasoning : {}), [key.slice('reasoning.'.length)]: value };
+    else body[key] = value;
   }
   if (hasCacheControl(request)) dropped.add('cache_control');
   return { path: '/chat/completions', body, dropped: [...dropped] };
 }
 
-/** System parts become one system message each (their count survives a round trip); reasoning in
- * assistant history is not sent, since Chat has no standard place and several servers refuse it. */
+/** System parts become one system message each (their count survives a round trip), and a system
+ * message in the conversation stays where it was; reasoning in assistant history is not sent, since
+ * Chat has no standard place and several servers refuse it. */
 function encodeMessages(request: ChatRequest, customTools: Set<string>, dropped: Set<string>): Record<string, unknown>[] {
   const encoded: Record<string, unknown>[] = request.system.map((part) => ({ role: 'system', content: part.text }));
   for (const message of request.messages) {
     if (message.role === 'user') encoded.push({ role: 'user', content: encodeUserContent(message.content, dropped) });
     else if (message.role === 'assistant') encoded.push(encodeAssistant(message.content, customTools));
+    else if (message.role === 'system') encoded.push({ role: 'system', content: message.content.map((part) => part.text).join('\n\n') });
     else for (const result of message.content) encoded.push({ role: 'tool', tool_call_id: result.toolCallId, content: encodeToolResult(result, dropped) });
   }
   return encoded;
@@ -79,6 +83,12 @@ function encodeUserContent(content: UserContent[], dropped: Set<string>): unknow
         dropped.add('document_url');
         continue;
       }
+      if (part.source.kind === 'base64' && part.source.mediaType.startsWith('audio/')) {
+        const format = audioFormats[part.source.mediaType];
+        if (format) parts.push({ type: 'input_audio', input_audio: { data: part.source.data, format } });
+        else dropped.add('input_audio');
+        continue;
+      }
       const file: Record<string, unknown> = part.source.kind === 'file-id' ? { file_id: part.source.id } : { file_data: `data:${part.source.mediaType};base64,${part.source.data}` };
       // Chat has no title; it is the best name the file has when no filename came.
       const filename = part.filename ?? part.title;
@@ -90,6 +100,9 @@ function encodeUserContent(content: UserContent[], dropped: Set<string>): unknow
   return parts.length > 0 ? parts : '';
 }
 
+/** The audio Chat takes, by media type. */
+const audioFormats: Record<string, string> = { 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/mpeg': 'mp3', 'audio/mp3': 'mp3' };
+
 /** Text is joined: a Chat client streaming this answer would have seen it as one string too. */
 function encodeAssistant(content: AssistantContent[], customTools: Set<string>): Record<string, unknown> {
   let text: string | null = null;
@@ -99,9 +112,10 @@ function encodeAssistant(content: AssistantContent[], customTools: Set<string>):
     if (part.type === 'text') text = (text ?? '') + part.text;
     else if (part.type === 'refusal') refusal = (refusal ?? '') + part.text;
     else if (part.type === 'tool-call') {
-      toolCalls.push(customTools.has(part.name)
-        ? { id: part.id, type: 'custom', custom: { name: part.name, input: part.arguments } }
-        : { id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+      const name = wireToolName(part.name, part.namespace);
+      toolCalls.push(customTools.has(name)
+        ? { id: part.id, type: 'custom', custom: { name, input: part.arguments } }
+        : { id: part.id, type: 'function', function: { name, arguments: part.arguments } });
     }
   }
   const message: Record<string, unknown> = { role: 'assistant', content: text ?? (toolCalls.length > 0 || refusal !== null ? null : '') };
@@ -113,27 +127,28 @@ function encodeAssistant(content: AssistantContent[], customTools: Set<string>):
 /** Chat tool messages carry text only; images and documents in a result cannot follow. */
 function encodeToolResult(result: ToolResultPart, dropped: Set<string>): unknown {
   const texts: string[] = [];
-  for (const part of result.content) {
+  for (const part of resultContentAsText(result)) {
     if (part.type === 'text') texts.push(part.text);
     else dropped.add(part.type === 'image' ? 'tool_result_image' : 'tool_result_document');
   }
   return texts.length === 1 ? texts[0] : texts.length === 0 ? '' : texts.map((text) => ({ type: 'text', text }));
 }
 
-function encodeTools(tools: Tool[], dropped: Set<string>): Record<string, unknown>[] {
+function encodeTools(request: ChatRequest, dropped: Set<string>): Record<string, unknown>[] {
   const encoded: Record<string, unknown>[] = [];
-  tools.forEach((tool, index) => {
+  for (const { tool, param } of offeredTools(request, 'openai-chat', (name) => dropped.add(name))) {
     if (tool.type === 'native') {
       if (tool.format === 'openai-chat') encoded.push(tool.definition);
-      else dropped.add(`tools[${index}]`);
-      return;
+      else dropped.add(param);
+      continue;
     }
-    const definition: Record<string, unknown> = { name: tool.name };
-    if (tool.description !== undefined) definition.description = tool.description;
+    const definition: Record<string, unknown> = { name: wireToolName(tool.name, tool.namespace?.name) };
+    const description = flatDescription(tool);
+    if (description !== undefined) definition.description = description;
     definition.parameters = tool.parameters;
     if (tool.strict !== undefined) definition.strict = tool.strict;
     encoded.push({ type: 'function', function: definition });
-  });
+  }
   return encoded;
 }
 
@@ -158,15 +173,23 @@ function encodeReasoning(request: ChatRequest, target: EncodeTarget, body: Recor
   const reasoning = request.reasoning;
   if (!reasoning) return;
   const clientName = reasoningParameterName(request.source);
-  if (reasoning.summary !== undefined) dropped.add('reasoning.summary');
+  if (request.source === 'openai-chat') {
+    // OpenRouter's own settings go back as its `reasoning` object; the effort stays reasoning_effort.
+    const object: Record<string, unknown> = {};
+    if (reasoning.budgetTokens !== undefined) object.max_tokens = reasoning.budgetTokens;
+    if (reasoning.enabled !== undefined) object.enabled = reasoning.enabled;
+    if (reasoning.exclude !== undefined) object.exclude = reasoning.exclude;
+    if (reasoning.summary !== undefined) object.summary = reasoning.summary;
+    if (Object.keys(object).length > 0) body.reasoning = object;
+  } else if (reasoning.summary !== undefined) dropped.add('reasoning.summary');
   let effort = reasoning.effort;
-  if (effort === undefined && reasoning.enabled !== false && reasoning.budgetTokens !== undefined) {
+  if (effort === undefined && reasoning.enabled !== false && reasoning.budgetTokens !== undefined && request.source !== 'openai-chat') {
     effort = reasoning.budgetTokens <= 2048 ? 'low' : reasoning.budgetTokens <= 16384 ? 'medium' : 'high';
   }
   if (effort === undefined) {
     // "No reasoning" has no portable spelling: `reasoning_effort: "none"` is refused by most. A bare
     // "enabled" needs nothing: reasoning models reason by default.
-    if (reasoning.enabled === false) dropped.add(clientName);
+    if (reasoning.enabled === false && request.source !== 'openai-chat') dropped.add(clientName);
     return;
   }
   // A Chat client chose its provider and wrote the field itself; others get it only where it is known to work.

@@ -185,13 +185,13 @@ test('tool_choice strings and response formats decode', () => {
 });
 
 test('bad input is refused with the field named', () => {
-  rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }] }, 'messages[0].content[0].type');
+  rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'flac' } }] }] }, 'messages[0].content[0].input_audio');
   rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'video', video: {} }] }] }, 'messages[0].content[0].type');
   rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png,notbase64' } }] }] }, 'messages[0].content[0].image_url.url');
   rejects({ model: 'm', messages: [{ role: 'user', content: [{ type: 'file', file: { filename: 'x' } }] }] }, 'messages[0].content[0].file');
   rejects({ model: 'm', messages: [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'https://x' } }] }] }, 'messages[0].content');
   rejects({ model: 'm', messages: [{ role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { arguments: '{}' } }] }] }, 'messages[0].tool_calls[0].function.name');
-  rejects({ model: 'm', reasoning_effort: 'max', messages: [{ role: 'user', content: 'q' }] }, 'reasoning_effort');
+  rejects({ model: 'm', reasoning_effort: 'huge', messages: [{ role: 'user', content: 'q' }] }, 'reasoning_effort');
   rejects({ model: 'm', response_format: { type: 'yaml' }, messages: [{ role: 'user', content: 'q' }] }, 'response_format.type');
   rejects({ model: 'm', metadata: { a: 1 }, messages: [{ role: 'user', content: 'q' }] }, 'metadata');
   rejects({ model: 'm', top_k: 'many', messages: [{ role: 'user', content: 'q' }] }, 'top_k');

@@ -2,7 +2,7 @@
 // the other way, lives in encode-request.ts). Fields the internal form has no place for travel in
 // `extra` and reach a Chat provider unchanged.
 import { invalidRequest } from '../../errors/gateway-error.ts';
-import type { AssistantContent, ChatRequest, Message, ReasoningEffort, ResponseFormat, Tool, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
+import type { AssistantContent, ChatRequest, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, Tool, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
 import { isRecord } from './response.ts';
 import { validateChatRequest } from './validate.ts';
 
@@ -11,10 +11,10 @@ export { encodeRequest } from './encode-request.ts';
 /** Fields read into the internal form; every other one is kept in `extra`. */
 const knownFields = new Set([
   'model', 'messages', 'tools', 'tool_choice', 'functions', 'function_call', 'parallel_tool_calls', 'response_format',
-  'max_tokens', 'max_completion_tokens', 'reasoning_effort', 'stop', 'seed', 'temperature', 'top_p', 'top_k',
-  'presence_penalty', 'frequency_penalty', 'user', 'metadata', 'stream', 'stream_options',
+  'max_tokens', 'max_completion_tokens', 'reasoning_effort', 'reasoning', 'stop', 'seed', 'temperature', 'top_p', 'top_k',
+  'presence_penalty', 'frequency_penalty', 'user', 'metadata', 'stream', 'stream_options', 'usage',
 ]);
-const efforts: ReadonlySet<string> = new Set<ReasoningEffort>(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+const efforts: ReadonlySet<string> = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 
 export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   const summary = validateChatRequest(body);
@@ -26,7 +26,8 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     messages,
     tools: decodeTools(body),
     stream: summary.stream,
-    includeUsage: summary.includeUsage,
+    // OpenRouter's `usage: {include: true}` asks a stream for what include_usage asks for.
+    includeUsage: summary.includeUsage || summary.usageInclude,
     extra: {},
     sourceOnly: [],
   };
@@ -46,11 +47,8 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   else if (Array.isArray(body.stop)) request.stop = body.stop as string[];
   if (typeof body.presence_penalty === 'number') request.presencePenalty = body.presence_penalty;
   if (typeof body.frequency_penalty === 'number') request.frequencyPenalty = body.frequency_penalty;
-  if (body.reasoning_effort !== undefined && body.reasoning_effort !== null) {
-    if (typeof body.reasoning_effort !== 'string' || !efforts.has(body.reasoning_effort))
-      throw invalidRequest(`\`reasoning_effort\` must be one of ${[...efforts].join(', ')}`, 'reasoning_effort');
-    request.reasoning = { effort: body.reasoning_effort as ReasoningEffort };
-  }
+  const reasoning = decodeReasoning(body, request.extra);
+  if (reasoning) request.reasoning = reasoning;
   if (body.user !== undefined && body.user !== null) {
     if (typeof body.user !== 'string') throw invalidRequest('`user` must be a string', 'user');
     request.user = body.user;
@@ -58,6 +56,48 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   if (body.metadata !== undefined && body.metadata !== null) request.metadata = decodeMetadata(body.metadata);
   for (const [key, value] of Object.entries(body)) if (!knownFields.has(key)) request.extra[key] = value;
   return request;
+}
+
+/**
+ * `reasoning_effort` (OpenAI), and OpenRouter's `reasoning` object: `effort`, `max_tokens` (a budget),
+ * `enabled`, `exclude` (reason, but do not return the reasoning) and `summary`. Where both name an
+ * effort, `reasoning_effort` wins; other keys of `reasoning` are kept in `extra` by path.
+ */
+function decodeReasoning(body: Record<string, unknown>, extra: Record<string, unknown>): ReasoningOptions | undefined {
+  const options: ReasoningOptions = {};
+  if (body.reasoning_effort !== undefined && body.reasoning_effort !== null) options.effort = effort(body.reasoning_effort, 'reasoning_effort', extra);
+  const object = body.reasoning;
+  if (object !== undefined && object !== null) {
+    if (!isRecord(object)) throw invalidRequest('`reasoning` must be an object such as {"effort": "high"} or {"max_tokens": 2000}', 'reasoning');
+    for (const [key, value] of Object.entries(object)) {
+      if (value === undefined || value === null) continue;
+      const param = `reasoning.${key}`;
+      if (key === 'effort') options.effort ??= effort(value, param, extra);
+      else if (key === 'max_tokens') options.budgetTokens = integer(value, param);
+      else if (key === 'enabled' || key === 'exclude') options[key] = boolean(value, param);
+      else if (key === 'summary') {
+        if (value !== 'auto' && value !== 'concise' && value !== 'detailed') throw invalidRequest(`\`${param}\` must be auto, concise or detailed`, param);
+        options.summary = value;
+      } else extra[param] = value;
+    }
+    // A flag saying the default (`exclude: false`) changes nothing anywhere.
+    if (options.exclude === false) delete options.exclude;
+  }
+  return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** The IR's scale stops at xhigh: "max" is read as that, and the exact value rides along in
+ * `extra` for a Chat provider. */
+function effort(value: unknown, param: string, extra: Record<string, unknown>): ReasoningEffort {
+  if (typeof value !== 'string' || !efforts.has(value)) throw invalidRequest(`\`${param}\` must be one of ${[...efforts].join(', ')}`, param);
+  if (value !== 'max') return value as ReasoningEffort;
+  extra[param] = value;
+  return 'xhigh';
+}
+
+function boolean(value: unknown, param: string): boolean {
+  if (typeof value !== 'boolean') throw invalidRequest(`\`${param}\` must be true or false`, param);
+  return value;
 }
 
 function decodeMessages(list: Record<string, unknown>[]): { system: ChatRequest['system']; messages: Message[] } {
@@ -157,8 +197,15 @@ function decodeUserPart(part: Record<string, unknown>, param: string): UserConte
     if (typeof file.filename === 'string') decoded.filename = file.filename;
     return withCache(decoded, part, param);
   }
-  if (part.type === 'input_audio') throw invalidRequest(`${param}: audio input cannot be translated for this model's provider`, `${param}.type`, 'unsupported_content');
-  throw invalidRequest(`${param}.type "${String(part.type)}" is not a known content part (text, image_url, file)`, `${param}.type`);
+  if (part.type === 'input_audio') {
+    // Audio travels as a document of its media type: Gemini takes it, a Chat provider gets it back as
+    // input_audio, and the others name it in `dropped`.
+    const audio = part.input_audio;
+    if (!isRecord(audio) || typeof audio.data !== 'string' || (audio.format !== 'wav' && audio.format !== 'mp3'))
+      throw invalidRequest(`${param}.input_audio must be {"data": <base64>, "format": "wav" or "mp3"}`, `${param}.input_audio`);
+    return { type: 'document', source: { kind: 'base64', mediaType: audio.format === 'mp3' ? 'audio/mpeg' : 'audio/wav', data: audio.data } };
+  }
+  throw invalidRequest(`${param}.type "${String(part.type)}" is not a known content part (text, image_url, input_audio, file)`, `${param}.type`);
 }
 
 function dataUrlSource(url: string, param: string): { kind: 'base64'; mediaType: string; data: string } {

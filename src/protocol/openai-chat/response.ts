@@ -46,9 +46,12 @@ export function encodeResponse(response: ChatResponse, context: EncodeContext): 
   let reasoning: string | null = null;
   let refusal: string | null = null;
   const toolCalls: Record<string, unknown>[] = [];
+  const showReasoning = context.request?.reasoning?.exclude !== true;
   for (const part of response.content) {
     if (part.type === 'text') text = (text ?? '') + part.text;
-    else if (part.type === 'reasoning') reasoning = (reasoning ?? '') + part.text;
+    else if (part.type === 'reasoning') {
+      if (showReasoning) reasoning = (reasoning ?? '') + part.text;
+    }
     else if (part.type === 'refusal') refusal = (refusal ?? '') + part.text;
     else if (part.type === 'tool-call') toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
   }

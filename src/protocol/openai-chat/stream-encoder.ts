@@ -39,6 +39,8 @@ class ChatStreamEncoder implements StreamEncoder {
       case 'text-delta':
         return event.text === '' ? '' : this.ensureStarted() + this.chunk({ content: event.text });
       case 'reasoning-delta':
+        // The client asked for reasoning without seeing it (OpenRouter's `reasoning.exclude`).
+        if (this.context.request?.reasoning?.exclude === true) return '';
         return event.text === '' ? '' : this.ensureStarted() + this.chunk({ reasoning_content: event.text });
       case 'refusal-delta':
         return event.text === '' ? '' : this.ensureStarted() + this.chunk({ refusal: event.text });

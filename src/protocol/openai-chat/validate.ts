@@ -5,8 +5,12 @@ import { invalidRequest } from '../../errors/gateway-error.ts';
 export interface ChatRequestSummary {
   model: string;
   stream: boolean;
-  /** The client asked for the usage chunk at the end of the stream. */
+  /** The client asked for the usage chunk at the end of the stream (`stream_options.include_usage`),
+   * which a Chat provider then sends. */
   includeUsage: boolean;
+  /** The client asked for the usage chunk OpenRouter's way (`usage: {include: true}`) in a stream,
+   * which a Chat provider other than OpenRouter does not understand: the gateway must ask for it. */
+  usageInclude: boolean;
 }
 
 const roles = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
@@ -23,6 +27,11 @@ export function validateChatRequest(body: unknown): ChatRequestSummary {
     if (!stream) throw invalidRequest('`stream_options` is only allowed when `stream` is true', 'stream_options');
     if (typeof request.stream_options !== 'object' || Array.isArray(request.stream_options)) throw invalidRequest('`stream_options` must be an object', 'stream_options');
     includeUsage = optionalBoolean(request.stream_options as Record<string, unknown>, 'include_usage', 'stream_options.include_usage') ?? false;
+  }
+  let usageInclude = false;
+  if (request.usage !== undefined && request.usage !== null) {
+    if (typeof request.usage !== 'object' || Array.isArray(request.usage)) throw invalidRequest('`usage` must be an object such as {"include": true}', 'usage');
+    usageInclude = optionalBoolean(request.usage as Record<string, unknown>, 'include', 'usage.include') === true && stream;
   }
   optionalInteger(request, 'max_tokens', 1);
   optionalInteger(request, 'max_completion_tokens', 1);
@@ -43,7 +52,7 @@ export function validateChatRequest(body: unknown): ChatRequestSummary {
     if (typeof format !== 'object' || Array.isArray(format) || typeof format.type !== 'string')
       throw invalidRequest('`response_format` must be an object with a `type` such as "json_object" or "json_schema"', 'response_format');
   }
-  return { model: request.model, stream, includeUsage };
+  return { model: request.model, stream, includeUsage, usageInclude };
 }
 
 function validateMessages(messages: unknown): void {

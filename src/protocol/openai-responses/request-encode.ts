@@ -2,7 +2,9 @@
 // Responses API cannot carry is named in `dropped`; what only the client's own format could carry
 // (`sourceOnly`) stops a translated request with a 400.
 import { invalidRequest } from '../../errors/gateway-error.ts';
-import type { ChatRequest, EncodedRequest, EncodeTarget, Message, ReasoningEffort, ResponseFormat, ToolResultPart, UserContent } from '../ir.ts';
+import type { ChatRequest, EncodedRequest, EncodeTarget, Message, ReasoningEffort, ResponseFormat, ToolNamespace, ToolResultPart, UserContent } from '../ir.ts';
+import { offeredTools, resultContentAsText } from '../tools.ts';
+import { inputKeptAside } from './request.ts';
 import { customInput, isCustomInput, isRecord } from './response.ts';
 
 interface EncodeState {
@@ -54,7 +56,9 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
 }
 
 function encodeMessage(message: Message, state: EncodeState): Record<string, unknown>[] {
-  if (message.role === 'user') return [{ type: 'message', role: 'user', content: message.content.map((part) => inputPart(part, state)) }];
+  if (message.role === 'user') return [{ type: 'message', role: 'user', content: inputParts(message.content, state) }];
+  // Instructions given mid-conversation stay where they were, as a system input message.
+  if (message.role === 'system') return [{ type: 'message', role: 'system', content: inputParts(message.content, state) }];
   if (message.role === 'tool') return message.content.map((result) => toolOutputItem(result, state));
   const items: Record<string, unknown>[] = [];
   // Text and refusals in a row form one assistant message item.
@@ -84,6 +88,7 @@ function encodeMessage(message: Message, state: EncodeState): Record<string, unk
       const item: Record<string, unknown> = custom
         ? { type: 'custom_tool_call', call_id: part.id, name: part.name, input: customInput(part.arguments) }
         : { type: 'function_call', call_id: part.id, name: part.name, arguments: part.arguments };
+      if (part.namespace !== undefined && !custom) item.namespace = part.namespace;
       if (custom) state.customCalls.add(part.id);
       if (part.itemId !== undefined) item.id = part.itemId;
       items.push(item);
@@ -96,13 +101,24 @@ function encodeMessage(message: Message, state: EncodeState): Record<string, unk
 function toolOutputItem(result: ToolResultPart, state: EncodeState): Record<string, unknown> {
   if (result.isError) drop(state, 'is_error');
   if (result.cacheControl) drop(state, 'cache_control');
-  const content = result.content;
+  const content = resultContentAsText(result);
   let output: unknown;
   if (content.length === 0) output = '';
   else if (content.length === 1 && content[0].type === 'text') output = content[0].text;
-  else output = content.map((part) => inputPart(part, state));
+  else output = inputParts(content, state);
   const type = state.customCalls.has(result.toolCallId) ? 'custom_tool_call_output' : 'function_call_output';
   return { type, call_id: result.toolCallId, output };
+}
+
+/** Input parts; audio, which Responses does not take as input, is named in `dropped`. */
+function inputParts(parts: UserContent[], state: EncodeState): Record<string, unknown>[] {
+  return parts.flatMap((part) => {
+    if (part.type === 'document' && part.source.kind === 'base64' && part.source.mediaType.startsWith('audio/')) {
+      drop(state, 'input_audio');
+      return [];
+    }
+    return [inputPart(part, state)];
+  });
 }
 
 function inputPart(part: UserContent, state: EncodeState): Record<string, unknown> {
@@ -131,11 +147,25 @@ function inputPart(part: UserContent, state: EncodeState): Record<string, unknow
 
 function encodeTools(request: ChatRequest, body: Record<string, unknown>, state: EncodeState): void {
   const tools: Record<string, unknown>[] = [];
-  request.tools.forEach((tool, index) => {
+  // Functions declared in a namespace go back into it, where the first of them stood.
+  const namespaces = new Map<string, Record<string, unknown>[]>();
+  const inNamespace = (namespace: ToolNamespace): Record<string, unknown>[] => {
+    let members = namespaces.get(namespace.name);
+    if (!members) {
+      members = [];
+      namespaces.set(namespace.name, members);
+      tools.push({ type: 'namespace', name: namespace.name, description: namespace.description ?? '', tools: members });
+    }
+    return members;
+  };
+  for (const { tool, param } of offeredTools(request, 'openai-responses', (name) => drop(state, name))) {
     if (tool.type === 'native') {
-      if (tool.format === 'openai-responses') tools.push(tool.definition);
-      else drop(state, `tools[${index}]`);
-      return;
+      const definition = tool.definition;
+      if (tool.format !== 'openai-responses') drop(state, param);
+      else if (definition.type === 'namespace' && typeof definition.name === 'string' && Array.isArray(definition.tools)) {
+        inNamespace({ name: definition.name, description: typeof definition.description === 'string' ? definition.description : undefined }).push(...definition.tools);
+      } else tools.push(definition);
+      continue;
     }
     if (tool.cacheControl) drop(state, 'cache_control');
     const encoded: Record<string, unknown> = { type: 'function', name: tool.name };
@@ -145,8 +175,10 @@ function encodeTools(request: ChatRequest, body: Record<string, unknown>, state:
     // for other formats; a translated tool keeps the non-strict meaning it had there.
     if (tool.strict !== undefined) encoded.strict = tool.strict;
     else if (!state.sameFormat) encoded.strict = false;
-    tools.push(encoded);
-  });
+    if (tool.deferLoading !== undefined && state.sameFormat) encoded.defer_loading = tool.deferLoading;
+    if (tool.namespace) inNamespace(tool.namespace).push(encoded);
+    else tools.push(encoded);
+  }
   if (tools.length > 0) body.tools = tools;
   const choice = request.toolChoice;
   if (choice === undefined) return;
@@ -188,7 +220,15 @@ function effortForBudget(budgetTokens: number): ReasoningEffort {
  * `text` holds only what was beside `format` (verbosity), so it is merged, not replaced; a kept
  * `input` brings the client's own `instructions` back with it (see request.ts). */
 function copyExtra(request: ChatRequest, body: Record<string, unknown>, state: EncodeState): void {
+  const keptAside = state.sameFormat && request.extra.input === undefined ? inputKeptAside(request) : undefined;
+  if (keptAside) {
+    body.input = keptAside.input;
+    if (typeof keptAside.instructions === 'string') body.instructions = keptAside.instructions;
+    else delete body.instructions;
+  }
   for (const [key, value] of Object.entries(request.extra)) {
+    // Items kept aside went back with the input they came in.
+    if (state.sameFormat && key.startsWith('input[')) continue;
     if (!state.sameFormat) {
       if (key === 'text' && isRecord(value)) for (const inner of Object.keys(value)) drop(state, `text.${inner}`);
       else drop(state, key);
@@ -200,6 +240,9 @@ function copyExtra(request: ChatRequest, body: Record<string, unknown>, state: E
       continue;
     } else if (key === 'text' && isRecord(value)) {
       body.text = { ...(isRecord(body.text) ? body.text : {}), ...value };
+    } else if (key.startsWith('reasoning.')) {
+      // The exact effort ("max") and keys of `reasoning` the IR has no place for.
+      body.reasoning = { ...(isRecord(body.reasoning) ? body.reasoning : {}), [key.slice('reasoning.'.length)]: value };
     } else {
       body[key] = value;
     }

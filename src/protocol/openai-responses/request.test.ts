@@ -158,7 +158,9 @@ test('state only OpenAI holds is source-only: kept for OpenAI, refused for any o
     input: [{ type: 'item_reference', id: 'msg_old' }, { type: 'web_search_call', id: 'ws_1', status: 'completed' }, { role: 'user', content: 'Go on' }],
   };
   const request = decodeRequest(original);
-  assert.deepEqual(request.sourceOnly, ['input[0]', 'input[1]', 'previous_response_id']);
+  assert.deepEqual(request.sourceOnly, ['input[0]', 'previous_response_id']);
+  // A web search OpenAI ran is a record, not state: other providers name it instead of refusing.
+  assert.deepEqual(request.extra['input[1]'], original.input[1]);
   const body = encodeRequest(request, target).body;
   assert.equal(body.previous_response_id, 'resp_prev');
   assert.deepEqual(body.input, original.input, 'the original input, with the items only OpenAI understands, in place');
@@ -168,10 +170,33 @@ test('state only OpenAI holds is source-only: kept for OpenAI, refused for any o
   assert.equal(kept.instructions, 'Own', 'the developer message is in the kept input, not repeated in the instructions');
   assert.deepEqual(kept.input, withDeveloper.input);
   const translated: ChatRequest = { ...request, source: 'anthropic' };
-  assert.throws(() => encodeRequest(translated, target), (error: unknown) => error instanceof GatewayError && error.status === 400 && /input\[0\], input\[1\], previous_response_id/.test(error.message));
+  assert.throws(() => encodeRequest(translated, target), (error: unknown) => error instanceof GatewayError && error.status === 400 && /input\[0\], previous_response_id/.test(error.message));
   for (const field of ['conversation', 'prompt']) assert.deepEqual(decodeRequest({ model: 'm', input: 'x', [field]: { id: 'x' } }).sourceOnly, [field]);
   assert.deepEqual(decodeRequest({ model: 'm', input: 'x', background: true }).sourceOnly, ['background']);
   assert.deepEqual(decodeRequest({ model: 'm', input: 'x', background: false }).sourceOnly, []);
+});
+
+test("records of OpenAI's tools in the input are named for other providers, kept for OpenAI", () => {
+  const original = {
+    model: 'm',
+    instructions: 'Own',
+    input: [
+      { role: 'user', content: 'Find the score' },
+      { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'score' } },
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: '3-1' }] },
+      { role: 'user', content: 'Thanks' },
+    ],
+  };
+  const request = decodeRequest(structuredClone(original));
+  assert.deepEqual(request.sourceOnly, []);
+  assert.deepEqual(request.messages.map((message) => message.role), ['user', 'assistant', 'user']);
+  const same = encodeRequest(request, target);
+  assert.deepEqual(same.body.input, original.input);
+  assert.equal(same.body.instructions, 'Own');
+  assert.deepEqual(same.dropped, []);
+  const other = encodeRequest({ ...request, source: 'anthropic' }, target);
+  assert.deepEqual(other.dropped, ['input[1]']);
+  assert.equal((other.body.input as unknown[]).length, 3);
 });
 
 test('user and safety_identifier both name the end user; both given keeps the second in extra', () => {

@@ -4,11 +4,13 @@
 //
 // What only OpenAI can honour goes to `sourceOnly`, with its value kept in `extra` for an OpenAI
 // provider: state OpenAI holds (`previous_response_id`, `conversation`, stored prompts, background
-// runs) and input items that refer to it or record its own tools' work (`item_reference`,
-// `web_search_call`, ...). Such items keep their place in the conversation only in the original
-// `input`, so that whole list is kept in `extra.input` and an OpenAI provider receives it as sent.
+// runs) and input items that refer to it (`item_reference`, `compaction`). Input items that record
+// the work of OpenAI's own tools (`web_search_call`, `shell_call`, ...) go to `extra` by place, so
+// other providers name them in `dropped`. Either kind keeps its place in the conversation only in
+// the original `input`, which an OpenAI provider receives as sent.
 import { invalidRequest } from '../../errors/gateway-error.ts';
-import type { ChatRequest, DocumentPart, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, Tool, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
+import type { ChatRequest, DocumentPart, FunctionTool, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, Tool, ToolChoice, ToolNamespace, ToolResultPart, UserContent } from '../ir.ts';
+import { keepEcho } from './echo.ts';
 import { decodeReasoningItem, decodeToolCallItem, isRecord } from './response.ts';
 
 export { encodeRequest } from './request-encode.ts';
@@ -18,7 +20,7 @@ const decodedFields = new Set([
   'model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'text', 'reasoning', 'max_output_tokens',
   'temperature', 'top_p', 'stream', 'metadata', 'user', 'safety_identifier',
 ]);
-const efforts = new Set<string>(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+const efforts = new Set<string>(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 const summaries = new Set<string>(['auto', 'concise', 'detailed']);
 
 export function decodeRequest(body: Record<string, unknown>): ChatRequest {
@@ -30,8 +32,9 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     if (body.instructions !== '') system.push({ type: 'text', text: body.instructions });
   }
   const sourceOnly: string[] = [];
-  const messages = decodeInput(body.input, system, sourceOnly);
   const extra: Record<string, unknown> = {};
+  const messages = decodeInput(body.input, system, sourceOnly, extra);
+  const keptAside = Object.keys(extra).length > 0;
   for (const [key, value] of Object.entries(body)) if (!decodedFields.has(key) && value !== undefined) extra[key] = value;
   if (sourceOnly.length > 0) {
     // The original input holds its system and developer messages itself: only the client's own
@@ -60,7 +63,7 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   if (parallelToolCalls !== undefined) request.parallelToolCalls = parallelToolCalls;
   const responseFormat = decodeText(body.text, extra);
   if (responseFormat) request.responseFormat = responseFormat;
-  const reasoning = decodeReasoning(body.reasoning);
+  const reasoning = decodeReasoning(body.reasoning, extra);
   if (reasoning) request.reasoning = reasoning;
   const maxOutputTokens = optionalNumber(body, 'max_output_tokens', 1, Number.MAX_SAFE_INTEGER, true);
   if (maxOutputTokens !== undefined) request.maxOutputTokens = maxOutputTokens;
@@ -76,12 +79,28 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
   if (user !== undefined) request.user = user;
   else if (safetyIdentifier !== undefined) request.user = safetyIdentifier;
   if (user !== undefined && safetyIdentifier !== undefined) extra.safety_identifier = safetyIdentifier;
+  keepEcho(request, body);
+  if (keptAside) inputsKeptAside.set(request, { input: body.input, instructions: body.instructions });
   return request;
+}
+
+const recordedToolItems = new Set([
+  'file_search_call', 'web_search_call', 'computer_call', 'computer_call_output', 'tool_search_call', 'tool_search_output',
+  'image_generation_call', 'code_interpreter_call', 'local_shell_call', 'local_shell_call_output', 'shell_call', 'shell_call_output',
+  'apply_patch_call', 'apply_patch_call_output', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response', 'mcp_call',
+  'program', 'program_output',
+]);
+
+/** Requests whose input holds items kept aside: an OpenAI provider gets that input as it came. */
+const inputsKeptAside = new WeakMap<ChatRequest, { input: unknown; instructions: unknown }>();
+
+export function inputKeptAside(request: ChatRequest): { input: unknown; instructions: unknown } | undefined {
+  return inputsKeptAside.get(request);
 }
 
 /** Items in order. Assistant-side items in a row (reasoning, messages, calls) make one assistant
  * message, as other formats hold a turn; outputs of calls in a row make one tool message. */
-function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[]): Message[] {
+function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[], extra: Record<string, unknown>): Message[] {
   if (input === undefined || input === null) return [];
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
   if (!Array.isArray(input)) throw invalidRequest('`input` must be a string or a list of input items', 'input');
@@ -121,8 +140,11 @@ function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[]): 
       else messages.push({ role: 'tool', content: [result] });
       return;
     }
-    // item_reference, web_search_call, computer_call_output, mcp_*, ...: OpenAI's state or its tools.
-    sourceOnly.push(param);
+    // The record of a tool OpenAI ran or only OpenAI's models call (web search, computer use,
+    // shell, MCP, ...) has no IR form: other providers name it in `dropped`. A reference to OpenAI's
+    // state (item_reference, compaction) means nothing without it.
+    if (typeof type === 'string' && recordedToolItems.has(type)) extra[param] = item;
+    else sourceOnly.push(param);
   });
   return messages;
 }
@@ -219,22 +241,51 @@ function mediaTypeOf(filename: string | undefined): string {
   return 'application/pdf';
 }
 
+/**
+ * Function tools, and the functions of namespaces (Codex declares its sub-agent tools in one) each
+ * as a tool of its own that remembers its namespace: other formats have flat tool names. What
+ * else a namespace holds (custom tools) stays a namespace of its own, for a Responses provider.
+ */
 function decodeTools(value: unknown): Tool[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw invalidRequest('`tools` must be a list of tools', 'tools');
-  return value.map((tool: unknown, index): Tool => {
+  const tools: Tool[] = [];
+  value.forEach((tool: unknown, index) => {
     const param = `tools[${index}]`;
     if (!isRecord(tool) || typeof tool.type !== 'string') throw invalidRequest(`${param} must be an object with a \`type\``, param);
-    if (tool.type !== 'function') return { type: 'native', format: 'openai-responses', definition: tool };
-    if (typeof tool.name !== 'string' || tool.name === '') throw invalidRequest(`${param}.name must be a non-empty string`, `${param}.name`);
-    if (tool.parameters !== undefined && tool.parameters !== null && !isRecord(tool.parameters)) throw invalidRequest(`${param}.parameters must be a JSON Schema object`, `${param}.parameters`);
-    if (tool.description !== undefined && tool.description !== null && typeof tool.description !== 'string') throw invalidRequest(`${param}.description must be a string`, `${param}.description`);
-    if (tool.strict !== undefined && tool.strict !== null && typeof tool.strict !== 'boolean') throw invalidRequest(`${param}.strict must be a boolean`, `${param}.strict`);
-    const decoded: Tool = { type: 'function', name: tool.name, parameters: isRecord(tool.parameters) ? tool.parameters : { type: 'object', properties: {} } };
-    if (typeof tool.description === 'string') decoded.description = tool.description;
-    if (typeof tool.strict === 'boolean') decoded.strict = tool.strict;
-    return decoded;
+    // Where flattening moved a tool, it carries the place the client gave it.
+    const at = (decoded: Tool, where: string): Tool => (where === `tools[${tools.length}]` ? decoded : { ...decoded, param: where });
+    if (tool.type === 'function') tools.push(at(functionTool(tool, param), param));
+    else if (tool.type !== 'namespace') tools.push(at({ type: 'native', format: 'openai-responses', definition: tool }, param));
+    else {
+      if (typeof tool.name !== 'string' || tool.name === '') throw invalidRequest(`${param}.name must be a non-empty string`, `${param}.name`);
+      if (!Array.isArray(tool.tools)) throw invalidRequest(`${param}.tools must be a list of function and custom tools`, `${param}.tools`);
+      const namespace: ToolNamespace = { name: tool.name };
+      if (typeof tool.description === 'string' && tool.description !== '') namespace.description = tool.description;
+      const others: unknown[] = [];
+      tool.tools.forEach((inner: unknown, innerIndex) => {
+        const innerParam = `${param}.tools[${innerIndex}]`;
+        if (isRecord(inner) && inner.type === 'function') tools.push(at({ ...functionTool(inner, innerParam), namespace }, innerParam));
+        else others.push(inner);
+      });
+      if (others.length > 0) tools.push(at({ type: 'native', format: 'openai-responses', definition: { ...tool, tools: others } }, param));
+    }
   });
+  return tools;
+}
+
+function functionTool(tool: Record<string, unknown>, param: string): FunctionTool {
+  if (typeof tool.name !== 'string' || tool.name === '') throw invalidRequest(`${param}.name must be a non-empty string`, `${param}.name`);
+  if (tool.parameters !== undefined && tool.parameters !== null && !isRecord(tool.parameters)) throw invalidRequest(`${param}.parameters must be a JSON Schema object`, `${param}.parameters`);
+  if (tool.description !== undefined && tool.description !== null && typeof tool.description !== 'string') throw invalidRequest(`${param}.description must be a string`, `${param}.description`);
+  for (const flag of ['strict', 'defer_loading']) {
+    if (tool[flag] !== undefined && tool[flag] !== null && typeof tool[flag] !== 'boolean') throw invalidRequest(`${param}.${flag} must be a boolean`, `${param}.${flag}`);
+  }
+  const decoded: FunctionTool = { type: 'function', name: tool.name, parameters: isRecord(tool.parameters) ? tool.parameters : { type: 'object', properties: {} } };
+  if (typeof tool.description === 'string') decoded.description = tool.description;
+  if (typeof tool.strict === 'boolean') decoded.strict = tool.strict;
+  if (typeof tool.defer_loading === 'boolean') decoded.deferLoading = tool.defer_loading;
+  return decoded;
 }
 
 /** The forms every format has; allowed_tools, hosted-tool and MCP choices stay in `extra`. */
@@ -268,19 +319,26 @@ function decodeText(value: unknown, extra: Record<string, unknown>): ResponseFor
   return decoded;
 }
 
-function decodeReasoning(value: unknown): ReasoningOptions | undefined {
+/** `reasoning.effort` and `summary`. The IR's scale stops at xhigh: "max" is read as that, and the
+ * exact value rides along in `extra` for an OpenAI provider, as do keys the IR has no place for
+ * (`context`, `mode`). */
+function decodeReasoning(value: unknown, extra: Record<string, unknown>): ReasoningOptions | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) throw invalidRequest('`reasoning` must be an object such as {"effort": "medium"}', 'reasoning');
   const options: ReasoningOptions = {};
   if (value.effort !== undefined && value.effort !== null) {
     if (typeof value.effort !== 'string' || !efforts.has(value.effort)) throw invalidRequest(`\`reasoning.effort\` must be one of ${[...efforts].join(', ')}`, 'reasoning.effort');
-    options.effort = value.effort as ReasoningEffort;
+    options.effort = value.effort === 'max' ? 'xhigh' : (value.effort as ReasoningEffort);
+    if (value.effort === 'max') extra['reasoning.effort'] = value.effort;
   }
   // `generate_summary` is the deprecated name of `summary`.
   const summary = value.summary ?? value.generate_summary;
   if (summary !== undefined && summary !== null) {
     if (typeof summary !== 'string' || !summaries.has(summary)) throw invalidRequest('`reasoning.summary` must be auto, concise or detailed', 'reasoning.summary');
     options.summary = summary as ReasoningOptions['summary'];
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (key !== 'effort' && key !== 'summary' && key !== 'generate_summary' && item !== undefined && item !== null) extra[`reasoning.${key}`] = item;
   }
   return Object.keys(options).length > 0 ? options : undefined;
 }

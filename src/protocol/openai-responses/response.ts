@@ -9,7 +9,9 @@
 // into a `custom_tool_call`.
 import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { AssistantContent, ChatResponse, EncodeContext, EncodeTarget, FinishReason, ReasoningPart, RedactedReasoningPart, ToolCallPart, Usage } from '../ir.ts';
+import type { AssistantContent, ChatRequest, ChatResponse, EncodeContext, EncodeTarget, FinishReason, ReasoningPart, RedactedReasoningPart, ToolCallPart, Usage } from '../ir.ts';
+import { namespacedName } from '../tools.ts';
+import { echoOf } from './echo.ts';
 
 /** Anthropic's `redacted_thinking` travels to a Responses client as a reasoning item with this id
  * prefix and the data as `encrypted_content`, so the client's next request brings it back intact. */
@@ -31,13 +33,20 @@ export function decodeResponse(body: unknown, target: EncodeTarget): ChatRespons
 
 export function encodeResponse(response: ChatResponse, context: EncodeContext): Record<string, unknown> {
   return responseObject({
-    id: response.id,
+    id: responseId(response.id),
     model: response.model || context.model,
     created: response.created,
-    output: encodeOutput(response.content),
+    output: encodeOutput(response.content, context.request),
     finishReason: response.finishReason,
     usage: response.usage,
+    echo: echoOf(context.request),
   });
+}
+
+/** A Responses client sees a `resp_` id, as OpenAI gives: another provider's id (`chatcmpl-`,
+ * `msg_`, Gemini's) is replaced by a new one. */
+export function responseId(id: string): string {
+  return id.startsWith('resp_') ? id : generateId('resp');
 }
 
 export interface ResponseSnapshot {
@@ -50,10 +59,12 @@ export interface ResponseSnapshot {
   usage: Usage | null;
   /** A failure reported during the stream; makes the response `failed`. */
   failure?: { code: string | null; message: string };
+  /** The request's settings the object repeats (see echo.ts); null: neutral values. */
+  echo?: Record<string, unknown> | null;
 }
 
-/** The full `response` object: the fields the SDK's `Response` type requires, with neutral values
- * where only the request would know (the surface does not echo request settings). */
+/** The full `response` object: the fields the SDK's `Response` type requires, with the request's
+ * settings where the encoder was given the request, and neutral values where not. */
 export function responseObject(snapshot: ResponseSnapshot): Record<string, unknown> {
   const state = snapshot.failure
     ? { status: 'failed', incomplete_details: null, error: { code: snapshot.failure.code ?? 'server_error', message: snapshot.failure.message } }
@@ -82,11 +93,12 @@ export function responseObject(snapshot: ResponseSnapshot): Record<string, unkno
     truncation: 'disabled',
     usage: snapshot.usage ? encodeUsage(snapshot.usage) : null,
     metadata: {},
+    ...snapshot.echo,
   };
 }
 
 /** Consecutive text and refusal parts share one message item; every other part is its own item. */
-export function encodeOutput(content: AssistantContent[]): Record<string, unknown>[] {
+export function encodeOutput(content: AssistantContent[], request?: ChatRequest): Record<string, unknown>[] {
   const output: Record<string, unknown>[] = [];
   let message: Record<string, unknown>[] | null = null;
   for (const part of content) {
@@ -102,7 +114,7 @@ export function encodeOutput(content: AssistantContent[]): Record<string, unknow
     message = null;
     if (part.type === 'reasoning') output.push(reasoningItem(part.id ?? generateId('rs'), part.text, part.signature));
     else if (part.type === 'redacted-reasoning') output.push(reasoningItem(generateId(redactedReasoningPrefix.slice(0, -1)), '', part.data));
-    else output.push(toolCallItem(part, 'completed'));
+    else output.push(toolCallItem({ ...part, ...clientToolName(part, request) }, 'completed'));
   }
   return output;
 }
@@ -126,11 +138,19 @@ export function reasoningItem(id: string, text: string, signature: string | unde
 }
 
 /** A `function_call` item, or a `custom_tool_call` for arguments that are a JSON string literal. */
-export function toolCallItem(call: Pick<ToolCallPart, 'id' | 'name' | 'arguments' | 'itemId'>, status: string): Record<string, unknown> {
-  if (isCustomInput(call.arguments)) {
-    return { id: call.itemId ?? generateId('ctc'), type: 'custom_tool_call', status, call_id: call.id, name: call.name, input: customInput(call.arguments) };
-  }
-  return { id: call.itemId ?? generateId('fc'), type: 'function_call', status, arguments: call.arguments, call_id: call.id, name: call.name };
+export function toolCallItem(call: Pick<ToolCallPart, 'id' | 'name' | 'arguments' | 'itemId' | 'namespace'>, status: string): Record<string, unknown> {
+  const item: Record<string, unknown> = isCustomInput(call.arguments)
+    ? { id: call.itemId ?? generateId('ctc'), type: 'custom_tool_call', status, call_id: call.id, name: call.name, input: customInput(call.arguments) }
+    : { id: call.itemId ?? generateId('fc'), type: 'function_call', status, arguments: call.arguments, call_id: call.id, name: call.name };
+  if (call.namespace !== undefined) item.namespace = call.namespace;
+  return item;
+}
+
+/** The name and namespace the client declared a called function under: a provider of another
+ * format called it by its flat name (see tools.ts). */
+export function clientToolName(call: { name: string; namespace?: string }, request: ChatRequest | undefined): { name: string; namespace?: string } {
+  if (call.namespace !== undefined) return { name: call.name, namespace: call.namespace };
+  return namespacedName(request, call.name) ?? { name: call.name };
 }
 
 export function isCustomInput(argumentsText: string): boolean {
@@ -193,6 +213,7 @@ export function decodeToolCallItem(item: Record<string, unknown>): ToolCallPart 
   if (typeof item.call_id !== 'string' || typeof item.name !== 'string') return null;
   const argumentsText = item.type === 'custom_tool_call' ? JSON.stringify(typeof item.input === 'string' ? item.input : '') : functionArguments(item.arguments);
   const part: ToolCallPart = { type: 'tool-call', id: item.call_id, name: item.name, arguments: argumentsText };
+  if (typeof item.namespace === 'string' && item.namespace !== '') part.namespace = item.namespace;
   if (typeof item.id === 'string' && item.id !== '') part.itemId = item.id;
   return part;
 }

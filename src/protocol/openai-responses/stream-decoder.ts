@@ -197,6 +197,7 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     for (const key of keysOf(data, item.id)) this.calls.set(key, call);
     const start: StreamEvent = { type: 'tool-call-start', index: call.index, id: item.call_id, name: item.name };
     if (typeof item.id === 'string' && item.id !== '') start.itemId = item.id;
+    if (typeof item.namespace === 'string' && item.namespace !== '') start.namespace = item.namespace;
     output.push(start);
     return call;
   }

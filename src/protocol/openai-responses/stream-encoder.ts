@@ -9,7 +9,8 @@ import { BlockSequencer } from '../blocks.ts';
 import type { Block } from '../blocks.ts';
 import type { EncodeContext, FinishReason, StreamEncoder, StreamEvent, StreamFailure, Usage } from '../ir.ts';
 import { sseEvent } from '../sse.ts';
-import { customInput, encodeStatus, generateId, isCustomInput, messageItem, nowSeconds, outputTextPart, reasoningItem, redactedReasoningPrefix, refusalPart, responseObject, toolCallItem } from './response.ts';
+import { clientToolName, customInput, encodeStatus, generateId, isCustomInput, messageItem, nowSeconds, outputTextPart, reasoningItem, redactedReasoningPrefix, refusalPart, responseId, responseObject, toolCallItem } from './response.ts';
+import { echoOf } from './echo.ts';
 import type { ResponseSnapshot } from './response.ts';
 
 interface OpenItem {
@@ -43,9 +44,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private sawToolCall = false;
   /** What the sink wrote during the current push. */
   private written = '';
+  private echo: Record<string, unknown> | null;
 
   constructor(context: EncodeContext) {
     this.context = context;
+    this.echo = echoOf(context.request);
     this.sequencer = new BlockSequencer({
       open: (block) => this.open(block),
       delta: (block, text) => this.delta(block, text),
@@ -56,7 +59,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   push(event: StreamEvent): string {
     if (this.closed) return '';
     if (event.type === 'start' && !this.started) {
-      this.id = event.id;
+      this.id = event.id === '' ? '' : responseId(event.id);
       this.model = event.model;
       this.created = event.created;
     }
@@ -180,9 +183,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       this.announce(block, item, argumentsText);
       if (!item.custom) this.write('response.function_call_arguments.delta', { ...this.address(item), delta: argumentsText });
     }
-    const call = { id: block.id, name: block.name, arguments: argumentsText, itemId: item.id };
+    const call = { id: block.id, ...clientToolName(block, this.context.request), arguments: argumentsText, itemId: item.id };
     if (!item.custom) {
-      this.write('response.function_call_arguments.done', { ...this.address(item), name: block.name, arguments: argumentsText });
+      this.write('response.function_call_arguments.done', { ...this.address(item), name: call.name, arguments: argumentsText });
       return toolCallItem(call, 'completed');
     }
     const input = customInput(argumentsText);
@@ -199,9 +202,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     item.custom = isCustomInput(firstText);
     item.id = block.itemId ?? generateId(item.custom ? 'ctc' : 'fc');
     if (item.custom) item.customPieces = new JsonStringPieces();
-    const added = item.custom
-      ? { id: item.id, type: 'custom_tool_call', status: 'in_progress', call_id: block.id, name: block.name, input: '' }
-      : { id: item.id, type: 'function_call', status: 'in_progress', arguments: '', call_id: block.id, name: block.name };
+    const { name, namespace } = clientToolName(block, this.context.request);
+    const added: Record<string, unknown> = item.custom
+      ? { id: item.id, type: 'custom_tool_call', status: 'in_progress', call_id: block.id, name, input: '' }
+      : { id: item.id, type: 'function_call', status: 'in_progress', arguments: '', call_id: block.id, name };
+    if (namespace !== undefined) added.namespace = namespace;
     this.write('response.output_item.added', { output_index: item.outputIndex, item: added });
   }
 
@@ -211,7 +216,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   private snapshot(finishReason: FinishReason | null): ResponseSnapshot {
     const done = finishReason !== null;
-    return { id: this.id, model: this.model, created: this.created, output: done || this.closed ? this.output : [], finishReason, usage: done ? this.usage : null };
+    return { id: this.id, model: this.model, created: this.created, output: done || this.closed ? this.output : [], finishReason, usage: done ? this.usage : null, echo: this.echo };
   }
 
   private write(type: string, fields: Record<string, unknown>): void {
