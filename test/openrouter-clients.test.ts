@@ -20,10 +20,8 @@ describe('OpenRouter-style Chat requests', () => {
     assert.deepEqual((stack.simulator.requests.at(-1)?.body as Record<string, unknown>).thinking, { type: 'enabled', budget_tokens: 2048 });
   });
 
-  // The codecs read it (ChatRequestSummary.usageInclude, ChatRequest.includeUsage); the writer
-  // decides from the summary's includeUsage alone until it is given the flag.
   for (const provider of Object.keys(formatProviders)) {
-    test(`usage: {include: true} brings the usage chunk in a stream (${provider})`, { todo: 'the inference handler must deliver the usage chunk when ChatRequestSummary.usageInclude is set, and a Chat relay ask the provider for it' }, async () => {
+    test(`usage: {include: true} brings the usage chunk in a stream (${provider})`, async () => {
       const response = await post(stack, { model: `${provider}/sim-model`, stream: true, messages: [{ role: 'user', content: 'hi' }], usage: { include: true } });
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('x-modelmux-dropped-params'), null);

@@ -4,7 +4,7 @@
 // translated), a fusion, or anything else that behaves like a model, so one writer delivers any of
 // them in any client format.
 import type { StreamedOutput } from '../accounts/request-ledger.ts';
-import type { ChatResponse, StreamEvent, Usage, WireFormat } from '../protocol/ir.ts';
+import type { ChatRequest, ChatResponse, StreamEvent, Usage, WireFormat } from '../protocol/ir.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 
 export interface AnswerMetadata {
@@ -16,6 +16,10 @@ export interface AnswerMetadata {
   bytesFormat: WireFormat | null;
   /** The model name to report when the answer does not say one. */
   model: string;
+  /** For the client's encoder, when the answer is encoded rather than relayed: the request as the
+   * client's codec decoded it, and the prompt's estimated size (see EncodeContext). */
+  request?: ChatRequest;
+  promptTokens?: number;
 }
 
 export interface WholeAnswer {

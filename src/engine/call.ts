@@ -34,6 +34,8 @@ export interface CallContext {
   usage: Usage | null;
   /** What the current attempt has streamed, for billing a stream cut short. */
   streamed: StreamedOutput;
+  /** The prompt's estimated size in tokens, once the call is routed. */
+  promptEstimate?: () => number;
   error: GatewayError | null;
 }
 

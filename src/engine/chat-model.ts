@@ -32,8 +32,11 @@ export interface ChatCall {
   body: Record<string, unknown>;
   /** The body's size in bytes (a bound on its prompt). */
   bytes: number;
-  /** Chat's `stream_options.include_usage`. */
+  /** The client wants the usage chunk of a Chat stream (`stream_options.include_usage`, or
+   * OpenRouter's `usage: {include: true}`). */
   includeUsage: boolean;
+  /** The body itself asks a Chat provider for it (`stream_options.include_usage`). */
+  bodyAsksUsage?: boolean;
   /** The caller writes bytes in `format`, so a provider of that format is relayed byte for byte;
    * false: events only. */
   relayBytes: boolean;
@@ -43,11 +46,12 @@ export function answerChat(context: CallContext, dependencies: ChatModelDependen
   const { format, body } = call;
   const strict = dependencies.strictParams || context.headers['x-modelmux-strict'] === 'true';
   const { plan, stickyKey, needs } = routeRequest(context, dependencies, format, body, call.bytes, (offer) => droppedFor(format, body, offer));
+  context.promptEstimate = () => needs.promptTokens;
   admitCall(context, dependencies.accounts, format, plan, needs, body);
   const failover = { router: dependencies.router, config: dependencies.routing, now: dependencies.now };
   // Each attempt gets its own copy: the paths rename the model and adjust fields in place.
   return runRoute(context, plan, failover, stickyKey, (target, controller) =>
-    callProvider({ context, format, body: { ...body }, stream: context.stream, includeUsage: call.includeUsage, strict, relayBytes: call.relayBytes }, target, controller),
+    callProvider({ context, format, body: { ...body }, stream: context.stream, includeUsage: call.includeUsage, bodyAsksUsage: call.bodyAsksUsage ?? call.includeUsage, strict, relayBytes: call.relayBytes }, target, controller),
   );
 }
 

@@ -27,8 +27,10 @@ export interface ProviderRequest {
   format: ClientFormat;
   body: Record<string, unknown>;
   stream: boolean;
-  /** Chat's `stream_options.include_usage`; the other formats always report usage. */
+  /** The client wants Chat's usage chunk; the other formats always report usage. */
   includeUsage: boolean;
+  /** The body already asks a Chat provider for usage (`stream_options.include_usage`). */
+  bodyAsksUsage: boolean;
   strict: boolean;
   /** The caller writes bytes in its own format, so a provider of that format is relayed byte for
    * byte; false: the answer comes as events only (a fusion reading its members). */
@@ -50,13 +52,16 @@ async function relayChat(request: ProviderRequest, target: ModelTarget, controll
   const { context, body } = request;
   body.model = target.upstreamModel;
   const streamUsage = target.provider.config.streamUsage;
-  const askedForUsage = request.stream && streamUsage && !request.includeUsage;
+  // Usage is asked for on the client's behalf (for the bill), and that extra chunk is kept from a
+  // client that did not want it.
+  const askedForUsage = request.stream && streamUsage && !request.bodyAsksUsage;
   if (askedForUsage) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
   if (!streamUsage) delete body.stream_options;
+  const stripUsageChunk = askedForUsage && !request.includeUsage;
   const exchange = await open(context, target, relayPaths['openai-chat'], serialize(body), controller);
   return withExchange(exchange, target, async () => {
     const metadata = metadataOf(context, target, 'openai-chat');
-    if (request.stream && isStream(exchange)) return openAnswerStream(target.provider, exchange, chatRelayReading(target.provider, askedForUsage, pricing(context)), metadata, controller);
+    if (request.stream && isStream(exchange)) return openAnswerStream(target.provider, exchange, chatRelayReading(target.provider, stripUsageChunk, pricing(context)), metadata, controller);
     return wholeRelayed(context, target, exchange, metadata, usageOfChat);
   });
 }
@@ -100,7 +105,7 @@ async function translate(request: ProviderRequest, target: ModelTarget, controll
   const encoded = withinDepth(() => codec.encodeRequest(decoded, encodeTarget));
   const dropped = [...new Set(encoded.dropped)];
   if (dropped.length > 0 && request.strict) throw cannotHonour(target, format, dropped);
-  const metadata = metadataOf(context, target, null);
+  const metadata: AnswerMetadata = { ...metadataOf(context, target, null), request: decoded, promptTokens: context.promptEstimate?.() };
   if (dropped.length > 0) metadata.headers['x-modelmux-dropped-params'] = droppedHeader([...(context.route?.ignored ?? []), ...dropped]);
   // Signatures this provider makes are marked for a client of another format (see signatures.ts).
   const foreign = format !== request.format;

@@ -37,8 +37,8 @@ export async function handleInference(context: RequestContext, dependencies: Inf
   const chat = format === 'openai-chat' ? validateChatRequest(body) : null;
   if (!chat) requiredModel(facts.model(body));
   context.stream = facts.stream(body);
-  const includeUsage = chat?.includeUsage ?? true;
-  const answer = await dependencies.runner.answer(context, { format, body, bytes, includeUsage, relayBytes: true }, true);
+  const includeUsage = chat === null || chat.includeUsage || chat.usageInclude;
+  const answer = await dependencies.runner.answer(context, { format, body, bytes, includeUsage, bodyAsksUsage: chat?.includeUsage ?? true, relayBytes: true }, true);
   await writeAnswer(context, answer, { format, includeUsage });
 }
 

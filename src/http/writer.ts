@@ -7,10 +7,10 @@
 // format's error event. SSE headers are written here and nowhere else.
 import { asGatewayError } from '../errors/gateway-error.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { Answer, AnswerSink, StreamedAnswer, WholeAnswer } from '../engine/answer.ts';
+import type { Answer, AnswerMetadata, AnswerSink, StreamedAnswer, WholeAnswer } from '../engine/answer.ts';
 import { surfaceCodecs } from '../protocol/codecs.ts';
 import { eventsOf } from '../protocol/events.ts';
-import type { StreamEncoder, StreamEvent } from '../protocol/ir.ts';
+import type { EncodeContext, StreamEncoder, StreamEvent } from '../protocol/ir.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { UnreadWatch } from './unread-watch.ts';
@@ -43,7 +43,7 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
     return;
   }
   const codec = surfaceCodecs[delivery.format];
-  const encodeContext = { model: answer.metadata.model, includeUsage: delivery.includeUsage };
+  const encodeContext = encodeContextOf(answer.metadata, delivery);
   if (context.stream) {
     // The provider answered whole; the client still gets the stream it asked for.
     const encoder = codec.createStreamEncoder(encodeContext);
@@ -62,7 +62,7 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
 function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: Delivery): Promise<void> {
   const { response } = context;
   const { stream, metadata } = answer;
-  const encoder = surfaceCodecs[delivery.format].createStreamEncoder({ model: metadata.model, includeUsage: delivery.includeUsage });
+  const encoder = surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery));
   const relayed = metadata.bytesFormat === delivery.format;
   /** From the finish on, what the stream still has to say goes out with the response's end, which
    * waits for the ledger: a client that has seen the end of the answer has a row. */
@@ -146,6 +146,10 @@ function guarded(fail: (error: GatewayError) => void, sink: AnswerSink): AnswerS
     }
   };
   return { piece: guard(true, sink.piece), end: guard(undefined, sink.end), fail: guard(undefined, sink.fail) };
+}
+
+function encodeContextOf(metadata: AnswerMetadata, delivery: Delivery): EncodeContext {
+  return { model: metadata.model, includeUsage: delivery.includeUsage, promptTokens: metadata.promptTokens, request: metadata.request };
 }
 
 function encode(encoder: StreamEncoder, events: readonly StreamEvent[]): string {
