@@ -99,7 +99,7 @@ function streamProblems(path: string, text: string, faults: boolean): string[] {
       return undefined;
     }
   };
-  if (path === '/v1/chat/completions') {
+  if (path === '/v1/chat/completions' || path === '/chat/completions') {
     for (const event of events) {
       const error = json(event.data)?.error;
       if (error === undefined) continue;
@@ -107,7 +107,7 @@ function streamProblems(path: string, text: string, faults: boolean): string[] {
       errors.push({ message: String(error?.message), serverSide: ['server_error', 'upstream_error', 'timeout_error'].includes(error?.type) || error?.code === 'internal_error' });
     }
     if (last === undefined || (last.data !== '[DONE]' && json(last.data)?.error === undefined)) problems.push(`chat stream ends without [DONE] or an error: ${excerpt(text.slice(-300), 300)}`);
-  } else if (path === '/v1/responses') {
+  } else if (path === '/v1/responses' || path === '/responses') {
     for (const event of events.filter((item) => item.event === 'error')) {
       const data = json(event.data);
       if (typeof data?.message !== 'string') problems.push(`stream error event not in the Responses shape: ${excerpt(event.data, 200)}`);
