@@ -40,6 +40,7 @@ export function handleMessages(exchange: Exchange): void {
       model,
       echo: prepared.echo,
       lastUserText: conversation.lastUserText,
+      system: contentText(body.system),
       outputTokens: prepared.knobs.outputTokens,
       maxTokens,
       stop: stringList(body.stop_sequences),
