@@ -68,8 +68,8 @@ function mergedAnswer(prompt: JudgePrompt, model: string, analysisTag: string, f
   return `<${analysisTag}>\n${analysis}\n</${analysisTag}>\n<${finalTag}>\n${reply}\n</${finalTag}>`;
 }
 
-/** Scores at or above this say ship: about two in five answers. */
-const shipScore = 70;
+/** Scores at or above this say ship: a little over half of the answers, so panels split. */
+const shipScore = 60;
 
 /** Every answer block in the user message, as `<answer_NONCE label="X">...</answer_NONCE>`. */
 function answersIn(prompt: JudgePrompt): ShownAnswer[] {
