@@ -12,6 +12,7 @@ const usage = `Usage: modelmux compare --models A,B[,C...] "PROMPT" ["PROMPT" ..
 Runs each prompt through 2 to 8 models on a running gateway (POST /v1/compare), side by side: latency,
 time to first token, tokens and cost, then a review panel of judge personas scores every answer and
 gives each model a verdict (Ship / Mixed / Skip) and the split, and says which one to ship with.
+While it runs, a line on stderr tells each model's answer and each persona's review as they come.
 
 Options:
   --models A,B          the models to compare (2 to 8)
