@@ -194,7 +194,8 @@ describe('the POST /v1/compare body', () => {
     refused({ models: ['a', 'b'], prompt: 'x', panel: [{ name: 'a b', rubric: 'r' }] }, 'panel[0].name', /letters, digits/);
     refused({ models: ['a', 'b'], prompt: 'x', panel: [{ name: 'x', rubric: '' }] }, 'panel[0].rubric', /non-empty/);
     refused({ models: ['a', 'b'], prompt: 'x', temperature: 3 }, 'temperature', /from 0 to 2/);
-    refused({ models: ['a', 'b'], prompt: 'x', stream: true }, 'stream', /unknown field `stream`/);
+    refused({ models: ['a', 'b'], prompt: 'x', stream: 'yes' }, 'stream', /true or false/);
+    refused({ models: ['a', 'b'], prompt: 'x', n: 2 }, 'n', /unknown field `n`/);
   });
 
   test('`provider` routing preferences are checked, then kept as sent for every call', () => {

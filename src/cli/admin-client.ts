@@ -1,5 +1,6 @@
-// How `modelmux keys` and `modelmux usage` reach a running gateway: its URL and the admin key, from
-// flags or the environment; errors come back as the gateway's own message.
+// How `modelmux keys` and `modelmux usage` reach a running gateway: its URL and the admin key (or,
+// for the caller's own usage, a virtual key or none), from flags or the environment; errors come back
+// as the gateway's own message.
 
 export interface AdminTarget {
   url: string;
@@ -10,22 +11,36 @@ export const adminOptionsHelp = `  --url URL          gateway to manage (env MOD
   --admin-key KEY    the admin key (env MODELMUX_ADMIN_KEY; prefer the variable: flags show in ps)`;
 
 export function adminTarget(values: { url?: string; 'admin-key'?: string }): AdminTarget {
-  const adminKey = values['admin-key'] ?? process.env.MODELMUX_ADMIN_KEY;
-  if (!adminKey) throw new Error('no admin key: set MODELMUX_ADMIN_KEY (the one the gateway was started with) or pass --admin-key');
-  return { url: (values.url ?? process.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''), adminKey };
+  const adminKey = givenAdminKey(values);
+  if (adminKey === null) throw new Error('no admin key: set MODELMUX_ADMIN_KEY (the one the gateway was started with) or pass --admin-key');
+  return { url: gatewayUrl(values), adminKey };
+}
+
+/** The admin key from the flag or the environment; null when neither gives one. */
+export function givenAdminKey(values: { 'admin-key'?: string }): string | null {
+  return values['admin-key'] || process.env.MODELMUX_ADMIN_KEY || null;
+}
+
+export function gatewayUrl(values: { url?: string }): string {
+  return (values.url ?? process.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
 }
 
 /** One admin API call; throws with the gateway's error message on a non-2xx answer. */
-export async function adminCall(target: AdminTarget, method: string, path: string, body?: unknown): Promise<Response> {
+export function adminCall(target: AdminTarget, method: string, path: string, body?: unknown): Promise<Response> {
+  return gatewayCall(target.url, target.adminKey, method, path, body);
+}
+
+/** One call with `bearer` as the key (none on an open gateway); throws as adminCall does. */
+export async function gatewayCall(url: string, bearer: string | null, method: string, path: string, body?: unknown): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(`${target.url}${path}`, {
+    response = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${target.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...(bearer === null ? {} : { authorization: `Bearer ${bearer}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new Error(`no gateway answers at ${target.url} (start one with \`modelmux serve\`, or pass --url)`);
+    throw new Error(`no gateway answers at ${url} (start one with \`modelmux serve\`, or pass --url)`);
   }
   if (!response.ok) {
     const text = await response.text();

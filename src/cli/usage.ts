@@ -1,20 +1,28 @@
 // `modelmux usage`: spend and tokens from the running gateway's ledger, grouped as asked, as a
-// table or CSV. Uses the admin API, so any key or team can be looked at.
+// table or CSV. With the admin key it uses the admin API, so any key or team can be looked at;
+// without one it asks GET /v1/usage, which an open gateway answers with everything and a virtual
+// key with its own usage.
 import { parseArgs } from 'node:util';
-import { adminCall, adminOptionsHelp, adminTarget, dollars } from './admin-client.ts';
+import { adminOptionsHelp, dollars, gatewayCall, gatewayUrl, givenAdminKey } from './admin-client.ts';
 import { formatTable } from './table.ts';
 
 const usage = `Usage: modelmux usage [options]
+
+Shows spend and tokens from the gateway's ledger. With an admin key (--admin-key or
+MODELMUX_ADMIN_KEY) it reads GET /admin/usage: any key or team. Without one it reads GET /v1/usage:
+everything on an open gateway (no admin key configured), or only your own usage with a virtual key
+(--api-key or MODELMUX_API_KEY).
 
 Options:
   --by A,B           group by key, team, model, provider, day (default: model)
   --from DATE        start (ISO date or time; default 30 days ago)
   --to DATE          end (default now)
-  --key ID           one key only
-  --team NAME        one team only
+  --key ID           one key only (admin key needed)
+  --team NAME        one team only (admin key needed)
   --csv              print CSV (for a spreadsheet) instead of a table
-  --ledger           print every ledger row in the range as CSV (the audit export)
+  --ledger           print every ledger row in the range as CSV, the audit export (admin key needed)
 ${adminOptionsHelp}
+  --api-key KEY      without an admin key: a virtual key, whose own usage is shown (env MODELMUX_API_KEY)
   -h, --help         show this help`;
 
 export async function run(argv: string[]): Promise<void> {
@@ -31,6 +39,7 @@ export async function run(argv: string[]): Promise<void> {
       ledger: { type: 'boolean' },
       url: { type: 'string' },
       'admin-key': { type: 'string' },
+      'api-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -38,21 +47,28 @@ export async function run(argv: string[]): Promise<void> {
     console.log(usage);
     return;
   }
-  const target = adminTarget(values);
+  const url = gatewayUrl(values);
+  const adminKey = givenAdminKey(values);
+  const needsAdmin = [values.key !== undefined && '--key', values.team !== undefined && '--team', values.ledger && '--ledger'].filter(Boolean);
+  if (adminKey === null && needsAdmin.length > 0) {
+    throw new Error(`${needsAdmin.join(', ')} need the admin key: set MODELMUX_ADMIN_KEY (the one the gateway was started with) or pass --admin-key`);
+  }
+  const bearer = adminKey ?? (values['api-key'] || process.env.MODELMUX_API_KEY || null);
+  const path = adminKey === null ? '/v1/usage' : '/admin/usage';
   const query = new URLSearchParams();
   for (const name of ['from', 'to', 'key', 'team'] as const) if (values[name]) query.set(name, values[name]);
   if (values.ledger) {
-    process.stdout.write(await (await adminCall(target, 'GET', `/admin/ledger?${query}`)).text());
+    process.stdout.write(await (await gatewayCall(url, bearer, 'GET', `/admin/ledger?${query}`)).text());
     return;
   }
   const groupBy = (values.by ?? 'model').split(',').map((name) => name.trim()).filter(Boolean);
   query.set('group_by', groupBy.join(','));
   if (values.csv) {
     query.set('format', 'csv');
-    process.stdout.write(await (await adminCall(target, 'GET', `/admin/usage?${query}`)).text());
+    process.stdout.write(await (await gatewayCall(url, bearer, 'GET', `${path}?${query}`)).text());
     return;
   }
-  const result = (await (await adminCall(target, 'GET', `/admin/usage?${query}`)).json()) as { from: string; to: string; totals: Record<string, number>; data: Record<string, unknown>[] };
+  const result = (await (await gatewayCall(url, bearer, 'GET', `${path}?${query}`)).json()) as { from: string; to: string; totals: Record<string, number>; data: Record<string, unknown>[] };
   const rows = result.data.map((row) => [...groupBy.map((name) => String(row[name] ?? '-')), ...measures(row)]);
   rows.push([...groupBy.map((_name, index) => (index === 0 ? 'total' : '')), ...measures(result.totals)]);
   console.log(`${result.from} to ${result.to}\n`);

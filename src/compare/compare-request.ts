@@ -27,6 +27,8 @@ export interface CompareRequest {
   timeoutMs: number;
   /** The `provider` routing preferences every call (answers and personas) carries; null when none. */
   provider: Record<string, unknown> | null;
+  /** Answer with server-sent progress events, the comparison last (progress.ts). */
+  stream: boolean;
 }
 
 export const minModels = 2;
@@ -37,7 +39,7 @@ const maxTimeoutMs = 600_000;
 const maxNameLength = 200;
 
 export function readCompareRequest(body: Record<string, unknown>, config: CompareConfig): CompareRequest {
-  const allowed = ['models', 'prompt', 'prompts', 'messages', 'system', 'max_tokens', 'temperature', 'panel', 'judge', 'name', 'timeout_ms', 'provider'];
+  const allowed = ['models', 'prompt', 'prompts', 'messages', 'system', 'max_tokens', 'temperature', 'panel', 'judge', 'name', 'timeout_ms', 'provider', 'stream'];
   const unknown = Object.keys(body).find((key) => !allowed.includes(key));
   if (unknown !== undefined) throw invalidRequest(`unknown field \`${unknown}\`; POST /v1/compare takes ${allowed.join(', ')}`, unknown, 'unknown_parameter');
   const judge = optionalText(body.judge, 'judge') ?? config.judge;
@@ -52,7 +54,14 @@ export function readCompareRequest(body: Record<string, unknown>, config: Compar
     name: readName(body.name),
     timeoutMs: optionalNumber(body.timeout_ms, 'timeout_ms', 1_000, maxTimeoutMs, true) ?? defaultTimeoutMs,
     provider: readProvider(body.provider),
+    stream: readStream(body.stream),
   };
+}
+
+function readStream(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw invalidRequest('`stream` must be true or false', 'stream');
+  return value;
 }
 
 /** Checked as a chat request's `provider` is, so a mistake is a 400 before any call; sent on as it came. */

@@ -17,6 +17,7 @@ import type { PanelAnswer } from './panel.ts';
 import { panelVerdict, recommend, scorecards } from './panel-verdict.ts';
 import type { AnswerReview, Recommendation, VerdictName } from './panel-verdict.ts';
 import type { Persona } from './personas.ts';
+import type { ProgressListener } from './progress.ts';
 
 export interface Comparison {
   id: string;
@@ -101,20 +102,28 @@ interface Answered {
   pricing: Pricing | null;
 }
 
-/** Runs the comparison. Throws (a GatewayError listing each model's fate) when no model answered. */
-export async function runComparison(request: CompareRequest, call: SelfCall, router: Router, id: string): Promise<Comparison> {
+/** Runs the comparison, telling `progress` (when given) as each answer and review comes in. Throws
+ * (a GatewayError listing each model's fate) when no model answered. */
+export async function runComparison(request: CompareRequest, call: SelfCall, router: Router, id: string, progress: ProgressListener = () => {}): Promise<Comparison> {
   const createdAt = Math.floor(Date.now() / 1000);
+  const personas = request.panel?.personas ?? [];
+  progress({ type: 'started', id, models: request.models, prompts: request.cases.length, panel: request.panel?.name ?? null, personas: personas.map((persona) => persona.name) });
   const answered = await Promise.all(
     request.cases.flatMap((testCase, prompt) =>
       request.models.map(async (model): Promise<Answered> => {
         const answer = await callModel(call, answerBody(request, model, testCase.messages), { timeoutMs: request.timeoutMs });
+        progress({ type: 'answer', prompt, model, ok: answer.ok, latency_ms: round(answer.latencyMs), error: answer.error });
         return { prompt, answer, pricing: safePricing(router, model, answer.provider) };
       }),
     ),
   );
   if (!answered.some((entry) => entry.answer.ok)) throw noAnswers(answered);
   const judge = request.panel === null ? null : (request.judge ?? request.models.find((model) => answered.some((entry) => entry.answer.ok && entry.answer.model === model))!);
-  const reviews = request.panel === null || judge === null ? [] : await runPanel(request, request.panel.personas, judge, answered, call, newMarkers());
+  if (judge !== null) {
+    const reviewed = request.cases.filter((_testCase, prompt) => answered.some((entry) => entry.prompt === prompt && entry.answer.ok)).length;
+    progress({ type: 'panel', judge, reviews: reviewed * personas.length });
+  }
+  const reviews = request.panel === null || judge === null ? [] : await runPanel(request, request.panel.personas, judge, answered, call, newMarkers(), progress);
   const personaOrder = (request.panel?.personas ?? []).map((persona) => persona.name);
   // Listed persona by persona in the panel's order, models in the request's order (not as shown).
   const cards = scorecards(reviews.flatMap((review) => review.answerReviews))
@@ -167,7 +176,7 @@ interface RanReview {
 
 /** Each persona reviews each prompt's answers in one call; all calls run at once. Persona i sees the
  * answers rotated by i, so no model always sits in the first (or last) place. */
-function runPanel(request: CompareRequest, personas: Persona[], judge: string, answered: Answered[], call: SelfCall, markers: Markers): Promise<RanReview[]> {
+function runPanel(request: CompareRequest, personas: Persona[], judge: string, answered: Answered[], call: SelfCall, markers: Markers, progress: ProgressListener): Promise<RanReview[]> {
   return Promise.all(
     request.cases.flatMap((testCase, prompt) => {
       const answers = answered.filter((entry) => entry.prompt === prompt && entry.answer.ok);
@@ -181,7 +190,10 @@ function runPanel(request: CompareRequest, personas: Persona[], judge: string, a
           pricing: entry.pricing,
         }));
         const reply = await callModel(call, personaRequest(persona, testCase.task, panelAnswers, judge, markers), { timeoutMs: request.timeoutMs });
-        return reviewOf(persona, prompt, reply, shown);
+        const review = reviewOf(persona, prompt, reply, shown);
+        const { ok, latency_ms, error } = review.described;
+        progress({ type: 'review', prompt, persona: persona.name, ok, latency_ms, error });
+        return review;
       });
     }),
   );

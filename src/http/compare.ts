@@ -9,10 +9,12 @@ import type { SelfCall } from '../engine/model-client.ts';
 import { runComparison } from '../compare/compare.ts';
 import type { Comparison } from '../compare/compare.ts';
 import { readCompareRequest } from '../compare/compare-request.ts';
+import { compareEventFrame } from '../compare/progress.ts';
+import type { ProgressListener } from '../compare/progress.ts';
 import type { ComparisonRecord, Store, VoteRecord } from '../store/store.ts';
 import { readJsonObject } from './body.ts';
 import type { Handler, RequestContext } from './context.ts';
-import { GatewayError, invalidRequest, methodNotAllowed, notFound } from '../errors/gateway-error.ts';
+import { GatewayError, invalidRequest, methodNotAllowed, notFound, openAIErrorBody } from '../errors/gateway-error.ts';
 import type { InferenceDependencies } from './inference.ts';
 import { sendJson } from './models.ts';
 
@@ -48,11 +50,23 @@ async function handleCompare(context: RequestContext, dependencies: InferenceDep
   // The comparison's id is also the group id that links its calls' ledger rows.
   const id = newGroupId('cmp');
   const call: SelfCall = { runner: dependencies.runner, parent: context, groupId: id, provider: request.provider, allowFusion: true };
-  const comparison = await runComparison(request, call, dependencies.router, id);
+  const comparison = await runComparison(request, call, dependencies.router, id, request.stream ? startProgressStream(context) : undefined);
   // A client that left gets nothing, and a comparison it abandoned half-way is not worth keeping.
   if (context.controller.signal.aborted) return;
   if (dependencies.store !== null) saveComparison(context, dependencies, comparison);
-  sendJson(context, comparison);
+  if (request.stream) context.response.end(compareEventFrame('comparison', comparison));
+  else sendJson(context, comparison);
+}
+
+/** `stream: true`: the 200 goes out at once and each step follows as an event; an error after that
+ * ends the stream as an `error` event (the server's error handler writes it). */
+function startProgressStream(context: RequestContext): ProgressListener {
+  context.stream = true;
+  context.streamFailure = (error) => compareEventFrame('error', JSON.parse(openAIErrorBody(error)));
+  context.response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': context.requestId });
+  return (event) => {
+    if (!context.response.writableEnded) context.response.write(compareEventFrame(event.type, event));
+  };
 }
 
 /** Keeps the comparison. Every call of it is already paid for, so a store that cannot take it

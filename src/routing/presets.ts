@@ -50,7 +50,7 @@ export const builtinPresets: readonly Preset[] = [
       'gpt-4.1',
       'Qwen/Qwen3-Coder-480B-A35B-Instruct',
       'deepseek-ai/DeepSeek-V3.1',
-      'moonshotai/Kimi-K2-Instruct',
+      'moonshotai/Kimi-K2-Instruct-0905',
       'openai/gpt-oss-120b',
       'meta-llama/Llama-3.3-70B-Instruct',
     ],

@@ -1,5 +1,6 @@
 // Anthropic Messages: `POST /v1/messages`, a whole `message` or the event stream
-// (message_start, content_block_start, ping, content_block_delta, ..., message_stop).
+// (message_start, content_block_start, ping, content_block_delta, ..., message_stop), and
+// `POST /v1/messages/count_tokens`, which counts the prompt as the answer's `input_tokens` would.
 import { sendBody, sendStream } from './delivery.ts';
 import type { Exchange } from './exchange.ts';
 import { badRequest, prepare } from './exchange.ts';
@@ -40,6 +41,7 @@ export function handleMessages(exchange: Exchange): void {
       model,
       echo: prepared.echo,
       lastUserText: conversation.lastUserText,
+      system: contentText(body.system),
       outputTokens: prepared.knobs.outputTokens,
       maxTokens,
       stop: stringList(body.stop_sequences),
@@ -47,6 +49,18 @@ export function handleMessages(exchange: Exchange): void {
   };
   if (!stream) return sendBody(exchange.response, prepared.knobs, JSON.stringify(wholeMessage(answer)));
   sendStream(exchange.response, prepared.knobs, streamPlan(answer));
+}
+
+/** `{"input_tokens": N}`: the same count a message with this prompt reports as its input. */
+export function handleCountTokens(exchange: Exchange): void {
+  const { body } = exchange;
+  const model = body.model;
+  if (typeof model !== 'string' || model === '') return void badRequest(exchange, 'anthropic', 'model: Field required');
+  if (!Array.isArray(body.messages)) return void badRequest(exchange, 'anthropic', 'messages: Field required');
+  const prepared = prepare(exchange, 'anthropic', model);
+  if (prepared === null) return;
+  const conversation = readConversation(body.system, body.messages);
+  sendBody(exchange.response, prepared.knobs, JSON.stringify({ input_tokens: promptTokens(conversation.characters) }));
 }
 
 interface Answer {

@@ -45,6 +45,7 @@ export function handleBedrock(exchange: Exchange): void {
       model: target.model,
       echo: prepared.echo,
       lastUserText: conversation.lastUserText,
+      system: contentText(body.system),
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(maxTokens),
       stop: stringList(inference.stopSequences),

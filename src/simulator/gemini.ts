@@ -42,6 +42,7 @@ export function handleGemini(exchange: Exchange): void {
       model,
       echo: prepared.echo,
       lastUserText: conversation.lastUserText,
+      system: isObject(body.systemInstruction) ? contentText(body.systemInstruction.parts) : '',
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(config.maxOutputTokens),
       stop: stringList(config.stopSequences),

@@ -1,10 +1,10 @@
 // The provider simulator: one loopback HTTP server that plays OpenAI (chat, responses, embeddings,
-// models), Anthropic (messages), Google Gemini and AWS Bedrock (Converse), with deterministic answers, latency knobs,
+// models), Anthropic (messages, count_tokens), Google Gemini and AWS Bedrock (Converse), with deterministic answers, latency knobs,
 // injected faults and replay of real recordings. Tests, demos and the benchmark need no internet.
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleMessages } from './anthropic.ts';
+import { handleCountTokens, handleMessages } from './anthropic.ts';
 import { handleBedrock } from './bedrock.ts';
 import { formatOfPath, malformedBodyMessage, sendError } from './errors.ts';
 import type { WireFormat } from './errors.ts';
@@ -114,6 +114,7 @@ const postRoutes = new Map<string, { format: WireFormat; handler: Handler }>([
   ['/v1/responses', { format: 'openai', handler: handleResponses }],
   ['/v1/embeddings', { format: 'openai', handler: handleEmbeddings }],
   ['/v1/messages', { format: 'anthropic', handler: handleMessages }],
+  ['/v1/messages/count_tokens', { format: 'anthropic', handler: handleCountTokens }],
 ]);
 
 const geminiRoute = { format: 'google' as WireFormat, handler: handleGemini };

@@ -36,6 +36,7 @@ export function handleChatCompletions(exchange: Exchange): void {
       model,
       echo: prepared.echo,
       lastUserText: conversation.lastUserText,
+      system: conversation.system,
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(body.max_completion_tokens, body.max_tokens),
       stop: stringList(body.stop),
@@ -128,18 +129,20 @@ function usage(prompt: number, completion: number): unknown {
   };
 }
 
-function readConversation(messages: unknown[]): { characters: number; lastUserText: string; lastRole: string } {
+function readConversation(messages: unknown[]): { characters: number; lastUserText: string; lastRole: string; system: string } {
   let characters = 0;
   let lastUserText = '';
   let lastRole = '';
+  const system: string[] = [];
   for (const message of messages) {
     if (!isObject(message)) continue;
     const text = contentText(message.content);
     characters += text.length;
     lastRole = typeof message.role === 'string' ? message.role : '';
     if (lastRole === 'user') lastUserText = text;
+    else if (lastRole === 'system' || lastRole === 'developer') system.push(text);
   }
-  return { characters, lastUserText, lastRole };
+  return { characters, lastUserText, lastRole, system: system.join('\n') };
 }
 
 /**

@@ -37,6 +37,7 @@ export function handleResponses(exchange: Exchange): void {
       model,
       echo: prepared.echo,
       lastUserText: input.lastUserText,
+      system: input.system,
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(body.max_output_tokens),
       stop: [],
@@ -160,9 +161,10 @@ function textPart(text: string): Record<string, unknown> {
 }
 
 /** `input` is a string or a list of items (messages, function calls and their outputs). */
-function readInput(input: unknown, instructions: unknown): { characters: number; lastUserText: string; lastType: string } {
+function readInput(input: unknown, instructions: unknown): { characters: number; lastUserText: string; lastType: string; system: string } {
   let characters = typeof instructions === 'string' ? instructions.length : 0;
-  if (typeof input === 'string') return { characters: characters + input.length, lastUserText: input, lastType: 'message' };
+  const system: string[] = typeof instructions === 'string' ? [instructions] : [];
+  if (typeof input === 'string') return { characters: characters + input.length, lastUserText: input, lastType: 'message', system: system.join('\n') };
   let lastUserText = '';
   let lastType = '';
   if (Array.isArray(input)) {
@@ -180,9 +182,10 @@ function readInput(input: unknown, instructions: unknown): { characters: number;
       const text = contentText(item.content);
       characters += text.length;
       if (item.role === 'user') lastUserText = text;
+      else if (item.role === 'system' || item.role === 'developer') system.push(text);
     }
   }
-  return { characters, lastUserText, lastType };
+  return { characters, lastUserText, lastType, system: system.join('\n') };
 }
 
 /** A function call when function tools are offered and allowed, unless answering a tool's output. */

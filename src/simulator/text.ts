@@ -1,5 +1,6 @@
 // Deterministic reply text. One token is one word with its leading whitespace, so token counts,
 // `max_tokens` caps and streamed deltas line up exactly and tests can predict them.
+import { judgeReply } from './judge.ts';
 
 export interface Completion {
   /** The reply split into tokens; their concatenation is the reply text. */
@@ -15,6 +16,8 @@ export interface CompletionRequest {
   model: string;
   echo: boolean;
   lastUserText: string;
+  /** The system instructions, as one text ('' when there are none). */
+  system: string;
   outputTokens: number;
   maxTokens: number | null;
   stop: readonly string[];
@@ -22,7 +25,7 @@ export interface CompletionRequest {
 
 /** The reply for a request: same request, same tokens. */
 export function complete(request: CompletionRequest): Completion {
-  const wanted = request.echo ? tokenize(request.lastUserText) : generate(request.model, request.lastUserText, request.outputTokens);
+  const wanted = request.echo ? tokenize(request.lastUserText) : replyTokens(request);
   let tokens = wanted;
   let finish: Completion['finish'] = 'stop';
   if (request.maxTokens !== null && request.maxTokens < wanted.length) {
@@ -80,6 +83,14 @@ const fillerTokens = fillerWords.map((word) => ' ' + word);
 
 /** Words of the user's message quoted in the opening sentence; enough to recognise it. */
 const echoedWords = 8;
+
+/** A judge's structured reply when the prompt asks for one (its length is the format's, not
+ * `outputTokens`), else generated text. */
+function replyTokens(request: CompletionRequest): string[] {
+  const generated = (question: string): string => generate(request.model, question, request.outputTokens).join('');
+  const judged = judgeReply({ system: request.system, user: request.lastUserText }, request.model, generated);
+  return judged === null ? generate(request.model, request.lastUserText, request.outputTokens) : tokenize(judged);
+}
 
 function generate(model: string, lastUserText: string, count: number): string[] {
   if (count === 0) return [];
