@@ -7,7 +7,7 @@ import { providerAt } from '../src/config/providers.ts';
 import { defaultTimeouts } from '../src/config/types.ts';
 import type { GatewayConfig } from '../src/config/types.ts';
 import type { ProviderDefinition } from '../src/providers/definition.ts';
-import { discoverLocalServers } from '../src/providers/local.ts';
+import { discoverLocalServers } from '../src/config/local-servers.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { startStack } from './stack.ts';
 import type { Stack } from './stack.ts';

@@ -3,7 +3,7 @@
 // calls finish() from response.end and holds the end until the ledger writer has committed the
 // rows (ledger-writer.ts), so a response the client has received always has its rows.
 import type { Usage } from '../protocol/ir.ts';
-import type { ModelTarget } from '../providers/registry.ts';
+import type { ModelTarget } from '../routing/catalog.ts';
 import type { LedgerOperation, LedgerRow, Settlement, TokenCounts } from '../store/store.ts';
 import type { Account } from './auth.ts';
 import { addCounts, costOf, fromMicroCents, toMicroCents } from './cost.ts';

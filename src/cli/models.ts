@@ -2,8 +2,8 @@
 // provider's name for the model, prices, limits, capabilities and licence.
 import { parseArgs } from 'node:util';
 import { builtinCatalog } from '../catalog/builtin.ts';
-import { Catalog } from '../catalog/catalog.ts';
-import type { ModelInfo, Offer } from '../catalog/catalog.ts';
+import { Catalog } from '../routing/catalog.ts';
+import type { ModelInfo, Offer } from '../routing/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { describeModel } from '../http/models.ts';
 import { loadCommandConfig } from './config.ts';

@@ -3,7 +3,7 @@
 // configuration alone, with the priors in place of measurements, and says so.
 import { parseArgs } from 'node:util';
 import { builtinCatalog } from '../catalog/builtin.ts';
-import { Catalog } from '../catalog/catalog.ts';
+import { Catalog } from '../routing/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { Router } from '../routing/router.ts';
 import { GatewayError } from '../errors/gateway-error.ts';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { modelConfig, providerAt } from '../config/providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
-import { discoverLocalServers } from '../providers/local.ts';
+import { discoverLocalServers } from '../config/local-servers.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
 import { createGateway } from '../http/server.ts';

@@ -1,6 +1,6 @@
 // The body of POST /v1/compare, read and checked: which models, which prompts, which panel on which
 // judge. Everything a client can get wrong is a 400 naming the field, before any model is called.
-import type { CompareConfig } from '../config/compare.ts';
+import type { CompareConfig } from './personas.ts';
 import { checkModelName, readPreferences } from '../routing/preferences.ts';
 import { invalidRequest } from '../errors/gateway-error.ts';
 import { defaultPanel, maxPersonas, maxRubricLength, personaNamePattern } from './personas.ts';

@@ -52,3 +52,13 @@ export const defaultPanel: readonly Persona[] = [
     seesCost: true,
   },
 ];
+
+/** `compare:` in modelmux.yaml, as the configuration loader reads it. */
+export interface CompareConfig {
+  /** The model the personas run on; null: the first compared model that answered. */
+  judge: string | null;
+  /** Named panels; `default` replaces the built-in panel of five. */
+  panels: Record<string, Persona[]>;
+}
+
+export const defaultCompareConfig: CompareConfig = { judge: null, panels: {} };

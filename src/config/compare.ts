@@ -10,16 +10,12 @@
 //         - { name: finance, rubric: "Is it worth its cost?", sees_cost: true }
 import { maxPersonas, maxRubricLength, personaNamePattern } from '../compare/personas.ts';
 import type { Persona } from '../compare/personas.ts';
+import { defaultCompareConfig } from '../compare/personas.ts';
+import type { CompareConfig } from '../compare/personas.ts';
 import type { Path, Validator } from './validate.ts';
 
-export interface CompareConfig {
-  /** The model the personas run on; null: the first compared model that answered. */
-  judge: string | null;
-  /** Named panels; `default` replaces the built-in panel of five. */
-  panels: Record<string, Persona[]>;
-}
-
-export const defaultCompareConfig: CompareConfig = { judge: null, panels: {} };
+export { defaultCompareConfig };
+export type { CompareConfig };
 
 export function readCompare(value: unknown, path: Path, check: Validator): CompareConfig {
   const raw = check.optionalMap(value, path);

@@ -2,14 +2,10 @@
 // A named fusion must be complete (pool and judge), so a mistake is reported at start, with its
 // line, rather than as a 400 blamed on every client; a request's `fusion` object may override any field.
 import { completeSpec, readFusionFields } from '../fusion/spec.ts';
-import type { FusionFields } from '../fusion/spec.ts';
+import type { NamedFusion } from '../fusion/spec.ts';
 import type { Path, Validator } from './validate.ts';
 
-export interface NamedFusion {
-  name: string;
-  description: string | null;
-  fields: FusionFields;
-}
+export type { NamedFusion };
 
 const namePattern = /^[A-Za-z0-9._-]+$/;
 

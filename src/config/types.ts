@@ -1,75 +1,18 @@
 // The validated configuration every other part reads. Field names are camelCase here; the YAML file
 // uses snake_case (see load.ts for the mapping and docs/configuration.md for the reference).
-import type { Capabilities, DataPolicy, License } from '../catalog/types.ts';
 import type { CompareConfig } from './compare.ts';
-import type { ProviderQuirks, WireFormat } from '../protocol/ir.ts';
+import type { ModelConfig, ProviderConfig, Timeouts } from '../providers/config.ts';
 import type { Preset } from '../routing/presets.ts';
+import type { RoutingConfig } from '../routing/config.ts';
 import type { NamedFusion } from './fusions.ts';
-import type { AuthScheme } from '../providers/definition.ts';
 import type { LogLevel } from '../telemetry/logger.ts';
 
-export interface Timeouts {
-  /** TCP/TLS connect. */
-  connectMs: number;
-  /** Request sent -> first byte of the response body (headers, then the first streamed byte). */
-  firstByteMs: number;
-  /** Longest silence between two body chunks once the body has started. */
-  idleMs: number;
-  /** Whole upstream exchange, start to last byte. */
-  totalMs: number;
-}
-
-export interface ModelConfig {
-  /** Public name clients send. */
-  id: string;
-  /** The provider's own name for it. */
-  upstream: string;
-  /** USD per 1M tokens; null: the catalog's figure (or unknown). */
-  inputPrice: number | null;
-  outputPrice: number | null;
-  cachedInputPrice: number | null;
-  contextWindow: number | null;
-  maxOutput: number | null;
-  /** What this provider supports for the model, where it differs from the catalog. */
-  capabilities: Partial<Capabilities>;
-  /** For models the catalog does not know (or to correct it). */
-  license: License | null;
-  openWeights: boolean | null;
-}
-
-export interface ProviderConfig {
-  id: string;
-  /** The provider definition it follows (`groq`, `anthropic`, `bedrock`, `openai-compatible`, ...). */
-  kind: string;
-  /** Wire formats it speaks natively, preferred first (see providers/definition.ts). */
-  formats: WireFormat[];
-  baseUrl: string;
-  auth: AuthScheme;
-  /** The key for key-based auth schemes (bearer, x-api-key, api-key, x-goog-api-key). */
-  apiKey: string | null;
-  /** Variables the auth scheme reads (AWS_*, GOOGLE_*), from the environment or `settings:`. */
-  settings: Record<string, string>;
-  quirks: ProviderQuirks;
-  /** Extra headers sent upstream with every request. */
-  headers: Record<string, string>;
-  /** Client request headers passed through to this provider (exact names, or a prefix ending in `*`). */
-  forwardHeaders: string[];
-  /** Bring your own key: a request may carry its own key for this provider in
-   * `x-modelmux-key-<provider id>`, used instead of the configured one (key-based auth only). */
-  clientKeys: boolean;
-  models: ModelConfig[];
-  /** Offer the built-in catalog's models of this provider's kind (`catalog: false` limits it to `models`). */
-  catalog: boolean;
-  /** How the provider treats data, where it differs from the catalog's record for its kind. */
-  dataPolicy: DataPolicy | null;
-  /** Ask for `stream_options.include_usage` on streams (some providers reject the field). */
-  streamUsage: boolean;
-  /** Ask the provider's `GET /models` at start so its models can be called by bare name. */
-  discoverModels: boolean;
-  timeouts: Timeouts;
-  /** Shown in /v1/models and the startup log, e.g. for the simulated demo provider. */
-  description: string | null;
-}
+// The parts that belong to a layer below the configuration live with it; they are re-exported here
+// so the configuration reads as one whole.
+export { defaultTimeouts } from '../providers/config.ts';
+export type { ModelConfig, ProviderConfig, Timeouts } from '../providers/config.ts';
+export { defaultRouting } from '../routing/config.ts';
+export type { RouteSort, RoutingConfig } from '../routing/config.ts';
 
 export interface GatewayConfig {
   host: string;
@@ -118,49 +61,6 @@ export interface ConnectionLimits {
    * closed and its upstream call stopped; 0: no limit. */
   streamUnreadTimeoutMs: number;
 }
-
-/** How a request without preferences is routed: highest measured throughput, lowest time to first
- * token, lowest price, or the configured order of providers. */
-export type RouteSort = 'throughput' | 'latency' | 'price' | 'order';
-
-export interface RoutingConfig {
-  sort: RouteSort;
-  /** Attempts per request, across providers and rounds. */
-  maxAttempts: number;
-  /** Time allowed to find a provider that answers; no attempt starts after it. */
-  deadlineMs: number;
-  /** Backoff before a round that retries providers already tried: full jitter, doubling, capped. */
-  backoffMs: number;
-  maxBackoffMs: number;
-  breaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number };
-  /** Keep a conversation on the provider holding its prompt cache. */
-  sticky: boolean;
-  stickyTtlMs: number;
-  /** Callers use the answers commercially: models whose licence forbids it are never chosen. */
-  commercialUse: boolean;
-  /** Use the built-in catalog (false: only models from `providers[].models` and discovery). */
-  builtinCatalog: boolean;
-}
-
-export const defaultRouting: RoutingConfig = {
-  sort: 'throughput',
-  maxAttempts: 6,
-  deadlineMs: 60_000,
-  backoffMs: 100,
-  maxBackoffMs: 2_000,
-  breaker: { failureThreshold: 1, cooldownMs: 1_000, maxCooldownMs: 60_000 },
-  sticky: true,
-  stickyTtlMs: 300_000,
-  commercialUse: false,
-  builtinCatalog: true,
-};
-
-export const defaultTimeouts: Timeouts = {
-  connectMs: 10_000,
-  firstByteMs: 120_000,
-  idleMs: 60_000,
-  totalMs: 600_000,
-};
 
 // Headers arrive in one packet from any real client; a body of a few MB needs seconds, not minutes;
 // an idle connection outlives the 60 s idle timeout of the load balancers and proxies put in front

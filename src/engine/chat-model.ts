@@ -4,8 +4,8 @@
 // path, so each is routed, failed over, limited and billed alike.
 import { admit, requestShape } from '../accounts/admission.ts';
 import type { AdmissionSettings } from '../accounts/admission.ts';
-import type { Offer } from '../catalog/catalog.ts';
-import type { RoutingConfig } from '../config/types.ts';
+import type { Offer } from '../routing/catalog.ts';
+import type { RoutingConfig } from '../routing/config.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
 import type { RequestFormat, RouteNeeds } from '../routing/needs.ts';

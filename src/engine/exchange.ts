@@ -1,6 +1,6 @@
 // Small pieces every path to a provider shares: the request body as text, the headers that say
 // where a request went, the client headers a provider may receive, and the unknown-model error.
-import type { ModelTarget } from '../providers/registry.ts';
+import type { ModelTarget } from '../routing/catalog.ts';
 import type { Router } from '../routing/router.ts';
 import { upstreamFailure } from '../providers/upstream.ts';
 import type { ExchangeOptions, UpstreamExchange } from '../providers/upstream.ts';

@@ -5,10 +5,10 @@
 // is the stream's own business (it ends with an error event), and is counted against the provider
 // when the stream ends. A request the provider calls invalid, and a fault of the gateway's own, are
 // not retried.
-import type { RoutingConfig } from '../config/types.ts';
+import type { RoutingConfig } from '../routing/config.ts';
 import { asGatewayError, GatewayError, timedOut, unavailable } from '../errors/gateway-error.ts';
 import { errorLabel } from '../errors/gateway-error.ts';
-import type { ModelTarget } from '../providers/registry.ts';
+import type { ModelTarget } from '../routing/catalog.ts';
 import type { Candidate, Router, RoutePlan } from '../routing/router.ts';
 import type { Answer, AnswerSink, AnswerStream } from './answer.ts';
 import { secondsSince } from './call.ts';

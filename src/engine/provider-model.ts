@@ -11,7 +11,7 @@ import type { ClientFormat } from '../protocol/formats.ts';
 import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
 import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protocol/signatures.ts';
 import { readUsageObject } from '../protocol/openai-chat/stream-relay.ts';
-import type { ModelTarget } from '../providers/registry.ts';
+import type { ModelTarget } from '../routing/catalog.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';
 import type { Answer, AnswerMetadata } from './answer.ts';

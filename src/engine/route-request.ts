@@ -2,8 +2,8 @@
 // or `preset`), take out the routing fields no provider should see (`provider`, `models`, `preset`),
 // read what the request needs, and plan. A request no provider can take is refused here, with the
 // reason for each provider.
-import type { RoutingConfig } from '../config/types.ts';
-import type { Offer } from '../catalog/catalog.ts';
+import type { RoutingConfig } from '../routing/config.ts';
+import type { Offer } from '../routing/catalog.ts';
 import { needsOf } from '../routing/needs.ts';
 import type { RequestFormat, RouteNeeds } from '../routing/needs.ts';
 import { checkModelName, readFallbackModels, readPreferences } from '../routing/preferences.ts';

@@ -11,7 +11,7 @@ import { createEventStream } from '../engine/event-stream.ts';
 import { costText, droppedHeader, unknownModel } from '../engine/exchange.ts';
 import type { ModelRunner } from '../engine/runner.ts';
 import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
-import type { NamedFusion } from '../config/fusions.ts';
+import type { NamedFusion } from './spec.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
 import type { ChatRequest, ChatResponse, FinishReason, StreamEvent, Usage } from '../protocol/ir.ts';

@@ -137,3 +137,10 @@ function readBoolean(value: unknown, field: string, fail: FieldProblem): boolean
 function present(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
+
+/** A fusion named under `fusions:` in modelmux.yaml (`model: "fusion/<name>"`). */
+export interface NamedFusion {
+  name: string;
+  description: string | null;
+  fields: FusionFields;
+}

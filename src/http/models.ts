@@ -1,7 +1,7 @@
 // GET /v1/models and GET /v1/models/{id}: the OpenAI list shape, one entry per model this gateway
 // serves, with modelmux's own fields under `modelmux`: what the model can do, its licence, and every
 // provider offer behind it (name, prices, limits, data policy).
-import type { Catalog, ModelEntry, ModelInfo, Offer } from '../catalog/catalog.ts';
+import type { Catalog, ModelEntry, ModelInfo, Offer } from '../routing/catalog.ts';
 import type { Router } from '../routing/router.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError } from '../errors/gateway-error.ts';

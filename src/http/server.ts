@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { GatewayConfig } from '../config/types.ts';
 import { defaultConnectionLimits } from '../config/types.ts';
 import { builtinCatalog } from '../catalog/builtin.ts';
-import { Catalog } from '../catalog/catalog.ts';
+import { Catalog } from '../routing/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { RateLimiter } from '../accounts/rate-limit.ts';
 import { LedgerWriter } from '../accounts/ledger-writer.ts';

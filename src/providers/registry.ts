@@ -2,8 +2,7 @@
 // listed at start. Which model names lead to them is the catalog's business (src/catalog).
 import { providerSecrets, Redactor } from '../secrets/redactor.ts';
 import { Agent } from 'undici';
-import type { Offer } from '../catalog/catalog.ts';
-import type { ProviderConfig } from '../config/types.ts';
+import type { ProviderConfig } from './config.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { requestAuthorizer, staticAuthHeaders } from './auth/index.ts';
 import type { RequestAuthorizer } from './auth/index.ts';
@@ -27,18 +26,6 @@ export interface Provider {
   forwardsHeader: ((name: string) => boolean) | null;
   /** Cuts this provider's credentials out of whatever it sends back. */
   redactor: Redactor;
-}
-
-/** Where one attempt of a request goes: a provider and its name for the model. */
-export interface ModelTarget {
-  /** The name the gateway reports (`x-modelmux-model`, the answer's `model`, logs). */
-  publicId: string;
-  /** The name in metrics: a known model's name, else `<provider>/*`, so that clients sending
-   * arbitrary `<provider>/<name>` cannot grow the metrics without bound. */
-  metricsLabel: string;
-  provider: Provider;
-  upstreamModel: string;
-  offer: Offer;
 }
 
 export class ProviderRegistry {

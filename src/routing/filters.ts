@@ -1,6 +1,6 @@
 // Whether an offer may take a request, and if not, why, in words the client can act on. A capability
 // nobody recorded is not held against a provider; a stated limit is.
-import type { Offer } from '../catalog/catalog.ts';
+import type { Offer } from './catalog.ts';
 import type { RouteNeeds } from './needs.ts';
 import type { ProviderPreferences } from './preferences.ts';
 

@@ -2,7 +2,7 @@
 // `provider` object (order, only, ignore, allow_fallbacks, sort, max_price, require_parameters,
 // data_collection) and `models` (fallback models). A wrong type is the client's mistake (400); an
 // OpenRouter field modelmux does not act on is accepted and named in x-modelmux-dropped-params.
-import type { RouteSort } from '../config/types.ts';
+import type { RouteSort } from './config.ts';
 import { invalidRequest } from '../errors/gateway-error.ts';
 
 export interface ProviderPreferences {

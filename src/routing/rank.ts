@@ -1,8 +1,8 @@
 // Orders the offers that may take a request. "Fastest" is measured (decayed live figures, a prior
 // before data); near-equal figures count as a tie, broken on price, so providers a few percent apart
 // do not flip order on noise.
-import type { Offer } from '../catalog/catalog.ts';
-import type { RouteSort } from '../config/types.ts';
+import type { Offer } from './catalog.ts';
+import type { RouteSort } from './config.ts';
 import type { StatsSnapshot } from './stats.ts';
 
 export interface Figures extends StatsSnapshot {

@@ -2,9 +2,10 @@
 // provider offers to try, and the reason for each offer left out. It learns from every attempt:
 // live figures for "fastest", circuit breakers for the failing, stickiness for prompt caches.
 import { randomUUID } from 'node:crypto';
-import type { Catalog, Offer } from '../catalog/catalog.ts';
-import type { RouteSort, RoutingConfig } from '../config/types.ts';
-import type { ModelTarget, ProviderRegistry } from '../providers/registry.ts';
+import type { Catalog, Offer } from './catalog.ts';
+import type { RouteSort, RoutingConfig } from './config.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
+import type { ModelTarget } from './catalog.ts';
 import { Breakers } from './breaker.ts';
 import type { BreakerStatus } from './breaker.ts';
 import { exclusionReason } from './filters.ts';

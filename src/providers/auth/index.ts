@@ -1,7 +1,7 @@
 // How a provider proves who is calling: a static header for key-based schemes, or a function run
 // per request for schemes that sign the request (AWS SigV4) or use short-lived tokens (Google OAuth).
 import { readFileSync } from 'node:fs';
-import type { ProviderConfig } from '../../config/types.ts';
+import type { ProviderConfig } from '../config.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { GoogleTokenSource } from './google.ts';
 import { signAwsRequest } from './sigv4.ts';

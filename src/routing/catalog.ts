@@ -2,9 +2,9 @@
 // entries bound to the providers that are configured, then `providers[].models` from the config
 // (which add models and override a catalog offer's name, prices and limits), then the models local
 // servers and listing providers reported at start.
-import type { ModelConfig } from '../config/types.ts';
+import type { ModelConfig } from '../providers/config.ts';
 import type { Provider } from '../providers/registry.ts';
-import type { Capabilities, CatalogData, CatalogModel, CatalogOffer, DataPolicy, License, Prices } from './types.ts';
+import type { Capabilities, CatalogData, CatalogModel, CatalogOffer, DataPolicy, License, Prices } from '../catalog/types.ts';
 
 export interface ModelInfo {
   id: string;
@@ -208,4 +208,16 @@ function infoOf(model: CatalogModel): ModelInfo {
 
 function bareModel(id: string): ModelInfo {
   return { id, name: id, vendor: null, aliases: [], contextWindow: null, maxOutput: null, capabilities: {}, openWeights: null, license: null, catalogued: false };
+}
+
+/** Where one attempt of a request goes: a provider and its name for the model. */
+export interface ModelTarget {
+  /** The name the gateway reports (`x-modelmux-model`, the answer's `model`, logs). */
+  publicId: string;
+  /** The name in metrics: a known model's name, else `<provider>/*`, so that clients sending
+   * arbitrary `<provider>/<name>` cannot grow the metrics without bound. */
+  metricsLabel: string;
+  provider: Provider;
+  upstreamModel: string;
+  offer: Offer;
 }

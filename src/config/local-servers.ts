@@ -1,10 +1,10 @@
 // Open-weight servers on this machine (Ollama, vLLM, llama.cpp, LM Studio) become providers when
 // they answer `GET /v1/models` on their default port at start; nothing to configure.
-import { localProvider } from '../config/providers.ts';
-import type { GatewayConfig } from '../config/types.ts';
+import { localProvider } from './providers.ts';
+import type { GatewayConfig } from './types.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import type { ProviderDefinition } from './definition.ts';
-import { providerDefinitions } from './definitions/index.ts';
+import type { ProviderDefinition } from '../providers/definition.ts';
+import { providerDefinitions } from '../providers/definitions/index.ts';
 
 const probeTimeoutMs = 500;
 
