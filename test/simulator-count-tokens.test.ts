@@ -47,4 +47,9 @@ describe('count_tokens on the simulator', () => {
     const direct = await json(await post(`${stack.simulator.url}/v1/messages/count_tokens`, { model: 'claude-test', ...prompt }));
     assert.deepEqual(body, direct);
   });
+  it('a provider that answers a count with garbage is a 502 through the gateway, not a 200 relaying it', async () => {
+    const answer = await post(`${stack.baseUrl}/v1/messages/count_tokens`, { model: 'claude/claude-test', ...prompt }, { 'x-sim-fault': 'malformed', 'x-sim-fault-after': '0' });
+    assert.equal(answer.status, 502);
+    assert.equal((await json(answer)).error.type, 'api_error');
+  });
 });

@@ -11,8 +11,8 @@ import type { RouteNeeds } from '../routing/needs.ts';
 import type { RoutePlan } from '../routing/router.ts';
 import { readJsonObject } from './body.ts';
 import type { RequestContext } from './context.ts';
-import { invalidRequest } from '../errors/gateway-error.ts';
-import { clientKeyFor, exchangeOptions, readUpstreamBody, routeHeaders, serialize } from '../engine/exchange.ts';
+import { invalidRequest, upstreamFailed } from '../errors/gateway-error.ts';
+import { clientKeyFor, exchangeOptions, parseUpstreamJson, readUpstreamBody, routeHeaders, serialize } from '../engine/exchange.ts';
 import { routeRequest } from '../engine/route-request.ts';
 import type { InferenceDependencies } from './inference.ts';
 
@@ -39,6 +39,9 @@ export async function handleCountTokens(context: RequestContext, dependencies: I
     try {
       if (exchange.status >= 400) throw await upstreamErrorResponse(target.provider, exchange);
       const payload = await readUpstreamBody(context, target, exchange);
+      // Relayed as it came, once it is known to be a count: a provider's garbage is its failure, not an answer.
+      const count = (parseUpstreamJson(target, payload) as { input_tokens?: unknown } | null)?.input_tokens;
+      if (typeof count !== 'number' || !Number.isFinite(count)) throw upstreamFailed(`provider "${target.provider.id}" answered the token count without a number of input_tokens`, 'upstream_malformed_response');
       context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, ...headers });
       context.finish(payload);
     } finally {
