@@ -50,8 +50,17 @@ describe('Redactor', () => {
     assert.equal(new Redactor(['\ud83dabcdefghij']).text('x \ud83dabcdefghij'), 'x [redacted]');
   });
 
+  test('a provider\'s own settings and version headers are not secrets; its credentials are', () => {
+    const secrets = configuredSecrets({
+      providers: [{ apiKey: null, headers: { 'anthropic-version': '2023-06-01', 'api-key': 'azure-key-123456', 'x-title': 'my application' }, settings: { AWS_REGION: 'us-east-1', AWS_SECRET_ACCESS_KEY: 'aws-secret-key-123', GOOGLE_CLOUD_PROJECT: 'my-project-1' } }],
+      adminKey: null,
+    });
+    assert.deepEqual(secrets.sort(), ['aws-secret-key-123', 'azure-key-123456']);
+    assert.equal(new Redactor(secrets).known('the 2023-06-01 release in us-east-1'), 'the 2023-06-01 release in us-east-1');
+  });
+
   test('configuredSecrets knows every provider credential and the admin key', () => {
-    const secrets = configuredSecrets({ providers: [{ apiKey: 'provider-key-1', headers: { 'x-extra': 'header-secret-1' }, settings: { AWS_SECRET_ACCESS_KEY: 'aws-secret-1' } }], adminKey: 'admin-key-0123456789' });
+    const secrets = configuredSecrets({ providers: [{ apiKey: 'provider-key-1', headers: { 'x-extra-token': 'header-secret-1' }, settings: { AWS_SECRET_ACCESS_KEY: 'aws-secret-1' } }], adminKey: 'admin-key-0123456789' });
     for (const expected of ['provider-key-1', 'Bearer provider-key-1', 'header-secret-1', 'aws-secret-1', 'admin-key-0123456789']) assert.ok(secrets.includes(expected), expected);
   });
 });

@@ -151,13 +151,18 @@ function spellings(secret: string): string[] {
 /** For text outside any request (a log line from start-up, a discovery failure): shapes only. */
 export const shapesOnly = new Redactor([]);
 
-/** Every credential the gateway sends a provider: its key (alone and as a bearer token), every
- * configured header value and every setting long enough to be one (AWS and Google credentials). */
+/** Every credential the gateway sends a provider: its key (alone and as a bearer token), and the
+ * headers and settings whose names say they carry one (`api-key`, `AWS_SECRET_ACCESS_KEY`, a
+ * service account). Not the others: `anthropic-version: 2023-06-01` or `AWS_REGION: us-east-1` are
+ * no secret, and cutting them would corrupt every answer that mentions that date or region. */
 export function providerSecrets(provider: { apiKey: string | null; headers: Record<string, string>; settings: Record<string, string> }): string[] {
-  const secrets = [...Object.values(provider.headers), ...Object.values(provider.settings)];
+  const secrets = [...Object.entries(provider.headers), ...Object.entries(provider.settings)].filter(([name]) => credentialName.test(name)).map(([, value]) => value);
   if (provider.apiKey) secrets.push(provider.apiKey, `Bearer ${provider.apiKey}`);
   return secrets;
 }
+
+/** Names of headers and settings that carry credentials. */
+const credentialName = /auth|key|token|secret|credential|password|private|cookie|session|signature|account/i;
 
 /** Every secret in a configuration: each provider's credentials and the admin key. */
 export function configuredSecrets(config: { providers: { apiKey: string | null; headers: Record<string, string>; settings: Record<string, string> }[]; adminKey: string | null }): string[] {
