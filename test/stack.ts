@@ -15,7 +15,7 @@ import type { Gateway } from '../src/surface/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 
 export const providerKey = 'sk-test-provider-secret-0123456789';
-export const recordedFixtures = new URL('../../shared/fixtures/recorded/', import.meta.url);
+export const recordedFixtures = new URL('./fixtures/recorded/', import.meta.url);
 
 export interface Stack {
   simulator: Simulator;
@@ -34,7 +34,7 @@ export interface StackOptions {
   bodyLimitBytes?: number;
   /** More providers; a function receives the simulator's URL. */
   extraProviders?: ProviderConfig[] | ((simulatorUrl: string) => ProviderConfig[]);
-  /** Replay the recordings of shared/fixtures/recorded (model `replay:<folder>/<name>`). */
+  /** Replay the recordings of test/fixtures/recorded (model `replay:<folder>/<name>`). */
   fixtures?: boolean;
   /** Add one simulated provider per wire format (see formatProviders). */
   everyFormat?: boolean;

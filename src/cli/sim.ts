@@ -1,6 +1,7 @@
 // `modelmux sim`: runs the provider simulator in the foreground until SIGINT or SIGTERM.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../simulator/index.ts';
 import type { SimulatorFault, SimulatorKnobs } from '../simulator/index.ts';
@@ -17,7 +18,7 @@ Options:
   --output-tokens N      words per generated answer (default 16)
   --fault F              inject a fault into every answer: 429, 500, 503, reset, stall, cut, malformed
   --fixtures DIR         recordings for replay:<folder>/<name> models
-                         (default ../shared/fixtures/recorded when it exists)
+                         (default: the recordings in modelmux's test/fixtures/recorded)
   --help, -h             show this help
 
 Requests can override every knob with x-sim-* headers; see docs/simulator.md.`;
@@ -67,8 +68,9 @@ export async function run(argv: string[]): Promise<void> {
   await simulator.close();
 }
 
+/** The recordings that ship with modelmux, found from this file so any working directory works. */
 function defaultFixtures(): string | undefined {
-  const candidate = resolve('../shared/fixtures/recorded');
+  const candidate = fileURLToPath(new URL('../../test/fixtures/recorded', import.meta.url));
   return existsSync(candidate) ? candidate : undefined;
 }
 
