@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderConfig } from '../src/config/types.ts';
 import { defaultTimeouts } from '../src/config/types.ts';
+import { FakeClock } from './clock.ts';
 import { scripted } from './scripted-provider.ts';
 import { hello, provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
@@ -122,7 +123,9 @@ describe('what is not retried, and what is', () => {
 describe('circuit breakers', () => {
   test('a failing provider is skipped after its first failure, probed after the cooldown, and closed when it recovers', async () => {
     const flaky = await scripted([{ status: 500 }, { status: 500 }]);
+    const clock = new FakeClock();
     const stack = await startStack({
+      clock,
       routing: { breaker: { failureThreshold: 1, cooldownMs: 200, maxCooldownMs: 400 } },
       extraProviders: (url) => [provider('flaky', flaky.url, timeouts, [{ id: 'shared' }]), simulated('healthy', url)],
     });
@@ -140,13 +143,13 @@ describe('circuit breakers', () => {
       assert.equal(second.headers.get('x-modelmux-provider'), 'healthy');
       assert.equal(flaky.calls, 1);
 
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      clock.advance(250);
       const probe = await send(stack, order);
       assert.equal(probe.headers.get('x-modelmux-attempts'), '2', 'the probe failed, the request still answered');
       assert.equal(flaky.calls, 2);
 
       // The cooldown doubled to 400 ms; once it passes, the recovered provider closes its breaker.
-      await new Promise((resolve) => setTimeout(resolve, 450));
+      clock.advance(450);
       const recovered = await send(stack, order);
       assert.equal(recovered.headers.get('x-modelmux-provider'), 'flaky');
       assert.equal(recovered.headers.get('x-modelmux-attempts'), '1');

@@ -6,9 +6,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { defaultTimeouts } from '../src/config/types.ts';
+import { FakeClock } from './clock.ts';
 import { scripted } from './scripted-provider.ts';
 import { hello, provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
+import { until } from './until.ts';
 
 const timeouts = { ...defaultTimeouts, firstByteMs: 2_000, idleMs: 2_000 };
 
@@ -67,20 +69,26 @@ describe('failover', () => {
   });
 
   test('a client that leaves a stream before its first token does not count as a success (breaker probe stays unresolved)', async () => {
-    const stack = await startStack({ timeouts, routing: { breaker: { failureThreshold: 1, cooldownMs: 100, maxCooldownMs: 100 } } });
+    const clock = new FakeClock();
+    const stack = await startStack({ clock, timeouts, routing: { breaker: { failureThreshold: 1, cooldownMs: 100, maxCooldownMs: 100 } } });
     try {
       const key = 'sim/upstream-model';
       const failed = await fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sim-fault': '500' }, body: JSON.stringify({ model: 'test-model', messages: hello }) });
       assert.equal(failed.status, 500);
       await failed.text();
       assert.equal(stack.gateway.router.breakers.status(key).state, 'open');
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      // The probe: the provider sends its headers at once but no token for 1.5 s; the client gives up at 300 ms.
+      clock.advance(150);
+      // The probe: the provider sends its headers at once but no token for a minute; the client
+      // gives up as soon as the provider has the request.
       const controller = new AbortController();
-      const probe = fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json', 'x-sim-ttft-ms': '1500' }, body: JSON.stringify({ model: 'test-model', messages: hello, stream: true }) });
-      setTimeout(() => controller.abort(), 300);
+      const sent = stack.simulator.requests.length;
+      const probe = fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json', 'x-sim-ttft-ms': '60000' }, body: JSON.stringify({ model: 'test-model', messages: hello, stream: true }) });
+      await until(() => stack.simulator.requests.length > sent, 'the probe reaching the provider');
+      controller.abort();
       await assert.rejects(probe);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The attempt settles within a tick of the gateway seeing the client leave.
+      await until(() => /modelmux_requests_in_flight 0/.test(stack.gateway.metrics.render()), 'the gateway letting the request go');
+      await new Promise((resolve) => setImmediate(resolve));
       assert.notEqual(stack.gateway.router.breakers.status(key).state, 'closed', 'the provider never answered; its breaker must not close');
     } finally {
       await stack.close();

@@ -50,6 +50,8 @@ export interface StackOptions {
   compare?: GatewayConfig['compare'];
   /** Turns virtual keys on: every API request then needs one (or this key). */
   adminKey?: string;
+  /** The gateway's clock (breakers, cooldowns, rate limits); a FakeClock lets a test move time. */
+  clock?: { now(): number };
 }
 
 /** With `everyFormat`: the simulator as a provider of each format, so `<id>/<model>` picks the format. */
@@ -92,7 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     adminKey: options.adminKey ?? null,
   };
   const logs: string[] = [];
-  const gateway = createGateway(config, { logger: createLogger('debug', { write: (line: string) => logs.push(line) }) });
+  const gateway = createGateway(config, { logger: createLogger('debug', { write: (line: string) => logs.push(line) }), clock: options.clock });
   const address = await gateway.listen();
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: 'client-key-not-checked-yet', maxRetries: 0, timeout: 20_000 });

@@ -48,15 +48,18 @@ export interface Gateway {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store } = {}): Gateway {
+/** `clock`: where breakers, cooldowns, live figures, rate limits and key expiry read the time (default: the system's). */
+export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store; clock?: { now(): number } } = {}): Gateway {
+  const clock = options.clock ?? { now: Date.now };
+  const now = (): number => clock.now();
   const logger = options.logger ?? createLogger(config.logLevel);
   const registry = new ProviderRegistry(config.providers);
   const catalog = new Catalog(config.routing.builtinCatalog ? builtinCatalog : null, registry.providers);
-  const router = new Router(catalog, registry, config.routing);
+  const router = new Router(catalog, registry, config.routing, { now });
   const metrics = new Metrics();
   const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
-  const limiter = new RateLimiter();
-  const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now };
+  const limiter = new RateLimiter({ now });
+  const accounts = { adminKey: config.adminKey, store, limiter, now };
   /** Proves a request comes from this gateway itself (fusion and compare calls): only those may
    * name the group their ledger rows belong to. */
   const internalToken = randomBytes(24).toString('base64url');
@@ -170,7 +173,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       }
       // Anthropic clients are answered in their own error shape, a refused key included.
       if (path.startsWith('/v1/messages')) context.errorStyle = 'anthropic';
-      if (!unguardedPaths.has(path) && !path.startsWith('/admin/')) context.account = authenticate(request.headers, accounts, Date.now());
+      if (!unguardedPaths.has(path) && !path.startsWith('/admin/')) context.account = authenticate(request.headers, accounts, now());
       if (isApi) billing.start(context);
       const pending = handler(context);
       if (pending) pending.catch((error: unknown) => respondWithError(context, error));
