@@ -104,7 +104,7 @@ describe('what is not retried, and what is', () => {
   test('a lone provider\'s 503 and short retry-after are retried after a pause; a long retry-after goes back to the client', async () => {
     const lone = await scripted([{ status: 503 }, { status: 429, headers: { 'retry-after': '0' } }]);
     servers.push(lone.server);
-    const stack = await startStack({ extraProviders: [provider('lone', lone.url, timeouts, [{ id: 'shared' }])] });
+    const stack = await startStack({ routing: { backoffMs: 5 }, extraProviders: [provider('lone', lone.url, timeouts, [{ id: 'shared' }])] });
     try {
       const answer = await send(stack, {});
       assert.equal(answer.status, 200, answer.text);

@@ -51,12 +51,13 @@ describe('failover', () => {
   });
 
   test('a candidate whose short retry-after is not yet due after the first backoff is still retried', async () => {
-    // `waits` asks for 1 s (within max_backoff_ms 2 s) and then answers; `broken` keeps failing.
-    const waits = await scripted([{ status: 429, headers: { 'retry-after': '1' } }]);
+    // `waits` asks for 50 ms (within max_backoff_ms 2 s, and longer than the first backoff of at
+    // most 5 ms) and then answers; `broken` keeps failing.
+    const waits = await scripted([{ status: 429, headers: { 'retry-after': '0.05' } }]);
     const broken = await scripted(Array.from({ length: 10 }, () => ({ status: 503 })));
     servers.push(waits.server, broken.server);
     const stack = await startStack({
-      routing: { backoffMs: 50, maxBackoffMs: 2_000, maxAttempts: 6 },
+      routing: { backoffMs: 5, maxBackoffMs: 2_000, maxAttempts: 6 },
       extraProviders: [provider('waits', waits.url, timeouts, [{ id: 'shared' }]), provider('broken', broken.url, timeouts, [{ id: 'shared' }])],
     });
     try {
@@ -115,7 +116,7 @@ describe('the routing deadline', () => {
   test('a stalled stream cannot outlive deadline_ms (a non-streamed answer is bounded by its provider\'s timeouts instead)', async () => {
     const stack = await startStack({
       timeouts: { ...defaultTimeouts, firstByteMs: 3_000, idleMs: 3_000 },
-      routing: { deadlineMs: 1_000, breaker: { failureThreshold: 1000, cooldownMs: 0, maxCooldownMs: 0 } },
+      routing: { deadlineMs: 50, breaker: { failureThreshold: 1000, cooldownMs: 0, maxCooldownMs: 0 } },
       extraProviders: (url) => {
         const stalled = provider('stalled', `${url}/v1`, defaultTimeouts, [{ id: 'shared', upstream: 'shared-upstream' }]);
         stalled.headers = { ...stalled.headers, 'x-sim-fault': 'stall' };
@@ -130,7 +131,7 @@ describe('the routing deadline', () => {
       const elapsed = Date.now() - started;
       assert.equal(answer.status, 504);
       assert.match(answer.text, /routing_deadline_exceeded/);
-      assert.ok(elapsed < 2_000, `the request took ${elapsed} ms with deadline_ms 1000 (status ${answer.status}, attempts ${answer.headers.get('x-modelmux-attempts')})`);
+      assert.ok(elapsed < 1_000, `the request took ${elapsed} ms with deadline_ms 50 and a first-byte timeout of 3000 (status ${answer.status}, attempts ${answer.headers.get('x-modelmux-attempts')})`);
     } finally {
       await stack.close();
     }

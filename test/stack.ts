@@ -86,7 +86,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sources: ['test'],
     strictParams: options.strictParams ?? false,
     discoverLocal: false,
-    routing: { ...defaultRouting, ...options.routing },
+    // No pause between retry rounds unless a test asks for one: the backoff's own tests set it.
+    routing: { ...defaultRouting, backoffMs: 0, ...options.routing },
     presets: [...builtinPresets, ...(options.presets ?? [])],
     dataDir: options.dataDir ?? null,
     fusions: options.fusions ?? [],
