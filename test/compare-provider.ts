@@ -21,7 +21,7 @@ export interface CompareProvider {
   close(): Promise<void>;
 }
 
-export const slowMs = 150;
+export const slowMs = 50;
 const qualities: Record<string, number> = { good: 90, okay: 55, poor: 20 };
 const personaOffsets: Record<string, number> = { skeptic: -25, futurist: -10, creator: 10 };
 

@@ -13,9 +13,11 @@ import { hello, provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
 
 const timeouts = { ...defaultTimeouts, firstByteMs: 300, idleMs: 300 };
+/** For the provider that never answers: its first-byte timeout is all the test waits for. */
+const impatient = { ...timeouts, firstByteMs: 25 };
 
-function simulated(id: string, simulatorUrl: string, headers: Record<string, string> = {}): ProviderConfig {
-  const config = provider(id, `${simulatorUrl}/v1`, timeouts, [{ id: 'shared', upstream: 'shared-upstream' }]);
+function simulated(id: string, simulatorUrl: string, headers: Record<string, string> = {}, providerTimeouts = timeouts): ProviderConfig {
+  const config = provider(id, `${simulatorUrl}/v1`, providerTimeouts, [{ id: 'shared', upstream: 'shared-upstream' }]);
   config.headers = { ...config.headers, ...headers };
   return config;
 }
@@ -33,7 +35,7 @@ describe('failover on every simulated fault', () => {
       timeouts,
       // Breakers that never hold a provider back, so each test meets the fault itself.
       routing: { breaker: { failureThreshold: 1000, cooldownMs: 0, maxCooldownMs: 0 } },
-      extraProviders: (url) => [...Object.entries(faults).map(([id, headers]) => simulated(id, url, headers)), simulated('healthy', url), simulated('midway', url, { 'x-sim-fault': 'cut', 'x-sim-fault-after': '3' })],
+      extraProviders: (url) => [...Object.entries(faults).map(([id, headers]) => simulated(id, url, headers, id === 'fstall' ? impatient : timeouts)), simulated('healthy', url), simulated('midway', url, { 'x-sim-fault': 'cut', 'x-sim-fault-after': '3' })],
     });
   });
   after(() => stack.close());
