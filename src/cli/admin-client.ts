@@ -9,10 +9,10 @@ export interface AdminTarget {
 export const adminOptionsHelp = `  --url URL          gateway to manage (env MODELMUX_URL; default http://127.0.0.1:4000)
   --admin-key KEY    the admin key (env MODELMUX_ADMIN_KEY; prefer the variable: flags show in ps)`;
 
-export function adminTarget(values: { url?: string; 'admin-key'?: string }): AdminTarget {
-  const adminKey = values['admin-key'] ?? process.env.MODELMUX_ADMIN_KEY;
+export function adminTarget(values: { url?: string; 'admin-key'?: string }, env: Record<string, string | undefined>): AdminTarget {
+  const adminKey = values['admin-key'] ?? env.MODELMUX_ADMIN_KEY;
   if (!adminKey) throw new Error('no admin key: set MODELMUX_ADMIN_KEY (the one the gateway was started with) or pass --admin-key');
-  return { url: (values.url ?? process.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''), adminKey };
+  return { url: (values.url ?? env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''), adminKey };
 }
 
 /** One admin API call; throws with the gateway's error message on a non-2xx answer. */

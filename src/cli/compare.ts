@@ -3,6 +3,8 @@
 // list, show, vote and win rates.
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 import { formatTable } from './table.ts';
 
 const usage = `Usage: modelmux compare --models A,B[,C...] "PROMPT" ["PROMPT" ...] [options]
@@ -32,7 +34,7 @@ Options:
 /** A comparison runs every model and then the panel; allow it far longer than an HTTP default. */
 const requestTimeoutMs = 15 * 60_000;
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -55,14 +57,12 @@ export async function run(argv: string[]): Promise<void> {
   });
   const action = values.models === undefined ? positionals[0] : undefined;
   if (values.help || positionals.length === 0 || (action !== undefined && !isAction(action))) {
-    console.log(usage);
-    if (!values.help) {
-      if (action !== undefined && !isAction(action)) console.error(`modelmux compare: --models is required to compare (or use list, show, vote, win-rates)`);
-      process.exitCode = 2;
-    }
-    return;
+    io.log(usage);
+    if (values.help) return 0;
+    if (action !== undefined && !isAction(action)) io.error(`modelmux compare: --models is required to compare (or use list, show, vote, win-rates)`);
+    return 2;
   }
-  const gateway = { url: (values.url ?? process.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''), key: values.key ?? process.env.MODELMUX_API_KEY ?? null };
+  const gateway = { url: (values.url ?? io.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''), key: values.key ?? io.env.MODELMUX_API_KEY ?? null };
   const team = values.team === undefined ? '' : `?team=${encodeURIComponent(values.team)}`;
   let answer: Answer;
   if (action === 'list') answer = await call(gateway, 'GET', `/v1/compare${team}`);
@@ -70,9 +70,8 @@ export async function run(argv: string[]): Promise<void> {
   else if (action === 'show' || action === 'vote') {
     const [, id, winner] = positionals;
     if (id === undefined || (action === 'vote' && winner === undefined)) {
-      console.error(action === 'show' ? 'modelmux compare show ID' : 'modelmux compare vote ID MODEL|tie [--voter NAME] [--note TEXT]');
-      process.exitCode = 2;
-      return;
+      io.error(action === 'show' ? 'modelmux compare show ID' : 'modelmux compare vote ID MODEL|tie [--voter NAME] [--note TEXT]');
+      return 2;
     }
     answer = action === 'show'
       ? await call(gateway, 'GET', `/v1/compare/${encodeURIComponent(id)}`)
@@ -80,9 +79,8 @@ export async function run(argv: string[]): Promise<void> {
   } else {
     const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
     if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) {
-      console.error('modelmux compare: --max-tokens takes a whole number above 0');
-      process.exitCode = 2;
-      return;
+      io.error('modelmux compare: --max-tokens takes a whole number above 0');
+      return 2;
     }
     answer = await call(gateway, 'POST', '/v1/compare', {
       models: values.models!.split(',').map((model) => model.trim()).filter(Boolean),
@@ -95,15 +93,15 @@ export async function run(argv: string[]): Promise<void> {
     });
   }
   if (answer.status >= 400 || answer.body.error) {
-    console.error(`modelmux compare: ${answer.body.error?.message ?? `the gateway answered ${answer.status}`}`);
-    process.exitCode = 1;
-    return;
+    io.error(`modelmux compare: ${answer.body.error?.message ?? `the gateway answered ${answer.status}`}`);
+    return 1;
   }
-  if (values.json) console.log(JSON.stringify(answer.body, null, 2));
-  else if (action === 'list') printList(answer.body);
-  else if (action === 'win-rates') printWinRates(answer.body);
-  else if (action === 'vote') console.log(`Recorded a vote for ${answer.body.winner} on ${answer.body.comparison_id}.`);
-  else printComparison(answer.body);
+  if (values.json) io.log(JSON.stringify(answer.body, null, 2));
+  else if (action === 'list') printList(io, answer.body);
+  else if (action === 'win-rates') printWinRates(io, answer.body);
+  else if (action === 'vote') io.log(`Recorded a vote for ${answer.body.winner} on ${answer.body.comparison_id}.`);
+  else printComparison(io, answer.body);
+  return 0;
 }
 
 type Answer = { status: number; body: Record<string, any> };
@@ -129,10 +127,10 @@ async function call(gateway: { url: string; key: string | null }, method: 'GET' 
   }
 }
 
-function printComparison(comparison: Record<string, any>): void {
+function printComparison(io: CommandIo, comparison: Record<string, any>): void {
   const prompts = comparison.prompts as string[];
-  console.log(`Comparison ${comparison.id}${comparison.name ? ` "${comparison.name}"` : ''}: ${prompts.length === 1 ? `"${oneLine(prompts[0], 100)}"` : `${prompts.length} prompts`}`);
-  console.log(comparison.panel ? `Panel: ${comparison.panel.name} (${comparison.panel.personas.map((persona: { name: string }) => persona.name).join(', ')}) on ${comparison.judge}\n` : 'Panel: none\n');
+  io.log(`Comparison ${comparison.id}${comparison.name ? ` "${comparison.name}"` : ''}: ${prompts.length === 1 ? `"${oneLine(prompts[0], 100)}"` : `${prompts.length} prompts`}`);
+  io.log(comparison.panel ? `Panel: ${comparison.panel.name} (${comparison.panel.personas.map((persona: { name: string }) => persona.name).join(', ')}) on ${comparison.judge}\n` : 'Panel: none\n');
   const rows = (comparison.scoreboard as Record<string, any>[]).map((row) => [
     row.model,
     row.latency_ms === null ? '-' : String(Math.round(row.latency_ms)),
@@ -143,21 +141,21 @@ function printComparison(comparison: Record<string, any>): void {
     row.verdict === null ? '' : row.split,
     row.average_score === null ? '-' : String(row.average_score),
   ]);
-  console.log(formatTable(['MODEL', 'LATENCY MS', 'TTFT MS', 'TOKENS IN/OUT', 'COST', 'VERDICT', 'SPLIT', 'SCORE'], rows));
-  for (const row of comparison.scoreboard as Record<string, any>[]) if (row.error) console.log(`  ${row.model} failed: ${row.error}`);
+  io.log(formatTable(['MODEL', 'LATENCY MS', 'TTFT MS', 'TOKENS IN/OUT', 'COST', 'VERDICT', 'SPLIT', 'SCORE'], rows));
+  for (const row of comparison.scoreboard as Record<string, any>[]) if (row.error) io.log(`  ${row.model} failed: ${row.error}`);
   const cards = comparison.scorecards as Record<string, any>[];
   if (cards.length > 0) {
-    console.log('');
-    console.log(formatTable(['PERSONA', 'MODEL', 'SCORE', 'VERDICT', 'TAKE'], cards.map((card) => [card.persona, card.model, String(card.score), card.verdict, oneLine(card.take, 90)])));
+    io.log('');
+    io.log(formatTable(['PERSONA', 'MODEL', 'SCORE', 'VERDICT', 'TAKE'], cards.map((card) => [card.persona, card.model, String(card.score), card.verdict, oneLine(card.take, 90)])));
   }
-  for (const review of comparison.reviews as Record<string, any>[]) if (!review.ok) console.log(`  ${review.persona}${prompts.length > 1 ? ` (prompt ${review.prompt + 1})` : ''}: ${review.error}`);
+  for (const review of comparison.reviews as Record<string, any>[]) if (!review.ok) io.log(`  ${review.persona}${prompts.length > 1 ? ` (prompt ${review.prompt + 1})` : ''}: ${review.error}`);
   const cost = comparison.cost;
-  if (cost.total_usd !== null) console.log(`\nCost: $${formatUsd(cost.total_usd)} (answers $${formatUsd(cost.answers_usd ?? 0)}, panel $${formatUsd(cost.panel_usd ?? 0)})${cost.partial ? ', some costs unknown' : ''}`);
-  console.log(`\nWhich one should you ship with? ${comparison.recommendation.text}`);
-  if (comparison.stored) console.log(`Stored as ${comparison.id}; vote with: modelmux compare vote ${comparison.id} MODEL|tie`);
+  if (cost.total_usd !== null) io.log(`\nCost: $${formatUsd(cost.total_usd)} (answers $${formatUsd(cost.answers_usd ?? 0)}, panel $${formatUsd(cost.panel_usd ?? 0)})${cost.partial ? ', some costs unknown' : ''}`);
+  io.log(`\nWhich one should you ship with? ${comparison.recommendation.text}`);
+  if (comparison.stored) io.log(`Stored as ${comparison.id}; vote with: modelmux compare vote ${comparison.id} MODEL|tie`);
 }
 
-function printList(list: Record<string, any>): void {
+function printList(io: CommandIo, list: Record<string, any>): void {
   const rows = (list.data as Record<string, any>[]).map((item) => [
     item.id,
     new Date(item.created_at * 1000).toISOString().slice(0, 16).replace('T', ' '),
@@ -166,13 +164,13 @@ function printList(list: Record<string, any>): void {
     item.recommendation.model ?? '-',
     String(item.votes),
   ]);
-  console.log(rows.length > 0 ? formatTable(['ID', 'CREATED (UTC)', 'NAME / PROMPT', 'MODELS', 'RECOMMENDED', 'VOTES'], rows) : 'No comparisons stored yet.');
-  if (list.has_more) console.log(`More: GET /v1/compare?after=${list.last_id}`);
+  io.log(rows.length > 0 ? formatTable(['ID', 'CREATED (UTC)', 'NAME / PROMPT', 'MODELS', 'RECOMMENDED', 'VOTES'], rows) : 'No comparisons stored yet.');
+  if (list.has_more) io.log(`More: GET /v1/compare?after=${list.last_id}`);
 }
 
-function printWinRates(list: Record<string, any>): void {
+function printWinRates(io: CommandIo, list: Record<string, any>): void {
   const rows = (list.data as Record<string, any>[]).map((row) => [row.model, `${Math.round(row.win_rate * 100)}%`, String(row.wins), String(row.ties), String(row.losses), String(row.comparisons), String(row.votes)]);
-  console.log(rows.length > 0 ? formatTable(['MODEL', 'WIN RATE', 'WINS', 'TIES', 'LOSSES', 'COMPARISONS', 'VOTES'], rows) : 'No votes yet: add one with modelmux compare vote ID MODEL|tie');
+  io.log(rows.length > 0 ? formatTable(['MODEL', 'WIN RATE', 'WINS', 'TIES', 'LOSSES', 'COMPARISONS', 'VOTES'], rows) : 'No votes yet: add one with modelmux compare vote ID MODEL|tie');
 }
 
 /** Four decimals, or three significant digits for fractions of a cent, without trailing zeros. */

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../simulator/index.ts';
 import type { SimulatorFault, SimulatorKnobs } from '../simulator/index.ts';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 
 const usage = `modelmux sim - run the provider simulator (OpenAI, Anthropic, Gemini on one port)
 
@@ -23,7 +25,7 @@ Options:
 
 Requests can override every knob with x-sim-* headers; see docs/simulator.md.`;
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -40,8 +42,8 @@ export async function run(argv: string[]): Promise<void> {
     allowPositionals: false,
   });
   if (values.help) {
-    console.log(usage);
-    return;
+    io.log(usage);
+    return 0;
   }
 
   const knobs: Partial<SimulatorKnobs> = {};
@@ -58,7 +60,7 @@ export async function run(argv: string[]): Promise<void> {
     fixturesDir,
   });
   const replay = fixturesDir === undefined ? 'no replay fixtures' : `replay from ${fixturesDir}`;
-  console.log(`modelmux simulator listening on ${simulator.url} serving OpenAI chat/responses/embeddings/models, `
+  io.log(`modelmux simulator listening on ${simulator.url} serving OpenAI chat/responses/embeddings/models, `
     + `Anthropic messages, Google Gemini (${replay})`);
 
   await new Promise<void>((done) => {
@@ -66,6 +68,7 @@ export async function run(argv: string[]): Promise<void> {
     process.once('SIGTERM', done);
   });
   await simulator.close();
+  return 0;
 }
 
 /** The recordings that ship with modelmux, found from this file so any working directory works. */

@@ -2,6 +2,8 @@
 // table or CSV. Uses the admin API, so any key or team can be looked at.
 import { parseArgs } from 'node:util';
 import { adminCall, adminOptionsHelp, adminTarget, dollars } from './admin-client.ts';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 import { formatTable } from './table.ts';
 
 const usage = `Usage: modelmux usage [options]
@@ -17,7 +19,7 @@ Options:
 ${adminOptionsHelp}
   -h, --help         show this help`;
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -35,28 +37,29 @@ export async function run(argv: string[]): Promise<void> {
     },
   });
   if (values.help) {
-    console.log(usage);
-    return;
+    io.log(usage);
+    return 0;
   }
-  const target = adminTarget(values);
+  const target = adminTarget(values, io.env);
   const query = new URLSearchParams();
   for (const name of ['from', 'to', 'key', 'team'] as const) if (values[name]) query.set(name, values[name]);
   if (values.ledger) {
-    process.stdout.write(await (await adminCall(target, 'GET', `/admin/ledger?${query}`)).text());
-    return;
+    io.write(await (await adminCall(target, 'GET', `/admin/ledger?${query}`)).text());
+    return 0;
   }
   const groupBy = (values.by ?? 'model').split(',').map((name) => name.trim()).filter(Boolean);
   query.set('group_by', groupBy.join(','));
   if (values.csv) {
     query.set('format', 'csv');
-    process.stdout.write(await (await adminCall(target, 'GET', `/admin/usage?${query}`)).text());
-    return;
+    io.write(await (await adminCall(target, 'GET', `/admin/usage?${query}`)).text());
+    return 0;
   }
   const result = (await (await adminCall(target, 'GET', `/admin/usage?${query}`)).json()) as { from: string; to: string; totals: Record<string, number>; data: Record<string, unknown>[] };
   const rows = result.data.map((row) => [...groupBy.map((name) => String(row[name] ?? '-')), ...measures(row)]);
   rows.push([...groupBy.map((_name, index) => (index === 0 ? 'total' : '')), ...measures(result.totals)]);
-  console.log(`${result.from} to ${result.to}\n`);
-  console.log(formatTable([...groupBy, 'requests', 'errors', 'input', 'cached', 'output', 'reasoning', 'cost'], rows));
+  io.log(`${result.from} to ${result.to}\n`);
+  io.log(formatTable([...groupBy, 'requests', 'errors', 'input', 'cached', 'output', 'reasoning', 'cost'], rows));
+  return 0;
 }
 
 function measures(row: Record<string, unknown>): string[] {
