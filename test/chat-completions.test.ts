@@ -91,7 +91,7 @@ describe('chat completions through the gateway', () => {
     for await (const _chunk of stream) arrivals.push(performance.now());
     assert.ok(arrivals.length >= 6);
     // Paced at 100 tokens/s (50 ms in all), the chunks come spread over time rather than all at once at the end.
-    assert.ok(arrivals.at(-1)! - arrivals[0] >= 30, `chunks spread over ${arrivals.at(-1)! - arrivals[0]} ms`);
+    assert.ok(arrivals.at(-1)! - arrivals[0] >= 20, `chunks spread over ${arrivals.at(-1)! - arrivals[0]} ms`);
   });
 
   test('GET /v1/models lists the configured models with modelmux fields, through the SDK', async () => {
