@@ -159,11 +159,15 @@ describe('knobs', () => {
   });
 
   test('x-sim-ttft-ms on a stream: headers at once, the first event later', async () => {
+    const started = performance.now();
     const response = await post('/v1/chat/completions', { model: 'fast', stream: true, messages: user }, { 'x-sim-ttft-ms': '50' });
-    const headersAt = performance.now();
     const reader = response.body!.getReader();
-    await reader.read();
-    assert.ok(performance.now() - headersAt >= 20, 'the first event should come well after the headers');
+    const first = reader.read();
+    // Had the first event come with the headers, it would be readable before the next turn of the loop.
+    const early = await Promise.race([first.then(() => 'an event'), new Promise((resolve) => setImmediate(() => resolve('nothing yet')))]);
+    assert.equal(early, 'nothing yet', 'the headers come before the first event');
+    await first;
+    assert.ok(performance.now() - started >= 45, 'the first event waits for the time to first token');
     await reader.cancel();
   });
 
