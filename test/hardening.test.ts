@@ -120,21 +120,19 @@ describe('header forwarding', () => {
 describe('a slow client', () => {
   test('is not blamed on the provider: back-pressure pauses the idle timeout', async () => {
     const event = `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'y'.repeat(32 * 1024) }, finish_reason: null }] })}\n\n`;
-    /** Since when the provider has been unable to write (null while it can). */
-    let blockedSince: number | null = null;
+    /** When the provider last wrote: held back by a client that reads nothing, or done, it stops. */
+    let lastWriteAt = performance.now();
     const upstream = createServer((request, response) => {
       request.resume();
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       let sent = 0;
       const pump = (): void => {
-        blockedSince = null;
         while (sent < 256) {
           sent++;
-          if (!response.write(event)) {
-            blockedSince = performance.now();
-            return void response.once('drain', pump);
-          }
+          lastWriteAt = performance.now();
+          if (!response.write(event)) return void response.once('drain', pump);
         }
+        lastWriteAt = performance.now();
         response.end(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
       };
       pump();
@@ -148,10 +146,10 @@ describe('a slow client', () => {
       const response = await fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'bulk', stream: true, messages: hello }) });
       const reader = response.body!.getReader();
       await reader.read();
-      // Not reading, until the provider has been held back for longer than the idle timeout. (The
+      // Not reading, until nothing has left the provider for longer than the idle timeout. (The
       // timeout is a real timer, and not shorter: loopback TCP itself can pause a full flow for
       // ~200 ms, which a shorter idle timeout would rightly call idle.)
-      await until(() => blockedSince !== null && performance.now() - blockedSince >= 400, 'the provider held back for 400 ms');
+      await until(() => performance.now() - lastWriteAt >= 400, 'the provider quiet for 400 ms');
       let text = '';
       const decoder = new TextDecoder();
       for (let part = await reader.read(); !part.done; part = await reader.read()) text += decoder.decode(part.value, { stream: true });
