@@ -11,6 +11,7 @@ import type { BillingStack } from './accounts-helpers.ts';
 import { scripted } from './scripted-provider.ts';
 import type { ScriptedProvider } from './scripted-provider.ts';
 import { provider, providerKey } from './stack.ts';
+import { until } from './until.ts';
 import { defaultTimeouts } from '../src/config/types.ts';
 
 const pricey = { id: 'pricey-model', upstream: 'pricey', inputPrice: 1000, outputPrice: 1000 };
@@ -244,24 +245,25 @@ describe('billing', () => {
     const { key } = await stack.createKey();
     const client = new OpenAI({ baseURL: `${stack.baseUrl}/v1`, apiKey: key, maxRetries: 0 });
     const controller = new AbortController();
-    const stream = await client.chat.completions.create({ model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: controller.signal, headers: { 'x-sim-output-tokens': '400', 'x-sim-tokens-per-second': '100' } }).withResponse();
+    const stream = await client.chat.completions.create({ model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: controller.signal, headers: { 'x-sim-output-tokens': '400', 'x-sim-tokens-per-second': '1000' } }).withResponse();
     const requestId = stream.response.headers.get('x-request-id')!;
     let received = 0;
     try {
       for await (const chunk of stream.data) {
         if (chunk.choices[0]?.delta?.content) received++;
-        if (received === 10) controller.abort();
+        if (received === 10) {
+          controller.abort();
+          break;
+        }
       }
     } catch {
       // The SDK reports the abort.
     }
     // A chunk the SDK had already read may still come out of the loop after the abort.
     assert.ok(received >= 10 && received < 400, `${received} chunks read`);
-    let request = undefined;
-    for (let wait = 0; wait < 100 && request === undefined; wait++) {
-      request = stack.rowsOf(requestId).find((row) => row.kind === 'request');
-      if (request === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const requestRow = () => stack.rowsOf(requestId).find((row) => row.kind === 'request');
+    await until(() => requestRow() !== undefined, 'the abandoned request\'s row');
+    const request = requestRow();
     assert.ok(request, 'the abandoned request has its row');
     assert.equal(request.status, 499);
     assert.equal(request.billed, true);

@@ -9,6 +9,7 @@ import OpenAI from 'openai';
 import { adminKey, ask, startBillingStack } from './accounts-helpers.ts';
 import type { BillingStack } from './accounts-helpers.ts';
 import { defaultTimeouts } from '../src/config/types.ts';
+import { FakeClock } from './clock.ts';
 import { provider, startStack } from './stack.ts';
 
 describe('virtual keys', () => {
@@ -137,6 +138,21 @@ describe('virtual keys', () => {
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
     assert.equal(limited.headers.get('x-ratelimit-remaining-requests'), '0');
     assert.equal(((await limited.json()) as { error: { code: string } }).error.code, 'rate_limit_exceeded');
+  });
+
+  test('a rate-limited key passes again once its minute has passed (on the gateway\'s clock)', async () => {
+    const clock = new FakeClock();
+    const own = await startBillingStack({ clock });
+    try {
+      const { key } = await own.createKey({ requests_per_minute: 1 });
+      assert.equal((await own.call('/v1/chat/completions', key, ask)).status, 200);
+      const limited = await own.call('/v1/chat/completions', key, ask);
+      assert.equal(limited.status, 429);
+      clock.advance(Number(limited.headers.get('retry-after')) * 1000);
+      assert.equal((await own.call('/v1/chat/completions', key, ask)).status, 200);
+    } finally {
+      await own.close();
+    }
   });
 
   test('tokens per minute: counted by estimate, corrected to the real count; a request over what is left is refused', async () => {

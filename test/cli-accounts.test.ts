@@ -1,12 +1,11 @@
 // `modelmux keys` and `modelmux usage` against a running gateway, as an operator uses them: the
 // admin key from the environment, a key shown once at creation, tables and CSV out.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { adminKey, ask, startBillingStack } from './accounts-helpers.ts';
 import type { BillingStack } from './accounts-helpers.ts';
+import { cli as runCli } from './cli-io.ts';
 
-const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
 let stack: BillingStack;
 
 before(async () => {
@@ -14,14 +13,9 @@ before(async () => {
 });
 after(() => stack.close());
 
-/** Runs the CLI without blocking the event loop (the gateway answers it from this process). */
-function cli(args: string[], env: Record<string, string> = { MODELMUX_ADMIN_KEY: adminKey }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [main, ...args, '--url', stack.baseUrl], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+/** Runs the CLI in process against the test gateway, with only the environment given. */
+function cli(args: string[], env: Record<string, string> = { MODELMUX_ADMIN_KEY: adminKey }): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli([...args, '--url', stack.baseUrl], env);
 }
 
 test('keys create shows the secret once; list, show, update and revoke manage it by id', async () => {

@@ -1,34 +1,24 @@
-// Test helper: runs a CLI command's `run()` in process and keeps what it printed, so a test can read
-// `modelmux compare` or `modelmux usage` output without spawning a process. process.stdout is left
-// alone: the test runner reports through it.
+// Test helper: runs a CLI command's `run()` in process with an io of its own and keeps what it
+// printed, so a test can read `modelmux compare` or `modelmux usage` output without spawning a
+// process. The environment is the process's own, so a test's MODELMUX_* settings reach the command.
+import type { CommandIo } from '../src/cli/io.ts';
 
 export interface Captured {
   stdout: string;
   stderr: string;
+  /** The command's exit status; undefined when it succeeded (0). */
   exitCode: number | undefined;
 }
 
-/** Runs `command(argv)` with console and the standard streams captured; restores them after. */
-export async function captureCli(command: (argv: string[]) => Promise<void>, argv: string[]): Promise<Captured> {
+export async function captureCli(command: (argv: string[], io?: CommandIo) => Promise<number>, argv: string[]): Promise<Captured> {
   const out: string[] = [];
   const err: string[] = [];
-  const saved = { log: console.log, error: console.error, warn: console.warn, stderr: process.stderr.write, exitCode: process.exitCode };
-  const text = (values: unknown[]): string => `${values.map((value) => (typeof value === 'string' ? value : String(value))).join(' ')}\n`;
-  console.log = (...values: unknown[]) => void out.push(text(values));
-  console.error = (...values: unknown[]) => void err.push(text(values));
-  console.warn = console.error;
-  process.stderr.write = ((chunk: string | Uint8Array) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  process.exitCode = undefined;
-  let exitCode: number | undefined;
-  try {
-    await command(argv);
-  } finally {
-    exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode);
-    console.log = saved.log;
-    console.error = saved.error;
-    console.warn = saved.warn;
-    process.stderr.write = saved.stderr;
-    process.exitCode = saved.exitCode;
-  }
-  return { stdout: out.join(''), stderr: err.join(''), exitCode };
+  const io: CommandIo = {
+    log: (text) => void out.push(`${text}\n`),
+    error: (text) => void err.push(`${text}\n`),
+    write: (text) => void out.push(text),
+    env: process.env,
+  };
+  const status = await command(argv, io);
+  return { stdout: out.join(''), stderr: err.join(''), exitCode: status === 0 ? undefined : status };
 }

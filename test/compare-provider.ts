@@ -3,7 +3,8 @@
 // real judge would write, so the panel's arithmetic can be checked end to end.
 //
 // Answer models (by upstream name):
-//   good  "[quality:90]", at once          okay  "[quality:55]", after `slowMs`
+//   good  "[quality:90]", at once          okay  "[quality:55]", `slowMs` after its request and
+//                                          not before the last `good` requested has answered
 //   poor  "[quality:20]", at once          fails  a 503 with an OpenAI error body
 // Judge models: `judge` reviews (fenced in prose for the creator, bare JSON for the others) and
 // replies in prose to a persona named `mumbler`; `judge-down` fails with a 500.
@@ -21,12 +22,14 @@ export interface CompareProvider {
   close(): Promise<void>;
 }
 
-export const slowMs = 150;
+export const slowMs = 50;
 const qualities: Record<string, number> = { good: 90, okay: 55, poor: 20 };
 const personaOffsets: Record<string, number> = { skeptic: -25, futurist: -10, creator: 10 };
 
 export async function startCompareProvider(): Promise<CompareProvider> {
   const requests: CompareProvider['requests'] = [];
+  // `okay` is slower than `good` by order, not only by a delay a loaded machine could swallow.
+  let goodAnswered: Promise<void> = Promise.resolve();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -40,8 +43,15 @@ export async function startCompareProvider(): Promise<CompareProvider> {
         return;
       }
       const text = model.startsWith('judge') ? judgeReply(body) : answerReply(model, body);
-      const delay = model === 'okay' ? slowMs : 0;
-      setTimeout(() => reply(response, body, model, text), delay);
+      if (model === 'good') {
+        goodAnswered = new Promise((resolve) => response.once('close', resolve));
+        reply(response, body, model, text);
+      } else if (model === 'okay') {
+        const delay = new Promise((resolve) => setTimeout(resolve, slowMs));
+        void Promise.all([goodAnswered, delay]).then(() => reply(response, body, model, text));
+      } else {
+        reply(response, body, model, text);
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

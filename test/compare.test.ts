@@ -3,7 +3,6 @@
 // and the verdicts, costs and ledger rows add up. Then the stored side (list, reopen, votes, win
 // rates), a gateway without a store, refused requests, and `modelmux compare` against a live stack.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +12,9 @@ import { defaultTimeouts } from '../src/config/types.ts';
 import type { Comparison } from '../src/compare/compare.ts';
 import { startCompareProvider } from './compare-provider.ts';
 import type { CompareProvider } from './compare-provider.ts';
+import { cli as runCli } from './cli-io.ts';
 import { provider, startStack } from './stack.ts';
 import type { Stack, StackOptions } from './stack.ts';
-
-const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
 
 const prices = { 'model-alpha': [1, 2], 'model-beta': [0.5, 1], 'model-gamma': [0.1, 0.2] } as const;
 
@@ -368,15 +366,9 @@ test('modelmux compare: the table and the recommendation, --json, list, vote and
   assert.match(away.stderr, /no gateway answered at http:\/\/127\.0\.0\.1:1/);
 });
 
+/** The CLI in process, with no MODELMUX_URL or MODELMUX_API_KEY in its environment. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const environment = { ...process.env };
-    delete environment.MODELMUX_URL;
-    delete environment.MODELMUX_API_KEY;
-    execFile(process.execPath, [main, ...args], { env: environment, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+  return runCli(args, {});
 }
 
 /** Polls until `probe` returns something (the ledger settles as each call's response closes). */

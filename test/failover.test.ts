@@ -7,14 +7,17 @@ import type { Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderConfig } from '../src/config/types.ts';
 import { defaultTimeouts } from '../src/config/types.ts';
+import { FakeClock } from './clock.ts';
 import { scripted } from './scripted-provider.ts';
 import { hello, provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
 
 const timeouts = { ...defaultTimeouts, firstByteMs: 300, idleMs: 300 };
+/** For the provider that never answers: its first-byte timeout is all the test waits for. */
+const impatient = { ...timeouts, firstByteMs: 25 };
 
-function simulated(id: string, simulatorUrl: string, headers: Record<string, string> = {}): ProviderConfig {
-  const config = provider(id, `${simulatorUrl}/v1`, timeouts, [{ id: 'shared', upstream: 'shared-upstream' }]);
+function simulated(id: string, simulatorUrl: string, headers: Record<string, string> = {}, providerTimeouts = timeouts): ProviderConfig {
+  const config = provider(id, `${simulatorUrl}/v1`, providerTimeouts, [{ id: 'shared', upstream: 'shared-upstream' }]);
   config.headers = { ...config.headers, ...headers };
   return config;
 }
@@ -32,7 +35,7 @@ describe('failover on every simulated fault', () => {
       timeouts,
       // Breakers that never hold a provider back, so each test meets the fault itself.
       routing: { breaker: { failureThreshold: 1000, cooldownMs: 0, maxCooldownMs: 0 } },
-      extraProviders: (url) => [...Object.entries(faults).map(([id, headers]) => simulated(id, url, headers)), simulated('healthy', url), simulated('midway', url, { 'x-sim-fault': 'cut', 'x-sim-fault-after': '3' })],
+      extraProviders: (url) => [...Object.entries(faults).map(([id, headers]) => simulated(id, url, headers, id === 'fstall' ? impatient : timeouts)), simulated('healthy', url), simulated('midway', url, { 'x-sim-fault': 'cut', 'x-sim-fault-after': '3' })],
     });
   });
   after(() => stack.close());
@@ -103,7 +106,7 @@ describe('what is not retried, and what is', () => {
   test('a lone provider\'s 503 and short retry-after are retried after a pause; a long retry-after goes back to the client', async () => {
     const lone = await scripted([{ status: 503 }, { status: 429, headers: { 'retry-after': '0' } }]);
     servers.push(lone.server);
-    const stack = await startStack({ extraProviders: [provider('lone', lone.url, timeouts, [{ id: 'shared' }])] });
+    const stack = await startStack({ routing: { backoffMs: 5 }, extraProviders: [provider('lone', lone.url, timeouts, [{ id: 'shared' }])] });
     try {
       const answer = await send(stack, {});
       assert.equal(answer.status, 200, answer.text);
@@ -122,7 +125,9 @@ describe('what is not retried, and what is', () => {
 describe('circuit breakers', () => {
   test('a failing provider is skipped after its first failure, probed after the cooldown, and closed when it recovers', async () => {
     const flaky = await scripted([{ status: 500 }, { status: 500 }]);
+    const clock = new FakeClock();
     const stack = await startStack({
+      clock,
       routing: { breaker: { failureThreshold: 1, cooldownMs: 200, maxCooldownMs: 400 } },
       extraProviders: (url) => [provider('flaky', flaky.url, timeouts, [{ id: 'shared' }]), simulated('healthy', url)],
     });
@@ -140,13 +145,13 @@ describe('circuit breakers', () => {
       assert.equal(second.headers.get('x-modelmux-provider'), 'healthy');
       assert.equal(flaky.calls, 1);
 
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      clock.advance(250);
       const probe = await send(stack, order);
       assert.equal(probe.headers.get('x-modelmux-attempts'), '2', 'the probe failed, the request still answered');
       assert.equal(flaky.calls, 2);
 
       // The cooldown doubled to 400 ms; once it passes, the recovered provider closes its breaker.
-      await new Promise((resolve) => setTimeout(resolve, 450));
+      clock.advance(450);
       const recovered = await send(stack, order);
       assert.equal(recovered.headers.get('x-modelmux-provider'), 'flaky');
       assert.equal(recovered.headers.get('x-modelmux-attempts'), '1');

@@ -31,7 +31,16 @@ describe('upstream faults', () => {
   let stack: Stack;
   before(async () => {
     // One attempt: these tests are about how each fault reads to the client (failover is test/failover.test.ts).
-    stack = await startStack({ timeouts: { firstByteMs: 400, idleMs: 400 }, routing: { maxAttempts: 1 } });
+    // The timeouts under test belong to two providers of their own (the same simulator), short so the
+    // tests wait for little; the other faults meet generous ones.
+    stack = await startStack({
+      timeouts: { firstByteMs: 5_000, idleMs: 5_000 },
+      routing: { maxAttempts: 1 },
+      extraProviders: (url) => [
+        provider('hasty', `${url}/v1`, { ...defaultTimeouts, firstByteMs: 40 }, [{ id: 'hasty-model', upstream: 'upstream-model' }]),
+        provider('fidgety', `${url}/v1`, { ...defaultTimeouts, idleMs: 40 }, [{ id: 'fidgety-model', upstream: 'upstream-model' }]),
+      ],
+    });
   });
   after(() => stack.close());
 
@@ -51,17 +60,17 @@ describe('upstream faults', () => {
   });
 
   test('a stall before the first byte times out with 504, streamed or not', async () => {
-    await expectApiError(stack.client.chat.completions.create({ model: 'test-model', messages: hello }, sim({ fault: 'stall' })), 504, /first byte timed out after 400 ms/);
-    await expectApiError(stack.client.chat.completions.create({ model: 'test-model', messages: hello, stream: true }, sim({ fault: 'stall' })), 504, /first byte timed out/);
+    await expectApiError(stack.client.chat.completions.create({ model: 'hasty-model', messages: hello }, sim({ fault: 'stall' })), 504, /first byte timed out after 40 ms/);
+    await expectApiError(stack.client.chat.completions.create({ model: 'hasty-model', messages: hello, stream: true }, sim({ fault: 'stall' })), 504, /first byte timed out/);
   });
 
   test('a slow first token on a stream hits the first-byte timeout before anything is sent', async () => {
-    await expectApiError(stack.client.chat.completions.create({ model: 'test-model', messages: hello, stream: true }, sim({ 'ttft-ms': 2000 })), 504, /first byte timed out/);
+    await expectApiError(stack.client.chat.completions.create({ model: 'hasty-model', messages: hello, stream: true }, sim({ 'ttft-ms': 2000 })), 504, /first byte timed out/);
   });
 
   test('a gap between chunks longer than the idle timeout ends the stream with an error event', async () => {
-    const stream = await stack.client.chat.completions.create({ model: 'test-model', messages: hello, stream: true }, sim({ 'tokens-per-second': 1, 'output-tokens': 5 }));
-    await assert.rejects(drain(stream), (error: Error) => error instanceof OpenAI.APIError && /idle timed out after 400 ms/.test(error.message));
+    const stream = await stack.client.chat.completions.create({ model: 'fidgety-model', messages: hello, stream: true }, sim({ 'tokens-per-second': 1, 'output-tokens': 5 }));
+    await assert.rejects(drain(stream), (error: Error) => error instanceof OpenAI.APIError && /idle timed out after 40 ms/.test(error.message));
   });
 
   test('a stream cut mid-way ends with an error event, never a clean end', async () => {
@@ -281,11 +290,13 @@ describe('back-pressure', () => {
       clientRequest.end(JSON.stringify({ model: 'firehose', stream: true, messages: hello }));
       const response = await new Promise<import('node:http').IncomingMessage>((resolve) => clientRequest.once('response', resolve));
       response.pause();
-      // Give the pipeline time to fill every buffer between the provider and the stalled client.
+      // Give the pipeline time to fill every buffer between the provider and the stalled client:
+      // until the provider has written nothing more for 50 ms.
       let previous = -1;
-      for (let round = 0; round < 40 && written !== previous; round++) {
+      for (let round = 0, quiet = 0; round < 800 && quiet < 5; round++) {
+        quiet = written === previous ? quiet + 1 : 0;
         previous = written;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
       assert.ok(paused, 'the provider saw back-pressure');
       assert.ok(written < 32 * 1024 * 1024, `the provider wrote ${written} bytes to a client that reads nothing`);

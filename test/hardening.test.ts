@@ -8,6 +8,7 @@ import { defaultTimeouts } from '../src/config/types.ts';
 import { headerMatcher } from '../src/providers/registry.ts';
 import { hello, provider, providerKey, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
+import { until } from './until.ts';
 
 async function listen(server: ReturnType<typeof createServer>): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -119,6 +120,8 @@ describe('header forwarding', () => {
 describe('a slow client', () => {
   test('is not blamed on the provider: back-pressure pauses the idle timeout', async () => {
     const event = `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'y'.repeat(32 * 1024) }, finish_reason: null }] })}\n\n`;
+    /** When the provider last wrote: held back by a client that reads nothing, or done, it stops. */
+    let lastWriteAt = performance.now();
     const upstream = createServer((request, response) => {
       request.resume();
       response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -126,8 +129,10 @@ describe('a slow client', () => {
       const pump = (): void => {
         while (sent < 256) {
           sent++;
+          lastWriteAt = performance.now();
           if (!response.write(event)) return void response.once('drain', pump);
         }
+        lastWriteAt = performance.now();
         response.end(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
       };
       pump();
@@ -141,7 +146,10 @@ describe('a slow client', () => {
       const response = await fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'bulk', stream: true, messages: hello }) });
       const reader = response.body!.getReader();
       await reader.read();
-      await new Promise((resolve) => setTimeout(resolve, 1000)); // three idle timeouts' worth of not reading
+      // Not reading, until nothing has left the provider for longer than the idle timeout. (The
+      // timeout is a real timer, and not shorter: loopback TCP itself can pause a full flow for
+      // ~200 ms, which a shorter idle timeout would rightly call idle.)
+      await until(() => performance.now() - lastWriteAt >= 400, 'the provider quiet for 400 ms');
       let text = '';
       const decoder = new TextDecoder();
       for (let part = await reader.read(); !part.done; part = await reader.read()) text += decoder.decode(part.value, { stream: true });

@@ -6,9 +6,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { defaultTimeouts } from '../src/config/types.ts';
+import { FakeClock } from './clock.ts';
 import { scripted } from './scripted-provider.ts';
 import { hello, provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
+import { until } from './until.ts';
 
 const timeouts = { ...defaultTimeouts, firstByteMs: 2_000, idleMs: 2_000 };
 
@@ -49,12 +51,13 @@ describe('failover', () => {
   });
 
   test('a candidate whose short retry-after is not yet due after the first backoff is still retried', async () => {
-    // `waits` asks for 1 s (within max_backoff_ms 2 s) and then answers; `broken` keeps failing.
-    const waits = await scripted([{ status: 429, headers: { 'retry-after': '1' } }]);
+    // `waits` asks for 50 ms (within max_backoff_ms 2 s, and longer than the first backoff of at
+    // most 5 ms) and then answers; `broken` keeps failing.
+    const waits = await scripted([{ status: 429, headers: { 'retry-after': '0.05' } }]);
     const broken = await scripted(Array.from({ length: 10 }, () => ({ status: 503 })));
     servers.push(waits.server, broken.server);
     const stack = await startStack({
-      routing: { backoffMs: 50, maxBackoffMs: 2_000, maxAttempts: 6 },
+      routing: { backoffMs: 5, maxBackoffMs: 2_000, maxAttempts: 6 },
       extraProviders: [provider('waits', waits.url, timeouts, [{ id: 'shared' }]), provider('broken', broken.url, timeouts, [{ id: 'shared' }])],
     });
     try {
@@ -67,20 +70,26 @@ describe('failover', () => {
   });
 
   test('a client that leaves a stream before its first token does not count as a success (breaker probe stays unresolved)', async () => {
-    const stack = await startStack({ timeouts, routing: { breaker: { failureThreshold: 1, cooldownMs: 100, maxCooldownMs: 100 } } });
+    const clock = new FakeClock();
+    const stack = await startStack({ clock, timeouts, routing: { breaker: { failureThreshold: 1, cooldownMs: 100, maxCooldownMs: 100 } } });
     try {
       const key = 'sim/upstream-model';
       const failed = await fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sim-fault': '500' }, body: JSON.stringify({ model: 'test-model', messages: hello }) });
       assert.equal(failed.status, 500);
       await failed.text();
       assert.equal(stack.gateway.router.breakers.status(key).state, 'open');
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      // The probe: the provider sends its headers at once but no token for 1.5 s; the client gives up at 300 ms.
+      clock.advance(150);
+      // The probe: the provider sends its headers at once but no token for a minute; the client
+      // gives up as soon as the provider has the request.
       const controller = new AbortController();
-      const probe = fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json', 'x-sim-ttft-ms': '1500' }, body: JSON.stringify({ model: 'test-model', messages: hello, stream: true }) });
-      setTimeout(() => controller.abort(), 300);
+      const sent = stack.simulator.requests.length;
+      const probe = fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json', 'x-sim-ttft-ms': '60000' }, body: JSON.stringify({ model: 'test-model', messages: hello, stream: true }) });
+      await until(() => stack.simulator.requests.length > sent, 'the probe reaching the provider');
+      controller.abort();
       await assert.rejects(probe);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The attempt settles within a tick of the gateway seeing the client leave.
+      await until(() => /modelmux_requests_in_flight 0/.test(stack.gateway.metrics.render()), 'the gateway letting the request go');
+      await new Promise((resolve) => setImmediate(resolve));
       assert.notEqual(stack.gateway.router.breakers.status(key).state, 'closed', 'the provider never answered; its breaker must not close');
     } finally {
       await stack.close();
@@ -107,7 +116,7 @@ describe('the routing deadline', () => {
   test('a stalled stream cannot outlive deadline_ms (a non-streamed answer is bounded by its provider\'s timeouts instead)', async () => {
     const stack = await startStack({
       timeouts: { ...defaultTimeouts, firstByteMs: 3_000, idleMs: 3_000 },
-      routing: { deadlineMs: 1_000, breaker: { failureThreshold: 1000, cooldownMs: 0, maxCooldownMs: 0 } },
+      routing: { deadlineMs: 50, breaker: { failureThreshold: 1000, cooldownMs: 0, maxCooldownMs: 0 } },
       extraProviders: (url) => {
         const stalled = provider('stalled', `${url}/v1`, defaultTimeouts, [{ id: 'shared', upstream: 'shared-upstream' }]);
         stalled.headers = { ...stalled.headers, 'x-sim-fault': 'stall' };
@@ -122,7 +131,7 @@ describe('the routing deadline', () => {
       const elapsed = Date.now() - started;
       assert.equal(answer.status, 504);
       assert.match(answer.text, /routing_deadline_exceeded/);
-      assert.ok(elapsed < 2_000, `the request took ${elapsed} ms with deadline_ms 1000 (status ${answer.status}, attempts ${answer.headers.get('x-modelmux-attempts')})`);
+      assert.ok(elapsed < 1_000, `the request took ${elapsed} ms with deadline_ms 50 and a first-byte timeout of 3000 (status ${answer.status}, attempts ${answer.headers.get('x-modelmux-attempts')})`);
     } finally {
       await stack.close();
     }

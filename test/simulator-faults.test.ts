@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import { describe, test } from 'node:test';
 import { startSimulator } from '../src/simulator/index.ts';
+import { defaultKnobs, presetOf, resolveKnobs } from '../src/simulator/knobs.ts';
 import { json, parseEvents, post, recorded, simulator, useSimulator } from './simulator-helpers.ts';
 
 useSimulator();
@@ -152,35 +153,42 @@ describe('knobs', () => {
 
   test('x-sim-ttft-ms delays a whole answer', async () => {
     const started = performance.now();
-    const response = await post('/v1/chat/completions', { model: 'fast', messages: user }, { 'x-sim-ttft-ms': '200' });
+    const response = await post('/v1/chat/completions', { model: 'fast', messages: user }, { 'x-sim-ttft-ms': '50' });
     await json(response);
-    assert.ok(performance.now() - started >= 190);
+    assert.ok(performance.now() - started >= 45);
   });
 
   test('x-sim-ttft-ms on a stream: headers at once, the first event later', async () => {
-    const response = await post('/v1/chat/completions', { model: 'fast', stream: true, messages: user }, { 'x-sim-ttft-ms': '300' });
-    const headersAt = performance.now();
+    const started = performance.now();
+    const response = await post('/v1/chat/completions', { model: 'fast', stream: true, messages: user }, { 'x-sim-ttft-ms': '50' });
     const reader = response.body!.getReader();
-    await reader.read();
-    assert.ok(performance.now() - headersAt >= 200, 'the first event should come well after the headers');
+    const first = reader.read();
+    // Had the first event come with the headers, it would be readable before the next turn of the loop.
+    const early = await Promise.race([first.then(() => 'an event'), new Promise((resolve) => setImmediate(() => resolve('nothing yet')))]);
+    assert.equal(early, 'nothing yet', 'the headers come before the first event');
+    await first;
+    assert.ok(performance.now() - started >= 45, 'the first event waits for the time to first token');
     await reader.cancel();
   });
 
   test('x-sim-tokens-per-second paces the events', async () => {
     const started = performance.now();
     const response = await post('/v1/chat/completions', { model: 'fast', stream: true, messages: user },
-      { 'x-sim-tokens-per-second': '20', 'x-sim-output-tokens': '6' });
+      { 'x-sim-tokens-per-second': '100', 'x-sim-output-tokens': '6' });
     let reads = 0;
     for await (const chunk of response.body!) reads += chunk.byteLength > 0 ? 1 : 0;
-    assert.ok(performance.now() - started >= 240, '6 tokens at 20/s take at least 5 intervals of 50 ms');
+    assert.ok(performance.now() - started >= 45, '6 tokens at 100/s take at least 5 intervals of 10 ms');
     assert.ok(reads >= 3, 'the events should arrive in several pieces');
   });
 
   test('the slow preset waits before answering; headers override presets', async () => {
+    // The preset's 300 ms wait is read from its knobs rather than waited for; its pace (30 tokens/s)
+    // shows that a request naming the model gets it.
+    assert.deepEqual(resolveKnobs(defaultKnobs, presetOf('sim/slow'), {}), { ...defaultKnobs, ttftMs: 300, tokensPerSecond: 30 });
     const started = performance.now();
-    const slow = await post('/v1/chat/completions', { model: 'sim/slow', messages: user }, { 'x-sim-output-tokens': '1' });
-    await json(slow);
-    assert.ok(performance.now() - started >= 290);
+    const slow = await post('/v1/chat/completions', { model: 'sim/slow', stream: true, messages: user }, { 'x-sim-ttft-ms': '0', 'x-sim-output-tokens': '2' });
+    await slow.text();
+    assert.ok(performance.now() - started >= 30, 'two tokens at 30/s are one interval of 33 ms apart');
     const overridden = await post('/v1/chat/completions', { model: 'slow', messages: user }, { 'x-sim-ttft-ms': '0', 'x-sim-tokens-per-second': '0' });
     assert.equal(overridden.status, 200);
     await json(overridden);

@@ -1,12 +1,12 @@
 // Shared by the simulator's test files: one simulator per file, plain HTTP helpers, and readers for
-// the recorded provider responses in shared/fixtures/recorded.
+// the recorded provider responses in test/fixtures/recorded.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { startSimulator } from '../src/simulator/index.ts';
 import type { Simulator, SimulatorOptions } from '../src/simulator/index.ts';
 
-export const recorded = new URL('../../shared/fixtures/recorded/', import.meta.url);
+export const recorded = new URL('./fixtures/recorded/', import.meta.url);
 
 /** The file's simulator (a live binding: set once `useSimulator()`'s before hook has run). */
 export let simulator: Simulator;

@@ -1,4 +1,4 @@
-// Simulator replay: every recording in shared/fixtures/recorded comes back byte for byte, whole
+// Simulator replay: every recording in test/fixtures/recorded comes back byte for byte, whole
 // bodies as they are and streams framed the way the provider frames them.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -19,7 +19,7 @@ import { clientClosed } from '../src/errors/gateway-error.ts';
 import type { SelfCall } from '../src/engine/model-client.ts';
 
 export const providerKey = 'sk-test-provider-secret-0123456789';
-export const recordedFixtures = new URL('../../shared/fixtures/recorded/', import.meta.url);
+export const recordedFixtures = new URL('./fixtures/recorded/', import.meta.url);
 
 export interface Stack {
   simulator: Simulator;
@@ -38,7 +38,7 @@ export interface StackOptions {
   bodyLimitBytes?: number;
   /** More providers; a function receives the simulator's URL. */
   extraProviders?: ProviderConfig[] | ((simulatorUrl: string) => ProviderConfig[]);
-  /** Replay the recordings of shared/fixtures/recorded (model `replay:<folder>/<name>`). */
+  /** Replay the recordings of test/fixtures/recorded (model `replay:<folder>/<name>`). */
   fixtures?: boolean;
   /** Add one simulated provider per wire format (see formatProviders). */
   everyFormat?: boolean;
@@ -54,6 +54,8 @@ export interface StackOptions {
   compare?: GatewayConfig['compare'];
   /** Turns virtual keys on: every API request then needs one (or this key). */
   adminKey?: string;
+  /** The gateway's clock (breakers, cooldowns, rate limits); a FakeClock lets a test move time. */
+  clock?: { now(): number };
 }
 
 /** With `everyFormat`: the simulator as a provider of each format, so `<id>/<model>` picks the format. */
@@ -88,7 +90,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sources: ['test'],
     strictParams: options.strictParams ?? false,
     discoverLocal: false,
-    routing: { ...defaultRouting, ...options.routing },
+    // No pause between retry rounds unless a test asks for one: the backoff's own tests set it.
+    routing: { ...defaultRouting, backoffMs: 0, ...options.routing },
     presets: [...builtinPresets, ...(options.presets ?? [])],
     dataDir: options.dataDir ?? null,
     fusions: options.fusions ?? [],
@@ -96,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     adminKey: options.adminKey ?? null,
   };
   const logs: string[] = [];
-  const gateway = createGateway(config, { logger: createLogger('debug', { write: (line: string) => logs.push(line) }) });
+  const gateway = createGateway(config, { logger: createLogger('debug', { write: (line: string) => logs.push(line) }), clock: options.clock });
   const address = await gateway.listen();
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: 'client-key-not-checked-yet', maxRetries: 0, timeout: 20_000 });

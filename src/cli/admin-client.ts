@@ -10,19 +10,19 @@ export interface AdminTarget {
 export const adminOptionsHelp = `  --url URL          gateway to manage (env MODELMUX_URL; default http://127.0.0.1:4000)
   --admin-key KEY    the admin key (env MODELMUX_ADMIN_KEY; prefer the variable: flags show in ps)`;
 
-export function adminTarget(values: { url?: string; 'admin-key'?: string }): AdminTarget {
-  const adminKey = givenAdminKey(values);
+export function adminTarget(values: { url?: string; 'admin-key'?: string }, env: Record<string, string | undefined>): AdminTarget {
+  const adminKey = givenAdminKey(values, env);
   if (adminKey === null) throw new Error('no admin key: set MODELMUX_ADMIN_KEY (the one the gateway was started with) or pass --admin-key');
-  return { url: gatewayUrl(values), adminKey };
+  return { url: gatewayUrl(values, env), adminKey };
 }
 
 /** The admin key from the flag or the environment; null when neither gives one. */
-export function givenAdminKey(values: { 'admin-key'?: string }): string | null {
-  return values['admin-key'] || process.env.MODELMUX_ADMIN_KEY || null;
+export function givenAdminKey(values: { 'admin-key'?: string }, env: Record<string, string | undefined>): string | null {
+  return values['admin-key'] || env.MODELMUX_ADMIN_KEY || null;
 }
 
-export function gatewayUrl(values: { url?: string }): string {
-  return (values.url ?? process.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
+export function gatewayUrl(values: { url?: string }, env: Record<string, string | undefined>): string {
+  return (values.url ?? env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
 }
 
 /** One admin API call; throws with the gateway's error message on a non-2xx answer. */

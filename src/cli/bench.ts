@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { runBenchmark } from '../../bench/run.ts';
 import type { TargetName } from '../../bench/targets/target.ts';
 import { targetNames } from '../../bench/targets/target.ts';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 
 const usage = `Usage: modelmux bench [options]   (npm run bench -- [options])
 
@@ -31,7 +33,7 @@ function parseTargets(list: string): TargetName[] {
   return names as TargetName[];
 }
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -45,14 +47,14 @@ export async function run(argv: string[]): Promise<void> {
     allowPositionals: false,
   });
   if (values.help) {
-    console.log(usage);
-    return;
+    io.log(usage);
+    return 0;
   }
   const quick = values.quick ?? false;
   // The whole run is bounded too: the phases are, and this stops anything that hangs besides.
   const limitMs = quick ? 3 * 60_000 : 15 * 60_000;
   const guard = setTimeout(() => {
-    console.error(`bench: still running after ${limitMs / 60_000} minutes, giving up`);
+    io.error(`bench: still running after ${limitMs / 60_000} minutes, giving up`);
     process.exit(1);
   }, limitMs);
   try {
@@ -66,4 +68,5 @@ export async function run(argv: string[]): Promise<void> {
   } finally {
     clearTimeout(guard);
   }
+  return 0;
 }

@@ -4,6 +4,8 @@
 // model's answer and each persona's review shows on stderr as it comes instead of a silent minute.
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 import { formatTable } from './table.ts';
 
 const usage = `Usage: modelmux compare --models A,B[,C...] "PROMPT" ["PROMPT" ...] [options]
@@ -39,7 +41,7 @@ Options:
 /** A comparison runs every model and then the panel; allow it far longer than an HTTP default. */
 const requestTimeoutMs = 15 * 60_000;
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -64,14 +66,12 @@ export async function run(argv: string[]): Promise<void> {
   });
   const action = values.models === undefined ? positionals[0] : undefined;
   if (values.help || positionals.length === 0 || (action !== undefined && !isAction(action))) {
-    console.log(usage);
-    if (!values.help) {
-      if (action !== undefined && !isAction(action)) console.error(`modelmux compare: --models is required to compare (or use list, show, vote, win-rates)`);
-      process.exitCode = 2;
-    }
-    return;
+    io.log(usage);
+    if (values.help) return 0;
+    if (action !== undefined && !isAction(action)) io.error(`modelmux compare: --models is required to compare (or use list, show, vote, win-rates)`);
+    return 2;
   }
-  const gateway = { url: (values.url ?? process.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''), key: values.key ?? process.env.MODELMUX_API_KEY ?? null };
+  const gateway = { url: (values.url ?? io.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''), key: values.key ?? io.env.MODELMUX_API_KEY ?? null };
   const team = values.team === undefined ? '' : `?team=${encodeURIComponent(values.team)}`;
   let answer: Answer;
   if (action === 'list') answer = await call(gateway, 'GET', `/v1/compare${team}`);
@@ -79,9 +79,8 @@ export async function run(argv: string[]): Promise<void> {
   else if (action === 'show' || action === 'vote') {
     const [, id, winner] = positionals;
     if (id === undefined || (action === 'vote' && winner === undefined)) {
-      console.error(action === 'show' ? 'modelmux compare show ID' : 'modelmux compare vote ID MODEL|tie [--voter NAME] [--note TEXT]');
-      process.exitCode = 2;
-      return;
+      io.error(action === 'show' ? 'modelmux compare show ID' : 'modelmux compare vote ID MODEL|tie [--voter NAME] [--note TEXT]');
+      return 2;
     }
     answer = action === 'show'
       ? await call(gateway, 'GET', `/v1/compare/${encodeURIComponent(id)}`)
@@ -89,11 +88,10 @@ export async function run(argv: string[]): Promise<void> {
   } else {
     const options = readRunOptions(values);
     if (typeof options === 'string') {
-      console.error(`modelmux compare: ${options}`);
-      process.exitCode = 2;
-      return;
+      io.error(`modelmux compare: ${options}`);
+      return 2;
     }
-    answer = await streamComparison(gateway, {
+    answer = await streamComparison(io, gateway, {
       models: values.models!.split(',').map((model) => model.trim()).filter(Boolean),
       ...(positionals.length === 1 ? { prompt: positionals[0] } : { prompts: positionals }),
       panel: values.panel,
@@ -107,16 +105,16 @@ export async function run(argv: string[]): Promise<void> {
     });
   }
   if (answer.status >= 400 || answer.body.error) {
-    console.error(`modelmux compare: ${answer.body.error?.message ?? `the gateway answered ${answer.status}`}`);
-    process.exitCode = 1;
-    return;
+    io.error(`modelmux compare: ${answer.body.error?.message ?? `the gateway answered ${answer.status}`}`);
+    return 1;
   }
-  if (values.json) console.log(JSON.stringify(answer.body, null, 2));
-  else if (action === 'list') printList(answer.body);
-  else if (action === 'win-rates') printWinRates(answer.body);
-  else if (action === 'vote') console.log(`Recorded a vote for ${answer.body.winner} on ${answer.body.comparison_id}.`);
-  else printComparison(answer.body);
-  if (action === 'show' && !values.json) printVotes(answer.body);
+  if (values.json) io.log(JSON.stringify(answer.body, null, 2));
+  else if (action === 'list') printList(io, answer.body);
+  else if (action === 'win-rates') printWinRates(io, answer.body);
+  else if (action === 'vote') io.log(`Recorded a vote for ${answer.body.winner} on ${answer.body.comparison_id}.`);
+  else printComparison(io, answer.body);
+  if (action === 'show' && !values.json) printVotes(io, answer.body);
+  return 0;
 }
 
 interface RunOptions {
@@ -174,13 +172,13 @@ async function call(gateway: { url: string; key: string | null }, method: 'GET' 
 /** POST /v1/compare with `stream: true`: progress lines on stderr as events arrive, the comparison
  * (or the error) as the answer. A gateway that answers with plain JSON (an error before the stream
  * began) is read as `call` reads it. */
-async function streamComparison(gateway: { url: string; key: string | null }, body: Record<string, unknown>): Promise<Answer> {
+async function streamComparison(io: CommandIo, gateway: { url: string; key: string | null }, body: Record<string, unknown>): Promise<Answer> {
   const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' };
   if (gateway.key) headers.authorization = `Bearer ${gateway.key}`;
   try {
     const response = await request(`${gateway.url}/v1/compare`, { method: 'POST', headers, body: JSON.stringify(body), headersTimeout: requestTimeoutMs, bodyTimeout: requestTimeoutMs });
     if (!String(response.headers['content-type'] ?? '').startsWith('text/event-stream')) return parsed(response.statusCode, await response.body.text());
-    const report = progressReporter();
+    const report = progressReporter(io);
     let buffer = '';
     let result: Answer | null = null;
     for await (const chunk of response.body) {
@@ -216,7 +214,7 @@ function readEvent(text: string): { name: string; data: Record<string, any> } | 
 }
 
 /** One line on stderr per step, so stdout keeps only the result. */
-function progressReporter(): (name: string, event: Record<string, any>) => void {
+function progressReporter(io: CommandIo): (name: string, event: Record<string, any>) => void {
   let prompts = 1;
   const several = (count: number) => (count === 1 ? '' : 's');
   const prompt = (index: number) => (prompts > 1 ? ` (prompt ${index + 1})` : '');
@@ -224,38 +222,38 @@ function progressReporter(): (name: string, event: Record<string, any>) => void 
     if (name === 'started') {
       prompts = event.prompts;
       const panel = event.panel === null ? 'no panel' : `then the ${event.panel} panel (${event.personas.join(', ')})`;
-      process.stderr.write(`${event.id}: ${event.models.length} models, ${event.prompts} prompt${several(event.prompts)}, ${panel}\n`);
+      io.error(`${event.id}: ${event.models.length} models, ${event.prompts} prompt${several(event.prompts)}, ${panel}`);
     } else if (name === 'answer') {
-      process.stderr.write(event.ok ? `  ${event.model} answered${prompt(event.prompt)} in ${Math.round(event.latency_ms)} ms\n` : `  ${event.model} failed${prompt(event.prompt)}: ${event.error}\n`);
+      io.error(event.ok ? `  ${event.model} answered${prompt(event.prompt)} in ${Math.round(event.latency_ms)} ms` : `  ${event.model} failed${prompt(event.prompt)}: ${event.error}`);
     } else if (name === 'panel') {
-      process.stderr.write(`  panel: ${event.reviews} review${several(event.reviews)} on ${event.judge}\n`);
+      io.error(`  panel: ${event.reviews} review${several(event.reviews)} on ${event.judge}`);
     } else if (name === 'review') {
-      process.stderr.write(event.ok ? `  ${event.persona} reviewed${prompt(event.prompt)} in ${Math.round(event.latency_ms)} ms\n` : `  ${event.persona}${prompt(event.prompt)}: ${event.error}\n`);
+      io.error(event.ok ? `  ${event.persona} reviewed${prompt(event.prompt)} in ${Math.round(event.latency_ms)} ms` : `  ${event.persona}${prompt(event.prompt)}: ${event.error}`);
     }
   };
 }
 
-function printVotes(comparison: Record<string, any>): void {
+function printVotes(io: CommandIo, comparison: Record<string, any>): void {
   const votes = (comparison.votes ?? []) as Record<string, any>[];
   if (votes.length === 0) {
-    console.log(`\nNo votes yet: add one with modelmux compare vote ${comparison.id} MODEL|tie`);
+    io.log(`\nNo votes yet: add one with modelmux compare vote ${comparison.id} MODEL|tie`);
     return;
   }
   const tally = Object.entries((comparison.vote_tally ?? {}) as Record<string, number>).sort((left, right) => right[1] - left[1]);
-  console.log(`\nVotes (${votes.length}): ${tally.map(([winner, count]) => `${winner} ${count}`).join(', ')}`);
+  io.log(`\nVotes (${votes.length}): ${tally.map(([winner, count]) => `${winner} ${count}`).join(', ')}`);
   const rows = votes.map((vote) => [
     new Date(vote.created_at * 1000).toISOString().slice(0, 16).replace('T', ' '),
     vote.winner,
     vote.voter ?? '-',
     vote.note === null ? '' : oneLine(vote.note, 80),
   ]);
-  console.log(formatTable(['VOTED (UTC)', 'WINNER', 'VOTER', 'NOTE'], rows));
+  io.log(formatTable(['VOTED (UTC)', 'WINNER', 'VOTER', 'NOTE'], rows));
 }
 
-function printComparison(comparison: Record<string, any>): void {
+function printComparison(io: CommandIo, comparison: Record<string, any>): void {
   const prompts = comparison.prompts as string[];
-  console.log(`Comparison ${comparison.id}${comparison.name ? ` "${comparison.name}"` : ''}: ${prompts.length === 1 ? `"${oneLine(prompts[0], 100)}"` : `${prompts.length} prompts`}`);
-  console.log(comparison.panel ? `Panel: ${comparison.panel.name} (${comparison.panel.personas.map((persona: { name: string }) => persona.name).join(', ')}) on ${comparison.judge}\n` : 'Panel: none\n');
+  io.log(`Comparison ${comparison.id}${comparison.name ? ` "${comparison.name}"` : ''}: ${prompts.length === 1 ? `"${oneLine(prompts[0], 100)}"` : `${prompts.length} prompts`}`);
+  io.log(comparison.panel ? `Panel: ${comparison.panel.name} (${comparison.panel.personas.map((persona: { name: string }) => persona.name).join(', ')}) on ${comparison.judge}\n` : 'Panel: none\n');
   const rows = (comparison.scoreboard as Record<string, any>[]).map((row) => [
     row.model,
     row.latency_ms === null ? '-' : String(Math.round(row.latency_ms)),
@@ -266,18 +264,18 @@ function printComparison(comparison: Record<string, any>): void {
     row.verdict === null ? '' : row.split,
     row.average_score === null ? '-' : String(row.average_score),
   ]);
-  console.log(formatTable(['MODEL', 'LATENCY MS', 'TTFT MS', 'TOKENS IN/OUT', 'COST', 'VERDICT', 'SPLIT', 'SCORE'], rows));
-  for (const row of comparison.scoreboard as Record<string, any>[]) if (row.error) console.log(`  ${row.model} failed: ${row.error}`);
+  io.log(formatTable(['MODEL', 'LATENCY MS', 'TTFT MS', 'TOKENS IN/OUT', 'COST', 'VERDICT', 'SPLIT', 'SCORE'], rows));
+  for (const row of comparison.scoreboard as Record<string, any>[]) if (row.error) io.log(`  ${row.model} failed: ${row.error}`);
   const cards = comparison.scorecards as Record<string, any>[];
   if (cards.length > 0) {
-    console.log('');
-    console.log(formatTable(['PERSONA', 'MODEL', 'SCORE', 'VERDICT', 'TAKE'], cards.map((card) => [card.persona, card.model, String(card.score), card.verdict, oneLine(card.take, 90)])));
+    io.log('');
+    io.log(formatTable(['PERSONA', 'MODEL', 'SCORE', 'VERDICT', 'TAKE'], cards.map((card) => [card.persona, card.model, String(card.score), card.verdict, oneLine(card.take, 90)])));
   }
-  for (const review of comparison.reviews as Record<string, any>[]) if (!review.ok) console.log(`  ${review.persona}${prompts.length > 1 ? ` (prompt ${review.prompt + 1})` : ''}: ${review.error}`);
+  for (const review of comparison.reviews as Record<string, any>[]) if (!review.ok) io.log(`  ${review.persona}${prompts.length > 1 ? ` (prompt ${review.prompt + 1})` : ''}: ${review.error}`);
   const cost = comparison.cost;
-  if (cost.total_usd !== null) console.log(`\nCost: $${formatUsd(cost.total_usd)} (answers $${formatUsd(cost.answers_usd ?? 0)}, panel $${formatUsd(cost.panel_usd ?? 0)})${cost.partial ? ', some costs unknown' : ''}`);
-  console.log(`\nWhich one should you ship with? ${comparison.recommendation.text}`);
-  if (comparison.stored) console.log(`Stored as ${comparison.id}; vote with: modelmux compare vote ${comparison.id} MODEL|tie`);
+  if (cost.total_usd !== null) io.log(`\nCost: $${formatUsd(cost.total_usd)} (answers $${formatUsd(cost.answers_usd ?? 0)}, panel $${formatUsd(cost.panel_usd ?? 0)})${cost.partial ? ', some costs unknown' : ''}`);
+  io.log(`\nWhich one should you ship with? ${comparison.recommendation.text}`);
+  if (comparison.stored) io.log(`Stored as ${comparison.id}; vote with: modelmux compare vote ${comparison.id} MODEL|tie`);
 }
 
 function parsed(status: number, text: string): Answer {
@@ -288,7 +286,7 @@ function parsed(status: number, text: string): Answer {
   }
 }
 
-function printList(list: Record<string, any>): void {
+function printList(io: CommandIo, list: Record<string, any>): void {
   const rows = (list.data as Record<string, any>[]).map((item) => [
     item.id,
     new Date(item.created_at * 1000).toISOString().slice(0, 16).replace('T', ' '),
@@ -297,13 +295,13 @@ function printList(list: Record<string, any>): void {
     item.recommendation.model ?? '-',
     String(item.votes),
   ]);
-  console.log(rows.length > 0 ? formatTable(['ID', 'CREATED (UTC)', 'NAME / PROMPT', 'MODELS', 'RECOMMENDED', 'VOTES'], rows) : 'No comparisons stored yet.');
-  if (list.has_more) console.log(`More: GET /v1/compare?after=${list.last_id}`);
+  io.log(rows.length > 0 ? formatTable(['ID', 'CREATED (UTC)', 'NAME / PROMPT', 'MODELS', 'RECOMMENDED', 'VOTES'], rows) : 'No comparisons stored yet.');
+  if (list.has_more) io.log(`More: GET /v1/compare?after=${list.last_id}`);
 }
 
-function printWinRates(list: Record<string, any>): void {
+function printWinRates(io: CommandIo, list: Record<string, any>): void {
   const rows = (list.data as Record<string, any>[]).map((row) => [row.model, `${Math.round(row.win_rate * 100)}%`, String(row.wins), String(row.ties), String(row.losses), String(row.comparisons), String(row.votes)]);
-  console.log(rows.length > 0 ? formatTable(['MODEL', 'WIN RATE', 'WINS', 'TIES', 'LOSSES', 'COMPARISONS', 'VOTES'], rows) : 'No votes yet: add one with modelmux compare vote ID MODEL|tie');
+  io.log(rows.length > 0 ? formatTable(['MODEL', 'WIN RATE', 'WINS', 'TIES', 'LOSSES', 'COMPARISONS', 'VOTES'], rows) : 'No votes yet: add one with modelmux compare vote ID MODEL|tie');
 }
 
 /** Four decimals, or three significant digits for fractions of a cent, without trailing zeros. */

@@ -3,15 +3,16 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import type { GatewayConfig } from '../config/types.ts';
+import type { CommandIo } from './io.ts';
 
-export function loadCommandConfig(path: string | undefined): GatewayConfig | null {
-  const configPath = path ?? process.env.MODELMUX_CONFIG ?? (existsSync('modelmux.yaml') ? 'modelmux.yaml' : undefined);
+/** The configuration, or null (with the error reported) when it is broken: the command then exits 1. */
+export function loadCommandConfig(path: string | undefined, io: CommandIo): GatewayConfig | null {
+  const configPath = path ?? io.env.MODELMUX_CONFIG ?? (existsSync('modelmux.yaml') ? 'modelmux.yaml' : undefined);
   try {
-    return loadConfig({ path: configPath });
+    return loadConfig({ path: configPath, env: io.env });
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`modelmux: configuration error: ${error.message}`);
-      process.exitCode = 1;
+      io.error(`modelmux: configuration error: ${error.message}`);
       return null;
     }
     throw error;

@@ -1,6 +1,8 @@
 // `modelmux keys create|list|show|update|revoke`: virtual keys, through the running gateway's admin API.
 import { parseArgs } from 'node:util';
 import { adminCall, adminOptionsHelp, adminTarget, dollars } from './admin-client.ts';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 import { formatTable } from './table.ts';
 
 const usage = `Usage: modelmux keys <create|list|show|update|revoke> [ID] [options]
@@ -28,7 +30,7 @@ ${adminOptionsHelp}
   --json             print the gateway's JSON
   -h, --help         show this help`;
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -57,27 +59,30 @@ export async function run(argv: string[]): Promise<void> {
   });
   const [action, id] = positionals;
   if (values.help || action === undefined) {
-    console.log(usage);
-    return;
+    io.log(usage);
+    return 0;
   }
-  const target = adminTarget(values);
-  const print = (value: Record<string, unknown>): void => console.log(values.json ? JSON.stringify(value, null, 2) : describe(value));
+  const target = adminTarget(values, io.env);
+  const print = (value: Record<string, unknown>): number => {
+    io.log(values.json ? JSON.stringify(value, null, 2) : describe(value));
+    return 0;
+  };
   switch (action) {
     case 'create': {
       const created = (await (await adminCall(target, 'POST', '/admin/keys', fields(values))).json()) as Record<string, unknown>;
       if (values.json) return print(created);
-      console.log(`${describe(created)}\n\nkey: ${created.key}\nThis is the only time the key is shown: store it now.`);
-      return;
+      io.log(`${describe(created)}\n\nkey: ${created.key}\nThis is the only time the key is shown: store it now.`);
+      return 0;
     }
     case 'list': {
       const query = new URLSearchParams();
       if (values.team) query.set('team', values.team);
       if (values.all) query.set('include_revoked', 'true');
       const listed = (await (await adminCall(target, 'GET', `/admin/keys?${query}`)).json()) as { data: Record<string, unknown>[] };
-      if (values.json) return console.log(JSON.stringify(listed, null, 2));
+      if (values.json) return print(listed);
       const rows = listed.data.map((key) => [String(key.id), `${key.prefix}...`, String(key.name ?? ''), String(key.team ?? ''), budgetText(key), key.revoked_at ? 'revoked' : 'active']);
-      console.log(rows.length === 0 ? 'No keys yet: modelmux keys create --name NAME' : formatTable(['id', 'key', 'name', 'team', 'budget', 'state'], rows));
-      return;
+      io.log(rows.length === 0 ? 'No keys yet: modelmux keys create --name NAME' : formatTable(['id', 'key', 'name', 'team', 'budget', 'state'], rows));
+      return 0;
     }
     case 'show':
     case 'update':

@@ -7,6 +7,8 @@ import type { ModelInfo, Offer } from '../routing/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { describeModel } from '../http/models.ts';
 import { loadCommandConfig } from './config.ts';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 import { formatTable } from './table.ts';
 
 const usage = `Usage: modelmux models [options]
@@ -20,22 +22,22 @@ Options:
   --json          print the GET /v1/models list instead of a table
   -h, --help      show this help`;
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (values.help) {
-    console.log(usage);
-    return;
+    io.log(usage);
+    return 0;
   }
-  const config = loadCommandConfig(values.config);
-  if (!config) return;
+  const config = loadCommandConfig(values.config, io);
+  if (!config) return 1;
   const registry = new ProviderRegistry(config.providers);
   try {
     const catalog = new Catalog(config.routing.builtinCatalog ? builtinCatalog : null, registry.providers);
     const served = catalog.served();
     const unserved = values.all ? catalog.unservedModels() : [];
     if (values.json) {
-      console.log(JSON.stringify({ object: 'list', data: [...served, ...unserved.map((model) => ({ model, offers: [] }))].map((entry) => describeModel(entry, catalog)) }, null, 2));
-      return;
+      io.log(JSON.stringify({ object: 'list', data: [...served, ...unserved.map((model) => ({ model, offers: [] }))].map((entry) => describeModel(entry, catalog)) }, null, 2));
+      return 0;
     }
     const rows = served.flatMap((entry) => entry.offers.map((offer) => row(entry.model, offer)));
     for (const model of unserved) {
@@ -44,11 +46,12 @@ export async function run(argv: string[]): Promise<void> {
         rows.push([model.id, `(${offer.provider})`, offer.upstream, price(offer.prices?.input), price(offer.prices?.output), count(offer.contextWindow ?? model.contextWindow), capabilities(model.capabilities), licence(model)]);
       }
     }
-    console.log(formatTable(['MODEL', 'PROVIDER', 'UPSTREAM NAME', 'IN $/1M', 'OUT $/1M', 'CONTEXT', 'CAPS', 'LICENCE'], rows));
+    io.log(formatTable(['MODEL', 'PROVIDER', 'UPSTREAM NAME', 'IN $/1M', 'OUT $/1M', 'CONTEXT', 'CAPS', 'LICENCE'], rows));
     const providerCount = registry.providers.length;
-    console.log(`\n${served.length} models from ${providerCount} configured provider${providerCount === 1 ? '' : 's'}; catalog ${catalog.version ?? 'off'}.` +
+    io.log(`\n${served.length} models from ${providerCount} configured provider${providerCount === 1 ? '' : 's'}; catalog ${catalog.version ?? 'off'}.` +
       (values.all ? ' Providers in parentheses are not configured.' : ` ${catalog.unservedModels().length} more catalog models need a provider (--all lists them).`) +
       (providerCount === 0 ? '\nNo provider is configured: `modelmux serve` would serve the simulated demo models (sim/fast, sim/slow, sim/echo). docs/providers.md says how to add one.' : ''));
+    return 0;
   } finally {
     await registry.close();
   }

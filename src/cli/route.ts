@@ -9,6 +9,8 @@ import { Router } from '../routing/router.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { explainQuery } from '../http/route-explain.ts';
 import { loadCommandConfig } from './config.ts';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 import { formatTable } from './table.ts';
 
 const usage = `Usage: modelmux route MODEL [options]
@@ -32,7 +34,7 @@ Options:
   --json                print the JSON answer of GET /v1/route
   -h, --help            show this help`;
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -58,9 +60,8 @@ export async function run(argv: string[]): Promise<void> {
     },
   });
   if (values.help || positionals.length !== 1) {
-    console.log(usage);
-    if (!values.help) process.exitCode = 2;
-    return;
+    io.log(usage);
+    return values.help ? 0 : 2;
   }
   const query = new URLSearchParams({ model: positionals[0] });
   for (const name of ['tools', 'vision', 'json-schema', 'commercial-use'] as const) if (values[name]) query.set(name.replace('-', '_'), 'true');
@@ -68,25 +69,24 @@ export async function run(argv: string[]): Promise<void> {
     const value = values[name];
     if (value !== undefined) query.set(name.replace('-', '_'), value);
   }
-  const url = (values.url ?? process.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
+  const url = (values.url ?? io.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
   let answer: Record<string, any> | null = null;
   let source = `live, from ${url}`;
   if (!values.offline) answer = await ask(url, query);
   if (answer === null) {
-    answer = await planOffline(query, values.config);
-    if (answer === null) return;
+    answer = await planOffline(query, values.config, io);
+    if (answer === null) return 1;
     source = values.offline ? 'offline, from the configuration (no live figures)' : `offline: no gateway answered at ${url}; from the configuration, with priors in place of live figures`;
   }
   if ('error' in answer) {
-    console.error(`modelmux: ${answer.error.message}`);
-    process.exitCode = 1;
-    return;
+    io.error(`modelmux: ${answer.error.message}`);
+    return 1;
   }
   if (values.json) {
-    console.log(JSON.stringify(answer, null, 2));
-    return;
+    io.log(JSON.stringify(answer, null, 2));
+    return 0;
   }
-  console.log(`Route for ${answer.model} (${source})\nPolicy: ${answer.policy.description}\n`);
+  io.log(`Route for ${answer.model} (${source})\nPolicy: ${answer.policy.description}\n`);
   const rows = (answer.candidates as Record<string, any>[]).map((candidate) => [
     String(candidate.rank),
     candidate.provider,
@@ -99,9 +99,10 @@ export async function run(argv: string[]): Promise<void> {
     candidate.breaker.state,
     candidate.sticky ? 'sticky' : '',
   ]);
-  console.log(rows.length > 0 ? formatTable(['#', 'PROVIDER', 'UPSTREAM NAME', '$/1M', 'TTFT MS', 'TOK/S', 'ERRORS', 'SAMPLES', 'BREAKER', ''], rows) : 'No provider can take this request.');
-  for (const exclusion of answer.excluded as { provider: string; model: string; reason: string }[]) console.log(`  excluded ${exclusion.provider} (${exclusion.model}): ${exclusion.reason}`);
-  for (const name of answer.unknown as string[]) console.log(`  unknown model: ${name}`);
+  io.log(rows.length > 0 ? formatTable(['#', 'PROVIDER', 'UPSTREAM NAME', '$/1M', 'TTFT MS', 'TOK/S', 'ERRORS', 'SAMPLES', 'BREAKER', ''], rows) : 'No provider can take this request.');
+  for (const exclusion of answer.excluded as { provider: string; model: string; reason: string }[]) io.log(`  excluded ${exclusion.provider} (${exclusion.model}): ${exclusion.reason}`);
+  for (const name of answer.unknown as string[]) io.log(`  unknown model: ${name}`);
+  return 0;
 }
 
 /** The gateway's own answer, or null when no gateway is listening there. */
@@ -114,8 +115,8 @@ async function ask(url: string, query: URLSearchParams): Promise<Record<string, 
   }
 }
 
-async function planOffline(query: URLSearchParams, configPath: string | undefined): Promise<Record<string, any> | null> {
-  const config = loadCommandConfig(configPath);
+async function planOffline(query: URLSearchParams, configPath: string | undefined, io: CommandIo): Promise<Record<string, any> | null> {
+  const config = loadCommandConfig(configPath, io);
   if (!config) return null;
   const registry = new ProviderRegistry(config.providers);
   try {

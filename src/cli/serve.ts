@@ -12,6 +12,8 @@ import type { Gateway } from '../http/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
 import { configuredSecrets, Redactor } from '../secrets/redactor.ts';
 import { loadCommandConfig } from './config.ts';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 import type { Logger, LogLevel } from '../telemetry/logger.ts';
 
 const usage = `Usage: modelmux serve [options]
@@ -33,7 +35,42 @@ ANTHROPIC_API_KEY, GROQ_API_KEY, ...; docs/providers.md lists all), and from loc
 (Ollama, vLLM, llama.cpp, LM Studio) answering on their default ports (MODELMUX_DISCOVER_LOCAL=0 to
 skip). With none at all, a simulated demo provider serves models named sim/...`;
 
-export async function run(argv: string[]): Promise<void> {
+/** A gateway `modelmux serve` started, and how to stop it. */
+export interface Serving {
+  url: string;
+  logger: Logger;
+  /** Lets in-flight requests finish (up to graceMs), then closes the gateway and the demo simulator. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** A gateway `modelmux serve` started, and how to stop it. */
+export interface Serving {
+  url: string;
+  logger: Logger;
+  /** Lets in-flight requests finish (up to graceMs), then closes the gateway and the demo simulator. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
+  const serving = await serve(argv, io);
+  if (typeof serving === 'number') return serving;
+  keepServingThroughStrayErrors(serving.logger);
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    serving.logger.info('shutting down', { signal });
+    await serving.close(10_000);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  return 0;
+}
+
+/** Starts the gateway as `modelmux serve` does, without taking over the process's signals (what
+ * run() adds); the exit status instead when it only printed help or could not start. */
+export async function serve(argv: string[], io: CommandIo = processIo): Promise<Serving | number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -47,32 +84,13 @@ export async function run(argv: string[]): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    console.log(usage);
-    return;
+    io.log(usage);
+    return 0;
   }
-  const config = loadCommandConfig(values.config);
-  if (!config) return;
-  const port = values.port ?? process.env.PORT;
-  if (port !== undefined) {
-    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${port}"`);
-    config.port = Number(port);
-  }
-  config.host = values.host ?? process.env.HOST ?? config.host;
-  const level = values['log-level'] ?? process.env.LOG_LEVEL;
-  if (level !== undefined) {
-    if (!logLevels.includes(level as LogLevel)) throw new Error(`--log-level must be one of ${logLevels.join(', ')}`);
-    config.logLevel = level as LogLevel;
-  }
-
-  const dataDir = values['data-dir'] ?? config.dataDir ?? defaultDataDir;
-  // `none`: no ledger and no keys (a stateless relay; the benchmark's baseline).
-  config.dataDir = dataDir === 'none' ? null : dataDir;
-  if (config.dataDir === null && config.adminKey !== null) throw new Error('virtual keys need a data directory: an admin key cannot be used with --data-dir none');
-  if (config.adminKey === null && !isLoopbackHost(config.host)) {
-    throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on a loopback address only (127.0.0.1, ::1 or localhost). Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
-  }
-  const logger = createLogger(config.logLevel, process.stdout, new Redactor(configuredSecrets(config)));
-  keepServingThroughStrayErrors(logger);
+  const config = loadCommandConfig(values.config, io);
+  if (!config) return 1;
+  applyOptions(config, values, io.env);
+  const logger = createLogger(config.logLevel, { write: io.write }, new Redactor(configuredSecrets(config)));
   if (config.discoverLocal) {
     const local = await discoverLocalServers(config, logger);
     if (local.length > 0) config.sources.push(`local servers (${local.join(', ')})`);
@@ -87,8 +105,9 @@ export async function run(argv: string[]): Promise<void> {
     throw error;
   }
   const { gateway, address } = started;
+  const url = `http://${address.address}:${address.port}`;
   logger.info('modelmux listening', {
-    url: `http://${address.address}:${address.port}`,
+    url,
     max_connections: gateway.maxConnections,
     providers: gateway.registry.providers.map((provider) => `${provider.id} (${provider.config.models.length} models${provider.config.description ? ', ' + provider.config.description : ''})`),
     sources: config.sources,
@@ -96,18 +115,37 @@ export async function run(argv: string[]): Promise<void> {
   if (config.adminKey === null) logger.warn('running OPEN: no admin key, so no virtual keys are checked; serving loopback only. Set MODELMUX_ADMIN_KEY to turn keys on.', { data_dir: config.dataDir });
   else logger.info('virtual keys on: every API request needs a key (modelmux keys create)', { data_dir: config.dataDir });
   void gateway.registry.discover(logger);
-
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    await gateway.close(10_000);
-    await simulator?.close();
-    process.exit(0);
+  return {
+    url,
+    logger,
+    async close(graceMs = 10_000) {
+      await gateway.close(graceMs);
+      await simulator?.close();
+    },
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The command line and the environment over the configuration: port, host, log level, data directory. */
+function applyOptions(config: GatewayConfig, values: { port?: string; host?: string; 'log-level'?: string; 'data-dir'?: string }, env: CommandIo['env']): void {
+  const port = values.port ?? env.PORT;
+  if (port !== undefined) {
+    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${port}"`);
+    config.port = Number(port);
+  }
+  config.host = values.host ?? env.HOST ?? config.host;
+  const level = values['log-level'] ?? env.LOG_LEVEL;
+  if (level !== undefined) {
+    if (!logLevels.includes(level as LogLevel)) throw new Error(`--log-level must be one of ${logLevels.join(', ')}`);
+    config.logLevel = level as LogLevel;
+  }
+
+  const dataDir = values['data-dir'] ?? config.dataDir ?? defaultDataDir;
+  // `none`: no ledger and no keys (a stateless relay; the benchmark's baseline).
+  config.dataDir = dataDir === 'none' ? null : dataDir;
+  if (config.dataDir === null && config.adminKey !== null) throw new Error('virtual keys need a data directory: an admin key cannot be used with --data-dir none');
+  if (config.adminKey === null && !isLoopbackHost(config.host)) {
+    throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on a loopback address only (127.0.0.1, ::1 or localhost). Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
+  }
 }
 
 const defaultDataDir = './.modelmux';

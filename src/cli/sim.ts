@@ -1,9 +1,12 @@
 // `modelmux sim`: runs the provider simulator in the foreground until SIGINT or SIGTERM.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../simulator/index.ts';
 import type { SimulatorFault, SimulatorKnobs } from '../simulator/index.ts';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 
 const usage = `modelmux sim - run the provider simulator (OpenAI, Anthropic, Gemini on one port)
 
@@ -17,12 +20,12 @@ Options:
   --output-tokens N      words per generated answer (default 16)
   --fault F              inject a fault into every answer: 429, 500, 503, reset, stall, cut, malformed
   --fixtures DIR         recordings for replay:<folder>/<name> models
-                         (default ../shared/fixtures/recorded when it exists)
+                         (default: the recordings in modelmux's test/fixtures/recorded)
   --help, -h             show this help
 
 Requests can override every knob with x-sim-* headers; see docs/simulator.md.`;
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -39,8 +42,8 @@ export async function run(argv: string[]): Promise<void> {
     allowPositionals: false,
   });
   if (values.help) {
-    console.log(usage);
-    return;
+    io.log(usage);
+    return 0;
   }
 
   const knobs: Partial<SimulatorKnobs> = {};
@@ -57,7 +60,7 @@ export async function run(argv: string[]): Promise<void> {
     fixturesDir,
   });
   const replay = fixturesDir === undefined ? 'no replay fixtures' : `replay from ${fixturesDir}`;
-  console.log(`modelmux simulator listening on ${simulator.url} serving OpenAI chat/responses/embeddings/models, `
+  io.log(`modelmux simulator listening on ${simulator.url} serving OpenAI chat/responses/embeddings/models, `
     + `Anthropic messages, Google Gemini (${replay})`);
 
   await new Promise<void>((done) => {
@@ -65,10 +68,12 @@ export async function run(argv: string[]): Promise<void> {
     process.once('SIGTERM', done);
   });
   await simulator.close();
+  return 0;
 }
 
+/** The recordings that ship with modelmux, found from this file so any working directory works. */
 function defaultFixtures(): string | undefined {
-  const candidate = resolve('../shared/fixtures/recorded');
+  const candidate = fileURLToPath(new URL('../../test/fixtures/recorded', import.meta.url));
   return existsSync(candidate) ? candidate : undefined;
 }
 

@@ -4,6 +4,8 @@
 // key with its own usage.
 import { parseArgs } from 'node:util';
 import { adminOptionsHelp, dollars, gatewayCall, gatewayUrl, givenAdminKey } from './admin-client.ts';
+import type { CommandIo } from './io.ts';
+import { processIo } from './io.ts';
 import { formatTable } from './table.ts';
 
 const usage = `Usage: modelmux usage [options]
@@ -25,7 +27,7 @@ ${adminOptionsHelp}
   --api-key KEY      without an admin key: a virtual key, whose own usage is shown (env MODELMUX_API_KEY)
   -h, --help         show this help`;
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -44,35 +46,36 @@ export async function run(argv: string[]): Promise<void> {
     },
   });
   if (values.help) {
-    console.log(usage);
-    return;
+    io.log(usage);
+    return 0;
   }
-  const url = gatewayUrl(values);
-  const adminKey = givenAdminKey(values);
+  const url = gatewayUrl(values, io.env);
+  const adminKey = givenAdminKey(values, io.env);
   const needsAdmin = [values.key !== undefined && '--key', values.team !== undefined && '--team', values.ledger && '--ledger'].filter(Boolean);
   if (adminKey === null && needsAdmin.length > 0) {
     throw new Error(`${needsAdmin.join(', ')} need the admin key: set MODELMUX_ADMIN_KEY (the one the gateway was started with) or pass --admin-key`);
   }
-  const bearer = adminKey ?? (values['api-key'] || process.env.MODELMUX_API_KEY || null);
+  const bearer = adminKey ?? (values['api-key'] || io.env.MODELMUX_API_KEY || null);
   const path = adminKey === null ? '/v1/usage' : '/admin/usage';
   const query = new URLSearchParams();
   for (const name of ['from', 'to', 'key', 'team'] as const) if (values[name]) query.set(name, values[name]);
   if (values.ledger) {
-    process.stdout.write(await (await gatewayCall(url, bearer, 'GET', `/admin/ledger?${query}`)).text());
-    return;
+    io.write(await (await gatewayCall(url, bearer, 'GET', `/admin/ledger?${query}`)).text());
+    return 0;
   }
   const groupBy = (values.by ?? 'model').split(',').map((name) => name.trim()).filter(Boolean);
   query.set('group_by', groupBy.join(','));
   if (values.csv) {
     query.set('format', 'csv');
-    process.stdout.write(await (await gatewayCall(url, bearer, 'GET', `${path}?${query}`)).text());
-    return;
+    io.write(await (await gatewayCall(url, bearer, 'GET', `${path}?${query}`)).text());
+    return 0;
   }
   const result = (await (await gatewayCall(url, bearer, 'GET', `${path}?${query}`)).json()) as { from: string; to: string; totals: Record<string, number>; data: Record<string, unknown>[] };
   const rows = result.data.map((row) => [...groupBy.map((name) => String(row[name] ?? '-')), ...measures(row)]);
   rows.push([...groupBy.map((_name, index) => (index === 0 ? 'total' : '')), ...measures(result.totals)]);
-  console.log(`${result.from} to ${result.to}\n`);
-  console.log(formatTable([...groupBy, 'requests', 'errors', 'input', 'cached', 'output', 'reasoning', 'cost'], rows));
+  io.log(`${result.from} to ${result.to}\n`);
+  io.log(formatTable([...groupBy, 'requests', 'errors', 'input', 'cached', 'output', 'reasoning', 'cost'], rows));
+  return 0;
 }
 
 function measures(row: Record<string, unknown>): string[] {

@@ -65,20 +65,24 @@ export interface Gateway {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store } = {}): Gateway {
+/** `clock`: where breakers, cooldowns, live figures, rate limits, key expiry and failover's deadlines
+ * read the time (default: the system's). */
+export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store; clock?: { now(): number } } = {}): Gateway {
+  const clock = options.clock ?? { now: Date.now };
+  const now = (): number => clock.now();
   const logger = options.logger ?? createLogger(config.logLevel, process.stdout, new Redactor(configuredSecrets(config)));
   const registry = new ProviderRegistry(config.providers);
   const catalog = new Catalog(config.routing.builtinCatalog ? builtinCatalog : null, registry.providers);
-  const router = new Router(catalog, registry, config.routing);
+  const router = new Router(catalog, registry, config.routing, { now });
   const metrics = new Metrics();
   const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
-  const limiter = new RateLimiter();
-  const accounts = { adminKey: config.adminKey, store, limiter, now: Date.now };
+  const limiter = new RateLimiter({ now });
+  const accounts = { adminKey: config.adminKey, store, limiter, now };
   const ledgerWriter = new LedgerWriter(store, (error, requestIds) =>
     logger.error('ledger write failed', { request_ids: requestIds.slice(0, 20), requests: requestIds.length, error: error instanceof Error ? error.message : String(error) }),
   );
   const billing = createBilling({ accounts, writer: ledgerWriter, logger });
-  const models = { router, routing: config.routing, presets: config.presets, accounts, strictParams: config.strictParams, now: Date.now };
+  const models = { router, routing: config.routing, presets: config.presets, accounts, strictParams: config.strictParams, now };
   const runner: ModelRunner = {
     child: billing.child,
     settle: billing.settle,
@@ -111,7 +115,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     ),
     answerErrors(),
     onlyLoopbackWhenOpen(config.adminKey),
-    authenticateCaller(accounts, Date.now),
+    authenticateCaller(accounts, now),
     keepLedger(billing, (context) => kinds.get(context) ?? 'plain'),
   ];
   const connectionLimits = config.connections ?? defaultConnectionLimits;

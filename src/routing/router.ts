@@ -74,13 +74,15 @@ export class Router {
   private registry: ProviderRegistry;
   private config: RoutingConfig;
 
-  constructor(catalog: Catalog, registry: ProviderRegistry, config: RoutingConfig) {
+  /** `now` is the clock of the cooldowns, the fading of live figures and stickiness (tests pass a fake one). */
+  constructor(catalog: Catalog, registry: ProviderRegistry, config: RoutingConfig, options: { now?: () => number } = {}) {
     this.catalog = catalog;
     this.registry = registry;
     this.config = config;
-    this.stats = new LiveStats();
-    this.breakers = new Breakers(config.breaker);
-    this.sticky = new StickyRoutes({ ttlMs: config.stickyTtlMs });
+    const now = options.now ?? Date.now;
+    this.stats = new LiveStats({ now });
+    this.breakers = new Breakers({ ...config.breaker, now });
+    this.sticky = new StickyRoutes({ ttlMs: config.stickyTtlMs, now });
   }
 
   plan(request: RouteRequest): RoutePlan {

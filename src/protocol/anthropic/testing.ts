@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { AssistantContent, ChatResponse, FinishReason, StreamEvent, Usage } from '../ir.ts';
 
-export const fixtures = new URL('../../../../shared/fixtures/recorded/anthropic/', import.meta.url);
+export const fixtures = new URL('../../../test/fixtures/recorded/anthropic/', import.meta.url);
 
 export function fixtureNames(extension: '.json' | '.chunks.txt'): string[] {
   return readdirSync(fixtures)

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { failureFromGoogleError, retryAfterFromGoogleError } from './errors.ts';
 
-const recorded = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+const recorded = new URL('../../../test/fixtures/recorded/', import.meta.url);
 
 test('the recorded 429 gives retry-after 35 (34.4s rounded up), parsed or as text', () => {
   const text = readFileSync(new URL('google/google-429-retry-info.json', recorded), 'utf8');

@@ -6,7 +6,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import { encodeRequest } from './request.ts';
 import { decodeResponse, mapFinishReason } from './response.ts';
 
-const recorded = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+const recorded = new URL('../../../test/fixtures/recorded/', import.meta.url);
 const target: EncodeTarget = { upstreamModel: 'gemini-3-pro-preview', quirks: {} };
 
 function fixture(name: string): unknown {

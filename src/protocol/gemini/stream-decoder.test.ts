@@ -6,7 +6,7 @@ import type { AssistantContent, EncodeTarget, FinishReason, StreamEvent, Usage }
 import { geminiCodec } from './codec.ts';
 import { decodeResponse } from './response.ts';
 
-const recorded = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+const recorded = new URL('../../../test/fixtures/recorded/', import.meta.url);
 const target: EncodeTarget = { upstreamModel: 'gemini-3-pro-preview', quirks: {} };
 const streams = ['google-text', 'google-reasoning', 'google-tool-call'];
 

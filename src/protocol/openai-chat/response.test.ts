@@ -5,7 +5,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ChatResponse, EncodeTarget } from '../ir.ts';
 import { decodeResponse, decodeUsage, encodeResponse } from './response.ts';
 
-const recorded = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+const recorded = new URL('../../../test/fixtures/recorded/', import.meta.url);
 const target: EncodeTarget = { upstreamModel: 'upstream-model', quirks: {} };
 const context = { model: 'client-model', includeUsage: false };
 

@@ -5,7 +5,7 @@ import type { AssistantContent, EncodeTarget, FinishReason, StreamDecoder, Strea
 import { decodeResponse, decodeUsage } from './response.ts';
 import { createStreamDecoder } from './stream-decoder.ts';
 
-const recorded = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+const recorded = new URL('../../../test/fixtures/recorded/', import.meta.url);
 const target: EncodeTarget = { upstreamModel: 'upstream-model', quirks: {} };
 const encoder = new TextEncoder();
 

@@ -5,7 +5,7 @@ import type { EncodeContext, EncodeTarget, StreamEvent } from '../ir.ts';
 import { createStreamDecoder } from './stream-decoder.ts';
 import { createStreamEncoder } from './stream-encoder.ts';
 
-const recorded = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+const recorded = new URL('../../../test/fixtures/recorded/', import.meta.url);
 const target: EncodeTarget = { upstreamModel: 'upstream-model', quirks: {} };
 const withUsage: EncodeContext = { model: 'client-model', includeUsage: true };
 const usage = { inputTokens: 12, outputTokens: 7, cachedInputTokens: 4, cacheWriteTokens: 1, reasoningTokens: 3 };

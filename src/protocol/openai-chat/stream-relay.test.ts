@@ -82,7 +82,7 @@ test('an unterminated final event is flushed at the end', () => {
 });
 
 test('recorded provider streams relay unchanged and yield their usage', () => {
-  const root = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+  const root = new URL('../../../test/fixtures/recorded/', import.meta.url);
   for (const name of ['openai-chat/openai-text', 'groq/groq-text', 'deepseek/deepseek-reasoning', 'xai/xai-tool-call', 'perplexity/perplexity-text']) {
     const lines = readFileSync(new URL(`${name}.chunks.txt`, root), 'utf8').split('\n').filter((line) => line.trim() !== '');
     const stream = lines.map((line) => `data: ${line}\n\n`).join('') + 'data: [DONE]\n\n';
@@ -95,7 +95,7 @@ test('recorded provider streams relay unchanged and yield their usage', () => {
 });
 
 test("Mistral's tool-call deltas, which have no index, are given one (and type) so clients can assemble them", () => {
-  const root = new URL('../../../../shared/fixtures/recorded/', import.meta.url);
+  const root = new URL('../../../test/fixtures/recorded/', import.meta.url);
   const lines = readFileSync(new URL('mistral/mistral-tool-call.chunks.txt', root), 'utf8').split('\n').filter((line) => line.trim() !== '');
   const relay = new ChatStreamRelay(false);
   const out = relayAll(relay, [lines.map((line) => `data: ${line}\n\n`).join('')]);

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import type { EncodeTarget } from '../ir.ts';
 import { openAIResponsesCodec } from './codec.ts';
 
-const fixtures = new URL('../../../../shared/fixtures/recorded/openai-responses/', import.meta.url);
+const fixtures = new URL('../../../test/fixtures/recorded/openai-responses/', import.meta.url);
 const target: EncodeTarget = { upstreamModel: 'gpt-5', quirks: {} };
 
 /** Recorded provider streams, one per `response.created`, framed as the provider sends them. */

@@ -5,7 +5,7 @@ import type { AssistantContent, EncodeTarget, FinishReason, StreamEvent, Usage }
 import { decodeResponse } from './response.ts';
 import { ResponsesStreamDecoder } from './stream-decoder.ts';
 
-const fixtures = new URL('../../../../shared/fixtures/recorded/openai-responses/', import.meta.url);
+const fixtures = new URL('../../../test/fixtures/recorded/openai-responses/', import.meta.url);
 const target: EncodeTarget = { upstreamModel: 'gpt-test', quirks: {} };
 
 /** The recorded payloads as the provider framed them: `event:` line, `data:` line, blank line. */
