@@ -1,11 +1,11 @@
 // Times a hostile caller gave the admin and usage APIs: ones no Date can hold, past year 9999, or (for
 // a key's expiry) already gone; and a key row that holds such a time anyway, as an older gateway stored it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
 import { databaseFileName } from '../src/store/sqlite.ts';
+import { runCommand } from '../src/cli/commands.ts';
 import { adminKey, ask, startBillingStack } from './accounts-helpers.ts';
 import type { BillingStack } from './accounts-helpers.ts';
 
@@ -17,15 +17,13 @@ before(async () => {
 });
 after(() => stack.close());
 
-/** Runs the CLI without blocking the event loop (the gateway answers it from this process). */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
-  const child = spawn(process.execPath, [main, ...args, '--url', stack.baseUrl], { env: { PATH: process.env.PATH ?? '', MODELMUX_ADMIN_KEY: adminKey }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a CLI command in process, against this stack, with the admin key in its environment. */
+async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const io = { log: (text: string) => void (stdout += `${text}\n`), error: (text: string) => void (stderr += `${text}\n`), write: (text: string) => void (stdout += text), env: { MODELMUX_ADMIN_KEY: adminKey } };
+  const code = await runCommand([...args, '--url', stack.baseUrl], io);
+  return { code, stdout, stderr };
 }
 
 function get(path: string, key = adminKey): Promise<Response> {
