@@ -67,6 +67,7 @@ export interface Gateway {
 
 /** `clock`: where breakers, cooldowns, live figures, rate limits, key expiry and failover's deadlines
  * read the time (default: the system's). */
+// Long by design: the composition root wires every part in one place, in the order a request meets them.
 export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store; clock?: { now(): number } } = {}): Gateway {
   const clock = options.clock ?? { now: Date.now };
   const now = (): number => clock.now();

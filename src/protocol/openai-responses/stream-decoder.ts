@@ -65,6 +65,7 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     return output;
   }
 
+  // Long by design: one short case per event type of the Responses stream, read side by side.
   private handle(data: Record<string, unknown>, output: StreamEvent[]): void {
     switch (data.type) {
       case 'response.created': {
