@@ -156,7 +156,7 @@ function checkModels(spec: FusionSpec, router: Router): void {
   }
 }
 
-const noNeeds = { promptTokens: 0, promptTokensAtMost: 0, maxTokens: null, tools: false, jsonSchema: false, vision: false };
+const noNeeds = { promptTokens: 0, promptTokensAtMost: 0, promptFits: () => true, maxTokens: null, tools: false, jsonSchema: false, vision: false };
 
 /** The caller's `provider` object, checked here so a mistake costs no member call; every member,
  * revision and judge call carries it as it came. `preset` and `models` are refused: a preset would

@@ -5,7 +5,7 @@
 // would try, without failover: a provider that cannot count must not open a breaker that would then
 // keep inference away from it.
 import { admit, tokenCountShape } from '../accounts/admission.ts';
-import { estimateTokens } from '../protocol/estimate.ts';
+import { estimateTokens, tokenizerFamily } from '../protocol/estimate.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { RouteNeeds } from '../routing/needs.ts';
 import type { RoutePlan } from '../routing/router.ts';
@@ -50,7 +50,7 @@ export async function handleCountTokens(context: RequestContext, dependencies: I
     return;
   }
   const headers = routeHeaders(context, target);
-  const payload = JSON.stringify({ input_tokens: estimateTokens({ system: request.system, messages: request.messages, tools: request.tools }) });
+  const payload = JSON.stringify({ input_tokens: estimateTokens({ system: request.system, messages: request.messages, tools: request.tools }, tokenizerFamily(target.offer.model.id, target.upstreamModel)) });
   context.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-modelmux-estimate': 'true', ...headers });
   context.finish(payload);
 }

@@ -34,7 +34,7 @@ function pinnedEntry(router: Router, id: string): ModelEntry | null {
   return offer?.listed ? { model: offer.model, offers: [offer] } : null;
 }
 
-const noNeeds = { promptTokens: 0, promptTokensAtMost: 0, maxTokens: null, tools: false, jsonSchema: false, vision: false };
+const noNeeds = { promptTokens: 0, promptTokensAtMost: 0, promptFits: () => true, maxTokens: null, tools: false, jsonSchema: false, vision: false };
 
 export function describeModel(entry: ModelEntry, catalog: Catalog, id = entry.model.id): Record<string, unknown> {
   const { model, offers } = entry;

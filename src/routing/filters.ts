@@ -1,5 +1,6 @@
 // Whether an offer may take a request, and if not, why, in words the client can act on. A capability
 // nobody recorded is not held against a provider; a stated limit is.
+import { tokenizerFamily } from '../protocol/estimate.ts';
 import type { Offer } from './catalog.ts';
 import type { RouteNeeds } from './needs.ts';
 import type { ProviderPreferences } from './preferences.ts';
@@ -19,11 +20,15 @@ export function exclusionReason(offer: Offer, rules: FilterRules): string | null
     if (reason) return reason;
   }
   if (offer.contextWindow !== null) {
-    const reserved = needs.maxTokens ?? 0;
+    const room = offer.contextWindow - (needs.maxTokens ?? 0);
     // The body's size bounds the prompt's tokens from above, so most requests never need the estimate.
-    if (needs.promptTokensAtMost + reserved > offer.contextWindow && needs.promptTokens + reserved > offer.contextWindow) {
-      const asked = needs.maxTokens === null ? '' : ` + max_tokens ${needs.maxTokens}`;
-      return `the prompt (~${needs.promptTokens} tokens, estimated)${asked} does not fit its context window of ${offer.contextWindow} tokens`;
+    if (needs.promptTokensAtMost > room) {
+      const family = tokenizerFamily(offer.model.id, offer.upstream);
+      if (!needs.promptFits(family, room)) {
+        const asked = needs.maxTokens === null ? '' : ` + max_tokens ${needs.maxTokens}`;
+        const size = family === 'o200k' ? `more than ${Math.max(0, room)} tokens, counted with its tokenizer` : `~${needs.promptTokens} tokens, estimated`;
+        return `the prompt (${size})${asked} does not fit its context window of ${offer.contextWindow} tokens`;
+      }
     }
   }
   if (offer.maxOutput !== null && needs.maxTokens !== null && needs.maxTokens > offer.maxOutput) {

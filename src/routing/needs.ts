@@ -1,7 +1,8 @@
 // What a request needs from a provider, read from the client's own body: tools, images, a JSON
 // schema, room for the prompt plus the answer. The costly readings (walking every message) happen
 // only when a filter asks, and once.
-import { estimateTokens } from '../protocol/estimate.ts';
+import { PromptTokens } from '../protocol/estimate.ts';
+import type { TokenizerFamily } from '../protocol/estimate.ts';
 import { clientFormats } from '../protocol/formats.ts';
 import type { ClientFormat, ClientFormatFacts } from '../protocol/formats.ts';
 
@@ -9,8 +10,11 @@ import type { ClientFormat, ClientFormatFacts } from '../protocol/formats.ts';
 export type RequestFormat = ClientFormat | 'embeddings';
 
 export interface RouteNeeds {
-  /** Estimated prompt tokens; read only when a context window is close. */
+  /** Estimated prompt tokens, at least what any tokenizer would make of them; read only when a
+   * context window is close. */
   readonly promptTokens: number;
+  /** Whether the prompt takes at most `room` tokens of `family`'s tokenizer (counted lazily, once). */
+  promptFits(family: TokenizerFamily, room: number): boolean;
   /** A cheap upper bound on the prompt tokens (the body's size in bytes). */
   readonly promptTokensAtMost: number;
   maxTokens: number | null;
@@ -23,13 +27,14 @@ type NeedsFacts = Pick<ClientFormatFacts, 'promptParts' | 'maxOutputTokens' | 'u
 
 export function needsOf(format: RequestFormat, body: Record<string, unknown>, bodyBytes: number): RouteNeeds {
   const facts = format === 'embeddings' ? embeddingsFacts : clientFormats[format];
-  let promptTokens: number | null = null;
+  let prompt: PromptTokens | null = null;
+  const promptOf = (): PromptTokens => (prompt ??= new PromptTokens(facts.promptParts(body)));
   let vision: boolean | null = null;
   return {
     get promptTokens() {
-      promptTokens ??= estimateTokens(facts.promptParts(body));
-      return promptTokens;
+      return promptOf().upperBound;
     },
+    promptFits: (family, room) => promptOf().fits(family, room),
     promptTokensAtMost: bodyBytes,
     maxTokens: facts.maxOutputTokens(body),
     tools: facts.usesTools(body),
@@ -44,7 +49,7 @@ export function needsOf(format: RequestFormat, body: Record<string, unknown>, bo
 /** Needs stated outright, for a dry run (`GET /v1/route?tools=true&prompt_tokens=...`). */
 export function statedNeeds(stated: { promptTokens?: number; maxTokens?: number | null; tools?: boolean; vision?: boolean; jsonSchema?: boolean }): RouteNeeds {
   const promptTokens = stated.promptTokens ?? 0;
-  return { promptTokens, promptTokensAtMost: promptTokens, maxTokens: stated.maxTokens ?? null, tools: stated.tools ?? false, jsonSchema: stated.jsonSchema ?? false, vision: stated.vision ?? false };
+  return { promptTokens, promptTokensAtMost: promptTokens, promptFits: (_family, room) => promptTokens <= room, maxTokens: stated.maxTokens ?? null, tools: stated.tools ?? false, jsonSchema: stated.jsonSchema ?? false, vision: stated.vision ?? false };
 }
 
 /** Embeddings are no chat format: their prompt is `input`, and they generate nothing. */
