@@ -4,10 +4,11 @@
 // retries the transient ones with jittered backoff, honouring a short retry-after); a failure after it
 // is the stream's own business (it ends with an error event), and is counted against the provider
 // when the stream ends. A request the provider calls invalid, and a fault of the gateway's own, are
-// not retried.
+// not retried; one it refuses as too long for the model's window moves on.
 import type { RoutingConfig } from '../routing/config.ts';
 import { asGatewayError, GatewayError, timedOut, unavailable } from '../errors/gateway-error.ts';
 import { errorLabel } from '../errors/gateway-error.ts';
+import { isContextLengthError } from '../providers/context-length.ts';
 import type { ModelTarget } from '../routing/catalog.ts';
 import type { Candidate, Router, RoutePlan } from '../routing/router.ts';
 import type { Answer, AnswerSink, AnswerStream } from './answer.ts';
@@ -59,12 +60,14 @@ export async function runRoute(context: CallContext, plan: RoutePlan, settings: 
 
   // First round: every candidate in rank order; an open breaker skips its provider at no cost.
   let tried = 0;
-  for (const candidate of plan.candidates) {
+  const queue = [...plan.candidates];
+  for (let candidate = queue.shift(); candidate; candidate = queue.shift()) {
     if (over()) break;
     if (!router.breakers.allow(candidate.offer.key)) continue;
     tried++;
     const answer = await tryCandidate(candidate);
     if (answer) return answer;
+    if (isContextLengthError(failures[failures.length - 1])) largerWindowsFirst(queue, candidate.offer.contextWindow);
   }
   // Every breaker was open: the soonest-due provider is the best bet, rather than refusing.
   if (tried === 0 && !over()) {
@@ -194,8 +197,20 @@ function verdictOn(error: GatewayError, caller: AbortSignal): Verdict {
     if (error.status === 400 || error.status === 413) return 'stop';
     return 'fail';
   }
+  // Too long for this model's window, which says nothing against the provider: a larger window may
+  // take it (the candidates with one go first, see largerWindowsFirst).
+  if (isContextLengthError(error)) return 'skip';
   if (error.status === 400 || error.status === 413 || error.status === 422) return 'stop';
   return 'fail';
+}
+
+/** After a refusal as too long: the candidates whose known window is larger than the refused one's
+ * move ahead, in their rank order. The rest stay, since a provider may serve the same model with a
+ * larger window than the one on record. */
+function largerWindowsFirst(queue: Candidate[], refused: number | null): void {
+  if (refused === null) return;
+  const larger = (candidate: Candidate): boolean => candidate.offer.contextWindow !== null && candidate.offer.contextWindow > refused;
+  queue.splice(0, queue.length, ...queue.filter(larger), ...queue.filter((candidate) => !larger(candidate)));
 }
 
 /** Worth trying the same provider again after a pause (not one that is unreachable). */
