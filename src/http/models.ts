@@ -1,21 +1,25 @@
 // GET /v1/models and GET /v1/models/{id}: the OpenAI list shape, one entry per model this gateway
-// serves, with modelmux's own fields under `modelmux`: what the model can do, its licence, and every
-// provider offer behind it (name, prices, limits, data policy).
+// serves that the caller's key may call, with modelmux's own fields under `modelmux`: what the model
+// can do, its licence, and every provider offer behind it (name, prices, limits, data policy).
 import type { Catalog, ModelEntry, ModelInfo, Offer } from '../routing/catalog.ts';
 import type { Router } from '../routing/router.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { modelAllowed } from '../accounts/keys.ts';
 
 export function handleListModels(context: RequestContext, catalog: Catalog): void {
   const query = new URLSearchParams((context.request.url ?? '').split('?')[1] ?? '');
-  const data = catalog.served().map((entry) => describeModel(entry, catalog));
+  const callable = callableBy(context);
+  const data = catalog.served().filter((entry) => callable(entry.model)).map((entry) => describeModel(entry, catalog));
   // `?all=true` adds the catalog's models that no configured provider serves.
-  if (query.get('all') === 'true') for (const model of catalog.unservedModels()) data.push(describeModel({ model, offers: [] }, catalog));
+  if (query.get('all') === 'true') for (const model of catalog.unservedModels()) if (callable(model)) data.push(describeModel({ model, offers: [] }, catalog));
   sendJson(context, { object: 'list', data });
 }
 
 export function handleGetModel(context: RequestContext, catalog: Catalog, router: Router, id: string): void {
-  const entry = catalog.find(id) ?? pinnedEntry(router, id);
+  const found = catalog.find(id) ?? pinnedEntry(router, id);
+  // A model the key may not call is as unknown to it as one that does not exist.
+  const entry = found && callableBy(context)(found.model) ? found : null;
   if (!entry) {
     throw new GatewayError(`The model "${id}" does not exist on this gateway. GET /v1/models lists them all.`, {
       status: 404,
@@ -25,6 +29,12 @@ export function handleGetModel(context: RequestContext, catalog: Catalog, router
     });
   }
   sendJson(context, describeModel(entry, catalog, id));
+}
+
+/** Whether the caller's key may call a model (as admission judges it, by the model's id). */
+function callableBy(context: RequestContext): (model: ModelInfo) => boolean {
+  const patterns = context.account.key?.allowedModels ?? [];
+  return (model) => modelAllowed(patterns, model.id);
 }
 
 /** `<provider>/<name>` for a model that provider is known to serve (not any guess). */
