@@ -61,6 +61,7 @@ export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds,
       throw new GatewayError(`this key may not use "${requested}"; it may use: ${key.allowedModels.join(', ')}`, { status: 403, type: 'permission_error', code: 'model_not_allowed', param: 'model' });
     }
   }
+  let taken: number | null = null;
   if (key.requestsPerMinute !== null || key.tokensPerMinute !== null) {
     const estimate = key.tokensPerMinute === null || shape.free ? 0 : needs.promptTokens + (needs.maxTokens ?? 0) * shape.choices;
     if (key.tokensPerMinute !== null && estimate > key.tokensPerMinute) {
@@ -82,12 +83,21 @@ export function admit(ledger: RequestLedger, plan: RoutePlan, needs: RouteNeeds,
       });
     }
     ledger.estimatedTokens = estimate;
+    taken = estimate;
   }
   if ((key.budget !== null || key.creditsUnits !== null) && settings.store !== null) {
     // Every candidate: breakers and fallbacks can send failover past the first few.
     const amount = shape.free ? 1 : reservationUnits(plan.candidates, needs, shape);
     const result = settings.store.reserve(key.id, amount, settings.now());
-    if (!result.ok) throw overBudget(result, shape.free ? null : amount, key.budget?.period ?? null, headers);
+    if (!result.ok) {
+      // Refused before going anywhere: the rate limit gets back what it counted for this call (and the
+      // ledger has no estimate left to correct when the request settles).
+      if (taken !== null) {
+        Object.assign(headers, settings.limiter.release(key.id, taken));
+        ledger.estimatedTokens = 0;
+      }
+      throw overBudget(result, shape.free ? null : amount, key.budget?.period ?? null, headers);
+    }
     ledger.reservationId = result.reservationId;
     if (result.overSoftBudget) headers['x-modelmux-budget-warning'] = 'this key is over its soft budget';
   }

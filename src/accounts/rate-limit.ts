@@ -101,6 +101,27 @@ export class RateLimiter {
     state.tokens.used = Math.max(0, state.tokens.used + tokenCount(actualTokens) - tokenCount(estimatedTokens));
   }
 
+  /** Gives back what take() counted for a call that was then refused before it went anywhere (its
+   * budget was spent): a refusal should not use up the allowance. Returns the headers as they stand
+   * after. A key no longer tracked is left be. */
+  release(keyId: string, estimatedTokens: number): Record<string, string> {
+    const state = this.keys.get(keyId);
+    const headers: Record<string, string> = {};
+    if (state === undefined) return headers;
+    const now = this.now();
+    if (state.requests !== null) {
+      drain(state.requests, now);
+      state.requests.used = Math.max(0, state.requests.used - 1);
+      describe(state.requests, 'requests', headers);
+    }
+    if (state.tokens !== null) {
+      drain(state.tokens, now);
+      state.tokens.used = Math.max(0, state.tokens.used - tokenCount(estimatedTokens));
+      describe(state.tokens, 'tokens', headers);
+    }
+    return headers;
+  }
+
   /** The key's state brought up to `now` under its current limits, marked most recently active;
    * null (and forgotten) when it has no limits. */
   private touch(keyId: string, limits: RateLimits, now: number): KeyState | null {
