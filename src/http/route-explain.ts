@@ -95,7 +95,8 @@ function describeCandidate(candidate: Candidate, rank: number): Record<string, u
     error_rate: Math.round(figures.errorRate * 1000) / 1000,
     samples: Math.round(figures.samples * 10) / 10,
     measured: figures.samples > 0,
-    breaker: { state: breaker.state, retry_at: breaker.retryAt === null ? null : new Date(breaker.retryAt).toISOString() },
+    // probe_due: the next request goes through to probe it (its retry_at has passed).
+    breaker: { state: breaker.state, retry_at: breaker.retryAt === null ? null : new Date(breaker.retryAt).toISOString(), probe_due: breaker.state !== 'closed' && candidate.available },
     sticky: candidate.sticky,
   };
 }

@@ -156,6 +156,14 @@ describe('Breakers', () => {
     assert.equal(breakers.status('a').cooldownMs, 1_000, 'the next outage starts from the first cooldown');
   });
 
+  test('once its cooldown has passed, an open breaker shows as half-open: due for a probe', () => {
+    const { breakers, advance, now } = setup();
+    breakers.failure('a');
+    advance(1_000);
+    assert.deepEqual(breakers.status('a'), { state: 'half-open', failures: 1, cooldownMs: 1_000, retryAt: now() });
+    assert.equal(breakers.available('a'), true);
+  });
+
   test('available has no side effects', () => {
     const { breakers, advance } = setup({ maxKeys: 2 });
     breakers.failure('a');

@@ -16,10 +16,12 @@ export interface BreakerOptions {
 }
 
 export interface BreakerStatus {
+  /** 'half-open' once the cooldown has passed (the next request probes the provider) and while a
+   * probe is out (then retryAt is the next chance should it hang). */
   state: BreakerState;
   failures: number;
   cooldownMs: number;
-  /** Epoch ms when the next probe may go, null when closed. */
+  /** Epoch ms when the next probe may go (in the past once one is due), null when closed. */
   retryAt: number | null;
 }
 
@@ -78,9 +80,13 @@ export class Breakers {
     return true;
   }
 
+  /** The breaker as it stands now: one whose cooldown has passed is half-open, not open, though no
+   * request has come to take the probe yet. */
   status(key: string): BreakerStatus {
     const entry = this.entries.get(key);
-    return entry ? { ...entry } : this.closed();
+    if (!entry) return this.closed();
+    const due = entry.state === 'open' && this.now() >= entry.retryAt!;
+    return { ...entry, state: due ? 'half-open' : entry.state };
   }
 
   /** Closes the breaker and forgets its failures and cooldown. */
