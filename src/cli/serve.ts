@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { modelConfig, providerAt } from '../config/providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
-import { discoverLocalServers } from '../config/local-servers.ts';
+import { discoverLocalServers, watchLocalServers } from '../config/local-servers.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
 import { createGateway } from '../http/server.ts';
@@ -115,10 +115,12 @@ export async function serve(argv: string[], io: CommandIo = processIo): Promise<
   if (config.adminKey === null) logger.warn('running OPEN: no admin key, so no virtual keys are checked; serving loopback only. Set MODELMUX_ADMIN_KEY to turn keys on.', { data_dir: config.dataDir });
   else logger.info('virtual keys on: every API request needs a key (modelmux keys create)', { data_dir: config.dataDir });
   void gateway.registry.discover(logger);
+  const localWatch = config.discoverLocal ? watchLocalServers(config, gateway, logger) : null;
   return {
     url,
     logger,
     async close(graceMs = 10_000) {
+      localWatch?.stop();
       await gateway.close(graceMs);
       await simulator?.close();
     },

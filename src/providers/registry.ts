@@ -1,5 +1,6 @@
 // The providers the gateway can reach: their connection pools, credentials and the models they
-// listed at start. Which model names lead to them is the catalog's business (src/catalog).
+// listed at start (or when they came up, for a local server started after the gateway). Which model
+// names lead to them is the catalog's business (src/routing/catalog.ts).
 import { providerSecrets, Redactor } from '../secrets/redactor.ts';
 import { Agent } from 'undici';
 import type { ProviderConfig } from './config.ts';
@@ -41,10 +42,19 @@ export class ProviderRegistry {
     return this.byId.get(id) ?? null;
   }
 
+  /** A provider that came up after start (a local model server); its id must be new. */
+  add(config: ProviderConfig): Provider {
+    if (this.byId.has(config.id)) throw new Error(`provider "${config.id}" is already registered`);
+    const provider = createProvider(config);
+    this.providers.push(provider);
+    this.byId.set(provider.id, provider);
+    return provider;
+  }
+
   /** Asks each provider that lists its models (`GET /models`), bounded by its connect timeout. */
-  async discover(logger: Logger): Promise<void> {
+  async discover(logger: Logger, providers: readonly Provider[] = this.providers): Promise<void> {
     await Promise.all(
-      this.providers
+      providers
         .filter((provider) => provider.config.discoverModels)
         .map(async (provider) => {
           try {

@@ -1,7 +1,7 @@
 // The models this gateway can serve and every provider offer behind each: the built-in catalog's
 // entries bound to the providers that are configured, then `providers[].models` from the config
 // (which add models and override a catalog offer's name, prices and limits), then the models local
-// servers and listing providers reported at start.
+// servers and listing providers reported at start, and those of local servers found later.
 import type { ModelConfig } from '../providers/config.ts';
 import type { Provider } from '../providers/registry.ts';
 import type { Capabilities, CatalogData, CatalogModel, CatalogOffer, DataPolicy, License, Prices } from '../catalog/types.ts';
@@ -48,28 +48,38 @@ export class Catalog {
   private entries = new Map<string, ModelEntry>();
   /** Ids and aliases, exactly and lower-cased. */
   private names = new Map<string, ModelEntry>();
-  private providers: Provider[];
+  private readonly data: CatalogData | null;
+  private readonly providers: Provider[];
   private dataPolicies: Record<string, DataPolicy>;
   private unserved: ModelInfo[] = [];
 
-  constructor(data: CatalogData | null, providers: Provider[]) {
+  constructor(data: CatalogData | null, providers: readonly Provider[]) {
     this.version = data?.version ?? null;
-    this.providers = providers;
+    this.data = data;
+    this.providers = [...providers];
     this.dataPolicies = data?.dataPolicies ?? {};
     for (const model of data?.models ?? []) {
       const entry = this.add(infoOf(model));
       for (const offer of model.offers) {
-        for (const provider of providers) {
-          if (provider.config.catalog && (provider.config.kind === offer.provider || provider.id === offer.provider) && !entry.offers.some((known) => known.provider === provider)) {
-            entry.offers.push(this.offerFrom(entry.model, provider, offer));
-          }
-        }
+        for (const provider of providers) this.bind(entry, provider, offer);
       }
       if (entry.offers.length === 0) this.unserved.push(entry.model);
     }
     for (const provider of providers) {
       for (const config of provider.config.models) this.addConfigured(provider, config, data);
     }
+  }
+
+  /** A provider that came up after start (a local model server): its catalog offers and configured
+   * models join, after those already there. */
+  addProvider(provider: Provider): void {
+    if (this.providers.includes(provider)) return;
+    this.providers.push(provider);
+    for (const model of this.data?.models ?? []) {
+      const entry = this.entries.get(model.id);
+      if (entry) for (const offer of model.offers) this.bind(entry, provider, offer);
+    }
+    for (const config of provider.config.models) this.addConfigured(provider, config, this.data);
   }
 
   /** A model by id or alias (exact, then ignoring case), or one a provider listed at start. */
@@ -134,6 +144,13 @@ export class Catalog {
       if (!this.names.has(lower)) this.names.set(lower, entry);
     }
     return entry;
+  }
+
+  /** The catalog's offer of a model by this provider's kind (or id), unless it already has one. */
+  private bind(entry: ModelEntry, provider: Provider, offer: CatalogOffer): void {
+    if (provider.config.catalog && (provider.config.kind === offer.provider || provider.id === offer.provider) && !entry.offers.some((known) => known.provider === provider)) {
+      entry.offers.push(this.offerFrom(entry.model, provider, offer));
+    }
   }
 
   private addConfigured(provider: Provider, config: ModelConfig, data: CatalogData | null): void {
