@@ -9,25 +9,30 @@ import { after, before, test } from 'node:test';
 import { serve } from '../src/cli/serve.ts';
 import { capturedIo, cli } from './cli-io.ts';
 
-/** No provider key at all, and no probing of local model servers: the demo provider is what serves. */
-const cleanEnvironment = { MODELMUX_DISCOVER_LOCAL: '0' };
-
-// Defaults that read the working directory (./modelmux.yaml, ./.modelmux) meet an empty one.
+// Defaults that read the working directory (./modelmux.yaml, an older ./.modelmux) meet an empty one,
+// and the user's data directory (the ledger's default home) is one of the test's own.
 const startedIn = process.cwd();
 const directory = mkdtempSync(join(tmpdir(), 'modelmux-cli-'));
+const dataHome = join(directory, 'data-home');
 before(() => process.chdir(directory));
 after(() => {
   process.chdir(startedIn);
   rmSync(directory, { recursive: true, force: true });
 });
 
+/** No provider key at all, and no probing of local model servers: the demo provider is what serves. */
+const cleanEnvironment = { MODELMUX_DISCOVER_LOCAL: '0', XDG_DATA_HOME: dataHome };
+
 test('with no credentials, serve starts the labelled simulator and answers the README curl', async () => {
   const io = capturedIo(cleanEnvironment);
   const serving = await serve(['--port', '0'], io);
   assert.ok(typeof serving !== 'number', io.stderr);
   try {
-    const lines = io.stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; url?: string });
-    assert.equal(lines.find((line) => line.msg === 'modelmux listening')?.url, serving.url);
+    const lines = io.stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; url?: string; data_dir?: string });
+    const listening = lines.find((line) => line.msg === 'modelmux listening');
+    assert.equal(listening?.url, serving.url);
+    // The ledger lives in the user's data directory, whatever folder serve was started from.
+    assert.equal(listening?.data_dir, join(dataHome, 'modelmux'));
     assert.ok(lines.some((line) => /SIMULATED demo models/.test(line.msg)), 'the startup log says the models are simulated');
     const models = (await (await fetch(`${serving.url}/v1/models`)).json()) as { data: { id: string; modelmux: { simulated: boolean; description: string } }[] };
     assert.ok(models.data.length >= 1);

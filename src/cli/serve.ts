@@ -2,6 +2,7 @@
 // all start the built-in simulator as a clearly labelled demo provider so the first request answers.
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { chooseDataDir } from '../config/data-dir.ts';
 import { modelConfig, providerAt } from '../config/providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
 import { discoverLocalServers, watchLocalServers } from '../config/local-servers.ts';
@@ -23,8 +24,8 @@ Options:
   --host HOST       address to bind (env HOST; default 127.0.0.1)
   --config PATH     modelmux.yaml to load (env MODELMUX_CONFIG; default ./modelmux.yaml if present)
   --log-level L     debug | info | warn | error | silent (env LOG_LEVEL; default info)
-  --data-dir DIR    where the ledger and virtual keys live (env MODELMUX_DATA_DIR; default ./.modelmux;
-                    none: keep no ledger)
+  --data-dir DIR    where the ledger and virtual keys live (env MODELMUX_DATA_DIR; default
+                    $XDG_DATA_HOME/modelmux or ~/.local/share/modelmux; none: keep no ledger)
   -h, --help        show this help
 
 Virtual keys: set MODELMUX_ADMIN_KEY (or server.admin_key) and every API request needs a key made
@@ -89,8 +90,9 @@ export async function serve(argv: string[], io: CommandIo = processIo): Promise<
   }
   const config = loadCommandConfig(values.config, io);
   if (!config) return 1;
-  applyOptions(config, values, io.env);
+  const dataDirWarning = applyOptions(config, values, io.env);
   const logger = createLogger(config.logLevel, { write: io.write }, new Redactor(configuredSecrets(config)));
+  if (dataDirWarning) logger.warn(dataDirWarning, { data_dir: config.dataDir });
   if (config.discoverLocal) {
     const local = await discoverLocalServers(config, logger);
     if (local.length > 0) config.sources.push(`local servers (${local.join(', ')})`);
@@ -111,6 +113,7 @@ export async function serve(argv: string[], io: CommandIo = processIo): Promise<
     max_connections: gateway.maxConnections,
     providers: gateway.registry.providers.map((provider) => `${provider.id} (${provider.config.models.length} models${provider.config.description ? ', ' + provider.config.description : ''})`),
     sources: config.sources,
+    data_dir: config.dataDir,
   });
   if (config.adminKey === null) logger.warn('running OPEN: no admin key, so no virtual keys are checked; serving loopback only. Set MODELMUX_ADMIN_KEY to turn keys on.', { data_dir: config.dataDir });
   else logger.info('virtual keys on: every API request needs a key (modelmux keys create)', { data_dir: config.dataDir });
@@ -127,8 +130,9 @@ export async function serve(argv: string[], io: CommandIo = processIo): Promise<
   };
 }
 
-/** The command line and the environment over the configuration: port, host, log level, data directory. */
-function applyOptions(config: GatewayConfig, values: { port?: string; host?: string; 'log-level'?: string; 'data-dir'?: string }, env: CommandIo['env']): void {
+/** The command line and the environment over the configuration: port, host, log level, data
+ * directory. Returns what the operator should hear about the data directory, if anything. */
+function applyOptions(config: GatewayConfig, values: { port?: string; host?: string; 'log-level'?: string; 'data-dir'?: string }, env: CommandIo['env']): string | null {
   const port = values.port ?? env.PORT;
   if (port !== undefined) {
     if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${port}"`);
@@ -141,16 +145,15 @@ function applyOptions(config: GatewayConfig, values: { port?: string; host?: str
     config.logLevel = level as LogLevel;
   }
 
-  const dataDir = values['data-dir'] ?? config.dataDir ?? defaultDataDir;
   // `none`: no ledger and no keys (a stateless relay; the benchmark's baseline).
-  config.dataDir = dataDir === 'none' ? null : dataDir;
+  const dataDir = chooseDataDir(values['data-dir'] ?? config.dataDir, { environment: env, home: env.HOME });
+  config.dataDir = dataDir.path;
   if (config.dataDir === null && config.adminKey !== null) throw new Error('virtual keys need a data directory: an admin key cannot be used with --data-dir none');
   if (config.adminKey === null && !isLoopbackHost(config.host)) {
     throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on a loopback address only (127.0.0.1, ::1 or localhost). Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
   }
+  return dataDir.warning;
 }
-
-const defaultDataDir = './.modelmux';
 
 /**
  * The last guard: every request path catches its own faults (a failing request fails alone, with a
