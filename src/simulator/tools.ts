@@ -9,6 +9,24 @@ export interface ToolCall {
   input: Record<string, unknown>;
 }
 
+/** A tool the request offers, with its parameters' JSON schema. */
+export interface OfferedTool {
+  name: string;
+  schema: unknown;
+}
+
+/**
+ * The call to make among the tools offered: the one the `tool` knob names (none when it says
+ * `none` or names a tool not offered), else the one the request's tool choice names, else the first.
+ * The knob exists for agents such as Claude Code and Codex, which offer many tools on every turn:
+ * calling the first one (often a sub-agent) would never end, and a one-shot prompt needs no call.
+ */
+export function pickToolCall(offered: readonly OfferedTool[], chosen: unknown, knob: string | null): ToolCall | null {
+  if (offered.length === 0 || knob === 'none') return null;
+  const tool = knob !== null ? offered.find((candidate) => candidate.name === knob) : (offered.find((candidate) => candidate.name === chosen) ?? offered[0]);
+  return tool === undefined ? null : toolCall(tool.name, tool.schema);
+}
+
 /** A call to `name` with arguments built from the `required` properties of `schema`. */
 export function toolCall(name: string, schema: unknown): ToolCall {
   const input = argumentsFromSchema(schema);
