@@ -10,7 +10,7 @@ import { complete, promptTokens } from './text.ts';
 import type { Completion } from './text.ts';
 import { argumentFragments, pickToolCall, toolCallTokens } from './tools.ts';
 import type { ToolCall } from './tools.ts';
-import { contentText, isObject, stringList } from './values.ts';
+import { contentText, isObject, requestedSchema, stringList } from './values.ts';
 
 export function handleMessages(exchange: Exchange): void {
   const { body } = exchange;
@@ -45,6 +45,7 @@ export function handleMessages(exchange: Exchange): void {
       outputTokens: prepared.knobs.outputTokens,
       maxTokens,
       stop: stringList(body.stop_sequences),
+      schema: requestedSchema(isObject(body.output_config) ? body.output_config.format : body.output_format, false),
     }),
   };
   if (!stream) return sendBody(exchange.response, prepared.knobs, JSON.stringify(wholeMessage(answer)));

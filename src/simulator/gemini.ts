@@ -46,6 +46,7 @@ export function handleGemini(exchange: Exchange): void {
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(config.maxOutputTokens),
       stop: stringList(config.stopSequences),
+      schema: config.responseMimeType === 'application/json' ? (config.responseJsonSchema ?? config.responseSchema ?? { type: 'object' }) : undefined,
     }),
   };
   if (!streamed) return sendBody(exchange.response, prepared.knobs, JSON.stringify(wholeAnswer(answer)), 200, googleJson);

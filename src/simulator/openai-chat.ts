@@ -9,7 +9,7 @@ import { complete, promptTokens } from './text.ts';
 import type { Completion } from './text.ts';
 import { argumentFragments, pickToolCall, toolCallTokens } from './tools.ts';
 import type { ToolCall } from './tools.ts';
-import { contentText, isObject, stringList, tokenLimit } from './values.ts';
+import { contentText, isObject, requestedSchema, stringList, tokenLimit } from './values.ts';
 
 export function handleChatCompletions(exchange: Exchange): void {
   const { body } = exchange;
@@ -40,6 +40,7 @@ export function handleChatCompletions(exchange: Exchange): void {
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(body.max_completion_tokens, body.max_tokens),
       stop: stringList(body.stop),
+      schema: requestedSchema(body.response_format, true),
     }),
   };
   if (!stream) return sendBody(exchange.response, prepared.knobs, JSON.stringify(wholeAnswer(answer)));

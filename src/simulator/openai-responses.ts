@@ -9,7 +9,7 @@ import { complete, promptTokens } from './text.ts';
 import type { Completion } from './text.ts';
 import { argumentFragments, pickToolCall, toolCallTokens } from './tools.ts';
 import type { ToolCall } from './tools.ts';
-import { contentText, isObject, tokenLimit } from './values.ts';
+import { contentText, isObject, requestedSchema, tokenLimit } from './values.ts';
 
 export function handleResponses(exchange: Exchange): void {
   const { body } = exchange;
@@ -41,6 +41,7 @@ export function handleResponses(exchange: Exchange): void {
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(body.max_output_tokens),
       stop: [],
+      schema: requestedSchema(isObject(body.text) ? body.text.format : undefined, false),
     }),
   };
   if (!stream) return sendBody(exchange.response, prepared.knobs, JSON.stringify(responseObject(answer, true)));
