@@ -8,9 +8,9 @@ import { replayReference, serveReplay } from './replay.ts';
 import { eventFrame } from './sse.ts';
 import { complete, promptTokens } from './text.ts';
 import type { Completion } from './text.ts';
-import { argumentFragments, toolCall, toolCallTokens } from './tools.ts';
+import { argumentFragments, pickToolCall, toolCallTokens } from './tools.ts';
 import type { ToolCall } from './tools.ts';
-import { contentText, isObject, stringList } from './values.ts';
+import { contentText, isObject, requestedSchema, stringList } from './values.ts';
 
 export function handleMessages(exchange: Exchange): void {
   const { body } = exchange;
@@ -29,7 +29,7 @@ export function handleMessages(exchange: Exchange): void {
   if (reference !== null) return serveReplay(exchange, prepared.knobs, 'anthropic', 'anthropic', reference, stream ? 'sse' : 'json');
 
   const conversation = readConversation(body.system, body.messages);
-  const call = chooseToolCall(body, conversation.endsWithToolResult);
+  const call = chooseToolCall(body, conversation.endsWithToolResult, prepared.knobs.tool);
   const number = exchange.nextId();
   const answer: Answer = {
     id: `msg_sim${number}`,
@@ -45,6 +45,7 @@ export function handleMessages(exchange: Exchange): void {
       outputTokens: prepared.knobs.outputTokens,
       maxTokens,
       stop: stringList(body.stop_sequences),
+      schema: requestedSchema(isObject(body.output_config) ? body.output_config.format : body.output_format, false),
     }),
   };
   if (!stream) return sendBody(exchange.response, prepared.knobs, JSON.stringify(wholeMessage(answer)));
@@ -169,7 +170,7 @@ function readConversation(system: unknown, messages: unknown[]): { characters: n
 }
 
 /** A tool_use block when custom tools are offered and allowed, unless answering a tool result. */
-function chooseToolCall(body: Record<string, unknown>, endsWithToolResult: boolean): ToolCall | null {
+function chooseToolCall(body: Record<string, unknown>, endsWithToolResult: boolean, knob: string | null): ToolCall | null {
   const choice = isObject(body.tool_choice) ? body.tool_choice : {};
   if (!Array.isArray(body.tools) || choice.type === 'none' || endsWithToolResult) return null;
   // Server tools (web search, code execution, ...) carry a versioned `type`; only custom tools are called.
@@ -177,8 +178,5 @@ function chooseToolCall(body: Record<string, unknown>, endsWithToolResult: boole
     isObject(tool) && typeof tool.name === 'string' && (tool.type === undefined || tool.type === 'custom')
       ? [{ name: tool.name, schema: tool.input_schema }]
       : []);
-  if (custom.length === 0) return null;
-  const wanted = choice.type === 'tool' && typeof choice.name === 'string' ? choice.name : null;
-  const chosen = custom.find((tool) => tool.name === wanted) ?? custom[0];
-  return toolCall(chosen.name, chosen.schema);
+  return pickToolCall(custom, choice.type === 'tool' ? choice.name : null, knob);
 }

@@ -11,7 +11,7 @@ import { badRequest, prepare } from './exchange.ts';
 import type { SimulatorKnobs } from './knobs.ts';
 import { complete, promptTokens } from './text.ts';
 import type { Completion } from './text.ts';
-import { argumentFragments, toolCall, toolCallTokens } from './tools.ts';
+import { argumentFragments, pickToolCall, toolCallTokens } from './tools.ts';
 import type { ToolCall } from './tools.ts';
 import { contentText, isObject, stringList, tokenLimit } from './values.ts';
 
@@ -34,7 +34,7 @@ export function handleBedrock(exchange: Exchange): void {
   if (prepared === null) return;
 
   const conversation = readConversation(body.system, body.messages);
-  const call = chooseToolCall(body, conversation.endsWithToolResult);
+  const call = chooseToolCall(body, conversation.endsWithToolResult, prepared.knobs.tool);
   const number = exchange.nextId();
   const answer: Answer = {
     requestId: `00000000-0000-4000-8000-${String(number).padStart(12, '0')}`,
@@ -231,15 +231,12 @@ function readConversation(system: unknown, messages: unknown[]): { characters: n
 }
 
 /** A toolUse when tools are declared, unless answering a tool result; `toolChoice.tool` picks which. */
-function chooseToolCall(body: Record<string, unknown>, endsWithToolResult: boolean): ToolCall | null {
+function chooseToolCall(body: Record<string, unknown>, endsWithToolResult: boolean, knob: string | null): ToolCall | null {
   const config = isObject(body.toolConfig) ? body.toolConfig : {};
   if (!Array.isArray(config.tools) || endsWithToolResult) return null;
   const specs = config.tools.flatMap((tool) =>
     isObject(tool) && isObject(tool.toolSpec) && typeof tool.toolSpec.name === 'string'
       ? [{ name: tool.toolSpec.name, schema: isObject(tool.toolSpec.inputSchema) ? tool.toolSpec.inputSchema.json : undefined }]
       : []);
-  if (specs.length === 0) return null;
-  const choice = isObject(config.toolChoice) && isObject(config.toolChoice.tool) ? config.toolChoice.tool.name : null;
-  const chosen = specs.find((spec) => spec.name === choice) ?? specs[0];
-  return toolCall(chosen.name, chosen.schema);
+  return pickToolCall(specs, isObject(config.toolChoice) && isObject(config.toolChoice.tool) ? config.toolChoice.tool.name : null, knob);
 }

@@ -8,7 +8,7 @@ import { replayReference, serveReplay } from './replay.ts';
 import { dataFrame } from './sse.ts';
 import { complete, promptTokens } from './text.ts';
 import type { Completion } from './text.ts';
-import { toolCall, toolCallTokens } from './tools.ts';
+import { pickToolCall, toolCallTokens } from './tools.ts';
 import type { ToolCall } from './tools.ts';
 import { contentText, isObject, stringList, tokenLimit } from './values.ts';
 
@@ -31,7 +31,7 @@ export function handleGemini(exchange: Exchange): void {
   }
 
   const conversation = readConversation(body.systemInstruction, body.contents);
-  const call = chooseToolCall(body, conversation.endsWithFunctionResponse);
+  const call = chooseToolCall(body, conversation.endsWithFunctionResponse, prepared.knobs.tool);
   const config = isObject(body.generationConfig) ? body.generationConfig : {};
   const answer: Answer = {
     responseId: `sim${exchange.nextId()}`,
@@ -46,6 +46,7 @@ export function handleGemini(exchange: Exchange): void {
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(config.maxOutputTokens),
       stop: stringList(config.stopSequences),
+      schema: config.responseMimeType === 'application/json' ? (config.responseJsonSchema ?? config.responseSchema ?? { type: 'object' }) : undefined,
     }),
   };
   if (!streamed) return sendBody(exchange.response, prepared.knobs, JSON.stringify(wholeAnswer(answer)), 200, googleJson);
@@ -143,7 +144,7 @@ function readConversation(system: unknown, contents: unknown[]): { characters: n
 }
 
 /** A functionCall part when function declarations are given and calling is allowed. */
-function chooseToolCall(body: Record<string, unknown>, endsWithFunctionResponse: boolean): ToolCall | null {
+function chooseToolCall(body: Record<string, unknown>, endsWithFunctionResponse: boolean, knob: string | null): ToolCall | null {
   if (!Array.isArray(body.tools) || endsWithFunctionResponse) return null;
   const config = isObject(body.toolConfig) && isObject(body.toolConfig.functionCallingConfig) ? body.toolConfig.functionCallingConfig : {};
   if (config.mode === 'NONE') return null;
@@ -153,8 +154,6 @@ function chooseToolCall(body: Record<string, unknown>, endsWithFunctionResponse:
     isObject(declaration) && typeof declaration.name === 'string'
       ? [{ name: declaration.name, schema: declaration.parameters ?? declaration.parametersJsonSchema }]
       : []);
-  if (functions.length === 0) return null;
   const allowed = Array.isArray(config.allowedFunctionNames) ? config.allowedFunctionNames : [];
-  const chosen = functions.find((tool) => allowed.includes(tool.name)) ?? functions[0];
-  return toolCall(chosen.name, chosen.schema);
+  return pickToolCall(functions, functions.find((tool) => allowed.includes(tool.name))?.name, knob);
 }

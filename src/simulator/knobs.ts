@@ -13,6 +13,8 @@ export interface SimulatorKnobs {
   faultAfterTokens: number;
   /** Probability (0..1) that `fault` strikes a given request, so a provider can fail "half of its requests". */
   faultRate: number;
+  /** The tool to call when tools are offered: null for the request's choice (else the first), 'none' for text. */
+  tool: string | null;
 }
 
 export interface Preset {
@@ -30,6 +32,7 @@ export const defaultKnobs: Readonly<SimulatorKnobs> = {
   retryAfterSeconds: 1,
   faultAfterTokens: 3,
   faultRate: 1,
+  tool: null,
 };
 
 export const faults: readonly SimulatorFault[] = ['429', '500', '503', 'reset', 'stall', 'cut', 'malformed'];
@@ -67,8 +70,9 @@ export function resolveKnobs(
   const retryAfter = headers['x-sim-retry-after'];
   const faultAfter = headers['x-sim-fault-after'];
   const faultRate = headers['x-sim-fault-rate'];
+  const tool = headers['x-sim-tool'];
   const hasHeader = ttft !== undefined || speed !== undefined || output !== undefined || fault !== undefined
-    || retryAfter !== undefined || faultAfter !== undefined || faultRate !== undefined;
+    || retryAfter !== undefined || faultAfter !== undefined || faultRate !== undefined || tool !== undefined;
   if (!hasHeader && preset === noPreset) return rollFault(base as SimulatorKnobs, random);
 
   const knobs: SimulatorKnobs = { ...base };
@@ -85,6 +89,11 @@ export function resolveKnobs(
   const rate = numberHeader(faultRate, 'x-sim-fault-rate', knobs.faultRate, false, problems);
   if (rate > 1) problems.push(`x-sim-fault-rate must be between 0 and 1, got "${String(faultRate)}"`);
   else knobs.faultRate = rate;
+  if (tool !== undefined) {
+    const name = String(tool).trim();
+    if (name === '') problems.push('x-sim-tool must name a tool, or be none');
+    else knobs.tool = name;
+  }
   if (fault !== undefined) {
     const value = String(fault).trim().toLowerCase();
     if (value === '' || value === 'none') knobs.fault = null;
@@ -109,6 +118,7 @@ export function validateKnobs(knobs: SimulatorKnobs): void {
       throw new Error(`simulator knob ${field} must be a non-negative number, got ${String(value)}`);
     }
   }
+  if (knobs.tool !== null && (typeof knobs.tool !== 'string' || knobs.tool === '')) throw new Error(`simulator knob tool must name a tool or be none, got ${String(knobs.tool)}`);
   if (knobs.faultRate > 1) throw new Error(`simulator knob faultRate must be between 0 and 1, got ${knobs.faultRate}`);
   if (knobs.fault !== null && !faults.includes(knobs.fault)) {
     throw new Error(`simulator knob fault must be one of ${faults.join(', ')}, got ${String(knobs.fault)}`);

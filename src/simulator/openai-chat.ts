@@ -7,9 +7,9 @@ import { replayReference, serveReplay } from './replay.ts';
 import { dataFrame, doneFrame } from './sse.ts';
 import { complete, promptTokens } from './text.ts';
 import type { Completion } from './text.ts';
-import { argumentFragments, toolCall, toolCallTokens } from './tools.ts';
+import { argumentFragments, pickToolCall, toolCallTokens } from './tools.ts';
 import type { ToolCall } from './tools.ts';
-import { contentText, isObject, stringList, tokenLimit } from './values.ts';
+import { contentText, isObject, requestedSchema, stringList, tokenLimit } from './values.ts';
 
 export function handleChatCompletions(exchange: Exchange): void {
   const { body } = exchange;
@@ -23,7 +23,7 @@ export function handleChatCompletions(exchange: Exchange): void {
   if (reference !== null) return serveReplay(exchange, prepared.knobs, 'openai', 'chat', reference, stream ? 'sse' : 'json');
 
   const conversation = readConversation(body.messages);
-  const call = chooseToolCall(body, conversation.lastRole);
+  const call = chooseToolCall(body, conversation.lastRole, prepared.knobs.tool);
   const number = exchange.nextId();
   const answer: Answer = {
     id: `chatcmpl-sim${number}`,
@@ -40,6 +40,7 @@ export function handleChatCompletions(exchange: Exchange): void {
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(body.max_completion_tokens, body.max_tokens),
       stop: stringList(body.stop),
+      schema: requestedSchema(body.response_format, true),
     }),
   };
   if (!stream) return sendBody(exchange.response, prepared.knobs, JSON.stringify(wholeAnswer(answer)));
@@ -149,15 +150,12 @@ function readConversation(messages: unknown[]): { characters: number; lastUserTe
  * A call when tools are offered and allowed: to the tool `tool_choice` names, else the first.
  * After a tool result the model answers in text, as a real model finishing a tool loop would.
  */
-function chooseToolCall(body: Record<string, unknown>, lastRole: string): ToolCall | null {
+function chooseToolCall(body: Record<string, unknown>, lastRole: string, knob: string | null): ToolCall | null {
   if (!Array.isArray(body.tools) || body.tool_choice === 'none' || lastRole === 'tool') return null;
   const functions = body.tools.flatMap((tool) =>
     isObject(tool) && isObject(tool.function) && typeof tool.function.name === 'string'
-      ? [{ name: tool.function.name, parameters: tool.function.parameters }]
+      ? [{ name: tool.function.name, schema: tool.function.parameters }]
       : []);
-  if (functions.length === 0) return null;
   const choice = body.tool_choice;
-  const wanted = isObject(choice) && isObject(choice.function) && typeof choice.function.name === 'string' ? choice.function.name : null;
-  const chosen = functions.find((tool) => tool.name === wanted) ?? functions[0];
-  return toolCall(chosen.name, chosen.parameters);
+  return pickToolCall(functions, isObject(choice) && isObject(choice.function) ? choice.function.name : null, knob);
 }

@@ -7,9 +7,9 @@ import { replayReference, serveReplay } from './replay.ts';
 import { eventFrame } from './sse.ts';
 import { complete, promptTokens } from './text.ts';
 import type { Completion } from './text.ts';
-import { argumentFragments, toolCall, toolCallTokens } from './tools.ts';
+import { argumentFragments, pickToolCall, toolCallTokens } from './tools.ts';
 import type { ToolCall } from './tools.ts';
-import { contentText, isObject, tokenLimit } from './values.ts';
+import { contentText, isObject, requestedSchema, tokenLimit } from './values.ts';
 
 export function handleResponses(exchange: Exchange): void {
   const { body } = exchange;
@@ -22,7 +22,7 @@ export function handleResponses(exchange: Exchange): void {
   if (reference !== null) return serveReplay(exchange, prepared.knobs, 'openai', 'responses', reference, stream ? 'sse' : 'json');
 
   const input = readInput(body.input, body.instructions);
-  const call = chooseToolCall(body, input.lastType);
+  const call = chooseToolCall(body, input.lastType, prepared.knobs.tool);
   const number = exchange.nextId();
   const answer: Answer = {
     request: body,
@@ -41,6 +41,7 @@ export function handleResponses(exchange: Exchange): void {
       outputTokens: prepared.knobs.outputTokens,
       maxTokens: tokenLimit(body.max_output_tokens),
       stop: [],
+      schema: requestedSchema(isObject(body.text) ? body.text.format : undefined, false),
     }),
   };
   if (!stream) return sendBody(exchange.response, prepared.knobs, JSON.stringify(responseObject(answer, true)));
@@ -189,13 +190,10 @@ function readInput(input: unknown, instructions: unknown): { characters: number;
 }
 
 /** A function call when function tools are offered and allowed, unless answering a tool's output. */
-function chooseToolCall(body: Record<string, unknown>, lastType: string): ToolCall | null {
+function chooseToolCall(body: Record<string, unknown>, lastType: string, knob: string | null): ToolCall | null {
   if (!Array.isArray(body.tools) || body.tool_choice === 'none' || lastType === 'function_call_output') return null;
   const functions = body.tools.flatMap((tool) =>
-    isObject(tool) && tool.type === 'function' && typeof tool.name === 'string' ? [{ name: tool.name, parameters: tool.parameters }] : []);
-  if (functions.length === 0) return null;
+    isObject(tool) && tool.type === 'function' && typeof tool.name === 'string' ? [{ name: tool.name, schema: tool.parameters }] : []);
   const choice = body.tool_choice;
-  const wanted = isObject(choice) && typeof choice.name === 'string' ? choice.name : null;
-  const chosen = functions.find((tool) => tool.name === wanted) ?? functions[0];
-  return toolCall(chosen.name, chosen.parameters);
+  return pickToolCall(functions, isObject(choice) ? choice.name : null, knob);
 }

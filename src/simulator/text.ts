@@ -1,6 +1,7 @@
 // Deterministic reply text. One token is one word with its leading whitespace, so token counts,
 // `max_tokens` caps and streamed deltas line up exactly and tests can predict them.
 import { judgeReply } from './judge.ts';
+import { structuredReply } from './tools.ts';
 
 export interface Completion {
   /** The reply split into tokens; their concatenation is the reply text. */
@@ -21,6 +22,8 @@ export interface CompletionRequest {
   outputTokens: number;
   maxTokens: number | null;
   stop: readonly string[];
+  /** The JSON schema the reply must match when the request asks for structured output (JSON mode: `{type: 'object'}`). */
+  schema?: unknown;
 }
 
 /** The reply for a request: same request, same tokens. */
@@ -84,12 +87,14 @@ const fillerTokens = fillerWords.map((word) => ' ' + word);
 /** Words of the user's message quoted in the opening sentence; enough to recognise it. */
 const echoedWords = 8;
 
-/** A judge's structured reply when the prompt asks for one (its length is the format's, not
- * `outputTokens`), else generated text. */
+/** A judge's structured reply when the prompt asks for one, else JSON when the request asks for
+ * structured output (their length is the format's, not `outputTokens`), else generated text. */
 function replyTokens(request: CompletionRequest): string[] {
   const generated = (question: string): string => generate(request.model, question, request.outputTokens).join('');
   const judged = judgeReply({ system: request.system, user: request.lastUserText }, request.model, generated);
-  return judged === null ? generate(request.model, request.lastUserText, request.outputTokens) : tokenize(judged);
+  if (judged !== null) return tokenize(judged);
+  if (request.schema !== undefined) return tokenize(structuredReply(request.schema));
+  return generate(request.model, request.lastUserText, request.outputTokens);
 }
 
 function generate(model: string, lastUserText: string, count: number): string[] {

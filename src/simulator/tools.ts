@@ -1,5 +1,6 @@
-// Deterministic tool calls: arguments are built from the tool's JSON schema so that a gateway can
-// validate them, and streamed in small fragments the way providers split argument JSON.
+// Deterministic tool calls and structured replies: values are built from the JSON schema asked for,
+// so that a gateway (or a client's parser) can validate them; arguments are streamed in small
+// fragments the way providers split argument JSON.
 import { isObject } from './values.ts';
 
 export interface ToolCall {
@@ -7,6 +8,24 @@ export interface ToolCall {
   /** Compact JSON of the arguments, as OpenAI sends them. */
   arguments: string;
   input: Record<string, unknown>;
+}
+
+/** A tool the request offers, with its parameters' JSON schema. */
+export interface OfferedTool {
+  name: string;
+  schema: unknown;
+}
+
+/**
+ * The call to make among the tools offered: the one the `tool` knob names (none when it says
+ * `none` or names a tool not offered), else the one the request's tool choice names, else the first.
+ * The knob exists for agents such as Claude Code and Codex, which offer many tools on every turn:
+ * calling the first one (often a sub-agent) would never end, and a one-shot prompt needs no call.
+ */
+export function pickToolCall(offered: readonly OfferedTool[], chosen: unknown, knob: string | null): ToolCall | null {
+  if (offered.length === 0 || knob === 'none') return null;
+  const tool = knob !== null ? offered.find((candidate) => candidate.name === knob) : (offered.find((candidate) => candidate.name === chosen) ?? offered[0]);
+  return tool === undefined ? null : toolCall(tool.name, tool.schema);
 }
 
 /** A call to `name` with arguments built from the `required` properties of `schema`. */
@@ -29,37 +48,46 @@ export function toolCallTokens(call: ToolCall): number {
 
 const fragmentLength = 8;
 
-function argumentsFromSchema(schema: unknown): Record<string, unknown> {
-  const input: Record<string, unknown> = {};
-  if (!isObject(schema)) return input;
-  const properties = isObject(schema.properties) ? schema.properties : {};
-  const required = Array.isArray(schema.required) ? schema.required : [];
-  for (const name of required) {
-    if (typeof name !== 'string') continue;
-    input[name] = placeholder(properties[name]);
-  }
-  return input;
+/** The JSON text of a structured reply to a request asking for output matching `schema`. */
+export function structuredReply(schema: unknown): string {
+  return JSON.stringify(valueFromSchema(schema));
 }
 
-function placeholder(property: unknown): unknown {
-  if (!isObject(property)) return 'sim';
-  if (Array.isArray(property.enum) && property.enum.length > 0) return property.enum[0];
+function argumentsFromSchema(schema: unknown): Record<string, unknown> {
+  const value = valueFromSchema(isObject(schema) ? { ...schema, type: 'object' } : { type: 'object' });
+  return isObject(value) ? value : {};
+}
+
+/** A value of the schema: objects with their required properties, arrays of their minimum length,
+ * an enum's or a union's first choice, strings "sim", numbers 1, booleans true. */
+function valueFromSchema(schema: unknown, depth = 0): unknown {
+  if (!isObject(schema) || depth > 16) return 'sim';
+  if ('const' in schema) return schema.const;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  const union = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : null;
+  if (union !== null && union.length > 0) return valueFromSchema(union.find((choice) => !(isObject(choice) && choice.type === 'null')) ?? union[0], depth + 1);
   // Google schemas spell types in capitals (STRING) and JSON schema allows ["string", "null"].
-  const declared = Array.isArray(property.type) ? property.type.find((type) => type !== 'null') : property.type;
-  switch (typeof declared === 'string' ? declared.toLowerCase() : '') {
-    case 'string':
-      return 'sim';
+  const declared = Array.isArray(schema.type) ? schema.type.find((type) => type !== 'null') : schema.type;
+  const type = typeof declared === 'string' ? declared.toLowerCase() : isObject(schema.properties) ? 'object' : '';
+  switch (type) {
     case 'number':
     case 'integer':
       return 1;
     case 'boolean':
       return true;
-    case 'array':
-      return [];
-    case 'object':
-      return {};
     case 'null':
       return null;
+    case 'array': {
+      const length = typeof schema.minItems === 'number' ? Math.min(schema.minItems, 8) : 0;
+      return Array.from({ length }, () => valueFromSchema(schema.items, depth + 1));
+    }
+    case 'object': {
+      const properties = isObject(schema.properties) ? schema.properties : {};
+      const required = Array.isArray(schema.required) ? schema.required : [];
+      const value: Record<string, unknown> = {};
+      for (const name of required) if (typeof name === 'string') value[name] = valueFromSchema(properties[name], depth + 1);
+      return value;
+    }
     default:
       return 'sim';
   }

@@ -12,6 +12,17 @@ export function tokenLimit(...candidates: unknown[]): number | null {
   return null;
 }
 
+/** The schema of a structured-output request in OpenAI's spelling (`response_format` in Chat
+ * Completions, `text.format` in Responses): a JSON schema, `{type: 'object'}` for JSON mode, or
+ * undefined for text. */
+export function requestedSchema(format: unknown, nested: boolean): unknown {
+  if (!isObject(format)) return undefined;
+  if (format.type === 'json_object') return { type: 'object' };
+  if (format.type !== 'json_schema') return undefined;
+  const holder = nested ? format.json_schema : format;
+  return isObject(holder) && isObject(holder.schema) ? holder.schema : { type: 'object' };
+}
+
 /** Stop sequences given as one string or a list of strings. */
 export function stringList(value: unknown): string[] {
   if (typeof value === 'string') return [value];

@@ -1,0 +1,101 @@
+// Requests captured from Claude Code and Codex CLI (test/fixtures/clients/, made by
+// test/clients/capture.ts), replayed byte for byte, headers included, through the gateway to a
+// provider of every wire format: each must get a 200 and a stream its client reads without a
+// hitch, a tool call where the capture got one and text after a tool result.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { readClientFixtures, secretsIn } from './clients/fixtures.ts';
+import type { CapturedRequest, ClientFixture } from './clients/fixtures.ts';
+import { readAnthropicStream, readResponsesStream } from './clients/streams.ts';
+import type { Reading } from './clients/streams.ts';
+import { formatProviders, startStack } from './stack.ts';
+import type { Stack } from './stack.ts';
+
+const fixtures = readClientFixtures();
+const providers = Object.keys(formatProviders);
+
+/** Known gateway defects, by client turn and provider: the reason, until fixed. */
+function knownDefect(fixture: ClientFixture, request: CapturedRequest, provider: string): string | undefined {
+  if (provider !== 'responses' && inputItems(request.body).some((item) => item.type === 'additional_tools'))
+    return 'Codex\'s default model declares its tools in an `additional_tools` input item (a `functions` namespace holding the '
+      + 'custom `exec` tool of code mode and function tools); the Responses decoder does not know that item type, so every '
+      + 'translated route answers 400 unsupported_parameter `input[0]`';
+  return undefined;
+}
+
+describe('captured agent requests through the gateway', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ everyFormat: true });
+  });
+  after(() => stack.close());
+
+  test('the fixtures cover both agents, a one-shot prompt and a tool round trip, and hold no secret', () => {
+    assert.deepEqual(fixtures.map((fixture) => `${fixture.client} ${fixture.turn} ${fixture.requests.length}`),
+      ['claude-code one-shot 1', 'claude-code tool-turn 2', 'codex one-shot 1', 'codex tool-turn 2']);
+    assert.deepEqual(secretsIn(JSON.stringify(fixtures)), []);
+  });
+
+  test('Codex\'s apply_patch, a custom (grammar) tool, reaches a provider of every format', {
+    todo: 'translated routes drop custom tools (x-modelmux-dropped-params: tools[3]): Codex loses apply_patch, its way to edit files, on every provider but a Responses one',
+  }, async () => {
+    const fixture = fixtures.find((candidate) => candidate.client === 'codex' && candidate.turn === 'tool-turn');
+    assert.ok(fixture);
+    const dropped: string[] = [];
+    for (const provider of providers) {
+      const response = await send(stack, fixture, fixture.requests[0], provider);
+      await response.arrayBuffer();
+      if (response.headers.get('x-modelmux-dropped-params')?.split(', ').includes('tools[3]')) dropped.push(provider);
+    }
+    assert.deepEqual(dropped, []);
+  });
+
+  for (const fixture of fixtures) {
+    fixture.requests.forEach((request, index) => {
+      for (const provider of providers) {
+        const name = `${fixture.client} ${fixture.version}, ${fixture.turn} request ${index + 1} of ${fixture.requests.length}, to ${provider}/`;
+        test(name, { todo: knownDefect(fixture, request, provider) }, async () => {
+          const reading = await replay(stack, fixture, request, provider);
+          assert.ok(reading.inputTokens > 0 && reading.outputTokens > 0, `usage: ${JSON.stringify(reading)}`);
+          if (endsWithToolResult(request.body) || fixture.simulatorTool === 'none') {
+            assert.deepEqual(reading.toolCalls, []);
+            assert.match(reading.text, /Simulated reply/);
+          } else {
+            assert.deepEqual(reading.toolCalls.map((call) => call.name), [fixture.simulatorTool]);
+          }
+        });
+      }
+    });
+  }
+});
+
+/** The captured request, headers and all, with its model sent to `provider`. */
+function send(stack: Stack, fixture: ClientFixture, request: CapturedRequest, provider: string): Promise<Response> {
+  const body = { ...(request.body as Record<string, unknown>) };
+  body.model = `${provider}/${String(body.model)}`;
+  return fetch(stack.baseUrl + request.path, {
+    method: request.method,
+    headers: { ...request.headers, 'x-sim-tool': fixture.simulatorTool },
+    body: JSON.stringify(body),
+  });
+}
+
+async function replay(stack: Stack, fixture: ClientFixture, request: CapturedRequest, provider: string): Promise<Reading> {
+  const response = await send(stack, fixture, request, provider);
+  const text = await response.text();
+  assert.equal(response.status, 200, text.slice(0, 800));
+  assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+  return fixture.client === 'claude-code' ? readAnthropicStream(text) : readResponsesStream(text);
+}
+
+function inputItems(body: unknown): Array<{ type?: string }> {
+  const { input } = body as { input?: unknown };
+  return Array.isArray(input) ? input : [];
+}
+
+/** The request's last message carries a tool result (Anthropic `tool_result`, Responses `function_call_output`). */
+function endsWithToolResult(body: unknown): boolean {
+  const { messages, input } = body as { messages?: Array<{ content: unknown }>; input?: Array<{ type?: string }> };
+  const last = JSON.stringify(messages?.at(-1)?.content ?? input?.at(-1) ?? null);
+  return last.includes('"tool_result"') || last.includes('"function_call_output"');
+}
