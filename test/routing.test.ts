@@ -229,6 +229,22 @@ describe('presets and require_parameters', () => {
     assert.match(lastBody().system, /^Apply these working rules to every coding task\.[\s\S]*\n\nRepository: modelmux$/);
   });
 
+  test('a body `preset` keeps the model the client named and applies the preset\'s rules to it', async () => {
+    const answer = await chat(stack, { model: 'echo-model', preset: 'terse' });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get('x-modelmux-model'), 'echo-model');
+    const sent = lastBody();
+    assert.equal(sent.model, 'echo');
+    assert.equal(sent.messages[0].content, 'Answer in one line.');
+    assert.equal(sent.temperature, 0.1);
+    assert.equal(sent.preset, undefined, 'routing fields never reach a provider');
+    // The built-in coding preset names no model of its own: its list is the fallbacks, after the client's.
+    const coding = await chat(stack, { model: 'chat/cheap-x', preset: 'coding' });
+    assert.equal(coding.status, 200);
+    assert.equal(coding.headers.get('x-modelmux-model'), 'chat/cheap-x');
+    assert.match(lastBody().messages[0].content, /^Apply these working rules/);
+  });
+
   test('an unknown preset is a 404 in the caller\'s own format; GET /v1/presets lists them', async () => {
     const response = await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: '@preset/nope', max_tokens: 10, messages: hello }) });
     assert.equal(response.status, 404);

@@ -1,5 +1,5 @@
 // From a client's body to a route plan: resolve a preset (`@preset/<name>`, `<model>@preset/<name>`
-// or `preset`), take out the routing fields no provider should see (`provider`, `models`, `preset`),
+// or `preset` beside the model), take out the routing fields no provider should see (`provider`, `models`, `preset`),
 // read what the request needs, and plan. A request no provider can take is refused here, with the
 // reason for each provider.
 import type { RoutingConfig } from '../routing/config.ts';
@@ -43,7 +43,9 @@ export function routeRequest(context: CallContext, dependencies: RoutingDependen
     }
     if (format === 'embeddings') throw invalidRequest('presets apply to chat, responses and messages requests, not to embeddings', 'model');
     applyPreset(format, body, preset);
-    model = reference?.model ?? preset.model ?? '';
+    // Only a bare `@preset/<name>` takes the preset's model; a preset named beside a model (in the
+    // name or in the body) applies its rules to that model, so it never moves a request elsewhere.
+    if (reference !== null) model = reference.model ?? preset.model ?? '';
   }
   const preferences = readPreferences(body.provider);
   let fallbacks = readFallbackModels(body.models);
@@ -77,14 +79,15 @@ export function routeRequest(context: CallContext, dependencies: RoutingDependen
     droppedBy,
   });
   context.route.id = plan.id;
-  if (plan.candidates.length === 0) throw noRoute(model, plan, dependencies.router, presetName);
+  if (plan.candidates.length === 0) throw noRoute(model, plan, dependencies.router, reference?.model === null ? presetName : null);
   return { plan, stickyKey: conversationKey, needs };
 }
 
-function noRoute(model: string, plan: RoutePlan, router: Router, presetName: string | null): GatewayError {
+/** `modelPreset`: the preset that chose the model (a bare `@preset/<name>`), if one did. */
+function noRoute(model: string, plan: RoutePlan, router: Router, modelPreset: string | null): GatewayError {
   if (plan.excluded.length === 0) {
-    if (presetName !== null && plan.unknown.length > 0) {
-      return new GatewayError(`Preset "${presetName}" leads to no model this gateway serves (${plan.unknown.join(', ')}). Send "<model>@preset/${presetName}", or set presets.${presetName}.model in modelmux.yaml.`, { status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
+    if (modelPreset !== null && plan.unknown.length > 0) {
+      return new GatewayError(`Preset "${modelPreset}" leads to no model this gateway serves (${plan.unknown.join(', ')}). Send "<model>@preset/${modelPreset}", or set presets.${modelPreset}.model in modelmux.yaml.`, { status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
     }
     return unknownModel(plan.unknown.length > 1 ? plan.unknown.join('", "') : model, router);
   }
