@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderConfig } from '../src/config/types.ts';
+import { run as routeCommand } from '../src/cli/route.ts';
+import { captureCli } from './cli-capture.ts';
 import { hello, provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
 import { defaultTimeouts } from '../src/config/types.ts';
@@ -23,8 +25,8 @@ async function chat(stack: Stack, body: Record<string, unknown>, headers: Record
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
 }
 
-async function route(stack: Stack, query: string): Promise<Record<string, any>> {
-  const response = await fetch(`${stack.baseUrl}/v1/route?${query}`);
+async function route(stack: Stack, query: string, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+  const response = await fetch(`${stack.baseUrl}/v1/route?${query}`, { headers });
   assert.equal(response.status, 200, await response.clone().text());
   return (await response.json()) as Record<string, any>;
 }
@@ -192,6 +194,22 @@ describe('sticky routing', () => {
     const plan = await route(stack, 'model=shared&session=session-a');
     assert.equal(plan.candidates[0].provider, 'two');
     assert.equal(plan.candidates[0].sticky, true);
+  });
+
+  test('the dry run finds the sticky candidate of a caller that sends a key, as its requests do', async () => {
+    const caller = { authorization: 'Bearer sk-some-client-key' };
+    const served = await chat(stack, { model: 'shared', provider: { ignore: ['one'] } }, { ...caller, 'x-session-id': 'session-keyed' });
+    assert.equal(served.headers.get('x-modelmux-provider'), 'two');
+    const plan = await route(stack, 'model=shared&session=session-keyed', caller);
+    assert.equal(plan.candidates[0].provider, 'two');
+    assert.equal(plan.candidates[0].sticky, true);
+    const byHeader = await route(stack, 'model=shared', { ...caller, 'x-session-id': 'session-keyed' });
+    assert.equal(byHeader.candidates[0].sticky, true);
+    // Another caller's session of the same name is another conversation.
+    const other = await route(stack, 'model=shared&session=session-keyed', { authorization: 'Bearer sk-another-key' });
+    assert.equal(other.candidates[0].sticky, false);
+    const cli = await captureCli(routeCommand, ['shared', '--url', stack.baseUrl, '--session', 'session-keyed', '--key', 'sk-some-client-key']);
+    assert.match(cli.stdout, /1\s+two\s+.*sticky/);
   });
 });
 

@@ -10,7 +10,7 @@ import { checkModelName, readFallbackModels, readPreferences } from '../routing/
 import { applyPreset, parsePresetReference } from '../routing/presets.ts';
 import type { Preset } from '../routing/presets.ts';
 import type { Router, RoutePlan } from '../routing/router.ts';
-import { stickyKey } from '../routing/sticky.ts';
+import { stickyCaller, stickyKey } from '../routing/sticky.ts';
 import type { CallContext } from './call.ts';
 import { GatewayError, invalidRequest, notFound } from '../errors/gateway-error.ts';
 import { unknownModel } from './exchange.ts';
@@ -59,7 +59,7 @@ export function routeRequest(context: CallContext, dependencies: RoutingDependen
   context.route = { id: '', attempts: 0, ignored: preferences?.ignored ?? [] };
 
   let key: string | null | undefined;
-  const caller = headerText(context, 'authorization') ?? headerText(context, 'x-api-key') ?? '';
+  const caller = stickyCaller(context.headers);
   const conversationKey = (): string | null => {
     if (key !== undefined) return key;
     // OpenAI's own cache-routing hint names a conversation as well as a session header does.
