@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { builtinCatalog } from '../src/catalog/builtin.ts';
 import { providerDefinitions } from '../src/providers/definitions/index.ts';
 
 const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
@@ -93,17 +94,23 @@ test('models prints the offers a configuration serves; route explains a choice, 
 
   const child = spawn(process.execPath, [main, 'serve', '--port', '0'], { env, cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
+    const listening = await new Promise<{ url: string; providers: string[] }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no listening line')), 15_000);
       child.stdout.on('data', (chunk: Buffer) => {
         for (const line of chunk.toString().split('\n')) {
           if (line.includes('"modelmux listening"')) {
             clearTimeout(timer);
-            resolve(JSON.parse(line).url);
+            resolve(JSON.parse(line));
           }
         }
       });
     });
+    const url = listening.url;
+    // A provider configured by its key alone serves what the catalog offers through it.
+    const catalogued = (provider: string): number => builtinCatalog.models.filter((model) => model.offers.some((offer) => offer.provider === provider)).length;
+    assert.ok(catalogued('groq') > 0);
+    assert.ok(listening.providers.includes(`groq (${catalogued('groq')} models)`), listening.providers.join('; '));
+    assert.ok(listening.providers.includes(`together (${catalogued('together')} models)`), listening.providers.join('; '));
     const live = spawn(process.execPath, [main, 'route', 'llama-3.3-70b', '--url', url, '--sort', 'price'], { env, cwd: tmpdir() });
     let output = '';
     live.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -90,7 +90,7 @@ export async function run(argv: string[]): Promise<void> {
   logger.info('modelmux listening', {
     url: `http://${address.address}:${address.port}`,
     max_connections: gateway.maxConnections,
-    providers: gateway.registry.providers.map((provider) => `${provider.id} (${provider.config.models.length} models${provider.config.description ? ', ' + provider.config.description : ''})`),
+    providers: providerSummaries(gateway),
     sources: config.sources,
   });
   if (config.adminKey === null) logger.warn('running OPEN: no admin key, so no virtual keys are checked; serving loopback only. Set MODELMUX_ADMIN_KEY to turn keys on.', { data_dir: config.dataDir });
@@ -111,6 +111,17 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 const defaultDataDir = './.modelmux';
+
+/** Each provider with the models the catalog offers through it, the built-in catalog's included (a
+ * provider configured by its key alone lists no models of its own). Models a provider reports
+ * itself come later, once discovery has asked it. */
+function providerSummaries(gateway: Gateway): string[] {
+  const offered = new Map<string, number>();
+  for (const entry of gateway.catalog.served()) {
+    for (const offer of entry.offers) offered.set(offer.provider.id, (offered.get(offer.provider.id) ?? 0) + 1);
+  }
+  return gateway.registry.providers.map((provider) => `${provider.id} (${offered.get(provider.id) ?? 0} models${provider.config.description ? ', ' + provider.config.description : ''})`);
+}
 
 /**
  * The last guard: every request path catches its own faults (a failing request fails alone, with a
