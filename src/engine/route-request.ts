@@ -79,6 +79,10 @@ export function routeRequest(context: CallContext, dependencies: RoutingDependen
     droppedBy,
   });
   context.route.id = plan.id;
+  // A request refused from here on (no eligible provider; the key's models, limits or budget) is
+  // counted, logged and recorded under the model it asked for; each attempt then names its own.
+  context.model = plan.requested?.publicId ?? model;
+  context.metricsModel = plan.requested?.metricsLabel ?? null;
   if (plan.candidates.length === 0) throw noRoute(model, plan, dependencies.router, reference?.model === null ? presetName : null);
   return { plan, stickyKey: conversationKey, needs };
 }
