@@ -21,8 +21,15 @@ function cleanEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** A configuration whose shutdown does not wait for a load balancer: these tests stop serve with SIGTERM. */
+function noDrainConfig(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'modelmux-cli-')), 'modelmux.yaml');
+  writeFileSync(path, 'server:\n  shutdown_drain_ms: 0\n');
+  return path;
+}
+
 test('with no credentials, serve starts the labelled simulator and answers the README curl', async () => {
-  const child = spawn(process.execPath, [main, 'serve', '--port', '0'], { env: cleanEnvironment(), cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--config', noDrainConfig()], { env: cleanEnvironment(), cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const lines: string[] = [];
     const url = await new Promise<string>((resolve, reject) => {
@@ -92,7 +99,7 @@ test('models prints the offers a configuration serves; route explains a choice, 
   assert.match(offline.stdout, /offline/);
   assert.match(offline.stdout, /excluded groq \(meta-llama\/Llama-3\.3-70B-Instruct\): the prompt \(~150000 tokens, estimated\) does not fit its context window of 131072 tokens/);
 
-  const child = spawn(process.execPath, [main, 'serve', '--port', '0'], { env, cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--config', noDrainConfig()], { env, cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const listening = await new Promise<{ url: string; providers: string[] }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no listening line')), 15_000);

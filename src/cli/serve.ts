@@ -1,13 +1,15 @@
 // `modelmux serve`: load the configuration, start the gateway, and with no provider configured at
 // all start the built-in simulator as a clearly labelled demo provider so the first request answers.
 import type { AddressInfo } from 'node:net';
+import { constants as osConstants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { modelConfig, providerAt } from '../config/providers.ts';
+import { defaultShutdown } from '../config/types.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
 import { discoverLocalServers } from '../config/local-servers.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
-import { createGateway } from '../http/server.ts';
+import { closeAtOnce, createGateway } from '../http/server.ts';
 import type { Gateway } from '../http/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
 import { configuredSecrets, Redactor } from '../secrets/redactor.ts';
@@ -24,6 +26,10 @@ Options:
   --data-dir DIR    where the ledger and virtual keys live (env MODELMUX_DATA_DIR; default ./.modelmux;
                     none: keep no ledger)
   -h, --help        show this help
+
+SIGTERM or SIGINT shuts down gracefully: /ready answers 503 at once, new connections are still
+taken for server.shutdown_drain_ms (default 5 s), then requests in flight get server.shutdown_grace_ms
+(default 20 s) to finish; a second signal exits at once.
 
 Virtual keys: set MODELMUX_ADMIN_KEY (or server.admin_key) and every API request needs a key made
 with \`modelmux keys create\`. Without an admin key the gateway runs open, on a loopback address only.
@@ -87,6 +93,8 @@ export async function run(argv: string[]): Promise<void> {
     throw error;
   }
   const { gateway, address } = started;
+  // Before anything says the gateway listens: a signal sent on that news must find the handlers.
+  stopOnSignals(gateway, simulator, logger);
   logger.info('modelmux listening', {
     url: `http://${address.address}:${address.port}`,
     max_connections: gateway.maxConnections,
@@ -96,14 +104,23 @@ export async function run(argv: string[]): Promise<void> {
   if (config.adminKey === null) logger.warn('running OPEN: no admin key, so no virtual keys are checked; serving loopback only. Set MODELMUX_ADMIN_KEY to turn keys on.', { data_dir: config.dataDir });
   else logger.info('virtual keys on: every API request needs a key (modelmux keys create)', { data_dir: config.dataDir });
   void gateway.registry.discover(logger);
+}
 
+/** SIGTERM or SIGINT shuts the gateway down gracefully (see http/shutdown.ts), then the process exits
+ * 0; a second signal, from someone who will not wait, exits at once. */
+function stopOnSignals(gateway: Gateway, simulator: Simulator | null, logger: Logger): void {
+  const timing = gateway.config.shutdown ?? defaultShutdown;
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      logger.warn('second signal: exiting now, without waiting for the requests in flight', { signal });
+      process.exit(128 + osConstants.signals[signal]);
+    }
     stopping = true;
-    logger.info('shutting down', { signal });
-    await gateway.close(10_000);
+    logger.info('shutting down: /ready answers 503; new connections are taken during the drain, then requests in flight get the grace to finish', { signal, drain_ms: timing.drainMs, grace_ms: timing.graceMs });
+    await gateway.close(timing);
     await simulator?.close();
+    logger.info('shut down');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -154,7 +171,7 @@ async function startGateway(config: GatewayConfig, logger: Logger): Promise<{ ga
   try {
     return { gateway, address: await gateway.listen() };
   } catch (error) {
-    await gateway.close(0);
+    await gateway.close(closeAtOnce);
     throw new Error(listenFailure(config, error));
   }
 }
