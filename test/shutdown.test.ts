@@ -90,6 +90,7 @@ describe('the end of the grace', () => {
     }
     assert.match(stack.gateway.metrics.render(), /modelmux_request_errors_total\{model="test-model",provider="sim",type="server_shutting_down"\} 3/);
     assert.ok(stack.logs.some((line) => /ending the requests still in flight after the grace/.test(line)));
+    assert.equal(stack.gateway.router.stats.get('sim/upstream-model').samples, 0, 'a shutdown says nothing about the provider');
 
     const store = openSqliteStore(stack.dataDir);
     try {

@@ -152,8 +152,8 @@ function observed(answer: Answer, context: CallContext, router: Router, candidat
   };
   const failed = (error: GatewayError): void => {
     // A stream that broke after its first token still counts against the provider; the caller's
-    // leaving, the gateway ending the request (its shutdown) or a fault of its own says nothing about it.
-    if (error.status !== 499 && !error.internal && !context.controller.signal.aborted) router.failed(candidate, { retryAfterMs: null, fatal: false });
+    // leaving or a fault of the gateway's own says nothing about it.
+    if (error.status !== 499 && !error.internal) router.failed(candidate, { retryAfterMs: null, fatal: false });
   };
   const stream: AnswerStream = {
     start(sink: AnswerSink) {
