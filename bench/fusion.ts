@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { loadConfig } from '../src/config/load.ts';
 import { startSimulator } from '../src/simulator/index.ts';
-import { createGateway } from '../src/http/server.ts';
+import { closeAtOnce, createGateway } from '../src/http/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 
 const speeds = {
@@ -70,7 +70,7 @@ export async function measureFusion(say: (line: string) => void): Promise<Fusion
     const slowMemberP50Ms = median(direct.slow);
     return { cases: summarise(cases), outside: { slowMemberP50Ms, judgePlusSlowP50Ms: slowMemberP50Ms + median(direct.judge) } };
   } finally {
-    await gateway.close(0);
+    await gateway.close(closeAtOnce);
     await simulator.close();
     rmSync(directory, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { builtinCatalog } from '../src/catalog/builtin.ts';
 import { serve } from '../src/cli/serve.ts';
 import { capturedIo, cli } from './cli-io.ts';
 
@@ -85,6 +86,12 @@ test('models prints the offers a configuration serves; route explains a choice, 
   const serving = await serve(['--port', '0'], io);
   assert.ok(typeof serving !== 'number', io.stderr);
   try {
+    // A provider configured by its key alone serves what the catalog offers through it.
+    const listening = io.stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; providers?: string[] }).find((line) => line.msg === 'modelmux listening');
+    const catalogued = (provider: string): number => builtinCatalog.models.filter((model) => model.offers.some((offer) => offer.provider === provider)).length;
+    assert.ok(catalogued('groq') > 0);
+    assert.ok(listening?.providers?.includes(`groq (${catalogued('groq')} models)`), listening?.providers?.join('; '));
+    assert.ok(listening?.providers?.includes(`together (${catalogued('together')} models)`), listening?.providers?.join('; '));
     const live = await cli(['route', 'llama-3.3-70b', '--url', serving.url, '--sort', 'price'], env);
     assert.equal(live.code, 0, live.stderr);
     assert.match(live.stdout, new RegExp(`live, from ${serving.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));

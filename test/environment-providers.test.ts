@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import OpenAI from 'openai';
 import { loadConfig } from '../src/config/load.ts';
 import { startSimulator } from '../src/simulator/index.ts';
-import { createGateway } from '../src/http/server.ts';
+import { closeAtOnce, createGateway } from '../src/http/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 
 test('GROQ_API_KEY (with MODELMUX_GROQ_BASE_URL aimed at the simulator) configures groq with no file', async () => {
@@ -37,7 +37,7 @@ test('GROQ_API_KEY (with MODELMUX_GROQ_BASE_URL aimed at the simulator) configur
     assert.equal(catalogued.object, 'chat.completion');
     assert.ok(logs.every((line) => !line.includes('gsk-environment-key-123456')));
   } finally {
-    await gateway.close(0);
+    await gateway.close(closeAtOnce);
     await simulator.close();
   }
 });

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { ConnectionLimits } from '../src/config/types.ts';
 import { defaultConnectionLimits } from '../src/config/types.ts';
-import { createGateway } from '../src/http/server.ts';
+import { closeAtOnce, createGateway } from '../src/http/server.ts';
 import type { Gateway } from '../src/http/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { startStack } from './stack.ts';
@@ -33,7 +33,7 @@ export async function startGuarded(limits: Partial<ConnectionLimits>): Promise<G
     port,
     logs,
     async close() {
-      await gateway.close(0);
+      await gateway.close(closeAtOnce);
       await stack.close();
     },
   };

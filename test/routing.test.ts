@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderConfig } from '../src/config/types.ts';
+import { run as routeCommand } from '../src/cli/route.ts';
+import { captureCli } from './cli-capture.ts';
 import { hello, provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
 import { defaultTimeouts } from '../src/config/types.ts';
@@ -23,8 +25,8 @@ async function chat(stack: Stack, body: Record<string, unknown>, headers: Record
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
 }
 
-async function route(stack: Stack, query: string): Promise<Record<string, any>> {
-  const response = await fetch(`${stack.baseUrl}/v1/route?${query}`);
+async function route(stack: Stack, query: string, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+  const response = await fetch(`${stack.baseUrl}/v1/route?${query}`, { headers });
   assert.equal(response.status, 200, await response.clone().text());
   return (await response.json()) as Record<string, any>;
 }
@@ -193,6 +195,22 @@ describe('sticky routing', () => {
     assert.equal(plan.candidates[0].provider, 'two');
     assert.equal(plan.candidates[0].sticky, true);
   });
+
+  test('the dry run finds the sticky candidate of a caller that sends a key, as its requests do', async () => {
+    const caller = { authorization: 'Bearer sk-some-client-key' };
+    const served = await chat(stack, { model: 'shared', provider: { ignore: ['one'] } }, { ...caller, 'x-session-id': 'session-keyed' });
+    assert.equal(served.headers.get('x-modelmux-provider'), 'two');
+    const plan = await route(stack, 'model=shared&session=session-keyed', caller);
+    assert.equal(plan.candidates[0].provider, 'two');
+    assert.equal(plan.candidates[0].sticky, true);
+    const byHeader = await route(stack, 'model=shared', { ...caller, 'x-session-id': 'session-keyed' });
+    assert.equal(byHeader.candidates[0].sticky, true);
+    // Another caller's session of the same name is another conversation.
+    const other = await route(stack, 'model=shared&session=session-keyed', { authorization: 'Bearer sk-another-key' });
+    assert.equal(other.candidates[0].sticky, false);
+    const cli = await captureCli(routeCommand, ['shared', '--url', stack.baseUrl, '--session', 'session-keyed', '--key', 'sk-some-client-key']);
+    assert.match(cli.stdout, /1\s+two\s+.*sticky/);
+  });
 });
 
 describe('presets and require_parameters', () => {
@@ -227,6 +245,22 @@ describe('presets and require_parameters', () => {
     });
     assert.equal(response.status, 200, await response.clone().text());
     assert.match(lastBody().system, /^Apply these working rules to every coding task\.[\s\S]*\n\nRepository: modelmux$/);
+  });
+
+  test('a body `preset` keeps the model the client named and applies the preset\'s rules to it', async () => {
+    const answer = await chat(stack, { model: 'echo-model', preset: 'terse' });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get('x-modelmux-model'), 'echo-model');
+    const sent = lastBody();
+    assert.equal(sent.model, 'echo');
+    assert.equal(sent.messages[0].content, 'Answer in one line.');
+    assert.equal(sent.temperature, 0.1);
+    assert.equal(sent.preset, undefined, 'routing fields never reach a provider');
+    // The built-in coding preset names no model of its own: its list is the fallbacks, after the client's.
+    const coding = await chat(stack, { model: 'chat/cheap-x', preset: 'coding' });
+    assert.equal(coding.status, 200);
+    assert.equal(coding.headers.get('x-modelmux-model'), 'chat/cheap-x');
+    assert.match(lastBody().messages[0].content, /^Apply these working rules/);
   });
 
   test('an unknown preset is a 404 in the caller\'s own format; GET /v1/presets lists them', async () => {

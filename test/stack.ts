@@ -10,7 +10,7 @@ import { builtinPresets } from '../src/routing/presets.ts';
 import type { Preset } from '../src/routing/presets.ts';
 import { startSimulator } from '../src/simulator/index.ts';
 import type { Simulator, SimulatorKnobs } from '../src/simulator/index.ts';
-import { createGateway } from '../src/http/server.ts';
+import { closeAtOnce, createGateway } from '../src/http/server.ts';
 import type { Gateway } from '../src/http/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { openAccount } from '../src/accounts/auth.ts';
@@ -112,7 +112,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     anthropic,
     logs,
     async close() {
-      await gateway.close(0);
+      await gateway.close(closeAtOnce);
       await simulator.close();
     },
   };

@@ -20,6 +20,8 @@ the ranking, and why each excluded one was excluded. Nothing is sent to any prov
 
 Options:
   --url URL             gateway to ask (env MODELMUX_URL; default http://127.0.0.1:4000)
+  --key KEY             the key to ask with (env MODELMUX_API_KEY): stickiness is per caller, so
+                        --session shows the conversation of the client that sends this key
   --offline             plan from the configuration, without asking a gateway
   --config PATH         configuration for --offline (default as for serve)
   --tools, --vision, --json-schema, --commercial-use
@@ -41,6 +43,7 @@ export async function run(argv: string[], io: CommandIo = processIo): Promise<nu
     strict: true,
     options: {
       url: { type: 'string' },
+      key: { type: 'string' },
       offline: { type: 'boolean' },
       config: { type: 'string' },
       tools: { type: 'boolean' },
@@ -72,7 +75,7 @@ export async function run(argv: string[], io: CommandIo = processIo): Promise<nu
   const url = (values.url ?? io.env.MODELMUX_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
   let answer: Record<string, any> | null = null;
   let source = `live, from ${url}`;
-  if (!values.offline) answer = await ask(url, query);
+  if (!values.offline) answer = await ask(url, query, values.key ?? process.env.MODELMUX_API_KEY ?? null);
   if (answer === null) {
     answer = await planOffline(query, values.config, io);
     if (answer === null) return 1;
@@ -106,9 +109,10 @@ export async function run(argv: string[], io: CommandIo = processIo): Promise<nu
 }
 
 /** The gateway's own answer, or null when no gateway is listening there. */
-async function ask(url: string, query: URLSearchParams): Promise<Record<string, any> | null> {
+async function ask(url: string, query: URLSearchParams, key: string | null): Promise<Record<string, any> | null> {
   try {
-    const response = await fetch(`${url}/v1/route?${query}`, { signal: AbortSignal.timeout(5_000) });
+    const headers: Record<string, string> = key === null ? {} : { authorization: `Bearer ${key}` };
+    const response = await fetch(`${url}/v1/route?${query}`, { headers, signal: AbortSignal.timeout(5_000) });
     return (await response.json()) as Record<string, any>;
   } catch {
     return null;

@@ -1,14 +1,16 @@
 // `modelmux serve`: load the configuration, start the gateway, and with no provider configured at
 // all start the built-in simulator as a clearly labelled demo provider so the first request answers.
 import type { AddressInfo } from 'node:net';
+import { constants as osConstants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { chooseDataDir } from '../config/data-dir.ts';
 import { modelConfig, providerAt } from '../config/providers.ts';
+import { defaultShutdown } from '../config/types.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/types.ts';
 import { discoverLocalServers, watchLocalServers } from '../config/local-servers.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
-import { createGateway } from '../http/server.ts';
+import { closeAtOnce, createGateway } from '../http/server.ts';
 import type { Gateway } from '../http/server.ts';
 import { createLogger, logLevels } from '../telemetry/logger.ts';
 import { configuredSecrets, Redactor } from '../secrets/redactor.ts';
@@ -28,6 +30,10 @@ Options:
                     $XDG_DATA_HOME/modelmux or ~/.local/share/modelmux; none: keep no ledger)
   -h, --help        show this help
 
+SIGTERM or SIGINT shuts down gracefully: /ready answers 503 at once, new connections are still
+taken for server.shutdown_drain_ms (default 5 s), then requests in flight get server.shutdown_grace_ms
+(default 20 s) to finish; a second signal exits at once.
+
 Virtual keys: set MODELMUX_ADMIN_KEY (or server.admin_key) and every API request needs a key made
 with \`modelmux keys create\`. Without an admin key the gateway runs open, on a loopback address only.
 
@@ -40,38 +46,24 @@ skip). With none at all, a simulated demo provider serves models named sim/...`;
 export interface Serving {
   url: string;
   logger: Logger;
-  /** Lets in-flight requests finish (up to graceMs), then closes the gateway and the demo simulator. */
+  /** Lets in-flight requests finish (up to graceMs, no drain), then closes the gateway and the demo simulator. */
   close(graceMs?: number): Promise<void>;
 }
 
-/** A gateway `modelmux serve` started, and how to stop it. */
-export interface Serving {
-  url: string;
-  logger: Logger;
-  /** Lets in-flight requests finish (up to graceMs), then closes the gateway and the demo simulator. */
-  close(graceMs?: number): Promise<void>;
-}
+/** What run() does once the gateway is up, before it says it listens (so a signal sent on that news
+ * finds its handlers), with what it needs to shut it down. */
+type OnStarted = (gateway: Gateway, stopOthers: () => Promise<void>, logger: Logger) => void;
 
 export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
-  const serving = await serve(argv, io);
+  const serving = await serve(argv, io, stopOnSignals);
   if (typeof serving === 'number') return serving;
   keepServingThroughStrayErrors(serving.logger);
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    serving.logger.info('shutting down', { signal });
-    await serving.close(10_000);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
   return 0;
 }
 
 /** Starts the gateway as `modelmux serve` does, without taking over the process's signals (what
  * run() adds); the exit status instead when it only printed help or could not start. */
-export async function serve(argv: string[], io: CommandIo = processIo): Promise<Serving | number> {
+export async function serve(argv: string[], io: CommandIo = processIo, onStarted?: OnStarted): Promise<Serving | number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -108,25 +100,48 @@ export async function serve(argv: string[], io: CommandIo = processIo): Promise<
   }
   const { gateway, address } = started;
   const url = `http://${address.address}:${address.port}`;
+  const localWatch = config.discoverLocal ? watchLocalServers(config, gateway, logger) : null;
+  const stopOthers = async (): Promise<void> => {
+    localWatch?.stop();
+    await simulator?.close();
+  };
+  onStarted?.(gateway, stopOthers, logger);
   logger.info('modelmux listening', {
     url,
     max_connections: gateway.maxConnections,
-    providers: gateway.registry.providers.map((provider) => `${provider.id} (${provider.config.models.length} models${provider.config.description ? ', ' + provider.config.description : ''})`),
+    providers: providerSummaries(gateway),
     sources: config.sources,
     data_dir: config.dataDir,
   });
   if (config.adminKey === null) logger.warn('running OPEN: no admin key, so no virtual keys are checked; serving loopback only. Set MODELMUX_ADMIN_KEY to turn keys on.', { data_dir: config.dataDir });
   else logger.info('virtual keys on: every API request needs a key (modelmux keys create)', { data_dir: config.dataDir });
   void gateway.registry.discover(logger);
-  const localWatch = config.discoverLocal ? watchLocalServers(config, gateway, logger) : null;
   return {
     url,
     logger,
     async close(graceMs = 10_000) {
-      localWatch?.stop();
-      await gateway.close(graceMs);
-      await simulator?.close();
+      await gateway.close({ drainMs: 0, graceMs });
+      await stopOthers();
     },
+  };
+}
+
+/** SIGTERM or SIGINT shuts the gateway down gracefully (see http/shutdown.ts), then the process exits
+ * 0; a second signal, from someone who will not wait, exits at once. */
+function stopOnSignals(gateway: Gateway, stopOthers: () => Promise<void>, logger: Logger): void {
+  const timing = gateway.config.shutdown ?? defaultShutdown;
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      logger.warn('second signal: exiting now, without waiting for the requests in flight', { signal });
+      process.exit(128 + osConstants.signals[signal]);
+    }
+    stopping = true;
+    logger.info('shutting down: /ready answers 503; new connections are taken during the drain, then requests in flight get the grace to finish', { signal, drain_ms: timing.drainMs, grace_ms: timing.graceMs });
+    await gateway.close(timing);
+    await stopOthers();
+    logger.info('shut down');
+    process.exit(0);
   };
 }
 
@@ -153,6 +168,17 @@ function applyOptions(config: GatewayConfig, values: { port?: string; host?: str
     throw new Error(`refusing to serve on ${config.host} without an admin key: an open gateway listens on a loopback address only (127.0.0.1, ::1 or localhost). Set MODELMUX_ADMIN_KEY (or server.admin_key), or bind --host 127.0.0.1`);
   }
   return dataDir.warning;
+}
+
+/** Each provider with the models the catalog offers through it, the built-in catalog's included (a
+ * provider configured by its key alone lists no models of its own). Models a provider reports
+ * itself come later, once discovery has asked it. */
+function providerSummaries(gateway: Gateway): string[] {
+  const offered = new Map<string, number>();
+  for (const entry of gateway.catalog.served()) {
+    for (const offer of entry.offers) offered.set(offer.provider.id, (offered.get(offer.provider.id) ?? 0) + 1);
+  }
+  return gateway.registry.providers.map((provider) => `${provider.id} (${offered.get(provider.id) ?? 0} models${provider.config.description ? ', ' + provider.config.description : ''})`);
 }
 
 /**
@@ -186,7 +212,7 @@ async function startGateway(config: GatewayConfig, logger: Logger): Promise<{ ga
   try {
     return { gateway, address: await gateway.listen() };
   } catch (error) {
-    await gateway.close(0);
+    await gateway.close(closeAtOnce);
     throw new Error(listenFailure(config, error));
   }
 }

@@ -165,3 +165,9 @@ test('connection limits are read from server:, with documented defaults and thei
   assert.throws(() => loadConfig({ path: writeConfig('server:\n  headers_timeout_ms: 5000\n  body_timeout_ms: 1000\n'), env: {} }), /:3: server\.body_timeout_ms: `body_timeout_ms` is shorter than `headers_timeout_ms`/);
   assert.throws(() => loadConfig({ path: writeConfig('server:\n  keepalive_timeout_ms: 5000\n'), env: {} }), /did you mean "keep_alive_timeout_ms"/);
 });
+
+test('a shutdown\'s drain and grace are read from server:, 0 skipping a phase', () => {
+  assert.deepEqual(loadConfig({ env: {} }).shutdown, { drainMs: 5_000, graceMs: 20_000 });
+  assert.deepEqual(loadConfig({ path: writeConfig('server:\n  shutdown_drain_ms: 0\n  shutdown_grace_ms: 45000\n'), env: {} }).shutdown, { drainMs: 0, graceMs: 45_000 });
+  assert.throws(() => loadConfig({ path: writeConfig('server:\n  shutdown_grace_ms: -1\n'), env: {} }), /:2: server\.shutdown_grace_ms: expected a whole number from 0/);
+});

@@ -7,7 +7,7 @@ import type { Document } from 'yaml';
 import { logLevels } from '../telemetry/logger.ts';
 import { defaultBodyLimitBytes, defaultHost, defaultPort, defaultTimeouts } from './types.ts';
 import { readCompare } from './compare.ts';
-import { connectionKeys, readConnectionLimits } from './connections.ts';
+import { connectionKeys, readConnectionLimits, readShutdownTiming } from './connections.ts';
 import { readFusions } from './fusions.ts';
 import { readPresets } from './presets.ts';
 import { addEnvironmentProviders, readProvider, readTimeouts } from './providers.ts';
@@ -137,6 +137,7 @@ function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record
     dataDir: check.optionalString(server.data_dir, ['server', 'data_dir']) ?? nonEmpty(env.MODELMUX_DATA_DIR),
     adminKey: readAdminKey(server.admin_key, env, check),
     connections: readConnectionLimits(server, ['server'], check),
+    shutdown: readShutdownTiming(server, ['server'], check),
     sources: [],
   };
 }

@@ -42,7 +42,24 @@ export interface GatewayConfig {
   compare?: CompareConfig;
   /** How many client connections are held and for how long; absent: `defaultConnectionLimits`. */
   connections?: ConnectionLimits;
+  /** How a shutdown (SIGTERM, SIGINT) drains the gateway; absent: `defaultShutdown`. */
+  shutdown?: ShutdownTiming;
 }
+
+/** A shutdown's two phases: see http/shutdown.ts. */
+export interface ShutdownTiming {
+  /** After the signal, while /ready already answers 503: new connections are still taken, so
+   * requests a load balancer sends before it notices are served. */
+  drainMs: number;
+  /** Then the listener stops, and requests in flight get this long to finish before they are ended
+   * with a `server_shutting_down` error. */
+  graceMs: number;
+}
+
+// A load balancer needs a few seconds to see /ready fail (or an orchestrator to remove the endpoint);
+// drain and grace together, with a second for the last ledger rows, stay under the 30 s Kubernetes
+// gives a pod before it kills it. docs/configuration.md gives the reasoning in full.
+export const defaultShutdown: ShutdownTiming = { drainMs: 5_000, graceMs: 20_000 };
 
 /** What a client connection may cost the gateway: how many are open at once and how long one may
  * take to send its request or sit idle. */

@@ -1,5 +1,5 @@
 // From a client's body to a route plan: resolve a preset (`@preset/<name>`, `<model>@preset/<name>`
-// or `preset`), take out the routing fields no provider should see (`provider`, `models`, `preset`),
+// or `preset` beside the model), take out the routing fields no provider should see (`provider`, `models`, `preset`),
 // read what the request needs, and plan. A request no provider can take is refused here, with the
 // reason for each provider.
 import type { RoutingConfig } from '../routing/config.ts';
@@ -10,7 +10,7 @@ import { checkModelName, readFallbackModels, readPreferences } from '../routing/
 import { applyPreset, parsePresetReference } from '../routing/presets.ts';
 import type { Preset } from '../routing/presets.ts';
 import type { Router, RoutePlan } from '../routing/router.ts';
-import { stickyKey } from '../routing/sticky.ts';
+import { stickyCaller, stickyKey } from '../routing/sticky.ts';
 import type { CallContext } from './call.ts';
 import { GatewayError, invalidRequest, notFound } from '../errors/gateway-error.ts';
 import { unknownModel } from './exchange.ts';
@@ -43,7 +43,9 @@ export function routeRequest(context: CallContext, dependencies: RoutingDependen
     }
     if (format === 'embeddings') throw invalidRequest('presets apply to chat, responses and messages requests, not to embeddings', 'model');
     applyPreset(format, body, preset);
-    model = reference?.model ?? preset.model ?? '';
+    // Only a bare `@preset/<name>` takes the preset's model; a preset named beside a model (in the
+    // name or in the body) applies its rules to that model, so it never moves a request elsewhere.
+    if (reference !== null) model = reference.model ?? preset.model ?? '';
   }
   const preferences = readPreferences(body.provider);
   let fallbacks = readFallbackModels(body.models);
@@ -57,7 +59,7 @@ export function routeRequest(context: CallContext, dependencies: RoutingDependen
   context.route = { id: '', attempts: 0, ignored: preferences?.ignored ?? [] };
 
   let key: string | null | undefined;
-  const caller = headerText(context, 'authorization') ?? headerText(context, 'x-api-key') ?? '';
+  const caller = stickyCaller(context.headers);
   const conversationKey = (): string | null => {
     if (key !== undefined) return key;
     // OpenAI's own cache-routing hint names a conversation as well as a session header does.
@@ -77,14 +79,19 @@ export function routeRequest(context: CallContext, dependencies: RoutingDependen
     droppedBy,
   });
   context.route.id = plan.id;
-  if (plan.candidates.length === 0) throw noRoute(model, plan, dependencies.router, presetName);
+  // A request refused from here on (no eligible provider; the key's models, limits or budget) is
+  // counted, logged and recorded under the model it asked for; each attempt then names its own.
+  context.model = plan.requested?.publicId ?? model;
+  context.metricsModel = plan.requested?.metricsLabel ?? null;
+  if (plan.candidates.length === 0) throw noRoute(model, plan, dependencies.router, reference?.model === null ? presetName : null);
   return { plan, stickyKey: conversationKey, needs };
 }
 
-function noRoute(model: string, plan: RoutePlan, router: Router, presetName: string | null): GatewayError {
+/** `modelPreset`: the preset that chose the model (a bare `@preset/<name>`), if one did. */
+function noRoute(model: string, plan: RoutePlan, router: Router, modelPreset: string | null): GatewayError {
   if (plan.excluded.length === 0) {
-    if (presetName !== null && plan.unknown.length > 0) {
-      return new GatewayError(`Preset "${presetName}" leads to no model this gateway serves (${plan.unknown.join(', ')}). Send "<model>@preset/${presetName}", or set presets.${presetName}.model in modelmux.yaml.`, { status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
+    if (modelPreset !== null && plan.unknown.length > 0) {
+      return new GatewayError(`Preset "${modelPreset}" leads to no model this gateway serves (${plan.unknown.join(', ')}). Send "<model>@preset/${modelPreset}", or set presets.${modelPreset}.model in modelmux.yaml.`, { status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
     }
     return unknownModel(plan.unknown.length > 1 ? plan.unknown.join('", "') : model, router);
   }

@@ -111,6 +111,17 @@ export function unavailable(message: string, code: string, type = 'server_error'
   return new GatewayError(message, { status: 503, type, code });
 }
 
+/** The gateway is shutting down, and this request outlived the grace it had to finish. */
+export function shuttingDown(): GatewayError {
+  return unavailable('the gateway is shutting down and this request did not finish within its grace; retry it', 'server_shutting_down');
+}
+
+/** The status of a response that never finished: 503 when the gateway cut it short to shut down,
+ * else 499, since its client left (nginx's convention). */
+export function unfinishedStatus(error: GatewayError | null): number {
+  return error?.code === 'server_shutting_down' ? 503 : 499;
+}
+
 export function paymentRequired(message: string, code: string, headers?: Record<string, string>): GatewayError {
   return new GatewayError(message, { status: 402, type: 'insufficient_quota', code, headers });
 }

@@ -1,7 +1,7 @@
 // What is told of each request as it ends: metrics for API traffic, one access-log line (info for API
 // traffic, debug for the rest, warn for a failure of ours or a provider's), and, for a fault of the
 // gateway's own, its stack: the one place it is logged, however the request met it.
-import { clientClosed, errorLabel, internalErrorDetail } from '../errors/gateway-error.ts';
+import { clientClosed, errorLabel, internalErrorDetail, unfinishedStatus } from '../errors/gateway-error.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { RequestContext } from './context.ts';
@@ -10,8 +10,9 @@ import { secondsSince } from './context.ts';
 export function createAccessLog(metrics: Metrics, logger: Logger): (context: RequestContext, isApi: boolean) => void {
   return function recordRequest(context, isApi) {
     const seconds = secondsSince(context.startedAt);
-    // A response that never finished was cut short by the client, whatever status it had started with.
-    const status = context.response.writableFinished ? context.response.statusCode : 499;
+    // A response that never finished was cut short, whatever status it had started with: by its
+    // client, or by the gateway's shutdown.
+    const status = context.response.writableFinished ? context.response.statusCode : unfinishedStatus(context.error);
     const error = context.error ?? (status === 499 ? clientLeft : null);
     if (isApi) {
       metrics.requestFinished({

@@ -9,13 +9,13 @@ import type { Settlement } from '../store/store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { CallContext } from '../engine/call.ts';
 import type { RequestContext } from './context.ts';
-import { errorLabel } from '../errors/gateway-error.ts';
+import { errorLabel, unfinishedStatus } from '../errors/gateway-error.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 
 export interface Billing {
   /** Opens the request's ledger and holds the response's end for its rows. */
   start(context: RequestContext): void;
-  /** Queues the rows of a request whose client left before its end. */
+  /** Queues the rows of a request whose response never finished (its client left, or a shutdown cut it). */
   abandoned(context: RequestContext): void;
   /** Queues the rows of a request whose response ended without `finish` (answered by Node's own
    * handling of a bad request); nothing when they were written already. */
@@ -56,9 +56,11 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
     if (settlement !== null) ledgerWriter.write(settlement, () => {});
   }
 
-  /** Queues the rows of a request whose client left before its end. */
+  /** Queues the rows of a request whose response never finished: its client left, or the gateway's
+   * shutdown cut it. */
   function settleAbandoned(context: RequestContext): void {
-    const settlement = settleLedger(context, 499, true);
+    const status = unfinishedStatus(context.error);
+    const settlement = settleLedger(context, status, status === 499);
     if (settlement !== null) ledgerWriter.write(settlement, () => {});
   }
 

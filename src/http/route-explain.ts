@@ -5,7 +5,7 @@ import type { RouteSort } from '../config/types.ts';
 import { statedNeeds } from '../routing/needs.ts';
 import { checkModelName, readFallbackModels, readPreferences } from '../routing/preferences.ts';
 import type { Candidate, RoutePlan } from '../routing/router.ts';
-import { stickyKey } from '../routing/sticky.ts';
+import { stickyCaller, stickyKey } from '../routing/sticky.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from '../errors/gateway-error.ts';
 import { unknownModel } from '../engine/exchange.ts';
@@ -16,11 +16,13 @@ export function handleExplainRoute(context: RequestContext, dependencies: Routin
   const query = new URLSearchParams((context.request.url ?? '').split('?')[1] ?? '');
   const header = context.request.headers['x-session-id'];
   if (!query.has('session') && typeof header === 'string') query.set('session', header);
-  sendJson(context, explainQuery(query, dependencies));
+  // A session is the caller's own: the same session id under another key is another conversation.
+  sendJson(context, explainQuery(query, dependencies, stickyCaller(context.request.headers)));
 }
 
-/** The dry run for the question in `query` (also what `modelmux route` asks, or computes offline). */
-export function explainQuery(query: URLSearchParams, dependencies: RoutingDependencies): Record<string, unknown> {
+/** The dry run for the question in `query` (also what `modelmux route` asks, or computes offline),
+ * as asked by `caller` (see stickyCaller). */
+export function explainQuery(query: URLSearchParams, dependencies: RoutingDependencies, caller = ''): Record<string, unknown> {
   const model = query.get('model');
   if (!model) throw invalidRequest('`model` is required: GET /v1/route?model=<name>', 'model', 'missing_required_parameter');
   checkModelName(model);
@@ -53,7 +55,7 @@ export function explainQuery(query: URLSearchParams, dependencies: RoutingDepend
     preferences,
     needs: statedNeeds({ promptTokens: count('prompt_tokens'), maxTokens: count('max_tokens'), tools: flag('tools'), vision: flag('vision'), jsonSchema: flag('json_schema') }),
     commercialUse: dependencies.routing.commercialUse || flag('commercial_use') === true,
-    stickyKey: () => (session ? stickyKey('openai-chat', {}, '', session) : null),
+    stickyKey: () => (session && dependencies.routing.sticky ? stickyKey('openai-chat', {}, caller, session) : null),
   });
   if (plan.candidates.length === 0 && plan.excluded.length === 0) throw unknownModel(model, dependencies.router);
   return explain(model, plan);

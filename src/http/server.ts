@@ -6,7 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { GatewayConfig } from '../config/types.ts';
-import { defaultConnectionLimits } from '../config/types.ts';
+import { defaultConnectionLimits, defaultShutdown } from '../config/types.ts';
+import type { ShutdownTiming } from '../config/types.ts';
 import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../routing/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
@@ -43,6 +44,7 @@ import { handleListPresets } from './presets.ts';
 import { handleExplainRoute } from './route-explain.ts';
 import { createRouteTable, decodePathSegment, plain } from './routes.ts';
 import type { RouteTable } from './routes.ts';
+import { InFlightRequests, shutDown } from './shutdown.ts';
 import { handleOwnUsage } from './usage.ts';
 
 export interface Gateway {
@@ -61,9 +63,15 @@ export interface Gateway {
   maxConnections: number;
   /** Starts listening on config.host:config.port; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
-  /** Stops taking requests, lets in-flight ones finish (up to graceMs), then closes everything. */
-  close(graceMs?: number): Promise<void>;
+  /** Shuts down (see shutdown.ts): /ready answers 503 at once, the listener keeps taking
+   * connections for `drainMs`, then stops; requests in flight get `graceMs` to finish, and those
+   * still running are ended with a `server_shutting_down` error. Then the ledger, the providers'
+   * pools and the store are closed. Timing not given comes from the configuration. */
+  close(timing?: Partial<ShutdownTiming>): Promise<void>;
 }
+
+/** A shutdown without drain or grace: for a gateway that never served, and for tests. */
+export const closeAtOnce: ShutdownTiming = Object.freeze({ drainMs: 0, graceMs: 0 });
 
 /** `clock`: where breakers, cooldowns, live figures, rate limits, key expiry and failover's deadlines
  * read the time (default: the system's). */
@@ -95,6 +103,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   };
   const inference: InferenceDependencies = { ...models, config, registry, store, accounts, bodyLimitBytes: config.bodyLimitBytes, logger, runner };
   let closing = false;
+  let closed: Promise<void> | null = null;
   const probes = {
     ready: (context: RequestContext): void => {
       const isReady = !closing && registry.providers.length > 0;
@@ -110,9 +119,18 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
 
   const accessLog = createAccessLog(metrics, logger);
   const kinds = new WeakMap<RequestContext, Route['kind']>();
+  const inFlight = new InFlightRequests();
   const steps: Step[] = [
-    recordWhenClosed(billing, (context) => accessLog(context, kinds.get(context) === 'api'), (context, error) =>
-      logger.error('internal error while closing a request', { request_id: context.requestId, error: error instanceof Error ? error.stack : String(error) }),
+    recordWhenClosed(
+      billing,
+      (context) => {
+        inFlight.ended(context);
+        accessLog(context, kinds.get(context) === 'api');
+      },
+      (context, error) => {
+        inFlight.ended(context);
+        logger.error('internal error while closing a request', { request_id: context.requestId, error: error instanceof Error ? error.stack : String(error) });
+      },
     ),
     answerErrors(),
     onlyLoopbackWhenOpen(config.adminKey),
@@ -124,6 +142,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     const context = newRequestContext(request, response, (config.connections ?? defaultConnectionLimits).streamUnreadTimeoutMs);
     const route = routes.resolve(request.method ?? 'GET', context.path);
     kinds.set(context, route.kind);
+    inFlight.started(context);
     if (route.kind === 'api') metrics.requestStarted();
     void runPipeline(steps, context, route.handler);
   });
@@ -150,25 +169,20 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
         });
       });
     },
-    async close(graceMs = 10_000) {
-      closing = true;
-      server.close();
-      server.closeIdleConnections();
-      const deadline = Date.now() + graceMs;
-      while (Date.now() < deadline && (await connectionCount(server)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-      server.closeAllConnections();
-      // The rows of requests cut off just now are queued as their sockets close.
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-      ledgerWriter.drain();
-      await registry.close();
-      store?.close();
+    close(timing = {}) {
+      closed ??= (async () => {
+        closing = true;
+        await shutDown(server, inFlight, { ...(config.shutdown ?? defaultShutdown), ...timing }, logger);
+        // The rows of requests cut off just now are queued as their sockets close.
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setImmediate(resolve));
+        ledgerWriter.drain();
+        await registry.close();
+        store?.close();
+      })();
+      return closed;
     },
   };
-}
-
-function connectionCount(server: Server): Promise<number> {
-  return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
 }
 
 /** The route table: each route's handler, and how it counts. */

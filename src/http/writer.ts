@@ -3,8 +3,9 @@
 // as a stream when the client asked for one. A stream's 200 goes out with its first piece (the answer
 // is committed by then); the client's pace holds the provider back (and stops its idle clock); a
 // stream left unread too long is closed; what follows the answer's finish leaves with the response's
-// end, which waits for the ledger (billing.ts); a failure after the start ends the stream with the
-// format's error event. SSE headers are written here and nowhere else.
+// end, which waits for the ledger (billing.ts); a failure after the start, or the request ended by
+// the gateway (its shutdown), ends the stream with the format's error event. SSE headers are written
+// here and nowhere else.
 import { asGatewayError } from '../errors/gateway-error.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { Answer, AnswerMetadata, AnswerSink, StreamedAnswer, WholeAnswer } from '../engine/answer.ts';
@@ -76,6 +77,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
   return new Promise<void>((resolve) => {
     let settled = false;
     const unread = new UnreadWatch(context, () => stream.cancel());
+    const signal = context.controller.signal;
     const settle = (): void => {
       if (settled) return;
       settled = true;
@@ -83,6 +85,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
       context.usage = stream.usage;
       response.off('drain', resume);
       response.off('close', left);
+      signal.removeEventListener('abort', stopped);
       resolve();
     };
     const finish = (last: string): void => {
@@ -114,6 +117,12 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
         finish(last);
       }
     };
+    // The gateway ending the request (its shutdown) fails the stream with the reason, whatever model
+    // produces it; a client that left is handled by `left`.
+    const stopped = (): void => {
+      if (!response.destroyed) fail(asGatewayError(signal.reason), false);
+    };
+    signal.addEventListener('abort', stopped, { once: true });
     stream.start(guarded((error) => fail(error, false), {
       piece(bytes, events, closing) {
         if (settled) return true;
@@ -132,6 +141,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
       },
       fail,
     }));
+    if (signal.aborted) stopped();
   });
 }
 

@@ -54,6 +54,9 @@ export interface RoutePlan {
   excluded: Exclusion[];
   /** Requested names that lead to no model at all. */
   unknown: string[];
+  /** What the requested model (the first name) is reported and counted as, before any attempt names
+   * its own; null when that name leads to no model. */
+  requested: Pick<ModelTarget, 'publicId' | 'metricsLabel'> | null;
 }
 
 /** OpenRouter's and Hugging Face's policy suffixes. */
@@ -86,7 +89,7 @@ export class Router {
   }
 
   plan(request: RouteRequest): RoutePlan {
-    const plan: RoutePlan = { id: `route-${randomUUID()}`, sort: this.config.sort, candidates: [], excluded: [], unknown: [] };
+    const plan: RoutePlan = { id: `route-${randomUUID()}`, sort: this.config.sort, candidates: [], excluded: [], unknown: [], requested: null };
     const seen = new Set<string>();
     const names = [request.model, ...request.fallbacks.filter((name) => name !== request.model)];
     names.forEach((name, index) => {
@@ -97,7 +100,10 @@ export class Router {
       }
       const preferences = request.preferences;
       const sort = resolved.sort ?? preferences?.sort ?? (preferences?.order ? 'order' : this.config.sort);
-      if (index === 0) plan.sort = sort;
+      if (index === 0) {
+        plan.sort = sort;
+        if (resolved.offers.length > 0) plan.requested = reportedNames(resolved.offers[0], name);
+      }
       const eligible: Ranked[] = [];
       for (const offer of resolved.offers) {
         if (seen.has(offer.key)) continue;
@@ -176,10 +182,9 @@ export class Router {
 
   private candidate(item: Ranked, requested: string): Candidate {
     const { offer } = item;
-    const publicId = offer.model.catalogued || offer.listed ? offer.model.id : requested;
     return {
       ...item,
-      target: { publicId, metricsLabel: offer.listed ? offer.model.id : `${offer.provider.id}/*`, provider: offer.provider, upstreamModel: offer.upstream, offer },
+      target: { ...reportedNames(offer, requested), provider: offer.provider, upstreamModel: offer.upstream, offer },
       breaker: this.breakers.status(offer.key),
       available: this.breakers.available(offer.key),
       sticky: false,
@@ -196,6 +201,16 @@ export class Router {
     chosen.sticky = true;
     candidates.unshift(chosen);
   }
+}
+
+/** How an offer of the model asked for as `requested` is reported, and counted in the metrics: a
+ * known model by its name, a client's guess at `<provider>/<name>` as `<provider>/*`, so that clients
+ * sending arbitrary names cannot grow the metrics without bound. */
+function reportedNames(offer: Offer, requested: string): Pick<ModelTarget, 'publicId' | 'metricsLabel'> {
+  return {
+    publicId: offer.model.catalogued || offer.listed ? offer.model.id : requested,
+    metricsLabel: offer.listed ? offer.model.id : `${offer.provider.id}/*`,
+  };
 }
 
 /** `provider.order` first, in its order; the rest keep their rank after them. */

@@ -3,7 +3,7 @@
 // little even for a huge message.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StickyRoutes, stickyKey } from './sticky.ts';
+import { StickyRoutes, stickyCaller, stickyKey } from './sticky.ts';
 
 function setup(options: { ttlMs?: number; maxEntries?: number } = {}): { routes: StickyRoutes; advance: (ms: number) => void } {
   let time = 7_000_000;
@@ -151,4 +151,11 @@ describe('stickyKey', () => {
     for (let depth = 0; depth < 100_000; depth++) nested = [nested];
     assert.notEqual(stickyKey('openai-chat', { messages: [{ role: 'user', content: nested }] }, 'c', null), null);
   });
+});
+
+test('a caller is its key, whichever header carries it', () => {
+  assert.equal(stickyCaller({ authorization: 'Bearer sk-1' }), 'sk-1');
+  assert.equal(stickyCaller({ 'x-api-key': 'sk-1' }), 'sk-1');
+  assert.equal(stickyCaller({ authorization: '', 'x-api-key': 'sk-2' }), 'sk-2');
+  assert.equal(stickyCaller({}), '');
 });

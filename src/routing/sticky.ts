@@ -78,6 +78,17 @@ const textBudget = 16 * 1024;
 /** At most this many values of the opening are visited, so a body of a million tiny parts stays cheap. */
 const nodeBudget = 10_000;
 
+/** Who a conversation belongs to, read from a request's headers the same way for a real request and
+ * for the dry run (GET /v1/route), so that both name one conversation alike: the caller's key, which
+ * only ever goes into the hash. A key is the same caller whether it comes as a Bearer token (OpenAI's
+ * SDKs) or in `x-api-key` (Anthropic's). */
+export function stickyCaller(headers: Record<string, string | string[] | undefined>): string {
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string' && authorization !== '') return authorization.replace(/^Bearer\s+/i, '');
+  const apiKey = headers['x-api-key'];
+  return typeof apiKey === 'string' ? apiKey : '';
+}
+
 /**
  * Identifies one conversation of one caller, for stickiness: an explicit session id when given, else
  * the caller plus the conversation's prefix (system prompt / instructions and the first user message),
