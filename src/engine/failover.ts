@@ -105,9 +105,13 @@ async function attemptOnce(context: CallContext, router: Router, candidate: Cand
   const relay = (): void => controller.abort(caller.reason);
   caller.addEventListener('abort', relay, { once: true });
   const { target } = candidate;
-  const deadlineTimer = setTimeout(() => {
-    controller.abort(timedOut(`provider "${target.provider.id}" did not start answering within the routing deadline`, 'routing_deadline_exceeded'));
-  }, Math.max(0, deadline - now()));
+  // A whole answer commits only once read, so its provider's own timeouts bound it; only a stream
+  // that has not begun answering by the routing deadline is abandoned for another provider.
+  const deadlineTimer = context.stream
+    ? setTimeout(() => {
+        controller.abort(new GatewayError(`provider "${target.provider.id}" did not start answering within the routing deadline`, { status: 504, type: 'timeout_error', code: 'routing_deadline_exceeded' }));
+      }, Math.max(0, deadline - now()))
+    : null;
   context.route!.attempts++;
   context.ledger?.beginAttempt(target, context.route!.attempts, clientKeyFor(context, target) !== null);
   context.streamed = { events: 0, characters: 0 };
@@ -129,7 +133,7 @@ async function attemptOnce(context: CallContext, router: Router, candidate: Cand
     if (verdict === 'fail') router.failed(candidate, { retryAfterMs: error.status === 429 || error.status === 503 ? retryAfterMs(error, now) || null : null, fatal: fatal(error) });
     return { error, verdict };
   } finally {
-    clearTimeout(deadlineTimer);
+    if (deadlineTimer) clearTimeout(deadlineTimer);
   }
 }
 

@@ -10,7 +10,7 @@ import type { Answer } from '../engine/answer.ts';
 import { createEventStream } from '../engine/event-stream.ts';
 import { costText, droppedHeader, unknownModel } from '../engine/exchange.ts';
 import type { ModelRunner } from '../engine/runner.ts';
-import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
+import { asGatewayError, GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 import type { NamedFusion } from './spec.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
@@ -104,7 +104,7 @@ function streamFusion(input: FusionInput, headers: Record<string, string>, openi
       },
       (error: unknown) => {
         if (!committed) return reject(error);
-        events.fail(error instanceof GatewayError ? error : invalidRequest(String(error)));
+        events.fail(asGatewayError(error));
       },
     );
   });

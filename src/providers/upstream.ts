@@ -67,7 +67,8 @@ export async function openExchange(provider: Provider, path: string, body: strin
     if (provider.authorize) {
       const signed = await provider.authorize({ method: 'POST', url: new URL(provider.origin + provider.basePath + path), headers, body });
       Object.assign(headers, signed);
-      redactor = redactor.with(Object.values(signed));
+      // Only what carries a credential (a token, a signature): a date header is no secret.
+      redactor = redactor.with(Object.entries(signed).filter(([name]) => /authorization|token|key|signature/i.test(name)).map(([, value]) => value));
     }
     response = await provider.dispatcher.request({
       origin: provider.origin,
