@@ -143,6 +143,8 @@ function stopOnSignals(gateway: Gateway, stopOthers: () => Promise<void>, logger
     logger.info('shut down');
     process.exit(0);
   };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 /** The command line and the environment over the configuration: port, host, log level, data
