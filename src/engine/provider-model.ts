@@ -10,6 +10,7 @@ import { clientFormats } from '../protocol/formats.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
 import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
 import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protocol/signatures.ts';
+import { normalizeCompletion } from '../protocol/openai-chat/normalize.ts';
 import { readUsageObject } from '../protocol/openai-chat/stream-relay.ts';
 import type { ModelTarget } from '../routing/catalog.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
@@ -61,8 +62,9 @@ async function relayChat(request: ProviderRequest, target: ModelTarget, controll
   const exchange = await open(context, target, relayPaths['openai-chat'], serialize(body), controller);
   return withExchange(exchange, target, async () => {
     const metadata = metadataOf(context, target, 'openai-chat');
-    if (request.stream && isStream(exchange)) return openAnswerStream(target.provider, exchange, chatRelayReading(target.provider, stripUsageChunk, pricing(context)), metadata, controller);
-    return wholeRelayed(context, target, exchange, metadata, usageOfChat);
+    const choices = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
+    if (request.stream && isStream(exchange)) return openAnswerStream(target.provider, exchange, chatRelayReading(target.provider, stripUsageChunk, pricing(context), choices), metadata, controller);
+    return wholeRelayed(context, target, exchange, metadata, usageOfChat, normalizeCompletion);
   });
 }
 
@@ -83,12 +85,14 @@ async function relaySameFormat(request: ProviderRequest, target: ModelTarget, co
   });
 }
 
-/** A whole answer relayed as it came; its usage is read on the way and its cost spliced in. */
-async function wholeRelayed(context: CallContext, target: ModelTarget, exchange: UpstreamExchange, metadata: AnswerMetadata, usageOf: (parsed: unknown) => Usage | null): Promise<Answer> {
-  const payload = await readUpstreamBody(context, target, exchange);
+/** A whole answer relayed as it came; its usage is read on the way and its cost spliced in. What a
+ * client could not read (`normalize` says it changed something) is re-serialized. */
+async function wholeRelayed(context: CallContext, target: ModelTarget, exchange: UpstreamExchange, metadata: AnswerMetadata, usageOf: (parsed: unknown) => Usage | null, normalize?: (parsed: unknown) => boolean): Promise<Answer> {
+  let payload = await readUpstreamBody(context, target, exchange);
   const parsed = parseUpstreamJson(target, payload);
   const usage = usageOf(parsed);
   context.usage = usage;
+  if (normalize?.(parsed)) payload = Buffer.from(JSON.stringify(parsed));
   const bytes = pricedBody(context, parsed, payload, metadata.headers);
   return { kind: 'whole', metadata, bytes, response: null, usage };
 }

@@ -14,8 +14,9 @@ import type { Piece, StreamReading } from './provider-stream.ts';
 /** Prices a usage report in USD for `usage.cost`; null when the call is not billed. */
 export type Pricing = ((usage: Usage) => number) | null;
 
-export function chatRelayReading(provider: Provider, stripUsageChunk: boolean, price: Pricing): StreamReading {
-  const relay = new ChatStreamRelay(stripUsageChunk);
+/** `choices`: the request's `n`, the choices whose first delta must name the role. */
+export function chatRelayReading(provider: Provider, stripUsageChunk: boolean, price: Pricing, choices: number): StreamReading {
+  const relay = new ChatStreamRelay(stripUsageChunk, { choices });
   relay.priceUsage = price;
   const streamed: StreamedOutput = { events: 0, characters: 0 };
   const bytes = (out: Buffer | null): Piece => {
