@@ -153,3 +153,14 @@ test('content as typed parts becomes text, and its thinking reasoning_content; u
   assert.equal(event.usage.cost, 0.5);
   assert.equal(relay.committed, true);
 });
+
+test('each event names the model the client asked for, however the events are split', () => {
+  const named = (model: string) => ({ ...content('Hi'), model });
+  const stream = chunk(named('upstream')) + chunk({ ...finish, model: 'upstream' }) + chunk('[DONE]');
+  const expected = chunk(named('sim/fast')) + chunk({ ...finish, model: 'sim/fast' }) + chunk('[DONE]');
+  const bytes = Buffer.from(stream);
+  for (let cut = 1; cut < bytes.length; cut++) {
+    const relay = new ChatStreamRelay(false, { model: 'sim/fast' });
+    assert.equal(relayAll(relay, [bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `cut at ${cut}`);
+  }
+});

@@ -3,6 +3,7 @@
 // a client could not assemble (see repairsOf); it parses JSON only for those and for an event that
 // carries a usage object. Complete events go out as soon as they arrive.
 import type { Usage } from '../ir.ts';
+import { ModelNamer } from '../model-field.ts';
 import { normalizeChunk } from './normalize.ts';
 import { decodeUsage } from './response.ts';
 
@@ -38,11 +39,17 @@ export class ChatStreamRelay {
   /** Some choice's first delta may still come without its `role`. */
   private rolesPending = true;
 
+  /** The name each event gives the model (the one the client asked for), or null: the provider's. */
+  private model: string | null;
+  private namer: ModelNamer | null;
+
   /** `stripUsageChunk`: the gateway asked for usage on the client's behalf, so drop that extra chunk.
-   * `choices`: the request's `n`. */
-  constructor(stripUsageChunk: boolean, options: { choices?: number } = {}) {
+   * `choices`: the request's `n`; `model`: the name the events give the model (else the provider's). */
+  constructor(stripUsageChunk: boolean, options: { choices?: number; model?: string } = {}) {
     this.stripUsageChunk = stripUsageChunk;
     this.choices = options.choices ?? 1;
+    this.model = options.model ?? null;
+    this.namer = this.model === null ? null : new ModelNamer(this.model);
   }
 
   /** Takes a chunk from upstream; returns the complete events to send on now, or null. */
@@ -125,6 +132,19 @@ export class ChatStreamRelay {
             continue;
           }
         }
+        // The model the client asked for, spliced in place of the provider's name for it.
+        const model = kind === 'object' && this.namer !== null ? this.namer.find(events, position, eventEnd) : null;
+        if (model !== null) {
+          const name = this.namer!.name;
+          // The usual chunk (one event, or the last of them untouched before it): one copy, no pieces.
+          if (kept === null && nextStart === events.length) kept = [spliced(events, model.start, model.end, name)];
+          else {
+            kept ??= position > 0 ? [events.subarray(0, position)] : [];
+            kept.push(events.subarray(position, model.start), name, events.subarray(model.end, nextStart));
+          }
+          position = nextStart;
+          continue;
+        }
       }
       if (kept) kept.push(events.subarray(position, nextStart));
       position = nextStart;
@@ -132,6 +152,7 @@ export class ChatStreamRelay {
     // Choices a provider never started (it ignored `n`) are not waited for past a finish.
     if (this.sawFinishReason) this.rolesPending = false;
     if (!kept) return events;
+    if (kept.length === 1) return kept[0];
     return kept.length > 0 ? Buffer.concat(kept) : null;
   }
 
@@ -143,9 +164,9 @@ export class ChatStreamRelay {
   private repairsOf(payload: Buffer, mayCarryToolCalls: boolean, mayCarryParts: boolean): number {
     let repairs = noRepairs;
     if (mayCarryToolCalls && payload.includes('"tool_calls"') && !payload.includes('"index"', payload.indexOf('"tool_calls"'))) repairs |= toolIndexRepair;
-    if (this.rolesPending && payload.includes('"delta"')) {
+    if (this.rolesPending && payload.includes(deltaKey)) {
       // One choice (the usual request) whose first delta names its role: nothing to do, ever again.
-      if (this.choices === 1 && payload.includes('"role"')) this.rolesPending = false;
+      if (this.choices === 1 && payload.includes(roleKey)) this.rolesPending = false;
       else repairs |= normalizeRepair;
     }
     if (mayCarryParts && carriesContentParts(payload)) repairs |= normalizeRepair;
@@ -170,7 +191,9 @@ export class ChatStreamRelay {
     }
     const verdict = this.readUsage(chunk);
     if (verdict === 'drop') return 'drop';
-    return changed || verdict === 'changed' ? JSON.stringify(chunk) : 'keep';
+    if (!changed && verdict !== 'changed') return 'keep';
+    if (this.model !== null && typeof chunk.model === 'string') chunk.model = this.model;
+    return JSON.stringify(chunk);
   }
 
   /** Every tool call given its `index` (by order of first appearance), and `type` on a call's first
@@ -206,8 +229,23 @@ const noRepairs = 0;
 const toolIndexRepair = 1;
 const normalizeRepair = 2;
 
+// Needles searched on every chunk are made once: a string needle is converted on every search.
+const contentPartsKey = Buffer.from('"content":[');
+const spacedContentPartsKey = Buffer.from('"content": [');
+const deltaKey = Buffer.from('"delta"');
+const roleKey = Buffer.from('"role"');
+
+/** `bytes` with [start, end) replaced by `insert`. */
+function spliced(bytes: Buffer, start: number, end: number, insert: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length - (end - start) + insert.length);
+  bytes.copy(out, 0, 0, start);
+  insert.copy(out, start);
+  bytes.copy(out, start + insert.length, end);
+  return out;
+}
+
 function carriesContentParts(bytes: Buffer): boolean {
-  return bytes.includes('"content":[') || bytes.includes('"content": [');
+  return bytes.includes(contentPartsKey) || bytes.includes(spacedContentPartsKey);
 }
 
 /** OpenAI usage object -> our counts, read the way the Chat codec reads them (xAI's reasoning

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createCostInjector } from './stream-cost.ts';
+import type { Usage } from '../protocol/ir.ts';
+import { createStreamRewriter } from './stream-rewriter.ts';
 
 const anthropicStream = [
   'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude","usage":{"input_tokens":100,"cache_read_input_tokens":50,"output_tokens":1}}}\n\n',
@@ -15,10 +16,11 @@ test('every event passes through unchanged but the final usage, which gains the 
   const bytes = Buffer.from(anthropicStream);
   for (const size of [1, 2, 3, 7, 64, bytes.length]) {
     const seen: number[] = [];
-    const injector = createCostInjector('anthropic', (usage) => {
+    const price = (usage: Usage): number => {
       seen.push(usage.inputTokens, usage.cachedInputTokens, usage.outputTokens);
       return 0.0123;
-    });
+    };
+    const injector = createStreamRewriter('anthropic', { model: null, price });
     let out = '';
     for (let offset = 0; offset < bytes.length; offset += size) out += injector.push(bytes.subarray(offset, offset + size));
     out += injector.flush();
@@ -31,7 +33,25 @@ test('Responses: response.completed gains usage.cost; CRLF framing is kept', () 
   const stream =
     'event: response.output_text.delta\r\ndata: {"type":"response.output_text.delta","delta":"hi"}\r\n\r\n' +
     'event: response.completed\r\ndata: {"type":"response.completed","response":{"id":"resp_1","usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}}\r\n\r\n';
-  const injector = createCostInjector('openai-responses', (usage) => usage.inputTokens + usage.outputTokens);
+  const injector = createStreamRewriter('openai-responses', { model: null, price: (usage) => usage.inputTokens + usage.outputTokens });
   const out = injector.push(Buffer.from(stream)) + injector.flush();
   assert.equal(out, stream.replace('"total_tokens":15}', '"total_tokens":15,"cost":15}'));
+});
+
+test('the model is named as the client asked in the events that carry the answer\'s, and nowhere else, however the bytes are split', () => {
+  const responses =
+    'event: response.created\ndata: {"type":"response.created","response":{"id":"resp_1","instructions":"say \\"model\\":\\"x\\"","model":"gpt-4o-2024-08-06","output":[],"metadata":{"model":"mine"}}}\n\n' +
+    'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"\\"model\\": \\"y\\""}\n\n' +
+    'event: response.completed\ndata: {"type":"response.completed","response":{"id":"resp_1","model":"gpt-4o-2024-08-06","usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2}}}\n\n';
+  const expected = responses.replaceAll('"model":"gpt-4o-2024-08-06"', '"model":"openai/gpt-4o"');
+  const bytes = Buffer.from(responses);
+  for (const size of [1, 5, 64, bytes.length]) {
+    const rewriter = createStreamRewriter('openai-responses', { model: 'openai/gpt-4o', price: null });
+    let out = '';
+    for (let offset = 0; offset < bytes.length; offset += size) out += rewriter.push(bytes.subarray(offset, offset + size));
+    assert.equal(out + rewriter.flush(), expected, `split every ${size} bytes`);
+  }
+  const renamed = createStreamRewriter('anthropic', { model: 'claude-haiku-4-5', price: null });
+  const out = renamed.push(Buffer.from(anthropicStream)) + renamed.flush();
+  assert.equal(out, anthropicStream.replace('"model":"claude"', '"model":"claude-haiku-4-5"'));
 });
