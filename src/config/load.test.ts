@@ -165,3 +165,11 @@ test('connection limits are read from server:, with documented defaults and thei
   assert.throws(() => loadConfig({ path: writeConfig('server:\n  headers_timeout_ms: 5000\n  body_timeout_ms: 1000\n'), env: {} }), /:3: server\.body_timeout_ms: `body_timeout_ms` is shorter than `headers_timeout_ms`/);
   assert.throws(() => loadConfig({ path: writeConfig('server:\n  keepalive_timeout_ms: 5000\n'), env: {} }), /did you mean "keep_alive_timeout_ms"/);
 });
+
+test('the store of minted Responses items: an hour and 64 MiB by default, both settable, 0 memory keeping none', () => {
+  assert.deepEqual(loadConfig({ env: {} }).responseItems, { ttlMs: 3_600_000, maxBytes: 64 * 1024 * 1024 });
+  const set = loadConfig({ path: writeConfig('server:\n  response_items_ttl_ms: 600000\n  response_items_memory: 16mb\n'), env: {} });
+  assert.deepEqual(set.responseItems, { ttlMs: 600_000, maxBytes: 16 * 1024 * 1024 });
+  assert.equal(loadConfig({ path: writeConfig('server:\n  response_items_memory: 0\n'), env: {} }).responseItems?.maxBytes, 0);
+  assert.throws(() => loadConfig({ path: writeConfig('server:\n  response_items_ttl_ms: 0\n'), env: {} }), ConfigError);
+});

@@ -42,7 +42,21 @@ export interface GatewayConfig {
   compare?: CompareConfig;
   /** How many client connections are held and for how long; absent: `defaultConnectionLimits`. */
   connections?: ConnectionLimits;
+  /** The store of Responses items the gateway minted; absent: `defaultResponseItems`. */
+  responseItems?: ResponseItemsLimits;
 }
+
+/** How long and how much of the Responses items the gateway minted are kept (in memory), for
+ * clients that refer to them (`item_reference`, `previous_response_id`). */
+export interface ResponseItemsLimits {
+  /** How long an answer's items are held after they were kept or last referred to. */
+  ttlMs: number;
+  /** What they may take at most, roughly in bytes (least recently used go first); 0: none kept. */
+  maxBytes: number;
+}
+
+// An hour covers a working session's pauses; 64 MiB holds thousands of typical turns.
+export const defaultResponseItems: ResponseItemsLimits = { ttlMs: 60 * 60 * 1000, maxBytes: 64 * 1024 * 1024 };
 
 /** What a client connection may cost the gateway: how many are open at once and how long one may
  * take to send its request or sit idle. */

@@ -10,6 +10,7 @@ import { clientFormats } from '../protocol/formats.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
 import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
 import { renameWholeModel } from '../protocol/model-field.ts';
+import { unresolvedReference } from '../protocol/openai-responses/references.ts';
 import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protocol/signatures.ts';
 import { normalizeCompletion } from '../protocol/openai-chat/normalize.ts';
 import { readUsageObject } from '../protocol/openai-chat/stream-relay.ts';
@@ -107,9 +108,16 @@ async function wholeRelayed(context: CallContext, target: ModelTarget, exchange:
 async function translate(request: ProviderRequest, target: ModelTarget, controller: AbortController): Promise<Answer> {
   const { context } = request;
   const surface: SurfaceCodec = surfaceCodecs[request.format];
-  const decoded = withinDepth(() => surface.decodeRequest(request.body));
   const formats = target.provider.config.formats;
   const format: WireFormat = formats.includes(request.format) ? request.format : formats[0];
+  if (request.format === 'openai-responses' && format !== 'openai-responses') {
+    // References the gateway could resolve are resolved by now (engine/response-items.ts), and
+    // `store` is the gateway's to honour there: it is not a parameter this provider drops.
+    const unresolved = unresolvedReference(request.body);
+    if (unresolved !== null) throw unresolved;
+    delete request.body.store;
+  }
+  const decoded = withinDepth(() => surface.decodeRequest(request.body));
   const codec = providerCodec(format);
   keepOwnSignatures(decoded, format);
   const encodeTarget = encodeTargetOf(target);

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { GatewayConfig } from '../config/types.ts';
-import { defaultConnectionLimits } from '../config/types.ts';
+import { defaultConnectionLimits, defaultResponseItems } from '../config/types.ts';
 import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../routing/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
@@ -21,6 +21,8 @@ import type { Logger } from '../telemetry/logger.ts';
 import { Metrics } from '../telemetry/metrics.ts';
 import { answerChat } from '../engine/chat-model.ts';
 import type { ModelRunner } from '../engine/runner.ts';
+import { MemoryResponseItems } from '../engine/response-items-memory.ts';
+import type { ResponseItemStore } from '../engine/response-items.ts';
 import { invalidRequest } from '../errors/gateway-error.ts';
 import { answerFusion } from '../fusion/model.ts';
 import { isFusionModel } from '../fusion/spec.ts';
@@ -65,10 +67,11 @@ export interface Gateway {
   close(graceMs?: number): Promise<void>;
 }
 
-/** `clock`: where breakers, cooldowns, live figures, rate limits, key expiry and failover's deadlines
- * read the time (default: the system's). */
+/** `clock`: where breakers, cooldowns, live figures, rate limits, key expiry, failover's deadlines
+ * and the expiry of minted Responses items read the time (default: the system's). `responseItems`:
+ * the store of those items (default: in memory, bounded by `config.responseItems`). */
 // Long by design: the composition root wires every part in one place, in the order a request meets them.
-export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store; clock?: { now(): number } } = {}): Gateway {
+export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store; clock?: { now(): number }; responseItems?: ResponseItemStore } = {}): Gateway {
   const clock = options.clock ?? { now: Date.now };
   const now = (): number => clock.now();
   const logger = options.logger ?? createLogger(config.logLevel, process.stdout, new Redactor(configuredSecrets(config)));
@@ -93,7 +96,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       return answerFusion(context, { router, fusions: config.fusions, runner }, call.format, call.body);
     },
   };
-  const inference: InferenceDependencies = { ...models, config, registry, store, accounts, bodyLimitBytes: config.bodyLimitBytes, logger, runner };
+  const responseItems = options.responseItems ?? new MemoryResponseItems({ ...(config.responseItems ?? defaultResponseItems), now });
+  const inference: InferenceDependencies = { ...models, config, registry, store, accounts, bodyLimitBytes: config.bodyLimitBytes, logger, runner, responseItems };
   let closing = false;
   const probes = {
     ready: (context: RequestContext): void => {
