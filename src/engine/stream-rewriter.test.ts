@@ -33,9 +33,14 @@ test('Responses: response.completed gains usage.cost; CRLF framing is kept', () 
   const stream =
     'event: response.output_text.delta\r\ndata: {"type":"response.output_text.delta","delta":"hi"}\r\n\r\n' +
     'event: response.completed\r\ndata: {"type":"response.completed","response":{"id":"resp_1","usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}}\r\n\r\n';
-  const injector = createStreamRewriter('openai-responses', { model: null, price: (usage) => usage.inputTokens + usage.outputTokens });
-  const out = injector.push(Buffer.from(stream)) + injector.flush();
-  assert.equal(out, stream.replace('"total_tokens":15}', '"total_tokens":15,"cost":15}'));
+  const bytes = Buffer.from(stream);
+  for (const size of [1, 2, 3, 5, bytes.length]) {
+    const injector = createStreamRewriter('openai-responses', { model: null, price: (usage) => usage.inputTokens + usage.outputTokens });
+    const pieces: Buffer[] = [];
+    for (let offset = 0; offset < bytes.length; offset += size) pieces.push(injector.push(bytes.subarray(offset, offset + size)));
+    pieces.push(injector.flush());
+    assert.equal(Buffer.concat(pieces).toString(), stream.replace('"total_tokens":15}', '"total_tokens":15,"cost":15}'), `split every ${size} bytes`);
+  }
 });
 
 test('the model is named as the client asked in the events that carry the answer\'s, and nowhere else, however the bytes are split', () => {
@@ -52,6 +57,6 @@ test('the model is named as the client asked in the events that carry the answer
     assert.equal(out + rewriter.flush(), expected, `split every ${size} bytes`);
   }
   const renamed = createStreamRewriter('anthropic', { model: 'claude-haiku-4-5', price: null });
-  const out = renamed.push(Buffer.from(anthropicStream)) + renamed.flush();
+  const out = Buffer.concat([renamed.push(Buffer.from(anthropicStream)), renamed.flush()]).toString();
   assert.equal(out, anthropicStream.replace('"model":"claude"', '"model":"claude-haiku-4-5"'));
 });

@@ -31,12 +31,13 @@ test('stream events: the model key is found where the last event had it, or sear
 test('a name with characters JSON escapes is written escaped', () => {
   const namer = new ModelNamer('say "hi"/m');
   assert.equal(renameEvents(namer, ['{"model":"x"}']), '{"model":"say \\"hi\\"/m"}');
-  assert.equal(renameFirstModel('{"message":{"model":"x"}}', '"message":', 'say "hi"'), '{"message":{"model":"say \\"hi\\""}}');
+  assert.equal(renameFirstModel(Buffer.from('{"message":{"model":"x"}}'), Buffer.from('"message":'), new ModelNamer('say "hi"').name).toString(), '{"message":{"model":"say \\"hi\\""}}');
 });
 
 test('events: only the model of the holder key, and only the first after it', () => {
-  assert.equal(renameFirstModel('{"type":"x","item":{"model":"a"}}', '"response":', 'p'), '{"type":"x","item":{"model":"a"}}');
-  assert.equal(renameFirstModel('{"response":{"model":"a","metadata":{"model":"b"}}}', '"response":', 'p'), '{"response":{"model":"p","metadata":{"model":"b"}}}');
+  const rename = (event: string) => renameFirstModel(Buffer.from(event), Buffer.from('"response":'), Buffer.from('p')).toString();
+  assert.equal(rename('{"type":"x","item":{"model":"a"}}'), '{"type":"x","item":{"model":"a"}}');
+  assert.equal(rename('{"response":{"model":"a","metadata":{"model":"b"}}}'), '{"response":{"model":"p","metadata":{"model":"b"}}}');
 });
 
 test('whole answers: the top-level model is spliced when it occurs once, else the body is re-serialized', () => {

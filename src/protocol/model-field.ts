@@ -46,21 +46,15 @@ function keyAt(bytes: Buffer, at: number): boolean {
 }
 
 /** The first `"model":"..."` after the key `holder` (a Responses event's `"response":`, an
- * Anthropic event's `"message":`) names `publicName`; an event without that key, and any later
- * `model` (the client's own data: metadata, tool schemas), stay as they are. */
-export function renameFirstModel(event: string, holder: string, publicName: string): string {
+ * Anthropic event's `"message":`) names `name` (as it appears between the quotes, see
+ * ModelNamer.name); an event without that key, and any later `model` (the client's own data:
+ * metadata, tool schemas), stay as they are. */
+export function renameFirstModel(event: Buffer, holder: Buffer, name: Buffer): Buffer {
   const from = event.indexOf(holder);
-  const at = from === -1 ? -1 : event.indexOf('"model":', from);
-  if (at === -1) return event;
-  let start = at + 8;
-  while (event.charCodeAt(start) === 0x20) start++;
-  if (event.charCodeAt(start) !== 0x22) return event;
-  start++;
-  let end = event.indexOf('"', start);
-  while (end !== -1 && escaped((index) => event.charCodeAt(index), end)) end = event.indexOf('"', end + 1);
-  if (end === -1) return event;
-  const name = JSON.stringify(publicName).slice(1, -1);
-  return event.slice(start, end) === name ? event : event.slice(0, start) + name + event.slice(end);
+  const at = from === -1 ? -1 : event.indexOf(modelKey, from);
+  const value = at === -1 ? null : stringValueAt(event, at + modelKey.length);
+  if (value === null || (value.end - value.start === name.length && name.equals(event.subarray(value.start, value.end)))) return event;
+  return Buffer.concat([event.subarray(0, value.start), name, event.subarray(value.end)]);
 }
 
 /** A whole answer's top-level `model` (in `parsed`, and in `payload`, its bytes) set to

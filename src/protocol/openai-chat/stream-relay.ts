@@ -230,10 +230,9 @@ const toolIndexRepair = 1;
 const normalizeRepair = 2;
 
 // Needles searched on every chunk are made once: a string needle is converted on every search.
-const contentPartsKey = Buffer.from('"content":[');
-const spacedContentPartsKey = Buffer.from('"content": [');
 const deltaKey = Buffer.from('"delta"');
 const roleKey = Buffer.from('"role"');
+const contentKey = Buffer.from('"content"');
 
 /** `bytes` with [start, end) replaced by `insert`. */
 function spliced(bytes: Buffer, start: number, end: number, insert: Buffer): Buffer {
@@ -244,8 +243,27 @@ function spliced(bytes: Buffer, start: number, end: number, insert: Buffer): Buf
   return out;
 }
 
+/** A `"content":[` (spaced or not) in the bytes. Every chunk is asked, so this looks only at the
+ * few `[` a chunk holds (a byte search is far cheaper than a search for a string) and at the key
+ * before each. */
 function carriesContentParts(bytes: Buffer): boolean {
-  return bytes.includes(contentPartsKey) || bytes.includes(spacedContentPartsKey);
+  for (let at = bytes.indexOf(0x5b /* [ */); at !== -1; at = bytes.indexOf(0x5b, at + 1)) {
+    let end = at;
+    while (end > 0 && bytes[end - 1] === 0x20) end--;
+    if (bytes[end - 1] !== 0x3a /* : */) continue;
+    end--;
+    while (end > 0 && bytes[end - 1] === 0x20) end--;
+    if (endsWith(bytes, end, contentKey)) return true;
+  }
+  return false;
+}
+
+/** `bytes` up to `end` ends with `suffix`. */
+function endsWith(bytes: Buffer, end: number, suffix: Buffer): boolean {
+  const start = end - suffix.length;
+  if (start < 0) return false;
+  for (let index = 0; index < suffix.length; index++) if (bytes[start + index] !== suffix[index]) return false;
+  return true;
 }
 
 /** OpenAI usage object -> our counts, read the way the Chat codec reads them (xAI's reasoning
