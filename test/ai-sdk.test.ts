@@ -34,13 +34,6 @@ const clients: Record<string, Client> = {
   anthropic: (baseUrl, fetch, model) => createAnthropic({ baseURL: `${baseUrl}/v1`, apiKey: 'client-key', fetch })(model),
 };
 
-/** Known gateway bugs, by client and provider; see the reasons. */
-function knownBug(client: string, provider: Provider, check: 'parity' | 'follow-up'): string | undefined {
-  if (check === 'follow-up' && client === 'openai responses' && provider !== 'responses')
-    return 'the ai SDK (store defaults to true) refers to the earlier assistant message by item_reference to the id the gateway minted; translated paths refuse item_reference with a 400';
-  return undefined;
-}
-
 const tools = {
   weather: tool({
     description: 'Current weather in a city',
@@ -202,7 +195,7 @@ describe('ai SDK clients × provider formats', () => {
           answered[how] = { history: messages, answer: second };
         }
 
-        await t.test('streamed content has the same parts as the whole answer', { todo: knownBug(client, provider, 'parity') }, () => {
+        await t.test('streamed content has the same parts as the whole answer', () => {
           assert.deepEqual(shape(firstStreamed.content), shape(first.content), `streamed ${JSON.stringify(firstStreamed.content)}\nwhole ${JSON.stringify(first.content)}`);
         });
 
@@ -225,8 +218,9 @@ describe('ai SDK clients × provider formats', () => {
           const sent = lastSent();
           assert.ok(sent.includes('And tomorrow?') && sent.includes(remembered), `the earlier answer (${remembered}) reached the provider: ${sent}`);
         };
-        await t.test('a follow-up question after the text answer', { todo: knownBug(client, provider, 'follow-up') }, async () => {
-          // The Responses provider refers to its own earlier output; OpenAI knows it by id.
+        await t.test('a follow-up question after the text answer', async () => {
+          // The ai SDK (store on by default) refers to its earlier output by id: a Responses provider
+          // (OpenAI) knows it; for any other the gateway kept the items it minted and sends them.
           const sameResponses = client === 'openai responses' && provider === 'responses';
           await askAgain({}, sameResponses ? '"item_reference"' : 'Simulated reply from');
         });

@@ -78,7 +78,7 @@ describe('chat completions through the gateway', () => {
 
   test('`<provider>/<upstream model>` reaches any model of a configured provider', async () => {
     const { data, response } = await stack.client.chat.completions.create({ model: 'sim/anything-else', messages: hello }).withResponse();
-    assert.equal(data.model, 'anything-else');
+    assert.equal(data.model, 'sim/anything-else', 'the answer names the model as the client asked for it');
     assert.equal(response.headers.get('x-modelmux-model'), 'sim/anything-else');
   });
 

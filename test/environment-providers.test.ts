@@ -19,8 +19,10 @@ test('GROQ_API_KEY (with MODELMUX_GROQ_BASE_URL aimed at the simulator) configur
     await gateway.registry.discover(gateway.logger);
     const client = new OpenAI({ baseURL: `http://127.0.0.1:${address.port}/v1`, apiKey: 'unused', maxRetries: 0 });
 
-    const prefixed = await client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: 'hi' }] });
-    assert.equal(prefixed.model, 'llama-3.1-8b-instant');
+    const { data: prefixed, response: prefixedResponse } = await client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    // A catalogued model is named by its catalog id, in the answer as in x-modelmux-model.
+    assert.equal(prefixed.model, 'meta-llama/Llama-3.1-8B-Instruct');
+    assert.equal(prefixedResponse.headers.get('x-modelmux-model'), prefixed.model);
     const received = simulator.requests.at(-1)!;
     assert.equal(received.headers.authorization, 'Bearer gsk-environment-key-123456');
     assert.equal((received.body as { model: string }).model, 'llama-3.1-8b-instant');

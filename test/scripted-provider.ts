@@ -8,6 +8,8 @@ export interface Reply {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** The body exactly as sent (a stream's bytes); `body` is ignored then. */
+  raw?: string;
 }
 
 export interface ScriptedProvider {
@@ -31,7 +33,7 @@ export async function scripted(script: Reply[]): Promise<ScriptedProvider> {
       const reply = state.script.shift() ?? { status: 200 };
       const body = reply.body ?? (reply.status === 200 ? completion() : { error: { message: `scripted ${reply.status}`, type: 'server_error' } });
       response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      response.end(JSON.stringify(body));
+      response.end(reply.raw ?? JSON.stringify(body));
     });
   });
   await new Promise<void>((resolve) => state.server.listen(0, '127.0.0.1', resolve));

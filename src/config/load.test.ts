@@ -171,3 +171,11 @@ test('a shutdown\'s drain and grace are read from server:, 0 skipping a phase', 
   assert.deepEqual(loadConfig({ path: writeConfig('server:\n  shutdown_drain_ms: 0\n  shutdown_grace_ms: 45000\n'), env: {} }).shutdown, { drainMs: 0, graceMs: 45_000 });
   assert.throws(() => loadConfig({ path: writeConfig('server:\n  shutdown_grace_ms: -1\n'), env: {} }), /:2: server\.shutdown_grace_ms: expected a whole number from 0/);
 });
+
+test('the store of minted Responses items: an hour and 64 MiB by default, both settable, 0 memory keeping none', () => {
+  assert.deepEqual(loadConfig({ env: {} }).responseItems, { ttlMs: 3_600_000, maxBytes: 64 * 1024 * 1024 });
+  const set = loadConfig({ path: writeConfig('server:\n  response_items_ttl_ms: 600000\n  response_items_memory: 16mb\n'), env: {} });
+  assert.deepEqual(set.responseItems, { ttlMs: 600_000, maxBytes: 16 * 1024 * 1024 });
+  assert.equal(loadConfig({ path: writeConfig('server:\n  response_items_memory: 0\n'), env: {} }).responseItems?.maxBytes, 0);
+  assert.throws(() => loadConfig({ path: writeConfig('server:\n  response_items_ttl_ms: 0\n'), env: {} }), ConfigError);
+});

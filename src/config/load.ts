@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import { logLevels } from '../telemetry/logger.ts';
-import { defaultBodyLimitBytes, defaultHost, defaultPort, defaultTimeouts } from './types.ts';
+import { defaultBodyLimitBytes, defaultHost, defaultPort, defaultResponseItems, defaultTimeouts } from './types.ts';
 import { readCompare } from './compare.ts';
 import { connectionKeys, readConnectionLimits, readShutdownTiming } from './connections.ts';
 import { readFusions } from './fusions.ts';
@@ -111,7 +111,7 @@ function splitFallback(inner: string): [string, string | null] {
 function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record<string, string | undefined>): GatewayConfig {
   check.keys(raw, [], ['server', 'timeouts', 'providers', 'routing', 'presets', 'fusions', 'compare']);
   const server = check.optionalMap(raw.server, ['server']);
-  check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level', 'strict_params', 'discover_local', 'data_dir', 'admin_key', ...connectionKeys]);
+  check.keys(server, ['server'], ['host', 'port', 'body_limit', 'log_level', 'strict_params', 'discover_local', 'data_dir', 'admin_key', 'response_items_ttl_ms', 'response_items_memory', ...connectionKeys]);
   const timeouts = readTimeouts(raw.timeouts, ['timeouts'], defaultTimeouts, check);
   const providersRaw = raw.providers === undefined || raw.providers === null ? [] : raw.providers;
   if (!Array.isArray(providersRaw)) throw check.error(['providers'], '`providers` must be a list', 'write each provider as a list item starting with `- id: ...`');
@@ -138,6 +138,11 @@ function buildConfig(raw: Record<string, unknown>, check: Validator, env: Record
     adminKey: readAdminKey(server.admin_key, env, check),
     connections: readConnectionLimits(server, ['server'], check),
     shutdown: readShutdownTiming(server, ['server'], check),
+    responseItems: {
+      ttlMs: check.optionalInteger(server.response_items_ttl_ms, ['server', 'response_items_ttl_ms'], 1, 2_147_483_647) ?? defaultResponseItems.ttlMs,
+      // 0 keeps none: every reference to a minted item is then refused.
+      maxBytes: server.response_items_memory === 0 ? 0 : (readByteSize(server.response_items_memory, ['server', 'response_items_memory'], check) ?? defaultResponseItems.maxBytes),
+    },
     sources: [],
   };
 }

@@ -44,6 +44,8 @@ export interface GatewayConfig {
   connections?: ConnectionLimits;
   /** How a shutdown (SIGTERM, SIGINT) drains the gateway; absent: `defaultShutdown`. */
   shutdown?: ShutdownTiming;
+  /** The store of Responses items the gateway minted; absent: `defaultResponseItems`. */
+  responseItems?: ResponseItemsLimits;
 }
 
 /** A shutdown's two phases: see http/shutdown.ts. */
@@ -60,6 +62,19 @@ export interface ShutdownTiming {
 // drain and grace together, with a second for the last ledger rows, stay under the 30 s Kubernetes
 // gives a pod before it kills it. docs/configuration.md gives the reasoning in full.
 export const defaultShutdown: ShutdownTiming = { drainMs: 5_000, graceMs: 20_000 };
+
+
+/** How long and how much of the Responses items the gateway minted are kept (in memory), for
+ * clients that refer to them (`item_reference`, `previous_response_id`). */
+export interface ResponseItemsLimits {
+  /** How long an answer's items are held after they were kept or last referred to. */
+  ttlMs: number;
+  /** What they may take at most, roughly in bytes (least recently used go first); 0: none kept. */
+  maxBytes: number;
+}
+
+// An hour covers a working session's pauses; 64 MiB holds thousands of typical turns.
+export const defaultResponseItems: ResponseItemsLimits = { ttlMs: 60 * 60 * 1000, maxBytes: 64 * 1024 * 1024 };
 
 /** What a client connection may cost the gateway: how many are open at once and how long one may
  * take to send its request or sit idle. */

@@ -9,7 +9,10 @@ import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import { clientFormats } from '../protocol/formats.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
 import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
+import { renameWholeModel } from '../protocol/model-field.ts';
+import { unresolvedReference } from '../protocol/openai-responses/references.ts';
 import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protocol/signatures.ts';
+import { normalizeCompletion } from '../protocol/openai-chat/normalize.ts';
 import { readUsageObject } from '../protocol/openai-chat/stream-relay.ts';
 import type { ModelTarget } from '../routing/catalog.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
@@ -61,8 +64,12 @@ async function relayChat(request: ProviderRequest, target: ModelTarget, controll
   const exchange = await open(context, target, relayPaths['openai-chat'], serialize(body), controller);
   return withExchange(exchange, target, async () => {
     const metadata = metadataOf(context, target, 'openai-chat');
-    if (request.stream && isStream(exchange)) return openAnswerStream(target.provider, exchange, chatRelayReading(target.provider, stripUsageChunk, pricing(context)), metadata, controller);
-    return wholeRelayed(context, target, exchange, metadata, usageOfChat);
+    const choices = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
+    if (request.stream && isStream(exchange)) {
+      const reading = chatRelayReading(target.provider, stripUsageChunk, pricing(context), { choices, model: renamed(target) ?? undefined });
+      return openAnswerStream(target.provider, exchange, reading, metadata, controller);
+    }
+    return wholeRelayed(context, target, exchange, metadata, usageOfChat, normalizeCompletion);
   });
 }
 
@@ -76,19 +83,24 @@ async function relaySameFormat(request: ProviderRequest, target: ModelTarget, co
     const encodeTarget = encodeTargetOf(target);
     const metadata = metadataOf(context, target, format);
     if (request.stream && isStream(exchange)) {
-      const reading = decodedReading({ provider: target.provider, decoder: codec.createStreamDecoder(encodeTarget), format, relay: true, markSignatures: false, price: pricing(context) });
+      const reading = decodedReading({ provider: target.provider, decoder: codec.createStreamDecoder(encodeTarget), format, relay: true, markSignatures: false, price: pricing(context), model: renamed(target) });
       return openAnswerStream(target.provider, exchange, reading, metadata, controller);
     }
     return wholeRelayed(context, target, exchange, metadata, (parsed) => codec.decodeResponse(parsed, encodeTarget).usage);
   });
 }
 
-/** A whole answer relayed as it came; its usage is read on the way and its cost spliced in. */
-async function wholeRelayed(context: CallContext, target: ModelTarget, exchange: UpstreamExchange, metadata: AnswerMetadata, usageOf: (parsed: unknown) => Usage | null): Promise<Answer> {
-  const payload = await readUpstreamBody(context, target, exchange);
+/** A whole answer relayed as it came, naming the model the client asked for; its usage is read on
+ * the way and its cost spliced in. What a client could not read (`normalize` says it changed
+ * something) is re-serialized. */
+async function wholeRelayed(context: CallContext, target: ModelTarget, exchange: UpstreamExchange, metadata: AnswerMetadata, usageOf: (parsed: unknown) => Usage | null, normalize?: (parsed: unknown) => boolean): Promise<Answer> {
+  let payload = await readUpstreamBody(context, target, exchange);
   const parsed = parseUpstreamJson(target, payload);
   const usage = usageOf(parsed);
   context.usage = usage;
+  if (normalize?.(parsed)) payload = Buffer.from(JSON.stringify(parsed));
+  const model = renamed(target);
+  if (model !== null) payload = renameWholeModel(parsed, payload, model);
   const bytes = pricedBody(context, parsed, payload, metadata.headers);
   return { kind: 'whole', metadata, bytes, response: null, usage };
 }
@@ -96,9 +108,16 @@ async function wholeRelayed(context: CallContext, target: ModelTarget, exchange:
 async function translate(request: ProviderRequest, target: ModelTarget, controller: AbortController): Promise<Answer> {
   const { context } = request;
   const surface: SurfaceCodec = surfaceCodecs[request.format];
-  const decoded = withinDepth(() => surface.decodeRequest(request.body));
   const formats = target.provider.config.formats;
   const format: WireFormat = formats.includes(request.format) ? request.format : formats[0];
+  if (request.format === 'openai-responses' && format !== 'openai-responses') {
+    // References the gateway could resolve are resolved by now (engine/response-items.ts), and
+    // `store` is the gateway's to honour there: it is not a parameter this provider drops.
+    const unresolved = unresolvedReference(request.body);
+    if (unresolved !== null) throw unresolved;
+    delete request.body.store;
+  }
+  const decoded = withinDepth(() => surface.decodeRequest(request.body));
   const codec = providerCodec(format);
   keepOwnSignatures(decoded, format);
   const encodeTarget = encodeTargetOf(target);
@@ -112,11 +131,12 @@ async function translate(request: ProviderRequest, target: ModelTarget, controll
   const exchange = await open(context, target, encoded.path, serialize(encoded.body), controller, encoded.headers);
   return withExchange(exchange, target, async () => {
     if (decoded.stream && isStream(exchange)) {
-      const reading = decodedReading({ provider: target.provider, decoder: codec.createStreamDecoder(encodeTarget), format, relay: false, markSignatures: foreign, price: pricing(context) });
+      const reading = decodedReading({ provider: target.provider, decoder: codec.createStreamDecoder(encodeTarget), format, relay: false, markSignatures: foreign, price: pricing(context), model: renamed(target) });
       return openAnswerStream(target.provider, exchange, reading, metadata, controller);
     }
     const parsed = parseUpstreamJson(target, await readUpstreamBody(context, target, exchange));
     const response = codec.decodeResponse(parsed, encodeTarget);
+    response.model = renamed(target) ?? response.model;
     context.usage = response.usage;
     if (context.ledger !== null && response.usage !== null) {
       response.usage.cost = context.ledger.costWith(response.usage);
@@ -170,6 +190,13 @@ async function withExchange(exchange: UpstreamExchange, target: ModelTarget, rea
 
 function metadataOf(context: CallContext, target: ModelTarget, bytesFormat: WireFormat | null): AnswerMetadata {
   return { headers: routeHeaders(context, target), bytesFormat, model: target.publicId };
+}
+
+/** The name an answer gives its model in place of the provider's: the one the client asked for,
+ * unless that is the provider's own name, when the provider's answer (which may name a dated
+ * snapshot, `gpt-4o-2024-08-06`) is what the client would have had from it directly. */
+function renamed(target: ModelTarget): string | null {
+  return target.publicId === target.upstreamModel ? null : target.publicId;
 }
 
 function encodeTargetOf(target: ModelTarget): EncodeTarget {

@@ -1,21 +1,24 @@
 // The two ways a provider's stream is read. A Chat stream for a Chat client is relayed byte for byte,
 // looked at only for event boundaries, usage and its end (no event is decoded). Any other stream is
 // decoded into events; its bytes are relayed too when the client speaks the provider's format, with
-// the gateway's cost put into the final usage event.
+// the gateway's cost put into the final usage event. Either way the answer names the model the
+// client asked for.
 import type { StreamedOutput } from '../accounts/request-ledger.ts';
 import { GatewayError, upstreamFailed } from '../errors/gateway-error.ts';
 import { ChatStreamRelay } from '../protocol/openai-chat/stream-relay.ts';
 import type { StreamDecoder, StreamEvent, Usage, WireFormat } from '../protocol/ir.ts';
 import { markEvent } from '../protocol/signatures.ts';
 import type { Provider } from '../providers/registry.ts';
-import { createCostInjector } from './stream-cost.ts';
+import { createStreamRewriter } from './stream-rewriter.ts';
 import type { Piece, StreamReading } from './provider-stream.ts';
 
 /** Prices a usage report in USD for `usage.cost`; null when the call is not billed. */
 export type Pricing = ((usage: Usage) => number) | null;
 
-export function chatRelayReading(provider: Provider, stripUsageChunk: boolean, price: Pricing): StreamReading {
-  const relay = new ChatStreamRelay(stripUsageChunk);
+/** `choices`: the request's `n`, the choices whose first delta must name the role; `model`: the
+ * name the events give the model. */
+export function chatRelayReading(provider: Provider, stripUsageChunk: boolean, price: Pricing, options: { choices: number; model?: string }): StreamReading {
+  const relay = new ChatStreamRelay(stripUsageChunk, options);
   relay.priceUsage = price;
   const streamed: StreamedOutput = { events: 0, characters: 0 };
   const bytes = (out: Buffer | null): Piece => {
@@ -52,11 +55,14 @@ export interface DecodedReadingOptions {
   /** Signatures this provider makes are marked for a client of another format (signatures.ts). */
   markSignatures: boolean;
   price: Pricing;
+  /** The name the answer gives the model (the one the client asked for); null: the provider's. */
+  model: string | null;
 }
 
 export function decodedReading(options: DecodedReadingOptions): StreamReading {
   const { provider, decoder, format, price } = options;
-  const injector = options.relay && price !== null && (format === 'openai-responses' || format === 'anthropic') ? createCostInjector(format, price) : null;
+  const rewrites = price !== null || options.model !== null;
+  const injector = options.relay && rewrites && (format === 'openai-responses' || format === 'anthropic') ? createStreamRewriter(format, { price, model: options.model }) : null;
   const streamed: StreamedOutput = { events: 0, characters: 0 };
   let usage: Usage | null = null;
   let committed = false;
@@ -65,7 +71,8 @@ export function decodedReading(options: DecodedReadingOptions): StreamReading {
   const look = (events: StreamEvent[]): StreamEvent[] => {
     for (let index = 0; index < events.length; index++) {
       const event = events[index];
-      if (event.type === 'usage') {
+      if (event.type === 'start' && options.model !== null) events[index] = { ...event, model: options.model };
+      else if (event.type === 'usage') {
         usage = event.usage;
         if (price !== null) events[index] = { type: 'usage', usage: { ...event.usage, cost: price(event.usage) } };
       } else if (event.type === 'finish') complete = true;

@@ -15,6 +15,8 @@ import { readJsonObject } from './body.ts';
 import { writeAnswer } from './writer.ts';
 import { isFusionModel } from '../fusion/spec.ts';
 import type { ModelRunner } from '../engine/runner.ts';
+import { resolveResponseItems } from '../engine/response-items.ts';
+import type { ResponseItemStore } from '../engine/response-items.ts';
 import type { RequestContext } from './context.ts';
 import { invalidRequest } from '../errors/gateway-error.ts';
 
@@ -27,6 +29,8 @@ export interface InferenceDependencies extends ChatModelDependencies {
   logger: Logger;
   /** Any model by name: a routed one or a fusion (see engine/runner.ts). */
   runner: ModelRunner;
+  /** The Responses items the gateway minted, for clients that refer to them. */
+  responseItems: ResponseItemStore;
 }
 
 export async function handleInference(context: RequestContext, dependencies: InferenceDependencies, format: ClientFormat): Promise<void> {
@@ -38,8 +42,15 @@ export async function handleInference(context: RequestContext, dependencies: Inf
   if (!chat) requiredModel(facts.model(body));
   context.stream = facts.stream(body);
   const includeUsage = chat === null || chat.includeUsage || chat.usageInclude;
-  const answer = await dependencies.runner.answer(context, { format, body, bytes, includeUsage, bodyAsksUsage: chat?.includeUsage ?? true, relayBytes: true }, true);
-  await writeAnswer(context, answer, { format, includeUsage });
+  // A Responses request may refer to items the gateway minted; its answer may be referred to next.
+  const items = format === 'openai-responses' ? await resolveResponseItems(dependencies.responseItems, context, body, (error) => keepFailed(dependencies.logger, context, error)) : null;
+  const call = { format, body, bytes: bytes + (items?.addedBytes ?? 0), includeUsage, bodyAsksUsage: chat?.includeUsage ?? true, relayBytes: true };
+  const answer = await dependencies.runner.answer(context, call, true);
+  await writeAnswer(context, answer, { format, includeUsage, completed: items?.keep });
+}
+
+function keepFailed(logger: Logger, context: RequestContext, error: unknown): void {
+  logger.error('keeping the response items failed', { request_id: context.requestId, error: error instanceof Error ? error.message : String(error) });
 }
 
 function requiredModel(model: unknown): string {

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { GatewayConfig } from '../config/types.ts';
-import { defaultConnectionLimits, defaultShutdown } from '../config/types.ts';
+import { defaultConnectionLimits, defaultResponseItems, defaultShutdown } from '../config/types.ts';
 import type { ShutdownTiming } from '../config/types.ts';
 import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../routing/catalog.ts';
@@ -22,6 +22,8 @@ import type { Logger } from '../telemetry/logger.ts';
 import { Metrics } from '../telemetry/metrics.ts';
 import { answerChat } from '../engine/chat-model.ts';
 import type { ModelRunner } from '../engine/runner.ts';
+import { MemoryResponseItems } from '../engine/response-items-memory.ts';
+import type { ResponseItemStore } from '../engine/response-items.ts';
 import { invalidRequest } from '../errors/gateway-error.ts';
 import { answerFusion } from '../fusion/model.ts';
 import { isFusionModel } from '../fusion/spec.ts';
@@ -73,10 +75,11 @@ export interface Gateway {
 /** A shutdown without drain or grace: for a gateway that never served, and for tests. */
 export const closeAtOnce: ShutdownTiming = Object.freeze({ drainMs: 0, graceMs: 0 });
 
-/** `clock`: where breakers, cooldowns, live figures, rate limits, key expiry and failover's deadlines
- * read the time (default: the system's). */
+/** `clock`: where breakers, cooldowns, live figures, rate limits, key expiry, failover's deadlines
+ * and the expiry of minted Responses items read the time (default: the system's). `responseItems`:
+ * the store of those items (default: in memory, bounded by `config.responseItems`). */
 // Long by design: the composition root wires every part in one place, in the order a request meets them.
-export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store; clock?: { now(): number } } = {}): Gateway {
+export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store; clock?: { now(): number }; responseItems?: ResponseItemStore } = {}): Gateway {
   const clock = options.clock ?? { now: Date.now };
   const now = (): number => clock.now();
   const logger = options.logger ?? createLogger(config.logLevel, process.stdout, new Redactor(configuredSecrets(config)));
@@ -101,7 +104,8 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       return answerFusion(context, { router, fusions: config.fusions, runner }, call.format, call.body);
     },
   };
-  const inference: InferenceDependencies = { ...models, config, registry, store, accounts, bodyLimitBytes: config.bodyLimitBytes, logger, runner };
+  const responseItems = options.responseItems ?? new MemoryResponseItems({ ...(config.responseItems ?? defaultResponseItems), now });
+  const inference: InferenceDependencies = { ...models, config, registry, store, accounts, bodyLimitBytes: config.bodyLimitBytes, logger, runner, responseItems };
   let closing = false;
   let closed: Promise<void> | null = null;
   const probes = {

@@ -22,6 +22,9 @@ export interface Delivery {
   format: ClientFormat;
   /** Chat's `stream_options.include_usage`: whether the client sees the usage chunk. */
   includeUsage: boolean;
+  /** Receives an answer the gateway encoded (not one relayed as it came), as the client's whole
+   * response object, once complete (see EncodeContext.completed). */
+  completed?: ((response: Record<string, unknown>) => void) | null;
 }
 
 export const sseHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } as const;
@@ -55,9 +58,11 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
     context.finish(out + encoder.end());
     return;
   }
-  const payload = JSON.stringify({ ...codec.encodeResponse(answer.response!, encodeContext), ...answer.response!.extra });
+  const encoded = { ...codec.encodeResponse(answer.response!, encodeContext), ...answer.response!.extra };
+  const payload = JSON.stringify(encoded);
   response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
   context.finish(payload);
+  delivery.completed?.(encoded);
 }
 
 function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: Delivery): Promise<void> {
@@ -159,7 +164,7 @@ function guarded(fail: (error: GatewayError) => void, sink: AnswerSink): AnswerS
 }
 
 function encodeContextOf(metadata: AnswerMetadata, delivery: Delivery): EncodeContext {
-  return { model: metadata.model, includeUsage: delivery.includeUsage, promptTokens: metadata.promptTokens, request: metadata.request };
+  return { model: metadata.model, includeUsage: delivery.includeUsage, promptTokens: metadata.promptTokens, request: metadata.request, completed: delivery.completed ?? undefined };
 }
 
 function encode(encoder: StreamEncoder, events: readonly StreamEvent[]): string {

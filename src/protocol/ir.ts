@@ -346,6 +346,9 @@ export interface EncodeContext {
    * Responses echoes the request's settings and namespaces; Chat hides excluded reasoning. Without
    * it they answer with neutral defaults. */
   request?: ChatRequest;
+  /** Receives the whole answer as the client's format states it once its end is encoded (a
+   * Responses stream's final `response` object), for the gateway's store of the items it minted. */
+  completed?: (response: Record<string, unknown>) => void;
 }
 
 /** A client-facing format: decodes what clients send, encodes what they receive. */

@@ -170,7 +170,8 @@ function messageContent(value: unknown): AssistantContent[] {
   return parts;
 }
 
-function thinkingText(value: unknown): string {
+/** Mistral's thinking: a list of text parts, or (seen too) a string. */
+export function thinkingText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (!Array.isArray(value)) return '';
   return value.map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : '')).join('');

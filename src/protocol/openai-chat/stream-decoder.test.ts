@@ -297,3 +297,16 @@ test('usage on the finish chunk or under x_groq comes out once, before the finis
     { type: 'finish', finishReason: 'stop' },
   ]);
 });
+
+test("Mistral's content parts: thinking (a list of texts, or one string) is reasoning, text parts are text", () => {
+  const delta = (content: unknown) => ({ id: 'c', choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+  const { events } = decodeAll([
+    sseBody([
+      delta([{ type: 'thinking', thinking: [{ type: 'text', text: 'Six times' }] }]),
+      delta([{ type: 'thinking', thinking: ' seven.' }]),
+      delta([{ type: 'text', text: '42' }]),
+      { id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+    ]),
+  ]);
+  assert.deepEqual(assemble(events).content, [{ type: 'reasoning', text: 'Six times seven.' }, { type: 'text', text: '42' }]);
+});

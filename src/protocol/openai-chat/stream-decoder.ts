@@ -5,7 +5,7 @@
 // growing on every chunk; reasoning may be named `reasoning_content` or `reasoning`.
 import { SseParser } from '../sse.ts';
 import type { EncodeTarget, StreamDecoder, StreamEvent, StreamFailure, Usage } from '../ir.ts';
-import { argumentsText, decodeFinishReason, decodeUsage, generateChatId, isRecord, nowSeconds, reasoningText } from './response.ts';
+import { argumentsText, decodeFinishReason, decodeUsage, generateChatId, isRecord, nowSeconds, reasoningText, thinkingText } from './response.ts';
 
 export function createStreamDecoder(target: EncodeTarget): StreamDecoder {
   return new ChatStreamDecoder(target);
@@ -176,17 +176,14 @@ class ChatStreamDecoder implements StreamDecoder {
   }
 }
 
-/** Mistral's reasoning models stream content as parts: text, and thinking (itself a list of texts). */
+/** Mistral's reasoning models stream content as parts: text, and thinking (a list of texts, or one). */
 function readContentParts(parts: unknown[], events: StreamEvent[]): void {
   for (const part of parts) {
     if (!isRecord(part)) continue;
     if (part.type === 'text' && typeof part.text === 'string' && part.text !== '') events.push({ type: 'text-delta', text: part.text });
     if (part.type === 'thinking') {
-      const thinking = Array.isArray(part.thinking) ? part.thinking : [part];
-      for (const piece of thinking) {
-        const text = isRecord(piece) && typeof piece.text === 'string' ? piece.text : typeof piece === 'string' ? piece : '';
-        if (text !== '') events.push({ type: 'reasoning-delta', text });
-      }
+      const text = thinkingText(part.thinking);
+      if (text !== '') events.push({ type: 'reasoning-delta', text });
     }
   }
 }

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { ChatStreamRelay } from './stream-relay.ts';
 
 const chunk = (payload: object | string): string => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
-const content = (text: string) => ({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: text }, finish_reason: null }], usage: null });
+// Every delta names its role, as Perplexity's do: these streams need no repair.
+const content = (text: string) => ({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: null }], usage: null });
 const finish = { id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: null };
 const usageChunk = { id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10, prompt_tokens_details: { cached_tokens: 2 } } };
 
@@ -77,7 +78,7 @@ test('a stream that stops without finish_reason or [DONE] is not complete; one w
 
 test('an unterminated final event is flushed at the end', () => {
   const relay = new ChatStreamRelay(false);
-  assert.equal(relayAll(relay, [chunk(finish) + 'data: [DONE]']), chunk(finish) + 'data: [DONE]\n\n');
+  assert.equal(relayAll(relay, [chunk(content('')) + chunk(finish) + 'data: [DONE]']), chunk(content('')) + chunk(finish) + 'data: [DONE]\n\n');
   assert.equal(relay.sawDone, true);
 });
 
@@ -132,4 +133,34 @@ test('an event arriving a few bytes at a time, boundary split too, comes out who
   assert.equal(output, stream.toString());
   assert.ok(outputs >= 3, 'each event goes out as soon as it is complete');
   assert.equal(relay.sawDone, true);
+});
+
+test('a first delta without role is given one; every later event passes as it came', () => {
+  const bare = (text: string) => ({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: text }, finish_reason: null }] });
+  const relay = new ChatStreamRelay(false);
+  const first = relay.push(Buffer.from(chunk(bare('Hel'))));
+  assert.deepEqual(JSON.parse(first!.toString().slice(6)).choices[0].delta, { role: 'assistant', content: 'Hel' });
+  const later = Buffer.from(chunk(bare('lo')) + chunk(finish));
+  assert.equal(relay.push(later), later);
+});
+
+test('content as typed parts becomes text, and its thinking reasoning_content; usage on the same event is still priced', () => {
+  const parts = { id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: [{ type: 'thinking', thinking: [{ type: 'text', text: 'Hmm.' }] }, { type: 'text', text: 'Yes' }] }, finish_reason: 'stop' }], usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 } };
+  const relay = new ChatStreamRelay(false);
+  relay.priceUsage = () => 0.5;
+  const event = JSON.parse(relayAll(relay, [chunk(parts)]).slice(6));
+  assert.deepEqual(event.choices[0].delta, { role: 'assistant', content: 'Yes', reasoning_content: 'Hmm.' });
+  assert.equal(event.usage.cost, 0.5);
+  assert.equal(relay.committed, true);
+});
+
+test('each event names the model the client asked for, however the events are split', () => {
+  const named = (model: string) => ({ ...content('Hi'), model });
+  const stream = chunk(named('upstream')) + chunk({ ...finish, model: 'upstream' }) + chunk('[DONE]');
+  const expected = chunk(named('sim/fast')) + chunk({ ...finish, model: 'sim/fast' }) + chunk('[DONE]');
+  const bytes = Buffer.from(stream);
+  for (let cut = 1; cut < bytes.length; cut++) {
+    const relay = new ChatStreamRelay(false, { model: 'sim/fast' });
+    assert.equal(relayAll(relay, [bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `cut at ${cut}`);
+  }
 });

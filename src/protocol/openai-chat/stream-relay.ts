@@ -1,7 +1,10 @@
 // Relays an OpenAI-format SSE stream byte for byte. It looks at the bytes only to find event
-// boundaries, read the usage chunk, notice the end, and catch a malformed event; it parses JSON only
-// for an event that carries a usage object. Complete events go out as soon as they arrive.
+// boundaries, read the usage chunk, notice the end, catch a malformed event, and find the few events
+// a client could not assemble (see repairsOf); it parses JSON only for those and for an event that
+// carries a usage object. Complete events go out as soon as they arrive.
 import type { Usage } from '../ir.ts';
+import { ModelNamer } from '../model-field.ts';
+import { normalizeChunk } from './normalize.ts';
 import { decodeUsage } from './response.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
@@ -30,10 +33,23 @@ export class ChatStreamRelay {
   private stripUsageChunk: boolean;
   /** Tool-call id -> the index given to it, for providers that send none. */
   private toolIndexes = new Map<string, number>();
+  /** The choices the request asked for (`n`), and those whose first delta has been seen. */
+  private choices: number;
+  private seenRoles = new Set<number>();
+  /** Some choice's first delta may still come without its `role`. */
+  private rolesPending = true;
 
-  /** `stripUsageChunk`: the gateway asked for usage on the client's behalf, so drop that extra chunk. */
-  constructor(stripUsageChunk: boolean) {
+  /** The name each event gives the model (the one the client asked for), or null: the provider's. */
+  private model: string | null;
+  private namer: ModelNamer | null;
+
+  /** `stripUsageChunk`: the gateway asked for usage on the client's behalf, so drop that extra chunk.
+   * `choices`: the request's `n`; `model`: the name the events give the model (else the provider's). */
+  constructor(stripUsageChunk: boolean, options: { choices?: number; model?: string } = {}) {
     this.stripUsageChunk = stripUsageChunk;
+    this.choices = options.choices ?? 1;
+    this.model = options.model ?? null;
+    this.namer = this.model === null ? null : new ModelNamer(this.model);
   }
 
   /** Takes a chunk from upstream; returns the complete events to send on now, or null. */
@@ -86,6 +102,7 @@ export class ChatStreamRelay {
     if (!this.sawFinishReason && (events.includes('"finish_reason":"') || events.includes('"finish_reason": "'))) this.sawFinishReason = true;
     const mayCarryUsage = carriesUsage(events);
     const mayCarryToolCalls = events.includes('"tool_calls"');
+    const mayCarryParts = carriesContentParts(events);
     // CRLF framing is rare; only look for it when the bytes contain a carriage return at all.
     const crlf = events.includes(13);
     let kept: Buffer[] | null = null;
@@ -102,20 +119,11 @@ export class ChatStreamRelay {
           const before = kept ? Buffer.concat(kept) : events.subarray(0, position);
           return before.length > 0 ? before : null;
         }
-        // Tool-call deltas without `index` (Mistral) are lost by clients that assemble by index (the
-        // openai SDK): such an event is rewritten with the index, and `type` on a call's first delta.
-        if (mayCarryToolCalls && payload.includes('"tool_calls"') && !payload.includes('"index"', payload.indexOf('"tool_calls"'))) {
-          const repaired = this.repairToolCalls(payload);
-          if (repaired) {
-            kept ??= position > 0 ? [events.subarray(0, position)] : [];
-            kept.push(Buffer.from(`data: ${repaired}\n\n`));
-            position = nextStart;
-            continue;
-          }
-        }
+        const repairs = kind === 'object' ? this.repairsOf(payload, mayCarryToolCalls, mayCarryParts) : noRepairs;
         // With include_usage every chunk carries `"usage":null`; only a usage object is worth parsing.
-        if (mayCarryUsage && carriesUsage(payload)) {
-          const verdict = this.readUsage(payload);
+        const usage = mayCarryUsage && carriesUsage(payload);
+        if (repairs !== noRepairs || usage) {
+          const verdict = this.rewrite(payload, repairs, usage);
           if (this.malformed) return kept ? Buffer.concat(kept) : position > 0 ? events.subarray(0, position) : null;
           if (verdict !== 'keep') {
             kept ??= position > 0 ? [events.subarray(0, position)] : [];
@@ -124,23 +132,73 @@ export class ChatStreamRelay {
             continue;
           }
         }
+        // The model the client asked for, spliced in place of the provider's name for it.
+        const model = kind === 'object' && this.namer !== null ? this.namer.find(events, position, eventEnd) : null;
+        if (model !== null) {
+          const name = this.namer!.name;
+          // The usual chunk (one event, or the last of them untouched before it): one copy, no pieces.
+          if (kept === null && nextStart === events.length) kept = [spliced(events, model.start, model.end, name)];
+          else {
+            kept ??= position > 0 ? [events.subarray(0, position)] : [];
+            kept.push(events.subarray(position, model.start), name, events.subarray(model.end, nextStart));
+          }
+          position = nextStart;
+          continue;
+        }
       }
       if (kept) kept.push(events.subarray(position, nextStart));
       position = nextStart;
     }
+    // Choices a provider never started (it ignored `n`) are not waited for past a finish.
+    if (this.sawFinishReason) this.rolesPending = false;
     if (!kept) return events;
+    if (kept.length === 1) return kept[0];
     return kept.length > 0 ? Buffer.concat(kept) : null;
   }
 
-  /** The payload with every tool call given its `index` (by order of first appearance), or null
-   * when nothing needed changing. A repaired event is re-read for usage too. */
-  private repairToolCalls(payload: Buffer): string | null {
-    let chunk: { choices?: { delta?: { tool_calls?: Record<string, unknown>[] } }[]; usage?: unknown };
+  /**
+   * What an event needs before a client can assemble it, found by byte search so that the usual
+   * event is never parsed: tool-call deltas without `index` (Mistral; the `openai` SDK assembles by
+   * index and loses them), a choice's first delta without `role`, content sent as a list of parts.
+   */
+  private repairsOf(payload: Buffer, mayCarryToolCalls: boolean, mayCarryParts: boolean): number {
+    let repairs = noRepairs;
+    if (mayCarryToolCalls && payload.includes('"tool_calls"') && !payload.includes('"index"', payload.indexOf('"tool_calls"'))) repairs |= toolIndexRepair;
+    if (this.rolesPending && payload.includes(deltaKey)) {
+      // One choice (the usual request) whose first delta names its role: nothing to do, ever again.
+      if (this.choices === 1 && payload.includes(roleKey)) this.rolesPending = false;
+      else repairs |= normalizeRepair;
+    }
+    if (mayCarryParts && carriesContentParts(payload)) repairs |= normalizeRepair;
+    return repairs;
+  }
+
+  /** The event as it must go out: as it came ('keep'), not at all ('drop': the usage chunk the
+   * client did not ask for), or re-serialized with its repairs and the gateway's `usage.cost`. */
+  private rewrite(payload: Buffer, repairs: number, usage: boolean): 'keep' | 'drop' | string {
+    let chunk: Record<string, unknown>;
     try {
       chunk = JSON.parse(payload.toString('utf8'));
     } catch {
-      return null;
+      if (usage) this.malformed = 'the provider sent an event that is not valid JSON';
+      return 'keep';
     }
+    let changed = false;
+    if (repairs & toolIndexRepair) changed = this.repairToolCalls(chunk);
+    if (repairs & normalizeRepair) {
+      if (normalizeChunk(chunk, this.rolesPending ? this.seenRoles : null)) changed = true;
+      if (this.seenRoles.size >= this.choices) this.rolesPending = false;
+    }
+    const verdict = this.readUsage(chunk);
+    if (verdict === 'drop') return 'drop';
+    if (!changed && verdict !== 'changed') return 'keep';
+    if (this.model !== null && typeof chunk.model === 'string') chunk.model = this.model;
+    return JSON.stringify(chunk);
+  }
+
+  /** Every tool call given its `index` (by order of first appearance), and `type` on a call's first
+   * delta; says whether anything changed. */
+  private repairToolCalls(chunk: { choices?: { delta?: { tool_calls?: Record<string, unknown>[] } }[] }): boolean {
     let changed = false;
     for (const choice of chunk.choices ?? []) {
       for (const call of choice.delta?.tool_calls ?? []) {
@@ -151,28 +209,61 @@ export class ChatStreamRelay {
         changed = true;
       }
     }
-    if (!changed) return null;
-    if (chunk.usage && typeof chunk.usage === 'object') this.usage = readUsageObject(chunk.usage as Record<string, unknown>);
-    return JSON.stringify(chunk);
+    return changed;
   }
 
-  /** Records the usage; says whether the event is the usage-only chunk to strip, or gives it
-   * rewritten with the gateway's `usage.cost`. */
-  private readUsage(payload: Buffer): 'keep' | 'drop' | string {
-    let chunk: Record<string, unknown>;
-    try {
-      chunk = JSON.parse(payload.toString('utf8'));
-    } catch {
-      this.malformed = 'the provider sent an event that is not valid JSON';
-      return 'keep';
-    }
+  /** Records the usage; says whether the event is the usage-only chunk to strip, or was given the
+   * gateway's `usage.cost`. */
+  private readUsage(chunk: Record<string, unknown>): 'keep' | 'drop' | 'changed' {
     const usage = (chunk.usage ?? (chunk.x_groq as Record<string, unknown> | undefined)?.usage) as Record<string, unknown> | null | undefined;
-    if (usage && typeof usage === 'object') this.usage = readUsageObject(usage);
+    if (!usage || typeof usage !== 'object') return 'keep';
+    this.usage = readUsageObject(usage);
     if (this.stripUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0) return 'drop';
-    if (this.priceUsage === null || this.usage === null || !usage || usage !== chunk.usage) return 'keep';
+    if (this.priceUsage === null || usage !== chunk.usage) return 'keep';
     usage.cost = this.priceUsage(this.usage);
-    return JSON.stringify(chunk);
+    return 'changed';
   }
+}
+
+const noRepairs = 0;
+const toolIndexRepair = 1;
+const normalizeRepair = 2;
+
+// Needles searched on every chunk are made once: a string needle is converted on every search.
+const deltaKey = Buffer.from('"delta"');
+const roleKey = Buffer.from('"role"');
+const contentKey = Buffer.from('"content"');
+
+/** `bytes` with [start, end) replaced by `insert`. */
+function spliced(bytes: Buffer, start: number, end: number, insert: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length - (end - start) + insert.length);
+  bytes.copy(out, 0, 0, start);
+  insert.copy(out, start);
+  bytes.copy(out, start + insert.length, end);
+  return out;
+}
+
+/** A `"content":[` (spaced or not) in the bytes. Every chunk is asked, so this looks only at the
+ * few `[` a chunk holds (a byte search is far cheaper than a search for a string) and at the key
+ * before each. */
+function carriesContentParts(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(0x5b /* [ */); at !== -1; at = bytes.indexOf(0x5b, at + 1)) {
+    let end = at;
+    while (end > 0 && bytes[end - 1] === 0x20) end--;
+    if (bytes[end - 1] !== 0x3a /* : */) continue;
+    end--;
+    while (end > 0 && bytes[end - 1] === 0x20) end--;
+    if (endsWith(bytes, end, contentKey)) return true;
+  }
+  return false;
+}
+
+/** `bytes` up to `end` ends with `suffix`. */
+function endsWith(bytes: Buffer, end: number, suffix: Buffer): boolean {
+  const start = end - suffix.length;
+  if (start < 0) return false;
+  for (let index = 0; index < suffix.length; index++) if (bytes[start + index] !== suffix[index]) return false;
+  return true;
 }
 
 /** OpenAI usage object -> our counts, read the way the Chat codec reads them (xAI's reasoning

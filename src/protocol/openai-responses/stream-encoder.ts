@@ -81,7 +81,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const snapshot = this.snapshot(reason);
     const status = encodeStatus(reason).status;
     const type = status === 'incomplete' ? 'response.incomplete' : status === 'failed' ? 'response.failed' : 'response.completed';
-    this.write(type, { response: { ...responseObject(snapshot), ...this.extra } });
+    const response = { ...responseObject(snapshot), ...this.extra };
+    this.write(type, { response });
+    this.context.completed?.(response);
     return this.take();
   }
 
