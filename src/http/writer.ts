@@ -65,6 +65,7 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
   delivery.completed?.(encoded);
 }
 
+// Long by design: one stream's life (start, pieces, pacing, unread limit, shutdown, end, failure) read in order.
 function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: Delivery): Promise<void> {
   const { response } = context;
   const { stream, metadata } = answer;
