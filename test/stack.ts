@@ -14,7 +14,7 @@ import { closeAtOnce, createGateway } from '../src/http/server.ts';
 import type { Gateway } from '../src/http/server.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { openAccount } from '../src/accounts/auth.ts';
-import type { CallContext } from '../src/engine/call.ts';
+import { newCallContext } from '../src/engine/call.ts';
 import { clientClosed } from '../src/errors/gateway-error.ts';
 import type { SelfCall } from '../src/engine/model-client.ts';
 
@@ -139,23 +139,6 @@ export const hello: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', 
 export function selfCall(stack: Stack, headers: Record<string, string> = {}, signal: AbortSignal = new AbortController().signal, groupId = 'fus_test'): SelfCall {
   const controller = new AbortController();
   signal.addEventListener('abort', () => controller.abort(clientClosed()), { once: true });
-  const parent: CallContext = {
-    requestId: 'test-caller',
-    headers,
-    account: openAccount,
-    controller,
-    startedAt: process.hrtime.bigint(),
-    stream: true,
-    ledger: null,
-    route: null,
-    extraHeaders: null,
-    model: null,
-    metricsModel: null,
-    provider: null,
-    timeToFirstToken: null,
-    usage: null,
-    streamed: { events: 0, characters: 0 },
-    error: null,
-  };
+  const parent = newCallContext({ requestId: 'test-caller', headers, account: openAccount, controller, stream: true, ledger: null });
   return { runner: stack.gateway.runner, parent, groupId, provider: null, allowFusion: false };
 }

@@ -42,3 +42,20 @@ export interface CallContext {
 export function secondsSince(startedAt: bigint): number {
   return Number(process.hrtime.bigint() - startedAt) / 1e9;
 }
+
+/** A call at its start: nothing routed, nothing learnt yet. */
+export function newCallContext(fields: Pick<CallContext, 'requestId' | 'headers' | 'account' | 'controller' | 'stream' | 'ledger'>): CallContext {
+  return {
+    ...fields,
+    startedAt: process.hrtime.bigint(),
+    route: null,
+    extraHeaders: null,
+    model: null,
+    metricsModel: null,
+    provider: null,
+    timeToFirstToken: null,
+    usage: null,
+    streamed: { events: 0, characters: 0 },
+    error: null,
+  };
+}

@@ -7,6 +7,7 @@ import { RequestLedger } from '../accounts/request-ledger.ts';
 import type { LedgerSettings } from '../accounts/request-ledger.ts';
 import type { Settlement } from '../store/store.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { newCallContext } from '../engine/call.ts';
 import type { CallContext } from '../engine/call.ts';
 import type { RequestContext } from './context.ts';
 import { errorLabel, unfinishedStatus } from '../errors/gateway-error.ts';
@@ -106,22 +107,5 @@ function childCall(parent: CallContext, groupId: string, accounts: LedgerSetting
   if (signal.aborted) controller.abort(signal.reason);
   else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
   const requestId = randomUUID();
-  return {
-    requestId,
-    headers: parent.headers,
-    account: parent.account,
-    controller,
-    startedAt: process.hrtime.bigint(),
-    stream: true,
-    ledger: new RequestLedger(accounts, parent.account, requestId, groupId),
-    route: null,
-    extraHeaders: null,
-    model: null,
-    metricsModel: null,
-    provider: null,
-    timeToFirstToken: null,
-    usage: null,
-    streamed: { events: 0, characters: 0 },
-    error: null,
-  };
+  return newCallContext({ requestId, headers: parent.headers, account: parent.account, controller, stream: true, ledger: new RequestLedger(accounts, parent.account, requestId, groupId) });
 }

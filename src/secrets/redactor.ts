@@ -122,7 +122,7 @@ export class StreamRedaction {
     if (this.redactor.empty) return chunk;
     let piece = chunk;
     if (this.held.length > 0) {
-      piece = typeof piece === 'string' && typeof this.held === 'string' ? this.held + piece : Buffer.concat([Buffer.from(this.held), Buffer.from(piece)]);
+      piece = typeof piece === 'string' && typeof this.held === 'string' ? this.held + piece : Buffer.concat([toBytes(this.held), toBytes(piece)]);
       this.held = '';
     }
     const hold = this.redactor.partialTail(piece);
@@ -140,6 +140,11 @@ export class StreamRedaction {
     this.held = '';
     return typeof rest === 'string' ? this.redactor.known(rest) : this.redactor.bytes(rest);
   }
+}
+
+/** Bytes as they are, text as UTF-8 bytes: no copy of what is already a Buffer. */
+function toBytes(piece: Buffer | string): Buffer {
+  return typeof piece === 'string' ? Buffer.from(piece) : piece;
 }
 
 /** The spellings a provider may echo a secret in. */
