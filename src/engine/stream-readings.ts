@@ -12,6 +12,9 @@ import type { Provider } from '../providers/registry.ts';
 import { createStreamRewriter } from './stream-rewriter.ts';
 import type { Piece, StreamReading } from './provider-stream.ts';
 
+/** A relayed Chat stream decodes no event: every piece shares this empty list (never written to). */
+const noEvents = Object.freeze([]) as unknown as StreamEvent[];
+
 /** Prices a usage report in USD for `usage.cost`; null when the call is not billed. */
 export type Pricing = ((usage: Usage) => number) | null;
 
@@ -23,12 +26,12 @@ export function chatRelayReading(provider: Provider, stripUsageChunk: boolean, p
   const streamed: StreamedOutput = { events: 0, characters: 0 };
   const bytes = (out: Buffer | null): Piece => {
     streamed.events = relay.dataEvents;
-    return { bytes: out, events: [] };
+    return { bytes: out, events: noEvents };
   };
   return {
     read: (chunk) => bytes(relay.push(chunk)),
     flush: () => bytes(relay.flush()),
-    closing: () => (relay.sawDone ? null : { bytes: 'data: [DONE]\n\n', events: [] }),
+    closing: () => (relay.sawDone ? null : { bytes: 'data: [DONE]\n\n', events: noEvents }),
     get committed() {
       return relay.committed;
     },

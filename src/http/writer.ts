@@ -69,13 +69,15 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
 function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: Delivery): Promise<void> {
   const { response } = context;
   const { stream, metadata } = answer;
-  const encoder = surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery));
   const relayed = metadata.bytesFormat === delivery.format;
+  // A relayed stream needs its format's encoder only to say a failure.
+  let made: StreamEncoder | null = null;
+  const encoder = (): StreamEncoder => (made ??= surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery)));
   /** From the finish on, what the stream still has to say goes out with the response's end, which
    * waits for the ledger: a client that has seen the end of the answer has a row. */
   const tail: (Buffer | string)[] = [];
-  const render = (bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string => (relayed ? (bytes ?? '') : encode(encoder, events));
-  context.streamFailure = (error) => encoder.fail(error);
+  const render = (bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string => (relayed ? (bytes ?? '') : encode(encoder(), events));
+  context.streamFailure = (error) => encoder().fail(error);
   context.streamed = stream.streamed;
   response.writeHead(200, { ...sseHeaders, ...context.extraHeaders, ...metadata.headers });
   context.timeToFirstToken ??= secondsSince(context.startedAt);
@@ -118,7 +120,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
       context.error ??= error;
       let last = '';
       try {
-        last = alreadyRelayed && relayed ? '' : encoder.fail(error);
+        last = alreadyRelayed && relayed ? '' : encoder().fail(error);
       } finally {
         finish(last);
       }
@@ -143,7 +145,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
         return false;
       },
       end() {
-        if (!settled) finish(relayed ? '' : encoder.end());
+        if (!settled) finish(relayed ? '' : encoder().end());
       },
       fail,
     }));
