@@ -6,6 +6,7 @@ import type { Usage } from '../ir.ts';
 import { ModelNamer } from '../model-field.ts';
 import { normalizeChunk } from './normalize.ts';
 import { decodeUsage } from './response.ts';
+import { carriesFinishReason, carriesUsage, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, nextBoundary } from './stream-bytes.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
 const maxPendingBytes = 16 * 1024 * 1024;
@@ -89,7 +90,7 @@ export class ChatStreamRelay {
 
   /** Notes whether what goes out (not what was dropped after a malformed event) begins the answer. */
   private commit(out: Buffer | null): Buffer | null {
-    if (!this.committed && out) this.committed = out.includes('"finish_reason":"') || out.includes('"finish_reason": "') || out.includes('"tool_calls"') || carriesToken(out);
+    if (!this.committed && out) this.committed = carriesFinishReason(out) || out.includes('"tool_calls"') || carriesToken(out);
     return out;
   }
 
@@ -99,7 +100,7 @@ export class ChatStreamRelay {
   }
 
   private inspect(events: Buffer): Buffer | null {
-    if (!this.sawFinishReason && (events.includes('"finish_reason":"') || events.includes('"finish_reason": "'))) this.sawFinishReason = true;
+    if (!this.sawFinishReason && carriesFinishReason(events)) this.sawFinishReason = true;
     const mayCarryUsage = carriesUsage(events);
     const mayCarryToolCalls = events.includes('"tool_calls"');
     const mayCarryParts = carriesContentParts(events);
@@ -274,75 +275,6 @@ export function readUsageObject(usage: Record<string, unknown>): StreamUsage {
 
 function numberOr(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-function carriesUsage(bytes: Buffer): boolean {
-  return bytes.includes('"usage":{') || bytes.includes('"usage": {');
-}
-
-/** End of the last complete event (after its blank line), or -1. */
-function lastBoundaryEnd(data: Buffer): number {
-  const lf = data.lastIndexOf('\n\n');
-  const crlf = data.lastIndexOf('\r\n\r\n');
-  return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
-}
-
-/** [end of the event's text, start of the next event]. */
-function nextBoundary(events: Buffer, from: number, mayUseCrlf: boolean): [number, number] {
-  const lf = events.indexOf('\n\n', from);
-  const crlf = mayUseCrlf ? events.indexOf('\r\n\r\n', from) : -1;
-  if (crlf !== -1 && (lf === -1 || crlf < lf)) return [crlf, crlf + 4];
-  if (lf !== -1) return [lf, lf + 2];
-  return [events.length, events.length];
-}
-
-/** The `data:` value of one event (lines joined), or null for events without data (comments). */
-function dataPayload(events: Buffer, start: number, end: number): Buffer | null {
-  let lineStart = start;
-  let first: Buffer | null = null;
-  let parts: Buffer[] | null = null;
-  while (lineStart < end) {
-    let lineEnd = events.indexOf(10, lineStart);
-    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
-    let textEnd = lineEnd;
-    if (textEnd > lineStart && events[textEnd - 1] === 13) textEnd -= 1;
-    if (startsWithData(events, lineStart)) {
-      let valueStart = lineStart + 5;
-      if (events[valueStart] === 32) valueStart += 1;
-      const value = events.subarray(valueStart, textEnd);
-      if (first === null) first = value;
-      else (parts ??= [first]).push(Buffer.from('\n'), value);
-    }
-    lineStart = lineEnd + 1;
-  }
-  return parts ? Buffer.concat(parts) : first;
-}
-
-/** A `data:` payload is a JSON object, the `[DONE]` terminator, empty, or malformed. */
-function classifyPayload(payload: Buffer): 'object' | 'done' | 'empty' | 'malformed' {
-  let start = 0;
-  let end = payload.length;
-  while (start < end && isSpace(payload[start])) start++;
-  while (end > start && isSpace(payload[end - 1])) end--;
-  if (start === end) return 'empty';
-  if (payload[start] === 123 /* { */ && payload[end - 1] === 125 /* } */) return 'object';
-  if (end - start === 6 && payload.toString('latin1', start, end) === '[DONE]') return 'done';
-  return 'malformed';
-}
-
-function startsWithData(bytes: Buffer, at: number): boolean {
-  // "data:" as bytes, without making a string per line.
-  return bytes[at] === 100 && bytes[at + 1] === 97 && bytes[at + 2] === 116 && bytes[at + 3] === 97 && bytes[at + 4] === 58;
-}
-
-function lastBytes(chunks: Buffer[], count: number): Buffer {
-  const last = chunks[chunks.length - 1];
-  if (last.length >= count || chunks.length === 1) return last.subarray(Math.max(0, last.length - count));
-  return Buffer.concat(chunks.slice(-count)).subarray(-count);
-}
-
-function isSpace(byte: number): boolean {
-  return byte === 32 || byte === 9 || byte === 10 || byte === 13;
 }
 
 /** A non-empty `content`, `reasoning_content`, `reasoning` or `refusal` string in the events. */
