@@ -61,6 +61,9 @@ async function relayChat(request: ProviderRequest, target: ModelTarget, controll
   if (askedForUsage) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
   if (!streamUsage) delete body.stream_options;
   const usageOnFinish = askedForUsage && !request.includeUsage;
+  // OpenRouter's `usage: {include}` is the gateway's to honour (above); OpenAI refuses a field it does
+  // not know, and OpenRouter no longer reads it.
+  delete body.usage;
   const exchange = await open(context, target, relayPaths['openai-chat'], serialize(body), controller);
   return withExchange(exchange, target, async () => {
     const metadata = metadataOf(context, target, 'openai-chat');
