@@ -79,6 +79,18 @@ describe('billing', () => {
     let translatedCost: number | undefined;
     for await (const chunk of translatedStream) if (chunk.usage) translatedCost = (chunk.usage as unknown as { cost: number }).cost;
     assert.equal(typeof translatedCost, 'number', 'a translated stream carries the cost too');
+
+    // A client that did not ask for the usage chunk gets the usage, and its cost, on the finish chunk.
+    for (const model of [ask.model, 'claude/any-model']) {
+      const unasked = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], stream: true });
+      let finishCost: number | undefined;
+      for await (const chunk of unasked) {
+        if (!chunk.usage) continue;
+        assert.equal(chunk.choices[0]?.finish_reason, 'stop', model);
+        finishCost = (chunk.usage as unknown as { cost: number }).cost;
+      }
+      assert.equal(typeof finishCost, 'number', `${model}: the finish chunk carries usage.cost`);
+    }
   });
 
   test('cached input and reasoning tokens are priced at the catalog\'s prices for them (o4-mini)', async () => {

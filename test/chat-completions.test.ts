@@ -43,13 +43,15 @@ describe('chat completions through the gateway', () => {
     assert.equal(final.choices[0].finish_reason, whole.choices[0].finish_reason);
   });
 
-  test('streamed without include_usage: the usage chunk the gateway asked for is stripped', async () => {
+  test('streamed without include_usage: the usage the gateway asked for rides on the finish chunk', async () => {
     stack.simulator.reset();
     const stream = await stack.client.chat.completions.create({ model: 'test-model', messages: hello, stream: true });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     assert.ok(chunks.length > 2);
     assert.ok(chunks.every((chunk) => chunk.choices.length > 0), 'no usage-only chunk reaches the client');
+    const last = chunks.at(-1)!;
+    assert.ok(last.choices[0].finish_reason && last.usage && last.usage.completion_tokens > 0, 'the finish chunk carries the usage');
     const sent = stack.simulator.requests.at(-1)!.body as { stream_options?: { include_usage?: boolean } };
     assert.equal(sent.stream_options?.include_usage, true, 'the gateway asks upstream for usage');
   });

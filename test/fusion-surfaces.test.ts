@@ -60,6 +60,18 @@ describe('fusion surfaces and configuration', () => {
       assert.equal(final.fusion?.mode, 'merge');
     });
 
+    it('OpenAI Chat streamed without include_usage: the usage and the block ride on the finish chunk', async () => {
+      const stream = await stack.client.chat.completions.create({ model: 'fusion', messages: question, stream: true, fusion: { ...fusion, mode: 'merge' } } as never) as unknown as AsyncIterable<OpenAI.Chat.ChatCompletionChunk & { fusion?: Block }>;
+      const chunks = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      assert.ok(chunks.every((chunk) => chunk.choices.length === 1));
+      const last = chunks.at(-1)!;
+      assert.equal(last.choices[0].finish_reason, 'stop');
+      assert.ok(last.usage && last.usage.prompt_tokens > 0);
+      assert.equal(last.fusion?.mode, 'merge');
+      assert.equal(chunks.filter((chunk) => chunk.fusion).length, 1);
+    });
+
     it('Anthropic Messages, whole and streamed', async () => {
       const message = (await stack.anthropic.messages.create({ model: 'fusion', max_tokens: 200, system: 'Answer briefly.', messages: [{ role: 'user', content: 'What is the capital of Australia?' }], fusion } as never)) as unknown as { content: { type: string; text: string }[]; model: string; fusion: Block; usage: Record<string, number> };
       assert.deepEqual(message.content, [{ type: 'text', text: 'The capital of Australia is Canberra. quality:90' }]);

@@ -20,6 +20,19 @@ describe('OpenRouter-style Chat requests', () => {
     assert.deepEqual((stack.simulator.requests.at(-1)?.body as Record<string, unknown>).thinking, { type: 'enabled', budget_tokens: 2048 });
   });
 
+  test('the reasoning object reaches a Gemini provider as thinkingConfig, a Responses provider as reasoning', async () => {
+    const asked = { stream: true, messages: [{ role: 'user', content: 'hi' }], reasoning: { max_tokens: 1024, exclude: true } };
+    const gemini = await post(stack, { model: 'google/sim-model', ...asked });
+    assert.equal(gemini.headers.get('x-modelmux-dropped-params'), null);
+    await gemini.arrayBuffer();
+    const config = (stack.simulator.requests.at(-1)?.body as { generationConfig: Record<string, unknown> }).generationConfig;
+    assert.deepEqual(config.thinkingConfig, { thinkingBudget: 1024, includeThoughts: false });
+    const responses = await post(stack, { model: 'responses/sim-model', messages: [{ role: 'user', content: 'hi' }], reasoning: { effort: 'low' } });
+    assert.equal(responses.headers.get('x-modelmux-dropped-params'), null);
+    await responses.arrayBuffer();
+    assert.deepEqual((stack.simulator.requests.at(-1)?.body as Record<string, unknown>).reasoning, { effort: 'low' });
+  });
+
   for (const provider of Object.keys(formatProviders)) {
     test(`usage: {include: true} brings the usage chunk in a stream (${provider})`, async () => {
       const response = await post(stack, { model: `${provider}/sim-model`, stream: true, messages: [{ role: 'user', content: 'hi' }], usage: { include: true } });
@@ -27,6 +40,7 @@ describe('OpenRouter-style Chat requests', () => {
       assert.equal(response.headers.get('x-modelmux-dropped-params'), null);
       const chunks = (await response.text()).split('\n').filter((line) => line.startsWith('data: {')).map((line) => JSON.parse(line.slice(6)) as { usage?: { prompt_tokens: number } });
       assert.ok(chunks.some((chunk) => chunk.usage && chunk.usage.prompt_tokens > 0), 'a usage chunk came');
+      assert.equal((stack.simulator.requests.at(-1)?.body as Record<string, unknown>).usage, undefined, 'the provider is not sent the field');
     });
   }
 });

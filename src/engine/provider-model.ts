@@ -55,18 +55,21 @@ async function relayChat(request: ProviderRequest, target: ModelTarget, controll
   const { context, body } = request;
   body.model = target.upstreamModel;
   const streamUsage = target.provider.config.streamUsage;
-  // Usage is asked for on the client's behalf (for the bill), and that extra chunk is kept from a
-  // client that did not want it.
+  // Usage is asked for on the client's behalf (for the bill); a client that did not ask for the usage
+  // chunk gets the usage on the finish chunk instead (protocol/openai-chat/usage-on-finish.ts).
   const askedForUsage = request.stream && streamUsage && !request.bodyAsksUsage;
   if (askedForUsage) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
   if (!streamUsage) delete body.stream_options;
-  const stripUsageChunk = askedForUsage && !request.includeUsage;
+  const usageOnFinish = askedForUsage && !request.includeUsage;
+  // OpenRouter's `usage: {include}` is the gateway's to honour (above); OpenAI refuses a field it does
+  // not know, and OpenRouter no longer reads it.
+  delete body.usage;
   const exchange = await open(context, target, relayPaths['openai-chat'], serialize(body), controller);
   return withExchange(exchange, target, async () => {
     const metadata = metadataOf(context, target, 'openai-chat');
     const choices = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
     if (request.stream && isStream(exchange)) {
-      const reading = chatRelayReading(target.provider, stripUsageChunk, pricing(context), { choices, model: renamed(target) ?? undefined });
+      const reading = chatRelayReading(target.provider, usageOnFinish, pricing(context), { choices, model: renamed(target) ?? undefined });
       return openAnswerStream(target.provider, exchange, reading, metadata, controller);
     }
     return wholeRelayed(context, target, exchange, metadata, usageOfChat, normalizeCompletion);

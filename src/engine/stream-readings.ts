@@ -18,10 +18,11 @@ const noEvents = Object.freeze([]) as unknown as StreamEvent[];
 /** Prices a usage report in USD for `usage.cost`; null when the call is not billed. */
 export type Pricing = ((usage: Usage) => number) | null;
 
-/** `choices`: the request's `n`, the choices whose first delta must name the role; `model`: the
- * name the events give the model. */
-export function chatRelayReading(provider: Provider, stripUsageChunk: boolean, price: Pricing, options: { choices: number; model?: string }): StreamReading {
-  const relay = new ChatStreamRelay(stripUsageChunk, options);
+/** `usageOnFinish`: the gateway asked for the usage the client did not, which goes on the finish
+ * chunk; `choices`: the request's `n`, the choices whose first delta must name the role; `model`:
+ * the name the events give the model. */
+export function chatRelayReading(provider: Provider, usageOnFinish: boolean, price: Pricing, options: { choices: number; model?: string }): StreamReading {
+  const relay = new ChatStreamRelay(usageOnFinish, options);
   relay.priceUsage = price;
   const streamed: StreamedOutput = { events: 0, characters: 0 };
   const bytes = (out: Buffer | null): Piece => {

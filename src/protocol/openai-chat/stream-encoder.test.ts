@@ -65,9 +65,36 @@ test('the Chat stream OpenAI would send: role chunk, deltas, finish, usage, [DON
 
 test('the usage chunk is written only when the client asked and usage came', () => {
   const events: StreamEvent[] = [{ type: 'start', id: 'a', model: 'm', created: 1 }, { type: 'text-delta', text: 'x' }, { type: 'finish', finishReason: 'stop' }, { type: 'usage', usage }];
-  assert.equal(payloads(encode(events, { model: 'm', includeUsage: false })).some((payload) => typeof payload === 'object' && payload !== null && 'usage' in payload), false);
   assert.equal(payloads(encode(events.slice(0, 3))).length, 4);
   assert.equal(payloads(encode(events)).length, 5);
+});
+
+test('a client that did not ask gets the usage on the finish chunk, whichever came first, and no chunk without choices', () => {
+  const head: StreamEvent[] = [{ type: 'start', id: 'a', model: 'm', created: 1 }, { type: 'text-delta', text: 'x' }];
+  const encoded = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 3 } };
+  for (const tail of [[{ type: 'finish', finishReason: 'length' }, { type: 'usage', usage }], [{ type: 'usage', usage }, { type: 'finish', finishReason: 'length' }]] as StreamEvent[][]) {
+    const chunks = payloads(encode([...head, ...tail], { model: 'm', includeUsage: false })) as Record<string, any>[];
+    assert.equal(chunks.pop(), '[DONE]');
+    assert.ok(chunks.every((chunk) => chunk.choices.length === 1));
+    assert.deepEqual(chunks.at(-1), { id: 'a', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'length' }], usage: encoded });
+    assert.equal(chunks.filter((chunk) => 'usage' in chunk).length, 1);
+  }
+  // A fusion's block rides beside the usage.
+  const block = payloads(encode([...head, { type: 'usage', usage, extra: { fusion: { id: 'fus_1' } } }, { type: 'finish', finishReason: 'stop' }], { model: 'm', includeUsage: false })) as Record<string, any>[];
+  assert.deepEqual(block.at(-2)?.fusion, { id: 'fus_1' });
+  // Without usage the finish chunk is as before.
+  const bare = payloads(encode([...head, { type: 'finish', finishReason: 'stop' }], { model: 'm', includeUsage: false })) as Record<string, any>[];
+  assert.equal(bare.length, 4);
+  assert.equal('usage' in bare[2], false);
+});
+
+test('a failure after a finish that waited for usage still writes the finish before the error', () => {
+  const encoder = createStreamEncoder({ model: 'm', includeUsage: false });
+  const written = [encoder.push({ type: 'text-delta', text: 'x' }), encoder.push({ type: 'finish', finishReason: 'stop' })].join('');
+  assert.equal(payloads(written).length, 2, 'the role chunk and the text; the finish waits');
+  const failed = payloads(encoder.fail({ status: 502, type: 'api_error', code: 'upstream_error', message: 'gone' })) as Record<string, any>[];
+  assert.equal(failed[0].choices[0].finish_reason, 'stop');
+  assert.equal(failed[1].error.message, 'gone');
 });
 
 test('content before any start uses the context model and a generated id', () => {

@@ -1,6 +1,8 @@
 // Writes stream events as a Chat Completions stream, the way OpenAI itself does: a first chunk with
 // the role, one chunk per delta, a chunk with the finish reason, the usage chunk when the client
-// asked for it, then `[DONE]`. Chat has no per-part end markers, so `*-end` events write nothing.
+// asked for it, then `[DONE]`. A client that did not ask still gets the usage, on the finish chunk,
+// which waits for it (see usage-on-finish.ts for why). Chat has no per-part end markers, so `*-end`
+// events write nothing.
 import { sseEvent } from '../sse.ts';
 import type { EncodeContext, FinishReason, StreamEncoder, StreamEvent, StreamFailure, Usage } from '../ir.ts';
 import { encodeFinishReason, encodeUsage, generateChatId, nowSeconds } from './response.ts';
@@ -18,6 +20,8 @@ class ChatStreamEncoder implements StreamEncoder {
   /** The first chunk (which carries the role) has been written. */
   private opened = false;
   private finished = false;
+  /** The finish reason whose chunk waits for the usage (the client did not ask for the usage chunk). */
+  private heldFinish: string | null = null;
   private closed = false;
   private usage: Usage | null = null;
   private extra: Record<string, unknown> | undefined;
@@ -60,8 +64,10 @@ class ChatStreamEncoder implements StreamEncoder {
   end(): string {
     if (this.closed) return '';
     let output = this.finished ? '' : this.finish('stop');
-    if (this.context.includeUsage && this.usage) {
-      output += sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: encodeUsage(this.usage), ...this.extra }));
+    const usage = this.usage ? { usage: encodeUsage(this.usage), ...this.extra } : undefined;
+    if (this.heldFinish !== null) output += this.chunk({}, this.heldFinish, usage);
+    else if (this.context.includeUsage && usage) {
+      output += sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], ...usage }));
     }
     this.closed = true;
     return output + sseEvent('[DONE]');
@@ -70,7 +76,8 @@ class ChatStreamEncoder implements StreamEncoder {
   fail(error: StreamFailure): string {
     if (this.closed) return '';
     this.closed = true;
-    return sseEvent(JSON.stringify({ error: { message: error.message, type: error.type, code: error.code } }));
+    const finish = this.heldFinish === null ? '' : this.chunk({}, this.heldFinish);
+    return finish + sseEvent(JSON.stringify({ error: { message: error.message, type: error.type, code: error.code } }));
   }
 
   private start(id: string, model: string, created: number): string {
@@ -90,10 +97,13 @@ class ChatStreamEncoder implements StreamEncoder {
   private finish(reason: FinishReason): string {
     const opening = this.ensureStarted();
     this.finished = true;
-    return opening + this.chunk({}, encodeFinishReason(reason));
+    if (this.context.includeUsage) return opening + this.chunk({}, encodeFinishReason(reason));
+    this.heldFinish = encodeFinishReason(reason);
+    return opening;
   }
 
-  private chunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
+  /** `fields`: beside `choices` (the usage, on a finish chunk). */
+  private chunk(delta: Record<string, unknown>, finishReason: string | null = null, fields?: Record<string, unknown>): string {
     let opening = '';
     if (!this.opened) {
       // The role chunk waits for the first content, so it can say `content: null` before a tool
@@ -103,6 +113,6 @@ class ChatStreamEncoder implements StreamEncoder {
       opening = this.chunk({ role: 'assistant', content: 'tool_calls' in delta ? null : '' });
     }
     const choice = { index: 0, delta, logprobs: null, finish_reason: finishReason };
-    return opening + sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [choice] }));
+    return opening + sseEvent(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [choice], ...fields }));
   }
 }

@@ -27,13 +27,13 @@ test('complete events pass through byte for byte, the same buffer when nothing c
   assert.equal(relay.push(input), input);
 });
 
-test('the usage chunk is read, and stripped when the client did not ask for it', () => {
+test('the usage chunk is read; a client that did not ask gets the usage on the finish chunk instead', () => {
   const stream = chunk(content('Hi')) + chunk(finish) + chunk(usageChunk) + chunk('[DONE]');
-  const stripped = new ChatStreamRelay(true);
-  const output = relayAll(stripped, [stream]);
-  assert.equal(output, chunk(content('Hi')) + chunk(finish) + chunk('[DONE]'));
-  assert.deepEqual(stripped.usage, { inputTokens: 7, outputTokens: 3, cachedInputTokens: 2, cacheWriteTokens: 0, reasoningTokens: 0 });
-  assert.equal(stripped.complete, true);
+  const moved = new ChatStreamRelay(true);
+  const output = relayAll(moved, [stream]);
+  assert.equal(output, chunk(content('Hi')) + chunk({ ...finish, usage: usageChunk.usage }) + chunk('[DONE]'));
+  assert.deepEqual(moved.usage, { inputTokens: 7, outputTokens: 3, cachedInputTokens: 2, cacheWriteTokens: 0, reasoningTokens: 0 });
+  assert.equal(moved.complete, true);
 
   const kept = new ChatStreamRelay(false);
   assert.equal(relayAll(kept, [stream]), stream);
@@ -42,7 +42,7 @@ test('the usage chunk is read, and stripped when the client did not ask for it',
 
 test('events split across chunks at every byte position come out whole and in order', () => {
   const stream = chunk(content('a "quoted" \\u00e9')) + chunk(finish) + chunk(usageChunk) + chunk('[DONE]');
-  const expected = chunk(content('a "quoted" \\u00e9')) + chunk(finish) + chunk('[DONE]');
+  const expected = chunk(content('a "quoted" \\u00e9')) + chunk({ ...finish, usage: usageChunk.usage }) + chunk('[DONE]');
   const bytes = Buffer.from(stream);
   for (let cut = 1; cut < bytes.length; cut++) {
     const relay = new ChatStreamRelay(true);

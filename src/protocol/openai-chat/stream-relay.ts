@@ -1,11 +1,14 @@
 // Relays an OpenAI-format SSE stream byte for byte. It looks at the bytes only to find event
 // boundaries, read the usage chunk, notice the end, catch a malformed event, and find the few events
 // a client could not assemble (see repairsOf); it parses JSON only for those and for an event that
-// carries a usage object. Complete events go out as soon as they arrive.
+// carries a usage object. Complete events go out as soon as they arrive, but for the finish chunk of
+// a client that did not ask for usage, which waits for the usage to carry it (usage-on-finish.ts).
 import type { Usage } from '../ir.ts';
 import { ModelNamer } from '../model-field.ts';
 import { normalizeChunk } from './normalize.ts';
 import { decodeUsage } from './response.ts';
+import { carriesFinishReason, carriesUsage, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, nextBoundary } from './stream-bytes.ts';
+import { UsageOnFinish } from './usage-on-finish.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
 const maxPendingBytes = 16 * 1024 * 1024;
@@ -30,7 +33,11 @@ export class ChatStreamRelay {
   /** Bytes of an event whose end has not arrived yet, kept as received (joined once it ends). */
   private pending: Buffer[] = [];
   private pendingSize = 0;
-  private stripUsageChunk: boolean;
+  /** Set when the gateway asked for usage on the client's behalf: the usage-only chunk is not
+   * relayed, and its usage rides on the finish chunk instead. */
+  private usageOnFinish: UsageOnFinish | null;
+  /** The events being inspected carry a finish reason. */
+  private finishing = false;
   /** Tool-call id -> the index given to it, for providers that send none. */
   private toolIndexes = new Map<string, number>();
   /** The choices the request asked for (`n`), and those whose first delta has been seen. */
@@ -43,10 +50,11 @@ export class ChatStreamRelay {
   private model: string | null;
   private namer: ModelNamer | null;
 
-  /** `stripUsageChunk`: the gateway asked for usage on the client's behalf, so drop that extra chunk.
-   * `choices`: the request's `n`; `model`: the name the events give the model (else the provider's). */
-  constructor(stripUsageChunk: boolean, options: { choices?: number; model?: string } = {}) {
-    this.stripUsageChunk = stripUsageChunk;
+  /** `usageOnFinish`: the gateway asked for usage on the client's behalf, which did not ask for the
+   * usage chunk; the usage goes on the finish chunk instead. `choices`: the request's `n`; `model`:
+   * the name the events give the model (else the provider's). */
+  constructor(usageOnFinish: boolean, options: { choices?: number; model?: string } = {}) {
+    this.usageOnFinish = usageOnFinish ? new UsageOnFinish() : null;
     this.choices = options.choices ?? 1;
     this.model = options.model ?? null;
     this.namer = this.model === null ? null : new ModelNamer(this.model);
@@ -74,22 +82,34 @@ export class ChatStreamRelay {
     }
     this.pending = end < data.length ? [data.subarray(end)] : [];
     this.pendingSize = data.length - end;
-    return this.commit(this.inspect(end === data.length ? data : data.subarray(0, end)));
+    return this.commit(this.holdFinish(this.inspect(end === data.length ? data : data.subarray(0, end))));
   }
 
-  /** At the end of the upstream body: an unterminated last event still counts. */
+  /** At the end of the upstream body: an unterminated last event still counts, and a finish still
+   * waiting for the usage goes as it is. */
   flush(): Buffer | null {
-    if (this.pendingSize === 0) return null;
-    const rest = Buffer.concat(this.pending, this.pendingSize);
-    this.pending = [];
-    this.pendingSize = 0;
-    if (rest.toString('latin1').trim() === '') return null;
-    return this.commit(this.inspect(Buffer.concat([rest, eventSeparator])));
+    let out: Buffer | null = null;
+    if (this.pendingSize > 0) {
+      const rest = Buffer.concat(this.pending, this.pendingSize);
+      this.pending = [];
+      this.pendingSize = 0;
+      if (rest.toString('latin1').trim() !== '') out = this.holdFinish(this.inspect(Buffer.concat([rest, eventSeparator])));
+    }
+    return this.commit(joined(out, this.usageOnFinish?.release() ?? null));
+  }
+
+  /** The finish chunk is held until the usage comes (or nothing more can), to carry it. */
+  private holdFinish(out: Buffer | null): Buffer | null {
+    const hold = this.usageOnFinish;
+    if (hold === null) return out;
+    if (out !== null && (this.finishing || hold.holding)) out = hold.sort(out);
+    if (hold.holding && (hold.hasUsage || this.malformed !== null)) out = joined(out, hold.release());
+    return out;
   }
 
   /** Notes whether what goes out (not what was dropped after a malformed event) begins the answer. */
   private commit(out: Buffer | null): Buffer | null {
-    if (!this.committed && out) this.committed = out.includes('"finish_reason":"') || out.includes('"finish_reason": "') || out.includes('"tool_calls"') || carriesToken(out);
+    if (!this.committed && out) this.committed = carriesFinishReason(out) || out.includes('"tool_calls"') || carriesToken(out);
     return out;
   }
 
@@ -99,7 +119,10 @@ export class ChatStreamRelay {
   }
 
   private inspect(events: Buffer): Buffer | null {
-    if (!this.sawFinishReason && (events.includes('"finish_reason":"') || events.includes('"finish_reason": "'))) this.sawFinishReason = true;
+    // Past the first finish only the end of the stream is left; another finish matters only to a
+    // held one (a request for several choices).
+    this.finishing = (!this.sawFinishReason || this.usageOnFinish !== null) && carriesFinishReason(events);
+    if (this.finishing) this.sawFinishReason = true;
     const mayCarryUsage = carriesUsage(events);
     const mayCarryToolCalls = events.includes('"tool_calls"');
     const mayCarryParts = carriesContentParts(events);
@@ -174,7 +197,8 @@ export class ChatStreamRelay {
   }
 
   /** The event as it must go out: as it came ('keep'), not at all ('drop': the usage chunk the
-   * client did not ask for), or re-serialized with its repairs and the gateway's `usage.cost`. */
+   * client did not ask for, its usage kept for the finish chunk), or re-serialized with its repairs
+   * and the gateway's `usage.cost`. */
   private rewrite(payload: Buffer, repairs: number, usage: boolean): 'keep' | 'drop' | string {
     let chunk: Record<string, unknown>;
     try {
@@ -212,16 +236,20 @@ export class ChatStreamRelay {
     return changed;
   }
 
-  /** Records the usage; says whether the event is the usage-only chunk to strip, or was given the
-   * gateway's `usage.cost`. */
+  /** Records the usage; says whether the event is the usage-only chunk whose usage moves to the
+   * finish chunk, or was given the gateway's `usage.cost`. */
   private readUsage(chunk: Record<string, unknown>): 'keep' | 'drop' | 'changed' {
     const usage = (chunk.usage ?? (chunk.x_groq as Record<string, unknown> | undefined)?.usage) as Record<string, unknown> | null | undefined;
     if (!usage || typeof usage !== 'object') return 'keep';
     this.usage = readUsageObject(usage);
-    if (this.stripUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0) return 'drop';
-    if (this.priceUsage === null || usage !== chunk.usage) return 'keep';
-    usage.cost = this.priceUsage(this.usage);
-    return 'changed';
+    const moves = this.usageOnFinish !== null && !(Array.isArray(chunk.choices) && chunk.choices.length > 0);
+    const priced = this.priceUsage !== null && (usage === chunk.usage || moves);
+    if (priced) usage.cost = this.priceUsage!(this.usage);
+    if (moves) {
+      this.usageOnFinish!.takeUsage(usage);
+      return 'drop';
+    }
+    return priced ? 'changed' : 'keep';
   }
 }
 
@@ -233,6 +261,11 @@ const normalizeRepair = 2;
 const deltaKey = Buffer.from('"delta"');
 const roleKey = Buffer.from('"role"');
 const contentKey = Buffer.from('"content"');
+
+function joined(first: Buffer | null, second: Buffer | null): Buffer | null {
+  if (first === null) return second;
+  return second === null ? first : Buffer.concat([first, second]);
+}
 
 /** `bytes` with [start, end) replaced by `insert`. */
 function spliced(bytes: Buffer, start: number, end: number, insert: Buffer): Buffer {
@@ -274,75 +307,6 @@ export function readUsageObject(usage: Record<string, unknown>): StreamUsage {
 
 function numberOr(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-function carriesUsage(bytes: Buffer): boolean {
-  return bytes.includes('"usage":{') || bytes.includes('"usage": {');
-}
-
-/** End of the last complete event (after its blank line), or -1. */
-function lastBoundaryEnd(data: Buffer): number {
-  const lf = data.lastIndexOf('\n\n');
-  const crlf = data.lastIndexOf('\r\n\r\n');
-  return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
-}
-
-/** [end of the event's text, start of the next event]. */
-function nextBoundary(events: Buffer, from: number, mayUseCrlf: boolean): [number, number] {
-  const lf = events.indexOf('\n\n', from);
-  const crlf = mayUseCrlf ? events.indexOf('\r\n\r\n', from) : -1;
-  if (crlf !== -1 && (lf === -1 || crlf < lf)) return [crlf, crlf + 4];
-  if (lf !== -1) return [lf, lf + 2];
-  return [events.length, events.length];
-}
-
-/** The `data:` value of one event (lines joined), or null for events without data (comments). */
-function dataPayload(events: Buffer, start: number, end: number): Buffer | null {
-  let lineStart = start;
-  let first: Buffer | null = null;
-  let parts: Buffer[] | null = null;
-  while (lineStart < end) {
-    let lineEnd = events.indexOf(10, lineStart);
-    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
-    let textEnd = lineEnd;
-    if (textEnd > lineStart && events[textEnd - 1] === 13) textEnd -= 1;
-    if (startsWithData(events, lineStart)) {
-      let valueStart = lineStart + 5;
-      if (events[valueStart] === 32) valueStart += 1;
-      const value = events.subarray(valueStart, textEnd);
-      if (first === null) first = value;
-      else (parts ??= [first]).push(Buffer.from('\n'), value);
-    }
-    lineStart = lineEnd + 1;
-  }
-  return parts ? Buffer.concat(parts) : first;
-}
-
-/** A `data:` payload is a JSON object, the `[DONE]` terminator, empty, or malformed. */
-function classifyPayload(payload: Buffer): 'object' | 'done' | 'empty' | 'malformed' {
-  let start = 0;
-  let end = payload.length;
-  while (start < end && isSpace(payload[start])) start++;
-  while (end > start && isSpace(payload[end - 1])) end--;
-  if (start === end) return 'empty';
-  if (payload[start] === 123 /* { */ && payload[end - 1] === 125 /* } */) return 'object';
-  if (end - start === 6 && payload.toString('latin1', start, end) === '[DONE]') return 'done';
-  return 'malformed';
-}
-
-function startsWithData(bytes: Buffer, at: number): boolean {
-  // "data:" as bytes, without making a string per line.
-  return bytes[at] === 100 && bytes[at + 1] === 97 && bytes[at + 2] === 116 && bytes[at + 3] === 97 && bytes[at + 4] === 58;
-}
-
-function lastBytes(chunks: Buffer[], count: number): Buffer {
-  const last = chunks[chunks.length - 1];
-  if (last.length >= count || chunks.length === 1) return last.subarray(Math.max(0, last.length - count));
-  return Buffer.concat(chunks.slice(-count)).subarray(-count);
-}
-
-function isSpace(byte: number): boolean {
-  return byte === 32 || byte === 9 || byte === 10 || byte === 13;
 }
 
 /** A non-empty `content`, `reasoning_content`, `reasoning` or `refusal` string in the events. */

@@ -1,0 +1,85 @@
+// A Chat stream's bytes read as SSE without decoding them: where events end, what an event's `data:`
+// says, and the few byte searches the relay makes on every chunk (so that the usual event is never
+// parsed).
+
+// Needles searched on every chunk are made once: a string needle is converted on every search.
+const finishReason = Buffer.from('"finish_reason":"');
+const spacedFinishReason = Buffer.from('"finish_reason": "');
+const usageObject = Buffer.from('"usage":{');
+const spacedUsageObject = Buffer.from('"usage": {');
+
+/** A finish reason (a string, not `null`) in the bytes, spaced or not. */
+export function carriesFinishReason(bytes: Buffer): boolean {
+  return bytes.includes(finishReason) || bytes.includes(spacedFinishReason);
+}
+
+/** A usage object in the bytes (not the `"usage":null` of every chunk under include_usage). */
+export function carriesUsage(bytes: Buffer): boolean {
+  return bytes.includes(usageObject) || bytes.includes(spacedUsageObject);
+}
+
+/** End of the last complete event (after its blank line), or -1. */
+export function lastBoundaryEnd(data: Buffer): number {
+  const lf = data.lastIndexOf('\n\n');
+  const crlf = data.lastIndexOf('\r\n\r\n');
+  return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
+}
+
+/** [end of the event's text, start of the next event]. */
+export function nextBoundary(events: Buffer, from: number, mayUseCrlf: boolean): [number, number] {
+  const lf = events.indexOf('\n\n', from);
+  const crlf = mayUseCrlf ? events.indexOf('\r\n\r\n', from) : -1;
+  if (crlf !== -1 && (lf === -1 || crlf < lf)) return [crlf, crlf + 4];
+  if (lf !== -1) return [lf, lf + 2];
+  return [events.length, events.length];
+}
+
+/** The `data:` value of one event (lines joined), or null for events without data (comments). */
+export function dataPayload(events: Buffer, start: number, end: number): Buffer | null {
+  let lineStart = start;
+  let first: Buffer | null = null;
+  let parts: Buffer[] | null = null;
+  while (lineStart < end) {
+    let lineEnd = events.indexOf(10, lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    let textEnd = lineEnd;
+    if (textEnd > lineStart && events[textEnd - 1] === 13) textEnd -= 1;
+    if (startsWithData(events, lineStart)) {
+      let valueStart = lineStart + 5;
+      if (events[valueStart] === 32) valueStart += 1;
+      const value = events.subarray(valueStart, textEnd);
+      if (first === null) first = value;
+      else (parts ??= [first]).push(Buffer.from('\n'), value);
+    }
+    lineStart = lineEnd + 1;
+  }
+  return parts ? Buffer.concat(parts) : first;
+}
+
+/** A `data:` payload is a JSON object, the `[DONE]` terminator, empty, or malformed. */
+export function classifyPayload(payload: Buffer): 'object' | 'done' | 'empty' | 'malformed' {
+  let start = 0;
+  let end = payload.length;
+  while (start < end && isSpace(payload[start])) start++;
+  while (end > start && isSpace(payload[end - 1])) end--;
+  if (start === end) return 'empty';
+  if (payload[start] === 123 /* { */ && payload[end - 1] === 125 /* } */) return 'object';
+  if (end - start === 6 && payload.toString('latin1', start, end) === '[DONE]') return 'done';
+  return 'malformed';
+}
+
+function startsWithData(bytes: Buffer, at: number): boolean {
+  // "data:" as bytes, without making a string per line.
+  return bytes[at] === 100 && bytes[at + 1] === 97 && bytes[at + 2] === 116 && bytes[at + 3] === 97 && bytes[at + 4] === 58;
+}
+
+/** The last `count` bytes held in `chunks`. */
+export function lastBytes(chunks: Buffer[], count: number): Buffer {
+  const last = chunks[chunks.length - 1];
+  if (last.length >= count || chunks.length === 1) return last.subarray(Math.max(0, last.length - count));
+  return Buffer.concat(chunks.slice(-count)).subarray(-count);
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 32 || byte === 9 || byte === 10 || byte === 13;
+}
