@@ -18,21 +18,34 @@ export function carriesUsage(bytes: Buffer): boolean {
   return bytes.includes(usageObject) || bytes.includes(spacedUsageObject);
 }
 
+const blankLine = Buffer.from('\n\n');
+const crlfBlankLine = Buffer.from('\r\n\r\n');
+
 /** End of the last complete event (after its blank line), or -1. */
 export function lastBoundaryEnd(data: Buffer): number {
-  const lf = data.lastIndexOf('\n\n');
-  const crlf = data.lastIndexOf('\r\n\r\n');
+  const lf = data.lastIndexOf(blankLine);
+  // CRLF framing is rare: only looked for when the bytes hold a carriage return at all.
+  const crlf = data.includes(13) ? data.lastIndexOf(crlfBlankLine) : -1;
   return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
 }
 
-/** [end of the event's text, start of the next event]. */
-export function nextBoundary(events: Buffer, from: number, mayUseCrlf: boolean): [number, number] {
-  const lf = events.indexOf('\n\n', from);
-  const crlf = mayUseCrlf ? events.indexOf('\r\n\r\n', from) : -1;
-  if (crlf !== -1 && (lf === -1 || crlf < lf)) return [crlf, crlf + 4];
-  if (lf !== -1) return [lf, lf + 2];
-  return [events.length, events.length];
+/** Where the event's blank line starts (the end of its text), or the end of the bytes; the next
+ * event starts after it (see afterBoundary). */
+export function boundaryAt(events: Buffer, from: number, mayUseCrlf: boolean): number {
+  const lf = events.indexOf(blankLine, from);
+  const crlf = mayUseCrlf ? events.indexOf(crlfBlankLine, from) : -1;
+  if (crlf !== -1 && (lf === -1 || crlf < lf)) return crlf;
+  return lf !== -1 ? lf : events.length;
 }
+
+/** Where the next event starts, given where this one's blank line starts (see boundaryAt). */
+export function afterBoundary(events: Buffer, boundary: number): number {
+  return boundary === events.length ? boundary : boundary + (events[boundary] === 13 ? 4 : 2);
+}
+
+/** Needles the relay looks for in every chunk. */
+export const toolCallsKey = Buffer.from('"tool_calls"');
+export const indexKey = Buffer.from('"index"');
 
 /** The `data:` value of one event (lines joined), or null for events without data (comments). */
 export function dataPayload(events: Buffer, start: number, end: number): Buffer | null {

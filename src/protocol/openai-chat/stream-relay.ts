@@ -7,7 +7,7 @@ import type { Usage } from '../ir.ts';
 import { ModelNamer } from '../model-field.ts';
 import { normalizeChunk } from './normalize.ts';
 import { decodeUsage } from './response.ts';
-import { carriesFinishReason, carriesUsage, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, nextBoundary } from './stream-bytes.ts';
+import { carriesFinishReason, carriesUsage, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, toolCallsKey, indexKey } from './stream-bytes.ts';
 import { UsageOnFinish } from './usage-on-finish.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
@@ -109,7 +109,7 @@ export class ChatStreamRelay {
 
   /** Notes whether what goes out (not what was dropped after a malformed event) begins the answer. */
   private commit(out: Buffer | null): Buffer | null {
-    if (!this.committed && out) this.committed = carriesFinishReason(out) || out.includes('"tool_calls"') || carriesToken(out);
+    if (!this.committed && out) this.committed = carriesFinishReason(out) || out.includes(toolCallsKey) || carriesToken(out);
     return out;
   }
 
@@ -124,14 +124,15 @@ export class ChatStreamRelay {
     this.finishing = (!this.sawFinishReason || this.usageOnFinish !== null) && carriesFinishReason(events);
     if (this.finishing) this.sawFinishReason = true;
     const mayCarryUsage = carriesUsage(events);
-    const mayCarryToolCalls = events.includes('"tool_calls"');
+    const mayCarryToolCalls = events.includes(toolCallsKey);
     const mayCarryParts = carriesContentParts(events);
     // CRLF framing is rare; only look for it when the bytes contain a carriage return at all.
     const crlf = events.includes(13);
     let kept: Buffer[] | null = null;
     let position = 0;
     while (position < events.length) {
-      const [eventEnd, nextStart] = nextBoundary(events, position, crlf);
+      const eventEnd = boundaryAt(events, position, crlf);
+      const nextStart = afterBoundary(events, eventEnd);
       const payload = dataPayload(events, position, eventEnd);
       if (payload !== null) {
         const kind = classifyPayload(payload);
@@ -186,7 +187,8 @@ export class ChatStreamRelay {
    */
   private repairsOf(payload: Buffer, mayCarryToolCalls: boolean, mayCarryParts: boolean): number {
     let repairs = noRepairs;
-    if (mayCarryToolCalls && payload.includes('"tool_calls"') && !payload.includes('"index"', payload.indexOf('"tool_calls"'))) repairs |= toolIndexRepair;
+    const toolCalls = mayCarryToolCalls ? payload.indexOf(toolCallsKey) : -1;
+    if (toolCalls !== -1 && !payload.includes(indexKey, toolCalls)) repairs |= toolIndexRepair;
     if (this.rolesPending && payload.includes(deltaKey)) {
       // One choice (the usual request) whose first delta names its role: nothing to do, ever again.
       if (this.choices === 1 && payload.includes(roleKey)) this.rolesPending = false;

@@ -6,7 +6,7 @@
 // without choices it did not ask for. Only the last events of a stream pass through here (from the
 // first finish reason on), and only the finish chunk is parsed, once.
 import { isRecord } from './response.ts';
-import { carriesFinishReason, carriesUsage, classifyPayload, dataPayload, nextBoundary } from './stream-bytes.ts';
+import { carriesFinishReason, carriesUsage, classifyPayload, dataPayload, boundaryAt, afterBoundary } from './stream-bytes.ts';
 
 export class UsageOnFinish {
   /** The finish event waiting for the usage, as it would have gone out, and its `data:` value. */
@@ -36,7 +36,8 @@ export class UsageOnFinish {
     const crlf = events.includes(13);
     let position = 0;
     while (position < events.length) {
-      const [eventEnd, nextStart] = nextBoundary(events, position, crlf);
+      const eventEnd = boundaryAt(events, position, crlf);
+      const nextStart = afterBoundary(events, eventEnd);
       const event = events.subarray(position, nextStart);
       const payload = dataPayload(events, position, eventEnd);
       position = nextStart;
