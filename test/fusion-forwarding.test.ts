@@ -87,6 +87,14 @@ describe('what fusion and compare calls carry of the caller request', () => {
     assert.equal(first.requests.length + second.requests.length, before);
   });
 
+  it('takes a preset on a pool entry or the judge, as the refusal says, and applies it to that call alone', async () => {
+    const since = second.requests.length;
+    const answer = await post('/v1/chat/completions', { model: 'fusion', messages: [{ role: 'user', content: 'Capital of Australia?' }], fusion: { pool: ['alpha@preset/coding', 'beta'], judge: 'judge@preset/coding', mode: 'merge' }, provider: onlySecond });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const coded = (model: string): boolean => second.requests.slice(since).some((request) => request.model === model && JSON.stringify(request.body.messages).includes('Apply these working rules'));
+    assert.deepEqual(['alpha', 'beta', 'judge'].map(coded), [true, false, true]);
+  });
+
   it('forwards the caller’s own provider key to every member and judge call, and no x-modelmux header upstream', async () => {
     const since = second.requests.length;
     const answer = await post('/v1/chat/completions', { model: 'fusion', messages: [{ role: 'user', content: 'hi' }], fusion: { ...fusion, mode: 'merge' }, provider: onlySecond }, { 'x-modelmux-key-second': ownKey });
