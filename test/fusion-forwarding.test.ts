@@ -73,9 +73,13 @@ describe('what fusion and compare calls carry of the caller request', () => {
 
   it('refuses a malformed `provider`, and `preset` or `models`, before any member is called', async () => {
     const before = first.requests.length + second.requests.length;
+    // A preset applies to the model named with it (routing.md): a fusion's models are its pool and judge.
+    const onTheModels = /cannot carry a preset: a preset applies to the model it is named with, and a fusion's models are its pool and judge\. Name it there: a pool entry or the judge may be "<model>@preset\/<name>"/;
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ provider: ['second'] }, 'provider', /must be an object/],
-      [{ preset: 'fast' }, 'preset', /cannot carry `preset`: a preset would make every member its model/],
+      [{ preset: 'coding' }, 'preset', onTheModels],
+      [{ model: 'fusion@preset/coding' }, 'model', onTheModels],
+      [{ model: 'fusion/pair@preset/coding' }, 'model', onTheModels],
       [{ models: ['beta'] }, 'models', /cannot carry `models`: fallback models are ambiguous for a panel/],
     ];
     for (const [extra, param, message] of cases) {
