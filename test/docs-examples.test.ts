@@ -3,14 +3,17 @@
 // snippets (docs-examples.ts reads them). The simulator plays the providers the docs name (OpenAI,
 // Anthropic, Gemini, Groq) and the demo's sim/* models, so a model id the catalog does not know, a
 // field the gateway refuses or a judge it cannot read fails here. A block that only a real provider
-// can answer says so with `<!-- needs: real provider -->` before it.
+// can answer says so with `<!-- needs: real provider -->` before it. An inline `claude --model X`
+// replays the requests captured from Claude Code (test/fixtures/clients) with model X.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { defaultTimeouts } from '../src/config/types.ts';
-import { examplesIn, fencedBlocks } from './docs-examples.ts';
+import { readClientFixtures } from './clients/fixtures.ts';
+import { readAnthropicStream } from './clients/streams.ts';
+import { claudeCodeExamples, examplesIn, fencedBlocks } from './docs-examples.ts';
 import type { DocBlock, HttpExample, SdkExample } from './docs-examples.ts';
 import { provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
@@ -18,6 +21,7 @@ import type { Stack } from './stack.ts';
 const root = new URL('../', import.meta.url);
 const files = ['README.md', ...readdirSync(new URL('docs/', root)).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
 const blocks = files.flatMap((file) => fencedBlocks(file, readFileSync(new URL(file, root), 'utf8')));
+const claudeCode = files.flatMap((file) => claudeCodeExamples(file, readFileSync(new URL(file, root), 'utf8')));
 const runnable = blocks.filter((block) => block.needs === null).map((block) => ({ block, examples: examplesIn(block) })).filter((entry) => entry.examples.length > 0);
 
 /** The providers the docs' models come from, each played by the simulator under its own kind. */
@@ -44,6 +48,27 @@ describe('the request examples in the docs', () => {
     assert.ok(runnable.some(({ block }) => block.text.includes('curl')));
     assert.ok(runnable.length >= 8, `only ${runnable.length} runnable blocks found`);
   });
+
+  it('are found: the README shows Claude Code pointed at the gateway', () => {
+    assert.ok(claudeCode.some((example) => example.file === 'README.md'));
+  });
+
+  for (const { file, line, model } of claudeCode) {
+    it(`${file}:${line} (claude --model ${model}) runs Claude Code's captured turns`, async () => {
+      for (const fixture of readClientFixtures().filter((candidate) => candidate.client === 'claude-code')) {
+        for (const request of fixture.requests) {
+          // The capture asked for Claude Code's default model, with its output limit; for a model it does
+          // not know, Claude Code asks for its fallback of 32,000 tokens.
+          const body = { ...(request.body as Record<string, unknown>), model, max_tokens: 32_000 };
+          const response = await fetch(stack.baseUrl + request.path, { method: request.method, headers: { ...request.headers, 'x-sim-tool': fixture.simulatorTool }, body: JSON.stringify(body) });
+          const text = await response.text();
+          assert.equal(response.status, 200, `${fixture.turn}: ${text.slice(0, 400)}`);
+          const reading = readAnthropicStream(text);
+          assert.ok(reading.text !== '' || reading.toolCalls.length > 0, `${fixture.turn}: ${JSON.stringify(reading)}`);
+        }
+      }
+    });
+  }
 
   for (const { block, examples } of runnable) {
     it(`${block.file}:${block.line} (${block.language || 'plain'} block) runs`, async () => {

@@ -3,6 +3,7 @@
 // bodies (`model` and `messages`), and JS/TS snippets that call the `openai` or `@anthropic-ai/sdk`
 // client (each `.create({...})` call's argument, evaluated). A block preceded by
 // `<!-- needs: real provider -->` is listed but not run; `<!-- expect: 404 -->` names the status.
+// Inline `claude --model X` examples (Claude Code pointed at the gateway) are found too.
 
 export interface DocBlock {
   file: string;
@@ -63,6 +64,17 @@ export function fencedBlocks(file: string, markdown: string): DocBlock[] {
     index = end;
   }
   return blocks;
+}
+
+/** An inline `claude --model X`: Claude Code pointed at the gateway, asking for model X. */
+export interface ClaudeCodeExample {
+  file: string;
+  line: number;
+  model: string;
+}
+
+export function claudeCodeExamples(file: string, markdown: string): ClaudeCodeExample[] {
+  return markdown.split('\n').flatMap((text, index) => [...text.matchAll(/`claude --model (\S+?)`/g)].map((match) => ({ file, line: index + 1, model: match[1] })));
 }
 
 /** The requests a block shows; [] for a block that shows none (config, output, commands). Throws

@@ -223,7 +223,10 @@ describe('bad input', () => {
   test('unknown routes are 404 and wrong methods 405, in the OpenAI shape', async () => {
     const missing = await fetch(`${stack.baseUrl}/v1/nope`, { method: 'POST' });
     assert.equal(missing.status, 404);
-    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'unknown_url');
+    const error = ((await missing.json()) as { error: { code: string; message: string } }).error;
+    assert.equal(error.code, 'unknown_url');
+    // It names every endpoint a client may have meant, the newer ones too.
+    assert.equal(error.message, 'Unknown request URL: POST /v1/nope. modelmux serves /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings, /v1/models, /v1/route, /v1/presets, /v1/usage and /v1/compare.');
     const wrongMethod = await fetch(`${stack.baseUrl}/v1/chat/completions`);
     assert.equal(wrongMethod.status, 405);
   });

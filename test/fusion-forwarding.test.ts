@@ -73,9 +73,13 @@ describe('what fusion and compare calls carry of the caller request', () => {
 
   it('refuses a malformed `provider`, and `preset` or `models`, before any member is called', async () => {
     const before = first.requests.length + second.requests.length;
+    // A preset applies to the model named with it (routing.md): a fusion's models are its pool and judge.
+    const onTheModels = /cannot carry a preset: a preset applies to the model it is named with, and a fusion's models are its pool and judge\. Name it there: a pool entry or the judge may be "<model>@preset\/<name>"/;
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ provider: ['second'] }, 'provider', /must be an object/],
-      [{ preset: 'fast' }, 'preset', /cannot carry `preset`: a preset would make every member its model/],
+      [{ preset: 'coding' }, 'preset', onTheModels],
+      [{ model: 'fusion@preset/coding' }, 'model', onTheModels],
+      [{ model: 'fusion/pair@preset/coding' }, 'model', onTheModels],
       [{ models: ['beta'] }, 'models', /cannot carry `models`: fallback models are ambiguous for a panel/],
     ];
     for (const [extra, param, message] of cases) {
@@ -85,6 +89,14 @@ describe('what fusion and compare calls carry of the caller request', () => {
       assert.match(answer.body.error.message, message);
     }
     assert.equal(first.requests.length + second.requests.length, before);
+  });
+
+  it('takes a preset on a pool entry or the judge, as the refusal says, and applies it to that call alone', async () => {
+    const since = second.requests.length;
+    const answer = await post('/v1/chat/completions', { model: 'fusion', messages: [{ role: 'user', content: 'Capital of Australia?' }], fusion: { pool: ['alpha@preset/coding', 'beta'], judge: 'judge@preset/coding', mode: 'merge' }, provider: onlySecond });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const coded = (model: string): boolean => second.requests.slice(since).some((request) => request.model === model && JSON.stringify(request.body.messages).includes('Apply these working rules'));
+    assert.deepEqual(['alpha', 'beta', 'judge'].map(coded), [true, false, true]);
   });
 
   it('forwards the caller’s own provider key to every member and judge call, and no x-modelmux header upstream', async () => {

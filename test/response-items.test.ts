@@ -45,6 +45,21 @@ describe('Responses items the gateway minted', () => {
     assert.ok(third.output_text.length > 0);
   });
 
+  test('the answer repeats the previous_response_id and store the request gave, as OpenAI\'s does, whole and streamed', async () => {
+    const first = await stack.client.responses.create({ model: 'chat/sim-model', input: 'My name is Ada.' });
+    assert.equal(first.previous_response_id, null);
+    // `store` is in OpenAI's answers (see the recordings), not in the SDK's type.
+    const stored = (response: OpenAI.Responses.Response): unknown => (response as unknown as { store: unknown }).store;
+    assert.equal(stored(first), true, 'the gateway keeps it, as OpenAI would');
+    const stream = await stack.client.responses.create({ model: 'claude/sim-model', input: 'Hello again.', previous_response_id: first.id, stream: true });
+    const snapshots: OpenAI.Responses.Response[] = [];
+    for await (const event of stream) if (event.type === 'response.created' || event.type === 'response.completed') snapshots.push(event.response);
+    assert.deepEqual(snapshots.map((snapshot) => snapshot.previous_response_id), [first.id, first.id]);
+    const third = await stack.client.responses.create({ model: 'google/sim-model', input: 'Bye.', previous_response_id: snapshots[1].id, store: false });
+    assert.equal(third.previous_response_id, snapshots[1].id);
+    assert.equal(stored(third), false);
+  });
+
   test('an item_reference to an output item becomes the item', async () => {
     const first = await stack.client.responses.create({ model: 'google/sim-model', input: 'Say something.' });
     const message = first.output.find((item) => item.type === 'message');

@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startSimulator } from '../simulator/index.ts';
+import { simulatorEndpoints, startSimulator } from '../simulator/index.ts';
 import type { SimulatorFault, SimulatorKnobs } from '../simulator/index.ts';
 import type { CommandIo } from './io.ts';
 import { processIo } from './io.ts';
 
-const usage = `modelmux sim - run the provider simulator (OpenAI, Anthropic, Gemini on one port)
+const usage = `modelmux sim - run the provider simulator (OpenAI, Anthropic, Gemini, Bedrock on one port)
 
 Usage: modelmux sim [options]
 
@@ -60,8 +60,7 @@ export async function run(argv: string[], io: CommandIo = processIo): Promise<nu
     fixturesDir,
   });
   const replay = fixturesDir === undefined ? 'no replay fixtures' : `replay from ${fixturesDir}`;
-  io.log(`modelmux simulator listening on ${simulator.url} serving OpenAI chat/responses/embeddings/models, `
-    + `Anthropic messages, Google Gemini (${replay})`);
+  io.log(`modelmux simulator listening on ${simulator.url} (${replay}), serving:\n${simulatorEndpoints.map((endpoint) => `  ${endpoint}`).join('\n')}`);
 
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

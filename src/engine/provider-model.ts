@@ -10,6 +10,7 @@ import { clientFormats } from '../protocol/formats.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
 import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
 import { renameWholeModel } from '../protocol/model-field.ts';
+import { takeOutAnswered } from '../protocol/openai-responses/echo.ts';
 import { unresolvedReference } from '../protocol/openai-responses/references.ts';
 import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protocol/signatures.ts';
 import { normalizeCompletion } from '../protocol/openai-chat/normalize.ts';
@@ -118,7 +119,7 @@ async function translate(request: ProviderRequest, target: ModelTarget, controll
     // `store` is the gateway's to honour there: it is not a parameter this provider drops.
     const unresolved = unresolvedReference(request.body);
     if (unresolved !== null) throw unresolved;
-    delete request.body.store;
+    takeOutAnswered(request.body, 'store');
   }
   const decoded = withinDepth(() => surface.decodeRequest(request.body));
   const codec = providerCodec(format);

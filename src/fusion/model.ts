@@ -16,6 +16,7 @@ import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
 import type { ChatRequest, ChatResponse, FinishReason, StreamEvent, Usage } from '../protocol/ir.ts';
 import { readPreferences } from '../routing/preferences.ts';
+import { parsePresetReference } from '../routing/presets.ts';
 import type { Router } from '../routing/router.ts';
 import { newGroupId } from '../engine/model-client.ts';
 import type { SelfCall } from '../engine/model-client.ts';
@@ -36,6 +37,7 @@ export interface FusionDependencies {
 export { isFusionModel } from '../fusion/spec.ts';
 
 export async function answerFusion(context: CallContext, dependencies: FusionDependencies, format: ClientFormat, body: Record<string, unknown>): Promise<Answer> {
+  refusePreset(body);
   const spec = fusionSpecOf(body, dependencies.fusions);
   checkModels(spec, dependencies.router);
   const provider = providerPreferences(body);
@@ -158,14 +160,20 @@ function checkModels(spec: FusionSpec, router: Router): void {
 
 const noNeeds = { promptTokens: 0, promptTokensAtMost: 0, promptFits: () => true, maxTokens: null, tools: false, jsonSchema: false, vision: false };
 
+/** A preset named beside a model applies its rules to that model (routing.md); a fusion's models are
+ * its pool and judge, where a preset may be named, so one named on the fusion itself is refused. */
+function refusePreset(body: Record<string, unknown>): void {
+  const field = body.preset !== undefined && body.preset !== null ? 'preset' : parsePresetReference(body.model as string) !== null ? 'model' : null;
+  if (field === null) return;
+  throw invalidRequest('a fusion request cannot carry a preset: a preset applies to the model it is named with, and a fusion\'s models are its pool and judge. Name it there: a pool entry or the judge may be "<model>@preset/<name>"', field, 'unsupported_parameter');
+}
+
 /** The caller's `provider` object, checked here so a mistake costs no member call; every member,
- * revision and judge call carries it as it came. `preset` and `models` are refused: a preset would
- * make every member its model, and fallback models have no clear meaning for a panel. */
+ * revision and judge call carries it as it came. Fallback `models` are refused: they have no clear
+ * meaning for a panel. */
 function providerPreferences(body: Record<string, unknown>): Record<string, unknown> | null {
-  for (const field of ['preset', 'models']) {
-    if (body[field] !== undefined && body[field] !== null) {
-      throw invalidRequest(`a fusion request cannot carry \`${field}\`: ${field === 'preset' ? 'a preset would make every member its model' : 'fallback models are ambiguous for a panel'}. Name the models in \`fusion.pool\` and \`fusion.judge\` (a pool entry may be "<model>@preset/<name>")`, field, 'unsupported_parameter');
-    }
+  if (body.models !== undefined && body.models !== null) {
+    throw invalidRequest('a fusion request cannot carry `models`: fallback models are ambiguous for a panel. Name the models in `fusion.pool` and `fusion.judge`', 'models', 'unsupported_parameter');
   }
   if (body.provider === undefined || body.provider === null) return null;
   readPreferences(body.provider);

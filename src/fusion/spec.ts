@@ -1,6 +1,7 @@
 // What a fusion is: a pool of models, a judge, a mode and its limits. The same fields come from a
 // request's `fusion` object and from `fusions:` in modelmux.yaml, so one reader checks both; only
 // the way a mistake is reported differs (a 400 naming `fusion.<field>`, or a file:line error).
+import { parsePresetReference } from '../routing/presets.ts';
 
 export const fusionModes = ['best-of', 'merge', 'debate'] as const;
 export type FusionMode = (typeof fusionModes)[number];
@@ -103,9 +104,12 @@ export function completeSpec(name: string | null, base: FusionFields, overrides:
   };
 }
 
-/** `fusion` (with a `fusion` object in the body) or `fusion/<name>` (a named fusion from config). */
+/** `fusion` (with a `fusion` object in the body) or `fusion/<name>` (a named fusion from config),
+ * also with a preset named after it (`fusion@preset/<name>`), which the fusion then refuses. */
 export function isFusionModel(model: unknown): boolean {
-  return model === 'fusion' || (typeof model === 'string' && model.startsWith('fusion/'));
+  if (typeof model !== 'string') return false;
+  const name = parsePresetReference(model)?.model ?? model;
+  return name === 'fusion' || name.startsWith('fusion/');
 }
 
 function readPool(value: unknown, fail: FieldProblem): string[] {

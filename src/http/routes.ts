@@ -19,6 +19,7 @@ export interface RouteSources {
 export function createRouteTable(sources: RouteSources): RouteTable {
   const fixed = new Map(sources.fixed);
   const knownPaths = new Set(sources.fixed.map(([key]) => key.slice(key.indexOf(' ') + 1)));
+  const apiPaths = apiPathsOf(knownPaths);
   return {
     resolve(method, path) {
       const route = fixed.get(`${method} ${path}`);
@@ -27,7 +28,7 @@ export function createRouteTable(sources: RouteSources): RouteTable {
         const found = match(method, path);
         if (found) return found;
       }
-      return plain(knownPaths.has(path) ? failing(methodNotAllowed(`Method ${method} is not allowed on ${path}`)) : failing(unknownUrl(method, path)));
+      return plain(knownPaths.has(path) ? failing(methodNotAllowed(`Method ${method} is not allowed on ${path}`)) : failing(unknownUrl(method, path, apiPaths)));
     },
   };
 }
@@ -43,8 +44,15 @@ function failing(error: Error): Handler {
   };
 }
 
-function unknownUrl(method: string, path: string): Error {
-  return notFound(`Unknown request URL: ${method} ${path}. modelmux serves /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings, /v1/models, /v1/route, /v1/presets, /v1/compare and /v1/usage.`, 'unknown_url');
+/** The API's paths for a 404 to name: those under /v1/, each once (not the ones below another). */
+function apiPathsOf(paths: ReadonlySet<string>): string[] {
+  const api = [...paths].filter((path) => path.startsWith('/v1/'));
+  return api.filter((path) => !api.some((other) => other !== path && path.startsWith(`${other}/`)));
+}
+
+function unknownUrl(method: string, path: string, apiPaths: readonly string[]): Error {
+  const listed = `${apiPaths.slice(0, -1).join(', ')} and ${apiPaths.at(-1)}`;
+  return notFound(`Unknown request URL: ${method} ${path}. modelmux serves ${listed}.`, 'unknown_url');
 }
 
 /** A path segment as the client meant it; malformed percent-encoding is the client's mistake. */

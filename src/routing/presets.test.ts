@@ -84,6 +84,20 @@ test('anthropic: system string prefixed, block list gets a block first, absent s
   assert.equal(malformed.system, 42);
 });
 
+test('nothing the body shares with another call is changed: its lists and messages are replaced', () => {
+  // A fusion's members and a comparison's answers are shallow copies of one body.
+  const shared = { system: [{ role: 'system', content: 'Mine.' }], parts: [{ role: 'system', content: [{ type: 'text', text: 'Mine.' }] }], user: [{ role: 'user', content: 'hi' }], blocks: [{ type: 'text', text: 'Mine.' }] };
+  const before = structuredClone(shared);
+  for (const messages of [shared.system, shared.parts, shared.user]) {
+    const body = { messages };
+    applyPreset('openai-chat', body, rules);
+    assert.notEqual(body.messages, messages);
+  }
+  const anthropic = { system: shared.blocks, messages: shared.user };
+  applyPreset('anthropic', anthropic, rules);
+  assert.deepEqual(shared, before);
+});
+
 const everything = preset({ parameters: { temperature: 0.2, top_p: 0.9, max_tokens: 1000, seed: 7, stop: ['###'], reasoning_effort: 'low' } });
 
 test('chat: every parameter is filled under its Chat name when absent', () => {

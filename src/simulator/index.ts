@@ -119,6 +119,17 @@ const postRoutes = new Map<string, { format: WireFormat; handler: Handler }>([
 
 const geminiRoute = { format: 'google' as WireFormat, handler: handleGemini };
 
+/** Every endpoint the simulator serves, as its docs (docs/simulator.md) and start banner name them. */
+export const simulatorEndpoints: readonly string[] = [
+  ...[...postRoutes.keys()].map((path) => `POST ${path}`),
+  `GET ${modelsPath}`,
+  `GET ${modelsPath}/{id}`,
+  'POST /v1beta/models/{model}:generateContent',
+  'POST /v1beta/models/{model}:streamGenerateContent?alt=sse',
+  'POST /model/{modelId}/converse',
+  'POST /model/{modelId}/converse-stream',
+];
+
 const bedrockRoute = { format: 'bedrock' as WireFormat, handler: handleBedrock };
 
 function handle(context: ServerContext, request: IncomingMessage, response: ServerResponse): void {

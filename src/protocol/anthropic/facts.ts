@@ -32,10 +32,11 @@ function applyPreset(body: Record<string, unknown>, preset: PresetDefaults): str
   return applied;
 }
 
-/** `system` is a string or a list of text blocks; the instructions come first in either. */
+/** `system` is a string or a list of text blocks; the instructions come first in either. The list is
+ * replaced, not changed: other calls may share it. */
 function addInstructions(body: Record<string, unknown>, instructions: string): boolean {
   if (Array.isArray(body.system)) {
-    body.system.unshift({ type: 'text', text: instructions });
+    body.system = [{ type: 'text', text: instructions }, ...body.system];
     return true;
   }
   return prefixTextField(body, 'system', instructions);

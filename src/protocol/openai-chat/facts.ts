@@ -37,21 +37,22 @@ function applyPreset(body: Record<string, unknown>, preset: PresetDefaults): str
 }
 
 /** Chat has no system field: the instructions join a leading system or developer message, or
- * become one. A body without messages is left for the validator. */
+ * become one. A body without messages is left for the validator. The list and the message are
+ * replaced, not changed: other calls may share them (a fusion's members, a comparison's answers). */
 function addInstructions(body: Record<string, unknown>, instructions: string): boolean {
   const messages = body.messages;
   if (!Array.isArray(messages)) return false;
   const first: unknown = messages[0];
   if (isRecord(first) && (first.role === 'system' || first.role === 'developer')) {
     if (typeof first.content === 'string') {
-      first.content = first.content === '' ? instructions : `${instructions}\n\n${first.content}`;
+      body.messages = [{ ...first, content: first.content === '' ? instructions : `${instructions}\n\n${first.content}` }, ...messages.slice(1)];
       return true;
     }
     if (Array.isArray(first.content)) {
-      first.content.unshift({ type: 'text', text: instructions });
+      body.messages = [{ ...first, content: [{ type: 'text', text: instructions }, ...first.content] }, ...messages.slice(1)];
       return true;
     }
   }
-  messages.unshift({ role: 'system', content: instructions });
+  body.messages = [{ role: 'system', content: instructions }, ...messages];
   return true;
 }

@@ -7,6 +7,7 @@
 // format with the reason.
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { GatewayError } from '../../errors/gateway-error.ts';
+import { takeOutAnswered } from './echo.ts';
 import { isRecord } from './response.ts';
 
 export interface References {
@@ -34,7 +35,7 @@ export function inputItems(input: unknown): unknown[] {
 /**
  * Writes into `body` what the gateway holds: each known `item_reference` becomes its item, and a
  * known previous response's conversation (its input and output, and theirs before them) goes
- * before the input, `previous_response_id` then removed. Returns the request's own input with its
+ * before the input, `previous_response_id` then taken out (the answer still repeats it). Returns the request's own input with its
  * references resolved (what a later request continuing this one needs), and roughly how many bytes
  * of JSON were added.
  */
@@ -55,7 +56,7 @@ export function expandReferences(body: Record<string, unknown>, items: ReadonlyM
   }
   addedBytes += JSON.stringify(conversation).length;
   body.input = [...conversation, ...ownInput];
-  delete body.previous_response_id;
+  takeOutAnswered(body, 'previous_response_id');
   return { ownInput, addedBytes };
 }
 
