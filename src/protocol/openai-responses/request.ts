@@ -9,8 +9,9 @@
 // other providers name them in `dropped`. Either kind keeps its place in the conversation only in
 // the original `input`, which an OpenAI provider receives as sent.
 import { invalidRequest } from '../../errors/gateway-error.ts';
-import type { ChatRequest, DocumentPart, FunctionTool, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, Tool, ToolChoice, ToolNamespace, ToolResultPart, UserContent } from '../ir.ts';
+import type { ChatRequest, DocumentPart, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, ToolResultPart, UserContent } from '../ir.ts';
 import { keepEcho } from './echo.ts';
+import { decodeToolChoice, decodeTools } from './request-tools.ts';
 import { decodeReasoningItem, decodeToolCallItem, isRecord } from './response.ts';
 
 export { encodeRequest } from './request-encode.ts';
@@ -239,65 +240,6 @@ function mediaTypeOf(filename: string | undefined): string {
   if (extension === 'png' || extension === 'jpeg' || extension === 'gif' || extension === 'webp') return `image/${extension}`;
   if (extension === 'jpg') return 'image/jpeg';
   return 'application/pdf';
-}
-
-/**
- * Function tools, and the functions of namespaces (Codex declares its sub-agent tools in one) each
- * as a tool of its own that remembers its namespace: other formats have flat tool names. What
- * else a namespace holds (custom tools) stays a namespace of its own, for a Responses provider.
- */
-function decodeTools(value: unknown): Tool[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw invalidRequest('`tools` must be a list of tools', 'tools');
-  const tools: Tool[] = [];
-  value.forEach((tool: unknown, index) => {
-    const param = `tools[${index}]`;
-    if (!isRecord(tool) || typeof tool.type !== 'string') throw invalidRequest(`${param} must be an object with a \`type\``, param);
-    // Where flattening moved a tool, it carries the place the client gave it.
-    const at = (decoded: Tool, where: string): Tool => (where === `tools[${tools.length}]` ? decoded : { ...decoded, param: where });
-    if (tool.type === 'function') tools.push(at(functionTool(tool, param), param));
-    else if (tool.type !== 'namespace') tools.push(at({ type: 'native', format: 'openai-responses', definition: tool }, param));
-    else {
-      if (typeof tool.name !== 'string' || tool.name === '') throw invalidRequest(`${param}.name must be a non-empty string`, `${param}.name`);
-      if (!Array.isArray(tool.tools)) throw invalidRequest(`${param}.tools must be a list of function and custom tools`, `${param}.tools`);
-      const namespace: ToolNamespace = { name: tool.name };
-      if (typeof tool.description === 'string' && tool.description !== '') namespace.description = tool.description;
-      const others: unknown[] = [];
-      tool.tools.forEach((inner: unknown, innerIndex) => {
-        const innerParam = `${param}.tools[${innerIndex}]`;
-        if (isRecord(inner) && inner.type === 'function') tools.push(at({ ...functionTool(inner, innerParam), namespace }, innerParam));
-        else others.push(inner);
-      });
-      if (others.length > 0) tools.push(at({ type: 'native', format: 'openai-responses', definition: { ...tool, tools: others } }, param));
-    }
-  });
-  return tools;
-}
-
-function functionTool(tool: Record<string, unknown>, param: string): FunctionTool {
-  if (typeof tool.name !== 'string' || tool.name === '') throw invalidRequest(`${param}.name must be a non-empty string`, `${param}.name`);
-  if (tool.parameters !== undefined && tool.parameters !== null && !isRecord(tool.parameters)) throw invalidRequest(`${param}.parameters must be a JSON Schema object`, `${param}.parameters`);
-  if (tool.description !== undefined && tool.description !== null && typeof tool.description !== 'string') throw invalidRequest(`${param}.description must be a string`, `${param}.description`);
-  for (const flag of ['strict', 'defer_loading']) {
-    if (tool[flag] !== undefined && tool[flag] !== null && typeof tool[flag] !== 'boolean') throw invalidRequest(`${param}.${flag} must be a boolean`, `${param}.${flag}`);
-  }
-  const decoded: FunctionTool = { type: 'function', name: tool.name, parameters: isRecord(tool.parameters) ? tool.parameters : { type: 'object', properties: {} } };
-  if (typeof tool.description === 'string') decoded.description = tool.description;
-  if (typeof tool.strict === 'boolean') decoded.strict = tool.strict;
-  if (typeof tool.defer_loading === 'boolean') decoded.deferLoading = tool.defer_loading;
-  return decoded;
-}
-
-/** The forms every format has; allowed_tools, hosted-tool and MCP choices stay in `extra`. */
-function decodeToolChoice(value: unknown, extra: Record<string, unknown>): ToolChoice | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (value === 'auto' || value === 'none' || value === 'required') return { type: value };
-  if (!isRecord(value)) throw invalidRequest('`tool_choice` must be "auto", "none", "required" or an object such as {"type": "function", "name": ...}', 'tool_choice');
-  // A custom tool is named the same way; the encoder finds its kind in the tool list.
-  if ((value.type === 'function' || value.type === 'custom') && typeof value.name === 'string' && value.name !== '') return { type: 'tool', name: value.name };
-  if (typeof value.type !== 'string') throw invalidRequest('`tool_choice.type` must be a string', 'tool_choice.type');
-  extra.tool_choice = value;
-  return undefined;
 }
 
 /** `text.format` is the response format; other settings of `text` (verbosity) stay in `extra.text`. */
