@@ -1,10 +1,12 @@
-// The tools of a Responses request into the internal form: function tools, and the functions of
-// namespaces (Codex declares its sub-agent tools in one) each as a tool of its own that remembers
-// its namespace, since other formats have flat tool names. Other tools (custom, OpenAI's hosted
-// ones) stay as they were, for a Responses provider. The tool choice is read here too.
+// The tools of a Responses request into the internal form: function tools, custom tools (as
+// functions of one string, see custom-tools.ts), and the members of namespaces each as a tool of
+// its own that remembers its namespace, since other formats have flat tool names. OpenAI's hosted
+// tools (web search, MCP, ...) stay as they were, for a Responses provider. The tool choice is read
+// here too.
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import { isRecord } from '../body-fields.ts';
 import type { FunctionTool, Tool, ToolChoice, ToolNamespace } from '../ir.ts';
+import { customTool } from './custom-tools.ts';
 
 export function decodeTools(value: unknown): Tool[] {
   if (value === undefined || value === null) return [];
@@ -17,12 +19,13 @@ export function decodeTools(value: unknown): Tool[] {
 function decodeTool(tool: unknown, param: string, tools: Tool[]): void {
   if (!isRecord(tool) || typeof tool.type !== 'string') throw invalidRequest(`${param} must be an object with a \`type\``, param);
   if (tool.type === 'function') tools.push(placed(functionTool(tool, param), param, tools));
+  else if (tool.type === 'custom') tools.push(placed(customTool(tool, param), param, tools));
   else if (tool.type === 'namespace') decodeNamespace(tool, param, tools);
   else tools.push(placed({ type: 'native', format: 'openai-responses', definition: tool }, param, tools));
 }
 
-/** A namespace's functions join the list; what else it holds (custom tools) stays a namespace of
- * its own, for a Responses provider. */
+/** A namespace's functions and custom tools join the list; anything else it holds stays a
+ * namespace of its own, for a Responses provider. */
 function decodeNamespace(tool: Record<string, unknown>, param: string, tools: Tool[]): void {
   if (typeof tool.name !== 'string' || tool.name === '') throw invalidRequest(`${param}.name must be a non-empty string`, `${param}.name`);
   if (!Array.isArray(tool.tools)) throw invalidRequest(`${param}.tools must be a list of function and custom tools`, `${param}.tools`);
@@ -32,6 +35,7 @@ function decodeNamespace(tool: Record<string, unknown>, param: string, tools: To
   tool.tools.forEach((inner: unknown, index) => {
     const innerParam = `${param}.tools[${index}]`;
     if (isRecord(inner) && inner.type === 'function') tools.push(placed({ ...functionTool(inner, innerParam), namespace }, innerParam, tools));
+    else if (isRecord(inner) && inner.type === 'custom') tools.push(placed({ ...customTool(inner, innerParam), namespace }, innerParam, tools));
     else others.push(inner);
   });
   if (others.length > 0) tools.push(placed({ type: 'native', format: 'openai-responses', definition: { ...tool, tools: others } }, param, tools));
