@@ -14,12 +14,8 @@ import type { Stack } from './stack.ts';
 const fixtures = readClientFixtures();
 const providers = Object.keys(formatProviders);
 
-/** Known gateway defects, by client turn and provider: the reason, until fixed. */
-function knownDefect(fixture: ClientFixture, request: CapturedRequest, provider: string): string | undefined {
-  if (provider !== 'responses' && inputItems(request.body).some((item) => item.type === 'additional_tools'))
-    return 'Codex\'s default model declares its tools in an `additional_tools` input item (a `functions` namespace holding the '
-      + 'custom `exec` tool of code mode and function tools); the Responses decoder does not know that item type, so every '
-      + 'translated route answers 400 unsupported_parameter `input[0]`';
+/** Known gateway defects, by client turn and provider: the reason, until fixed. None at present. */
+function knownDefect(_fixture: ClientFixture, _request: CapturedRequest, _provider: string): string | undefined {
   return undefined;
 }
 
@@ -105,11 +101,6 @@ async function replay(stack: Stack, fixture: ClientFixture, request: CapturedReq
   assert.equal(response.status, 200, text.slice(0, 800));
   assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
   return fixture.client === 'claude-code' ? readAnthropicStream(text) : readResponsesStream(text);
-}
-
-function inputItems(body: unknown): Array<{ type?: string }> {
-  const { input } = body as { input?: unknown };
-  return Array.isArray(input) ? input : [];
 }
 
 /** The request's last message carries a tool result (Anthropic `tool_result`, Responses `function_call_output`). */

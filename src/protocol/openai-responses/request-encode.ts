@@ -11,6 +11,9 @@ import { isRecord } from './response.ts';
 interface EncodeState {
   /** The request was spoken in Responses: its ids and `extra` mean what they say here. */
   sameFormat: boolean;
+  /** The client's own `input` goes as it came (see copyExtra): the tools its items declare are
+   * declared there, not in `tools`. */
+  clientInput: boolean;
   /** Flat names of the request's custom tools: their calls are `custom_tool_call`s. */
   customTools: Set<string>;
   /** Call ids sent as `custom_tool_call`: their outputs are `custom_tool_call_output`s. */
@@ -23,7 +26,8 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   if (!sameFormat && request.sourceOnly.length > 0) {
     throw invalidRequest(`${request.sourceOnly.join(', ')} cannot be translated for a provider that speaks the OpenAI Responses API; only a provider of the client's own format (${request.source}) can take ${request.sourceOnly.length === 1 ? 'it' : 'them'}`, request.sourceOnly[0], 'unsupported_parameter');
   }
-  const state: EncodeState = { sameFormat, customTools: customToolNames(request), customCalls: new Set(), dropped: [] };
+  const clientInput = sameFormat && (request.extra.input !== undefined || inputKeptAside(request) !== undefined);
+  const state: EncodeState = { sameFormat, clientInput, customTools: customToolNames(request), customCalls: new Set(), dropped: [] };
   const body: Record<string, unknown> = { model: target.upstreamModel };
   if (request.system.length > 0) {
     body.instructions = request.system.map((part) => part.text).join('\n\n');
@@ -160,6 +164,7 @@ function encodeTools(request: ChatRequest, body: Record<string, unknown>, state:
     return members;
   };
   for (const { tool, param } of offeredTools(request, 'openai-responses', (name) => drop(state, name))) {
+    if (state.clientInput && param.startsWith('input[')) continue;
     if (tool.type === 'native') {
       const definition = tool.definition;
       if (tool.format !== 'openai-responses') drop(state, param);

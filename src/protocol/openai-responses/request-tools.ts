@@ -8,11 +8,19 @@ import { isRecord } from '../body-fields.ts';
 import type { FunctionTool, Tool, ToolChoice, ToolNamespace } from '../ir.ts';
 import { customTool } from './custom-tools.ts';
 
-export function decodeTools(value: unknown): Tool[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw invalidRequest('`tools` must be a list of tools', 'tools');
+/** A list of tool definitions from somewhere other than `tools`, and where it is (`input[0].tools`). */
+export interface ToolList {
+  tools: unknown[];
+  param: string;
+}
+
+/** `tools`, then the lists of `additional_tools` input items (Codex's default model declares its
+ * tools there), in order: a provider of another format has one list of tools for the request. */
+export function decodeTools(value: unknown, additional: ToolList[]): Tool[] {
+  if (value !== undefined && value !== null && !Array.isArray(value)) throw invalidRequest('`tools` must be a list of tools', 'tools');
   const tools: Tool[] = [];
-  value.forEach((tool: unknown, index) => decodeTool(tool, `tools[${index}]`, tools));
+  if (Array.isArray(value)) value.forEach((tool: unknown, index) => decodeTool(tool, `tools[${index}]`, tools));
+  for (const list of additional) list.tools.forEach((tool: unknown, index) => decodeTool(tool, `${list.param}[${index}]`, tools));
   return tools;
 }
 
@@ -42,7 +50,7 @@ function decodeNamespace(tool: Record<string, unknown>, param: string, tools: To
 }
 
 /** A tool about to join `tools`, carrying the place the client gave it where that is not
- * `tools[<its index>]` (a namespace's member). */
+ * `tools[<its index>]` (a namespace's member, a tool of an input item). */
 function placed(tool: Tool, param: string, tools: Tool[]): Tool {
   return param === `tools[${tools.length}]` ? tool : { ...tool, param };
 }

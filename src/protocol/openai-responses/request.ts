@@ -7,11 +7,13 @@
 // runs) and input items that refer to it (`item_reference`, `compaction`). Input items that record
 // the work of OpenAI's own tools (`web_search_call`, `shell_call`, ...) go to `extra` by place, so
 // other providers name them in `dropped`. Either kind keeps its place in the conversation only in
-// the original `input`, which an OpenAI provider receives as sent.
+// the original `input`, which an OpenAI provider receives as sent. So do `additional_tools` items,
+// tools declared in the conversation: their tools join the request's (see request-tools.ts).
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatRequest, DocumentPart, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, ToolResultPart, UserContent } from '../ir.ts';
 import { keepEcho } from './echo.ts';
 import { decodeToolChoice, decodeTools } from './request-tools.ts';
+import type { ToolList } from './request-tools.ts';
 import { decodeReasoningItem, decodeToolCallItem, isRecord } from './response.ts';
 
 export { encodeRequest } from './request-encode.ts';
@@ -32,10 +34,10 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     if (typeof body.instructions !== 'string') throw invalidRequest('`instructions` must be a string', 'instructions');
     if (body.instructions !== '') system.push({ type: 'text', text: body.instructions });
   }
-  const sourceOnly: string[] = [];
-  const extra: Record<string, unknown> = {};
-  const messages = decodeInput(body.input, system, sourceOnly, extra);
-  const keptAside = Object.keys(extra).length > 0;
+  const reading: InputReading = { system, sourceOnly: [], extra: {}, toolLists: [] };
+  const { sourceOnly, extra } = reading;
+  const messages = decodeInput(body.input, reading);
+  const keptAside = Object.keys(extra).length > 0 || reading.toolLists.length > 0;
   for (const [key, value] of Object.entries(body)) if (!decodedFields.has(key) && value !== undefined) extra[key] = value;
   if (sourceOnly.length > 0) {
     // The original input holds its system and developer messages itself: only the client's own
@@ -51,7 +53,7 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     model: body.model,
     system,
     messages,
-    tools: decodeTools(body.tools),
+    tools: decodeTools(body.tools, reading.toolLists),
     stream: optionalBoolean(body, 'stream') ?? false,
     // Responses streams always end with usage.
     includeUsage: true,
@@ -99,9 +101,19 @@ export function inputKeptAside(request: ChatRequest): { input: unknown; instruct
   return inputsKeptAside.get(request);
 }
 
+/** What reading the input finds besides messages. */
+interface InputReading {
+  system: TextPart[];
+  sourceOnly: string[];
+  extra: Record<string, unknown>;
+  /** The tools of `additional_tools` items. */
+  toolLists: ToolList[];
+}
+
 /** Items in order. Assistant-side items in a row (reasoning, messages, calls) make one assistant
  * message, as other formats hold a turn; outputs of calls in a row make one tool message. */
-function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[], extra: Record<string, unknown>): Message[] {
+function decodeInput(input: unknown, reading: InputReading): Message[] {
+  const { system, sourceOnly, extra } = reading;
   if (input === undefined || input === null) return [];
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
   if (!Array.isArray(input)) throw invalidRequest('`input` must be a string or a list of input items', 'input');
@@ -139,6 +151,14 @@ function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[], e
       const previous = last();
       if (previous?.role === 'tool') previous.content.push(result);
       else messages.push({ role: 'tool', content: [result] });
+      return;
+    }
+    if (type === 'additional_tools') {
+      // Tools declared at this point of the conversation (Codex declares its tools so). Other
+      // formats declare every tool up front: these join the request's tools. A Responses provider
+      // gets the input as it came, the item where it stood.
+      if (!Array.isArray(item.tools)) throw invalidRequest(`${param}.tools must be a list of tools`, `${param}.tools`);
+      reading.toolLists.push({ tools: item.tools, param: `${param}.tools` });
       return;
     }
     // The record of a tool OpenAI ran or only OpenAI's models call (web search, computer use,
