@@ -142,7 +142,8 @@ function fromResponses(response: OpenAI.Responses.Response): Assembled {
     text: response.output_text,
     reasoning: response.output.map((item) => (item.type === 'reasoning' ? item.summary.map((part) => part.text).join('') + (item.content ?? []).map((part) => part.text).join('') : '')).join(''),
     toolCalls: response.output.flatMap((item) =>
-      item.type === 'function_call' ? [{ name: item.name, arguments: parse(item.arguments) }] : item.type === 'custom_tool_call' ? [{ name: item.name, arguments: parse(item.input) }] : [],
+      // A custom tool call's input is `{"input": ...}` to the codecs, as any provider's call of a custom tool.
+      item.type === 'function_call' ? [{ name: item.name, arguments: parse(item.arguments) }] : item.type === 'custom_tool_call' ? [{ name: item.name, arguments: { input: item.input } }] : [],
     ),
     input: response.usage?.input_tokens ?? -1,
     output: response.usage?.output_tokens ?? -1,
@@ -249,8 +250,6 @@ describe('recorded responses through every surface', () => {
       const translated = expected(recording);
       const nativeSurface = { chat: 'openai-chat', responses: 'openai-responses', claude: 'anthropic', google: 'gemini' }[providerOfFolder[folder]];
       for (const [surface, read] of Object.entries(surfaces)) {
-        // Custom (free-text) tools exist only in the Responses API: nothing to translate them into.
-        if (name.startsWith('openai-custom-tool') && surface !== 'responses') continue;
         // The surface of the provider's own format gets the provider's bytes (usage as the provider
         // counted it); translated surfaces get the codec's reading (normalised counts).
         const want = await expectedOn(surface, surfaceFormats[surface] === nativeSurface, recording, translated);

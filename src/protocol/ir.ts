@@ -127,6 +127,10 @@ export interface FunctionTool {
   deferLoading?: boolean;
   /** The Responses namespace the function was declared in (`name` is its name inside it). */
   namespace?: ToolNamespace;
+  /** A Responses custom tool (free-form text input instead of JSON arguments), held as the function
+   * of one string `input` every format can declare: its definition as the client wrote it, which a
+   * Responses provider gets instead. Calls of it carry `{"input": <the text>}` as arguments. */
+  freeform?: Record<string, unknown>;
   /** Where the client declared the tool (`tools[3].tools[1]`), when that is not `tools[<its
    * index>]`: encoders name it so in `dropped`. */
   param?: string;

@@ -93,6 +93,11 @@ export function readResponsesStream(body: string): Reading {
     } else if (data.type === 'response.function_call_arguments.delta') {
       assert.ok(item && !item.done && item.type === 'function_call', 'argument deltas belong to an open function call');
       item.arguments += data.delta;
+    } else if (data.type === 'response.custom_tool_call_input.delta') {
+      assert.ok(item && !item.done && item.type === 'custom_tool_call', 'input deltas belong to an open custom tool call');
+      item.arguments += data.delta;
+    } else if (data.type === 'response.custom_tool_call_input.done') {
+      assert.equal(data.input, item?.arguments, 'the input deltas add up to the done input');
     } else if (data.type === 'response.output_item.done') {
       assert.ok(item && !item.done, `item ${data.output_index} was added and is done once`);
       item.done = true;
@@ -100,6 +105,10 @@ export function readResponsesStream(body: string): Reading {
       if (data.item.type === 'function_call') {
         if (item.arguments !== '') assert.equal(data.item.arguments, item.arguments, 'the argument deltas add up to the arguments');
         reading.toolCalls.push({ name: data.item.name, input: JSON.parse(data.item.arguments) });
+      }
+      if (data.item.type === 'custom_tool_call') {
+        assert.equal(data.item.input, item.arguments, 'the input deltas add up to the input');
+        reading.toolCalls.push({ name: data.item.name, input: data.item.input });
       }
     }
   }

@@ -20,10 +20,13 @@ function recordedStreams(name: string): string[] {
   return streams;
 }
 
+/** The request the recordings answer, as far as the encoder reads it: `write_sql` is a custom tool. */
+const request = openAIResponsesCodec.decodeRequest({ model: 'gpt-5', input: 'hi', tools: [{ type: 'custom', name: 'write_sql' }] });
+
 /** Provider bytes → stream events → client bytes, as the gateway relays a translated stream. */
 function relay(upstream: string): string {
   const decoder = openAIResponsesCodec.createStreamDecoder(target);
-  const encoder = openAIResponsesCodec.createStreamEncoder({ model: 'gpt-5', includeUsage: true });
+  const encoder = openAIResponsesCodec.createStreamEncoder({ model: 'gpt-5', includeUsage: true, request });
   const bytes = new TextEncoder().encode(upstream);
   let output = '';
   // Small pieces, so events arrive split anywhere.

@@ -9,7 +9,7 @@ export const openAIResponsesFacts: ClientFormatFacts = {
   stream: streamFlag,
   maxOutputTokens: (body) => positiveNumber(body.max_output_tokens),
   choices: () => 1,
-  usesTools: (body) => nonEmptyList(body.tools),
+  usesTools: (body) => nonEmptyList(body.tools) || declaresTools(body.input),
   hasImages: (body) => hasImageParts(body.input),
   wantsJsonSchema: (body) => typeOf(isRecord(body.text) ? body.text.format : undefined) === 'json_schema',
   // A previous response, a conversation or a stored prompt template, all kept at the provider.
@@ -21,6 +21,12 @@ export const openAIResponsesFacts: ClientFormatFacts = {
   applyPreset,
   errorBody: openAIErrorBody,
 };
+
+/** Tools declared in the conversation, by `additional_tools` items (Codex's default model declares
+ * all of its tools so). */
+function declaresTools(input: unknown): boolean {
+  return Array.isArray(input) && input.some((item) => isRecord(item) && item.type === 'additional_tools' && nonEmptyList(item.tools));
+}
 
 function applyPreset(body: Record<string, unknown>, preset: PresetDefaults): string[] {
   const applied: string[] = [];

@@ -3,14 +3,18 @@
 // (`sourceOnly`) stops a translated request with a 400.
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatRequest, EncodedRequest, EncodeTarget, Message, ReasoningEffort, ResponseFormat, ToolNamespace, ToolResultPart, UserContent } from '../ir.ts';
-import { offeredTools, resultContentAsText } from '../tools.ts';
+import { offeredTools, resultContentAsText, wireToolName } from '../tools.ts';
+import { customCallInput } from './custom-tools.ts';
 import { inputKeptAside } from './request.ts';
-import { customInput, isCustomInput, isRecord } from './response.ts';
+import { isRecord } from './response.ts';
 
 interface EncodeState {
   /** The request was spoken in Responses: its ids and `extra` mean what they say here. */
   sameFormat: boolean;
-  /** Names of the request's custom tools (free-form input): their calls are `custom_tool_call`s. */
+  /** The client's own `input` goes as it came (see copyExtra): the tools its items declare are
+   * declared there, not in `tools`. */
+  clientInput: boolean;
+  /** Flat names of the request's custom tools: their calls are `custom_tool_call`s. */
   customTools: Set<string>;
   /** Call ids sent as `custom_tool_call`: their outputs are `custom_tool_call_output`s. */
   customCalls: Set<string>;
@@ -22,7 +26,8 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   if (!sameFormat && request.sourceOnly.length > 0) {
     throw invalidRequest(`${request.sourceOnly.join(', ')} cannot be translated for a provider that speaks the OpenAI Responses API; only a provider of the client's own format (${request.source}) can take ${request.sourceOnly.length === 1 ? 'it' : 'them'}`, request.sourceOnly[0], 'unsupported_parameter');
   }
-  const state: EncodeState = { sameFormat, customTools: customToolNames(request), customCalls: new Set(), dropped: [] };
+  const clientInput = sameFormat && (request.extra.input !== undefined || inputKeptAside(request) !== undefined);
+  const state: EncodeState = { sameFormat, clientInput, customTools: customToolNames(request), customCalls: new Set(), dropped: [] };
   const body: Record<string, unknown> = { model: target.upstreamModel };
   if (request.system.length > 0) {
     body.instructions = request.system.map((part) => part.text).join('\n\n');
@@ -84,11 +89,11 @@ function encodeMessage(message: Message, state: EncodeState): Record<string, unk
       items.push(item);
     } else if (part.type === 'tool-call') {
       if (part.cacheControl) drop(state, 'cache_control');
-      const custom = state.customTools.has(part.name) || isCustomInput(part.arguments);
+      const custom = state.customTools.has(wireToolName(part.name, part.namespace));
       const item: Record<string, unknown> = custom
-        ? { type: 'custom_tool_call', call_id: part.id, name: part.name, input: customInput(part.arguments) }
+        ? { type: 'custom_tool_call', call_id: part.id, name: part.name, input: customCallInput(part.arguments) }
         : { type: 'function_call', call_id: part.id, name: part.name, arguments: part.arguments };
-      if (part.namespace !== undefined && !custom) item.namespace = part.namespace;
+      if (part.namespace !== undefined) item.namespace = part.namespace;
       if (custom) state.customCalls.add(part.id);
       if (part.itemId !== undefined) item.id = part.itemId;
       items.push(item);
@@ -159,12 +164,18 @@ function encodeTools(request: ChatRequest, body: Record<string, unknown>, state:
     return members;
   };
   for (const { tool, param } of offeredTools(request, 'openai-responses', (name) => drop(state, name))) {
+    if (state.clientInput && param.startsWith('input[')) continue;
     if (tool.type === 'native') {
       const definition = tool.definition;
       if (tool.format !== 'openai-responses') drop(state, param);
       else if (definition.type === 'namespace' && typeof definition.name === 'string' && Array.isArray(definition.tools)) {
         inNamespace({ name: definition.name, description: typeof definition.description === 'string' ? definition.description : undefined }).push(...definition.tools);
       } else tools.push(definition);
+      continue;
+    }
+    if (tool.freeform) {
+      if (tool.namespace) inNamespace(tool.namespace).push(tool.freeform);
+      else tools.push(tool.freeform);
       continue;
     }
     if (tool.cacheControl) drop(state, 'cache_control');
@@ -251,9 +262,7 @@ function copyExtra(request: ChatRequest, body: Record<string, unknown>, state: E
 
 function customToolNames(request: ChatRequest): Set<string> {
   const names = new Set<string>();
-  for (const tool of request.tools) {
-    if (tool.type === 'native' && tool.format === 'openai-responses' && tool.definition.type === 'custom' && typeof tool.definition.name === 'string') names.add(tool.definition.name);
-  }
+  for (const tool of request.tools) if (tool.type === 'function' && tool.freeform) names.add(wireToolName(tool.name, tool.namespace?.name));
   return names;
 }
 

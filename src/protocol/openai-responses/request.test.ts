@@ -84,13 +84,19 @@ test('decodes every feature into the internal form', () => {
     { type: 'tool-result', toolCallId: 'call_1', content: [{ type: 'text', text: 'a cat' }] },
     { type: 'tool-result', toolCallId: 'call_2', content: [{ type: 'text', text: 'a dog' }, { type: 'image', source: { kind: 'url', url: 'https://example.com/dog.png' }, detail: 'auto' }] },
   ] });
-  assert.deepEqual(request.messages[3], { role: 'assistant', content: [{ type: 'tool-call', id: 'call_3', name: 'write_sql', arguments: '"SELECT \\"x\\""', itemId: 'ctc_1' }] });
+  assert.deepEqual(request.messages[3], { role: 'assistant', content: [{ type: 'tool-call', id: 'call_3', name: 'write_sql', arguments: '{"input":"SELECT \\"x\\""}', itemId: 'ctc_1' }] });
   assert.deepEqual(request.messages[4], { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_3', content: [{ type: 'text', text: '1 row' }] }] });
   assert.deepEqual(request.messages[5], { role: 'assistant', content: [{ type: 'refusal', text: 'I cannot.' }] });
   assert.deepEqual(request.messages[6], { role: 'user', content: [{ type: 'text', text: 'Thanks' }] });
   assert.equal(request.tools.length, 3);
   assert.deepEqual(request.tools[0], { type: 'function', name: 'lookup', description: 'Looks up', parameters: { type: 'object', properties: { q: { type: 'string' } } }, strict: false });
-  assert.deepEqual(request.tools.slice(1), (fullRequest().tools as Array<Record<string, unknown>>).slice(1).map((definition) => ({ type: 'native', format: 'openai-responses', definition })));
+  const [, custom, webSearch] = fullRequest().tools as Array<Record<string, unknown>>;
+  // The custom tool is a function of one string; its grammar is said in the parameter's description.
+  assert.deepEqual(request.tools[1], {
+    type: 'function', name: 'write_sql', description: 'SQL', freeform: custom,
+    parameters: { type: 'object', properties: { input: { type: 'string', description: 'The tool\'s input: free-form text, given to the tool exactly as written. It must match this regular expression:\nSELECT .+' } }, required: ['input'] },
+  });
+  assert.deepEqual(request.tools[2], { type: 'native', format: 'openai-responses', definition: webSearch });
   assert.deepEqual(request.toolChoice, { type: 'tool', name: 'lookup' });
   assert.equal(request.parallelToolCalls, false);
   assert.deepEqual(request.responseFormat, { type: 'json-schema', name: 'answer', schema: { type: 'object' }, strict: true, description: 'The answer' });

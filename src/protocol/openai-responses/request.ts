@@ -7,10 +7,13 @@
 // runs) and input items that refer to it (`item_reference`, `compaction`). Input items that record
 // the work of OpenAI's own tools (`web_search_call`, `shell_call`, ...) go to `extra` by place, so
 // other providers name them in `dropped`. Either kind keeps its place in the conversation only in
-// the original `input`, which an OpenAI provider receives as sent.
+// the original `input`, which an OpenAI provider receives as sent. So do `additional_tools` items,
+// tools declared in the conversation: their tools join the request's (see request-tools.ts).
 import { invalidRequest } from '../../errors/gateway-error.ts';
-import type { ChatRequest, DocumentPart, FunctionTool, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, Tool, ToolChoice, ToolNamespace, ToolResultPart, UserContent } from '../ir.ts';
+import type { ChatRequest, DocumentPart, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, ToolResultPart, UserContent } from '../ir.ts';
 import { keepEcho } from './echo.ts';
+import { decodeToolChoice, decodeTools } from './request-tools.ts';
+import type { ToolList } from './request-tools.ts';
 import { decodeReasoningItem, decodeToolCallItem, isRecord } from './response.ts';
 
 export { encodeRequest } from './request-encode.ts';
@@ -31,10 +34,10 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     if (typeof body.instructions !== 'string') throw invalidRequest('`instructions` must be a string', 'instructions');
     if (body.instructions !== '') system.push({ type: 'text', text: body.instructions });
   }
-  const sourceOnly: string[] = [];
-  const extra: Record<string, unknown> = {};
-  const messages = decodeInput(body.input, system, sourceOnly, extra);
-  const keptAside = Object.keys(extra).length > 0;
+  const reading: InputReading = { system, sourceOnly: [], extra: {}, toolLists: [] };
+  const { sourceOnly, extra } = reading;
+  const messages = decodeInput(body.input, reading);
+  const keptAside = Object.keys(extra).length > 0 || reading.toolLists.length > 0;
   for (const [key, value] of Object.entries(body)) if (!decodedFields.has(key) && value !== undefined) extra[key] = value;
   if (sourceOnly.length > 0) {
     // The original input holds its system and developer messages itself: only the client's own
@@ -50,7 +53,7 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
     model: body.model,
     system,
     messages,
-    tools: decodeTools(body.tools),
+    tools: decodeTools(body.tools, reading.toolLists),
     stream: optionalBoolean(body, 'stream') ?? false,
     // Responses streams always end with usage.
     includeUsage: true,
@@ -98,9 +101,19 @@ export function inputKeptAside(request: ChatRequest): { input: unknown; instruct
   return inputsKeptAside.get(request);
 }
 
+/** What reading the input finds besides messages. */
+interface InputReading {
+  system: TextPart[];
+  sourceOnly: string[];
+  extra: Record<string, unknown>;
+  /** The tools of `additional_tools` items. */
+  toolLists: ToolList[];
+}
+
 /** Items in order. Assistant-side items in a row (reasoning, messages, calls) make one assistant
  * message, as other formats hold a turn; outputs of calls in a row make one tool message. */
-function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[], extra: Record<string, unknown>): Message[] {
+function decodeInput(input: unknown, reading: InputReading): Message[] {
+  const { system, sourceOnly, extra } = reading;
   if (input === undefined || input === null) return [];
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
   if (!Array.isArray(input)) throw invalidRequest('`input` must be a string or a list of input items', 'input');
@@ -138,6 +151,14 @@ function decodeInput(input: unknown, system: TextPart[], sourceOnly: string[], e
       const previous = last();
       if (previous?.role === 'tool') previous.content.push(result);
       else messages.push({ role: 'tool', content: [result] });
+      return;
+    }
+    if (type === 'additional_tools') {
+      // Tools declared at this point of the conversation (Codex declares its tools so). Other
+      // formats declare every tool up front: these join the request's tools. A Responses provider
+      // gets the input as it came, the item where it stood.
+      if (!Array.isArray(item.tools)) throw invalidRequest(`${param}.tools must be a list of tools`, `${param}.tools`);
+      reading.toolLists.push({ tools: item.tools, param: `${param}.tools` });
       return;
     }
     // The record of a tool OpenAI ran or only OpenAI's models call (web search, computer use,
@@ -239,65 +260,6 @@ function mediaTypeOf(filename: string | undefined): string {
   if (extension === 'png' || extension === 'jpeg' || extension === 'gif' || extension === 'webp') return `image/${extension}`;
   if (extension === 'jpg') return 'image/jpeg';
   return 'application/pdf';
-}
-
-/**
- * Function tools, and the functions of namespaces (Codex declares its sub-agent tools in one) each
- * as a tool of its own that remembers its namespace: other formats have flat tool names. What
- * else a namespace holds (custom tools) stays a namespace of its own, for a Responses provider.
- */
-function decodeTools(value: unknown): Tool[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw invalidRequest('`tools` must be a list of tools', 'tools');
-  const tools: Tool[] = [];
-  value.forEach((tool: unknown, index) => {
-    const param = `tools[${index}]`;
-    if (!isRecord(tool) || typeof tool.type !== 'string') throw invalidRequest(`${param} must be an object with a \`type\``, param);
-    // Where flattening moved a tool, it carries the place the client gave it.
-    const at = (decoded: Tool, where: string): Tool => (where === `tools[${tools.length}]` ? decoded : { ...decoded, param: where });
-    if (tool.type === 'function') tools.push(at(functionTool(tool, param), param));
-    else if (tool.type !== 'namespace') tools.push(at({ type: 'native', format: 'openai-responses', definition: tool }, param));
-    else {
-      if (typeof tool.name !== 'string' || tool.name === '') throw invalidRequest(`${param}.name must be a non-empty string`, `${param}.name`);
-      if (!Array.isArray(tool.tools)) throw invalidRequest(`${param}.tools must be a list of function and custom tools`, `${param}.tools`);
-      const namespace: ToolNamespace = { name: tool.name };
-      if (typeof tool.description === 'string' && tool.description !== '') namespace.description = tool.description;
-      const others: unknown[] = [];
-      tool.tools.forEach((inner: unknown, innerIndex) => {
-        const innerParam = `${param}.tools[${innerIndex}]`;
-        if (isRecord(inner) && inner.type === 'function') tools.push(at({ ...functionTool(inner, innerParam), namespace }, innerParam));
-        else others.push(inner);
-      });
-      if (others.length > 0) tools.push(at({ type: 'native', format: 'openai-responses', definition: { ...tool, tools: others } }, param));
-    }
-  });
-  return tools;
-}
-
-function functionTool(tool: Record<string, unknown>, param: string): FunctionTool {
-  if (typeof tool.name !== 'string' || tool.name === '') throw invalidRequest(`${param}.name must be a non-empty string`, `${param}.name`);
-  if (tool.parameters !== undefined && tool.parameters !== null && !isRecord(tool.parameters)) throw invalidRequest(`${param}.parameters must be a JSON Schema object`, `${param}.parameters`);
-  if (tool.description !== undefined && tool.description !== null && typeof tool.description !== 'string') throw invalidRequest(`${param}.description must be a string`, `${param}.description`);
-  for (const flag of ['strict', 'defer_loading']) {
-    if (tool[flag] !== undefined && tool[flag] !== null && typeof tool[flag] !== 'boolean') throw invalidRequest(`${param}.${flag} must be a boolean`, `${param}.${flag}`);
-  }
-  const decoded: FunctionTool = { type: 'function', name: tool.name, parameters: isRecord(tool.parameters) ? tool.parameters : { type: 'object', properties: {} } };
-  if (typeof tool.description === 'string') decoded.description = tool.description;
-  if (typeof tool.strict === 'boolean') decoded.strict = tool.strict;
-  if (typeof tool.defer_loading === 'boolean') decoded.deferLoading = tool.defer_loading;
-  return decoded;
-}
-
-/** The forms every format has; allowed_tools, hosted-tool and MCP choices stay in `extra`. */
-function decodeToolChoice(value: unknown, extra: Record<string, unknown>): ToolChoice | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (value === 'auto' || value === 'none' || value === 'required') return { type: value };
-  if (!isRecord(value)) throw invalidRequest('`tool_choice` must be "auto", "none", "required" or an object such as {"type": "function", "name": ...}', 'tool_choice');
-  // A custom tool is named the same way; the encoder finds its kind in the tool list.
-  if ((value.type === 'function' || value.type === 'custom') && typeof value.name === 'string' && value.name !== '') return { type: 'tool', name: value.name };
-  if (typeof value.type !== 'string') throw invalidRequest('`tool_choice.type` must be a string', 'tool_choice.type');
-  extra.tool_choice = value;
-  return undefined;
 }
 
 /** `text.format` is the response format; other settings of `text` (verbosity) stay in `extra.text`. */

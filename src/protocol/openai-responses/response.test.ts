@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ChatResponse, EncodeTarget, FinishReason } from '../ir.ts';
+import { decodeRequest } from './request.ts';
 import { decodeResponse, decodeStatus, encodeResponse, encodeStatus } from './response.ts';
 
 const target: EncodeTarget = { upstreamModel: 'gpt-fallback', quirks: {} };
-const context = { model: 'client-model', includeUsage: false };
+/** `sql` is a custom tool: its calls are custom_tool_call items. */
+const context = { model: 'client-model', includeUsage: false, request: decodeRequest({ model: 'm', tools: [{ type: 'custom', name: 'sql' }] }) };
 
 function answer(content: ChatResponse['content'], finishReason: FinishReason = 'stop'): ChatResponse {
   return {
@@ -25,7 +27,7 @@ test('encodes a full response object with every field the SDK type requires', ()
     { type: 'text', text: 'Two.' },
     { type: 'refusal', text: 'Not that.' },
     { type: 'tool-call', id: 'call_1', name: 'f', arguments: '{"a":1}', itemId: 'fc_1' },
-    { type: 'tool-call', id: 'call_2', name: 'sql', arguments: '"SELECT 1"' },
+    { type: 'tool-call', id: 'call_2', name: 'sql', arguments: '{"input":"SELECT 1"}' },
   ], 'tool-calls'), context);
   for (const key of ['id', 'object', 'created_at', 'status', 'error', 'incomplete_details', 'instructions', 'metadata', 'model', 'output', 'parallel_tool_calls', 'temperature', 'tool_choice', 'tools', 'top_p', 'usage']) {
     assert.ok(key in body, key);
@@ -55,7 +57,7 @@ test('whole answers read back to the same content', () => {
     { type: 'text', text: 'Hello' },
     { type: 'refusal', text: 'No' },
     { type: 'tool-call', id: 'call_1', name: 'f', arguments: '{}', itemId: 'fc_1' },
-    { type: 'tool-call', id: 'call_2', name: 'sql', arguments: '"SELECT \\"a\\""', itemId: 'ctc_2' },
+    { type: 'tool-call', id: 'call_2', name: 'sql', arguments: '{"input":"SELECT \\"a\\""}', itemId: 'ctc_2' },
     { type: 'redacted-reasoning', data: 'opaque' },
   ];
   const decoded = decodeResponse(encodeResponse(answer(content, 'tool-calls'), context), target);

@@ -2,15 +2,14 @@
 // `/responses` endpoint returns, read into the internal form, and the one a Responses client
 // receives. The item builders, usage and status maps are shared with the stream encoder and decoder.
 //
-// Custom tools (`{type: "custom"}`, free-form input instead of JSON arguments) have no place of their
-// own in the internal form. A `custom_tool_call` becomes a tool call whose `arguments` is its input as
-// a JSON string literal (`"SELECT ..."`): still JSON text, as the internal form requires, and
-// unmistakable, since function arguments are always a JSON object. Encoders turn such a call back
-// into a `custom_tool_call`.
+// A `custom_tool_call` becomes a tool call whose arguments are `{"input": <its text>}`, as for any
+// provider's call of a custom tool (see custom-tools.ts); a call of a tool the request declares as
+// custom goes to the client as a `custom_tool_call`.
 import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AssistantContent, ChatRequest, ChatResponse, EncodeContext, EncodeTarget, FinishReason, ReasoningPart, RedactedReasoningPart, ToolCallPart, Usage } from '../ir.ts';
 import { namespacedName } from '../tools.ts';
+import { customCallArguments, customCallInput, isCustomTool } from './custom-tools.ts';
 import { echoOf } from './echo.ts';
 
 /** Anthropic's `redacted_thinking` travels to a Responses client as a reasoning item with this id
@@ -114,7 +113,7 @@ export function encodeOutput(content: AssistantContent[], request?: ChatRequest)
     message = null;
     if (part.type === 'reasoning') output.push(reasoningItem(part.id ?? generateId('rs'), part.text, part.signature));
     else if (part.type === 'redacted-reasoning') output.push(reasoningItem(generateId(redactedReasoningPrefix.slice(0, -1)), '', part.data));
-    else output.push(toolCallItem({ ...part, ...clientToolName(part, request) }, 'completed'));
+    else output.push(toolCallItem(part, clientTool(part, request), 'completed'));
   }
   return output;
 }
@@ -137,34 +136,30 @@ export function reasoningItem(id: string, text: string, signature: string | unde
   return item;
 }
 
-/** A `function_call` item, or a `custom_tool_call` for arguments that are a JSON string literal. */
-export function toolCallItem(call: Pick<ToolCallPart, 'id' | 'name' | 'arguments' | 'itemId' | 'namespace'>, status: string): Record<string, unknown> {
-  const item: Record<string, unknown> = isCustomInput(call.arguments)
-    ? { id: call.itemId ?? generateId('ctc'), type: 'custom_tool_call', status, call_id: call.id, name: call.name, input: customInput(call.arguments) }
-    : { id: call.itemId ?? generateId('fc'), type: 'function_call', status, arguments: call.arguments, call_id: call.id, name: call.name };
-  if (call.namespace !== undefined) item.namespace = call.namespace;
+/** How the client declared the tool a call is made to. */
+export interface ClientTool {
+  name: string;
+  namespace?: string;
+  /** A custom tool: its calls are `custom_tool_call` items. */
+  custom: boolean;
+}
+
+/** A `function_call` item, or a `custom_tool_call` for a custom tool. */
+export function toolCallItem(call: Pick<ToolCallPart, 'id' | 'arguments' | 'itemId'>, tool: ClientTool, status: string): Record<string, unknown> {
+  const item: Record<string, unknown> = tool.custom
+    ? { id: call.itemId ?? generateId('ctc'), type: 'custom_tool_call', status, call_id: call.id, name: tool.name, input: customCallInput(call.arguments) }
+    : { id: call.itemId ?? generateId('fc'), type: 'function_call', status, arguments: call.arguments, call_id: call.id, name: tool.name };
+  if (tool.namespace !== undefined) item.namespace = tool.namespace;
   return item;
 }
 
-/** The name and namespace the client declared a called function under: a provider of another
- * format called it by its flat name (see tools.ts). */
-export function clientToolName(call: { name: string; namespace?: string }, request: ChatRequest | undefined): { name: string; namespace?: string } {
-  if (call.namespace !== undefined) return { name: call.name, namespace: call.namespace };
-  return namespacedName(request, call.name) ?? { name: call.name };
-}
-
-export function isCustomInput(argumentsText: string): boolean {
-  return argumentsText.trimStart().startsWith('"');
-}
-
-export function customInput(argumentsText: string): string {
-  try {
-    const value: unknown = JSON.parse(argumentsText);
-    if (typeof value === 'string') return value;
-  } catch {
-    // Not a complete literal (a truncated stream): the text is the best there is.
-  }
-  return argumentsText;
+/** The tool a call is made to, as the client declared it: a provider of another format called it
+ * by its flat name (see tools.ts). */
+export function clientTool(call: { name: string; namespace?: string }, request: ChatRequest | undefined): ClientTool {
+  const { name, namespace } = call.namespace !== undefined ? { name: call.name, namespace: call.namespace } : (namespacedName(request, call.name) ?? { name: call.name });
+  const tool: ClientTool = { name, custom: isCustomTool(request, name, namespace) };
+  if (namespace !== undefined) tool.namespace = namespace;
+  return tool;
 }
 
 /** Reads the items of `output`: messages, reasoning and tool calls. Items of OpenAI's own tools
@@ -211,7 +206,7 @@ export function summaryText(summary: unknown): string {
 /** A function or custom tool call item; null when it lacks what identifies it. */
 export function decodeToolCallItem(item: Record<string, unknown>): ToolCallPart | null {
   if (typeof item.call_id !== 'string' || typeof item.name !== 'string') return null;
-  const argumentsText = item.type === 'custom_tool_call' ? JSON.stringify(typeof item.input === 'string' ? item.input : '') : functionArguments(item.arguments);
+  const argumentsText = item.type === 'custom_tool_call' ? customCallArguments(typeof item.input === 'string' ? item.input : '') : functionArguments(item.arguments);
   const part: ToolCallPart = { type: 'tool-call', id: item.call_id, name: item.name, arguments: argumentsText };
   if (typeof item.namespace === 'string' && item.namespace !== '') part.namespace = item.namespace;
   if (typeof item.id === 'string' && item.id !== '') part.itemId = item.id;

@@ -149,12 +149,12 @@ test('each answer of the reasoning recording decodes the same streamed as its co
   assert.deepEqual(last.usage, { inputTokens: 299, outputTokens: 12, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
 });
 
-test('the custom tool recording decodes the same streamed and whole, input as a JSON string', () => {
+test('the custom tool recording decodes the same streamed and whole, its input as the arguments\' `input`', () => {
   const [lines] = recordedStreams('openai-custom-tool.1');
   const whole: unknown = JSON.parse(readFileSync(new URL('openai-custom-tool.1.json', fixtures), 'utf8'));
   assertAgrees(lines, whole);
   const call = decodeResponse(whole, target).content[0];
-  assert.deepEqual(call, { type: 'tool-call', id: 'call_custom_sql_001', name: 'write_sql', arguments: '"SELECT * FROM users WHERE age > 25"', itemId: 'ct_abc123def456' });
+  assert.deepEqual(call, { type: 'tool-call', id: 'call_custom_sql_001', name: 'write_sql', arguments: '{"input":"SELECT * FROM users WHERE age > 25"}', itemId: 'ct_abc123def456' });
 });
 
 test('the parallel wrapper recording: its truncated first event is malformed; repaired, it agrees with the whole answer', () => {

@@ -1,11 +1,16 @@
 // A Responses API event stream (`response.created` ... `response.completed`) read into stream
 // events. Output items are addressed by `output_index` (and by `item_id`, for servers imitating the
 // API that leave the index out). A custom tool call's free-form input is passed on as the pieces
-// of a JSON string literal, as response.ts explains.
+// of its arguments in the internal form, `{"input": "<the text>"}` (see custom-tools.ts).
 import { SseParser } from '../sse.ts';
 import type { SseEvent } from '../sse.ts';
 import type { StreamDecoder, StreamEvent, StreamFailure } from '../ir.ts';
+import { customCallArguments } from './custom-tools.ts';
 import { decodeStatus, decodeUsage, functionArguments, isRecord, summaryText } from './response.ts';
+
+/** What a custom call's arguments hold before and after its text's pieces. */
+const customOpening = '{"input":"';
+const customClosing = '"}';
 
 interface OpenCall {
   index: number;
@@ -171,7 +176,7 @@ export class ResponsesStreamDecoder implements StreamDecoder {
       if (!call || call.ended) return;
       if (call.custom) {
         const input = typeof item.input === 'string' ? item.input : '';
-        output.push({ type: 'tool-call-delta', index: call.index, arguments: call.sawDelta ? '"' : JSON.stringify(input) });
+        output.push({ type: 'tool-call-delta', index: call.index, arguments: call.sawDelta ? customClosing : customCallArguments(input) });
       } else if (!call.sawDelta) {
         output.push({ type: 'tool-call-delta', index: call.index, arguments: functionArguments(item.arguments) });
       }
@@ -203,10 +208,10 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     return call;
   }
 
-  /** Custom input pieces escaped as parts of one JSON string literal; the first opens it. */
+  /** Custom input pieces escaped as parts of the string of `{"input": "..."}`; the first opens it. */
   private customPiece(call: OpenCall, text: string): string {
     const escaped = JSON.stringify(text).slice(1, -1);
-    return call.sawDelta ? escaped : `"${escaped}`;
+    return call.sawDelta ? escaped : `${customOpening}${escaped}`;
   }
 
   private callOf(data: Record<string, unknown>): OpenCall | undefined {
@@ -243,8 +248,8 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     }
     for (const call of new Set(this.calls.values())) {
       if (call.ended) continue;
-      if (call.custom && call.sawDelta) output.push({ type: 'tool-call-delta', index: call.index, arguments: '"' });
-      else if (!call.sawDelta) output.push({ type: 'tool-call-delta', index: call.index, arguments: call.custom ? '""' : '{}' });
+      if (call.custom && call.sawDelta) output.push({ type: 'tool-call-delta', index: call.index, arguments: customClosing });
+      else if (!call.sawDelta) output.push({ type: 'tool-call-delta', index: call.index, arguments: call.custom ? customCallArguments('') : '{}' });
       call.ended = true;
       output.push({ type: 'tool-call-end', index: call.index });
     }

@@ -7,7 +7,8 @@ import { decodeResponse, encodeResponse } from './response.ts';
 import { ResponsesStreamDecoder } from './stream-decoder.ts';
 import { ResponsesStreamEncoder } from './stream-encoder.ts';
 
-const context = { model: 'client-model', includeUsage: true };
+/** `write_sql` and `sql` are custom tools: their calls are custom_tool_call items. */
+const context = { model: 'client-model', includeUsage: true, request: decodeRequest({ model: 'm', tools: [{ type: 'custom', name: 'write_sql' }, { type: 'custom', name: 'sql' }] }) };
 const usage: Usage = { inputTokens: 120, outputTokens: 40, cachedInputTokens: 100, cacheWriteTokens: 0, reasoningTokens: 12 };
 const start: StreamEvent = { type: 'start', id: 'resp_test', model: 'provider-model', created: 1700000000 };
 
@@ -147,15 +148,18 @@ test('SDK: empty deltas and a stream without usage or start', async () => {
 });
 
 test('SDK: a custom tool call streams as custom_tool_call input, escapes split anywhere', async () => {
-  const input = 'SELECT "name" FROM users WHERE bio LIKE \'%\\n%\' -- ü';
-  const literal = JSON.stringify(input);
+  const input = 'SELECT "name" FROM users WHERE bio LIKE \'%\\n%\' -- ü 😀';
+  const argumentsText = JSON.stringify({ input }).replace('😀', '\\ud83d\\ude00');
   const events: StreamEvent[] = [start, { type: 'tool-call-start', index: 0, id: 'call_sql', name: 'write_sql', itemId: 'ctc_1' }];
-  for (let offset = 0; offset < literal.length; offset += 3) events.push({ type: 'tool-call-delta', index: 0, arguments: literal.slice(offset, offset + 3) });
+  for (let offset = 0; offset < argumentsText.length; offset += 3) events.push({ type: 'tool-call-delta', index: 0, arguments: argumentsText.slice(offset, offset + 3) });
   events.push({ type: 'tool-call-end', index: 0 }, { type: 'finish', finishReason: 'tool-calls' });
-  const { streamed } = await assertSameAsWhole(events, [{ type: 'tool-call', id: 'call_sql', name: 'write_sql', arguments: literal, itemId: 'ctc_1' }], 'tool-calls', null);
+  const { streamed } = await assertSameAsWhole(events, [{ type: 'tool-call', id: 'call_sql', name: 'write_sql', arguments: argumentsText, itemId: 'ctc_1' }], 'tool-calls', null);
   assert.deepEqual(calls(streamed), [{ type: 'custom_tool_call', call_id: 'call_sql', name: 'write_sql', input }]);
   const deltas = sseTypes(encodeStream(events)).filter((event) => event.data.type === 'response.custom_tool_call_input.delta');
-  assert.equal(deltas.map((event) => (event.data as unknown as { delta: string }).delta).join(''), input);
+  const pieces = deltas.map((event) => (event.data as unknown as { delta: string }).delta);
+  assert.equal(pieces.join(''), input);
+  assert.ok(pieces.length > 10, 'the input streams as it arrives');
+  assert.ok(pieces.every((piece) => !/[\ud800-\udbff]$/.test(piece)), 'no piece ends inside a surrogate pair');
 });
 
 test('SDK: refusal and a length cut give an incomplete response', async () => {
@@ -192,18 +196,18 @@ test('our decoder reads our encoder back to the same events content', () => {
     { type: 'reasoning-delta', text: 'Hmm', id: 'rs_x' }, { type: 'reasoning-signature', signature: 'sig' }, { type: 'reasoning-end' },
     { type: 'text-delta', text: 'Answer' }, { type: 'text-end' },
     { type: 'tool-call-start', index: 0, id: 'call_1', name: 'f', itemId: 'fc_1' }, { type: 'tool-call-delta', index: 0, arguments: '{"a":1}' }, { type: 'tool-call-end', index: 0 },
-    { type: 'tool-call-start', index: 1, id: 'call_2', name: 'sql', itemId: 'ctc_2' }, { type: 'tool-call-delta', index: 1, arguments: '"SELECT 1"' }, { type: 'tool-call-end', index: 1 },
+    { type: 'tool-call-start', index: 1, id: 'call_2', name: 'sql', itemId: 'ctc_2' }, { type: 'tool-call-delta', index: 1, arguments: '{"input":"SELECT 1"}' }, { type: 'tool-call-end', index: 1 },
     { type: 'usage', usage }, { type: 'finish', finishReason: 'tool-calls' },
   ];
   const decoder = new ResponsesStreamDecoder();
   const decoded = decoder.push(new TextEncoder().encode(encodeStream(events)));
   assert.equal(decoder.malformed, null);
-  // A custom call's literal comes back as its input pieces plus the closing quote: two deltas.
+  // A custom call's arguments come back as its input's piece, opened, and their closing: two deltas.
   const types = (list: StreamEvent[]) => list.map((event) => event.type).filter((type, index, all) => !(type === 'tool-call-delta' && all[index - 1] === type));
   assert.deepEqual(types(decoded), types(events));
   assert.deepEqual(decoded.find((event) => event.type === 'tool-call-start' && event.index === 1), { type: 'tool-call-start', index: 1, id: 'call_2', name: 'sql', itemId: 'ctc_2' });
   const customArguments = decoded.filter((event) => event.type === 'tool-call-delta' && event.index === 1).map((event) => (event as { arguments: string }).arguments).join('');
-  assert.equal(customArguments, '"SELECT 1"');
+  assert.equal(customArguments, '{"input":"SELECT 1"}');
 });
 
 test('redacted reasoning goes out as a marked reasoning item and comes back as redacted reasoning', () => {

@@ -3,25 +3,28 @@
 // the BlockSequencer hands them over, and a closing `response.completed` (or `.incomplete`,
 // `.failed`) that carries the whole response, as `encodeResponse` would have built it.
 //
-// A tool call's item is announced with its first argument text, not when the call starts: only
-// then is it known whether the call is a function call or a custom tool call (see response.ts).
+// A call of a tool the client declared as custom is a `custom_tool_call` whose input streams as
+// its text, read out of the arguments as they arrive (see custom-tools.ts).
 import { BlockSequencer } from '../blocks.ts';
 import type { Block } from '../blocks.ts';
 import type { EncodeContext, FinishReason, StreamEncoder, StreamEvent, StreamFailure, Usage } from '../ir.ts';
 import { sseEvent } from '../sse.ts';
-import { clientToolName, customInput, encodeStatus, generateId, isCustomInput, messageItem, nowSeconds, outputTextPart, reasoningItem, redactedReasoningPrefix, refusalPart, responseId, responseObject, toolCallItem } from './response.ts';
+import { customCallInput, CustomInputPieces } from './custom-tools.ts';
 import { echoOf } from './echo.ts';
-import type { ResponseSnapshot } from './response.ts';
+import { clientTool, encodeStatus, generateId, messageItem, nowSeconds, outputTextPart, reasoningItem, redactedReasoningPrefix, refusalPart, responseId, responseObject, toolCallItem } from './response.ts';
+import type { ClientTool, ResponseSnapshot } from './response.ts';
 
 interface OpenItem {
   id: string;
   outputIndex: number;
-  /** Tool calls: `output_item.added` has been written. */
-  announced: boolean;
-  custom: boolean;
-  /** Argument text held until it shows what kind of call this is (only ever whitespace). */
+  /** Tool calls: the tool as the client declared it. */
+  tool: ClientTool | null;
+  /** Function calls: argument text held while it is only whitespace. */
   leading: string;
-  customPieces: JsonStringPieces | null;
+  /** Function calls: argument text has been written. */
+  wroteArguments: boolean;
+  /** Custom tool calls: the input read so far. */
+  customInput: CustomInputPieces | null;
   /** Reasoning: the summary part has been opened. */
   summaryOpened: boolean;
 }
@@ -109,7 +112,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   private open(block: Block): void {
-    const item: OpenItem = { id: '', outputIndex: this.output.length, announced: true, custom: false, leading: '', customPieces: null, summaryOpened: false };
+    const item: OpenItem = { id: '', outputIndex: this.output.length, tool: null, leading: '', wroteArguments: false, customInput: null, summaryOpened: false };
     this.current = item;
     if (block.kind === 'text' || block.kind === 'refusal') {
       item.id = generateId('msg');
@@ -120,7 +123,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       this.write('response.output_item.added', { output_index: item.outputIndex, item: { id: item.id, type: 'reasoning', summary: [] } });
     } else {
       this.sawToolCall = true;
-      item.announced = false;
+      this.announce(block, item);
     }
   }
 
@@ -138,18 +141,23 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       }
       this.write('response.reasoning_summary_text.delta', { ...this.address(item), summary_index: 0, delta: text });
     } else if (block.kind === 'tool-call') {
-      if (!item.announced) {
-        item.leading += text;
-        if (item.leading.trim() === '') return;
-        this.announce(block, item, item.leading);
-        text = item.leading;
-      }
-      if (!item.custom) this.write('response.function_call_arguments.delta', { ...this.address(item), delta: text });
-      else {
-        const piece = item.customPieces?.push(text) ?? '';
-        if (piece !== '') this.write('response.custom_tool_call_input.delta', { ...this.address(item), delta: piece });
-      }
+      this.callDelta(item, text);
     }
+  }
+
+  private callDelta(item: OpenItem, text: string): void {
+    if (item.customInput) {
+      const piece = item.customInput.push(text);
+      if (piece !== '') this.write('response.custom_tool_call_input.delta', { ...this.address(item), delta: piece });
+      return;
+    }
+    if (!item.wroteArguments) {
+      item.leading += text;
+      if (item.leading.trim() === '') return;
+      text = item.leading;
+      item.wroteArguments = true;
+    }
+    this.write('response.function_call_arguments.delta', { ...this.address(item), delta: text });
   }
 
   private close(block: Block, whole: string, signature: string | undefined): void {
@@ -179,36 +187,32 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   private closeToolCall(block: Extract<Block, { kind: 'tool-call' }>, item: OpenItem, whole: string): Record<string, unknown> {
+    const tool = item.tool ?? clientTool(block, this.context.request);
+    if (item.customInput) {
+      const input = customCallInput(whole);
+      const sent = item.customInput.sent;
+      const rest = input.startsWith(sent) ? input.slice(sent.length) : '';
+      if (rest !== '') this.write('response.custom_tool_call_input.delta', { ...this.address(item), delta: rest });
+      this.write('response.custom_tool_call_input.done', { ...this.address(item), input });
+      return toolCallItem({ id: block.id, arguments: whole, itemId: item.id }, tool, 'completed');
+    }
     // No arguments at all: "{}", written as a delta too, for clients that only add deltas up.
     const argumentsText = whole.trim() === '' ? '{}' : whole;
-    if (!item.announced) {
-      this.announce(block, item, argumentsText);
-      if (!item.custom) this.write('response.function_call_arguments.delta', { ...this.address(item), delta: argumentsText });
-    }
-    const call = { id: block.id, ...clientToolName(block, this.context.request), arguments: argumentsText, itemId: item.id };
-    if (!item.custom) {
-      this.write('response.function_call_arguments.done', { ...this.address(item), name: call.name, arguments: argumentsText });
-      return toolCallItem(call, 'completed');
-    }
-    const input = customInput(argumentsText);
-    const sent = item.customPieces?.sent ?? '';
-    const rest = input.startsWith(sent) ? input.slice(sent.length) : '';
-    if (rest !== '') this.write('response.custom_tool_call_input.delta', { ...this.address(item), delta: rest });
-    this.write('response.custom_tool_call_input.done', { ...this.address(item), input });
-    return toolCallItem(call, 'completed');
+    if (!item.wroteArguments) this.write('response.function_call_arguments.delta', { ...this.address(item), delta: argumentsText });
+    this.write('response.function_call_arguments.done', { ...this.address(item), name: tool.name, arguments: argumentsText });
+    return toolCallItem({ id: block.id, arguments: argumentsText, itemId: item.id }, tool, 'completed');
   }
 
-  /** `output_item.added` for a tool call, once its first argument text shows its kind. */
-  private announce(block: Extract<Block, { kind: 'tool-call' }>, item: OpenItem, firstText: string): void {
-    item.announced = true;
-    item.custom = isCustomInput(firstText);
-    item.id = block.itemId ?? generateId(item.custom ? 'ctc' : 'fc');
-    if (item.custom) item.customPieces = new JsonStringPieces();
-    const { name, namespace } = clientToolName(block, this.context.request);
-    const added: Record<string, unknown> = item.custom
-      ? { id: item.id, type: 'custom_tool_call', status: 'in_progress', call_id: block.id, name, input: '' }
-      : { id: item.id, type: 'function_call', status: 'in_progress', arguments: '', call_id: block.id, name };
-    if (namespace !== undefined) added.namespace = namespace;
+  /** `output_item.added` for a tool call, as a function call or a custom tool call. */
+  private announce(block: Extract<Block, { kind: 'tool-call' }>, item: OpenItem): void {
+    const tool = clientTool(block, this.context.request);
+    item.tool = tool;
+    item.id = block.itemId ?? generateId(tool.custom ? 'ctc' : 'fc');
+    if (tool.custom) item.customInput = new CustomInputPieces();
+    const added: Record<string, unknown> = tool.custom
+      ? { id: item.id, type: 'custom_tool_call', status: 'in_progress', call_id: block.id, name: tool.name, input: '' }
+      : { id: item.id, type: 'function_call', status: 'in_progress', arguments: '', call_id: block.id, name: tool.name };
+    if (tool.namespace !== undefined) added.namespace = tool.namespace;
     this.write('response.output_item.added', { output_index: item.outputIndex, item: added });
   }
 
@@ -229,38 +233,5 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const text = this.written;
     this.written = '';
     return text;
-  }
-}
-
-/** Decodes a JSON string literal that arrives in pieces, giving back what each piece completes.
- * A piece may end inside an escape (`\`, `\u00`): that tail waits for the next piece. */
-class JsonStringPieces {
-  /** Decoded text given back so far. */
-  sent = '';
-  private raw = '';
-  private opened = false;
-
-  push(text: string): string {
-    this.raw += text;
-    if (!this.opened) {
-      const quote = this.raw.indexOf('"');
-      if (quote === -1) return '';
-      this.raw = this.raw.slice(quote + 1);
-      this.opened = true;
-    }
-    // An unfinished escape is at most five characters long, so one of the last six cuts parses.
-    for (let cut = this.raw.length; cut >= Math.max(0, this.raw.length - 6); cut--) {
-      let piece: unknown;
-      try {
-        piece = JSON.parse(`"${this.raw.slice(0, cut)}"`);
-      } catch {
-        continue;
-      }
-      if (typeof piece !== 'string') return '';
-      this.raw = this.raw.slice(cut);
-      this.sent += piece;
-      return piece;
-    }
-    return '';
   }
 }
