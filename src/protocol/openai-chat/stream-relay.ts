@@ -38,6 +38,11 @@ export class ChatStreamRelay {
   private seenRoles = new Set<number>();
   /** Some choice's first delta may still come without its `role`. */
   private rolesPending = true;
+  /** With several choices (`n`), the indexes of those that have finished: each finishes on its own,
+   * and the answer is complete only once all have. Null for one choice. */
+  private finishedChoices: Set<number> | null;
+  /** The usage-only chunk (no choices) came: a provider sends it after every choice has finished. */
+  private sawUsageChunk = false;
 
   /** The name each event gives the model (the one the client asked for), or null: the provider's. */
   private model: string | null;
@@ -48,6 +53,7 @@ export class ChatStreamRelay {
   constructor(stripUsageChunk: boolean, options: { choices?: number; model?: string } = {}) {
     this.stripUsageChunk = stripUsageChunk;
     this.choices = options.choices ?? 1;
+    this.finishedChoices = this.choices > 1 ? new Set() : null;
     this.model = options.model ?? null;
     this.namer = this.model === null ? null : new ModelNamer(this.model);
   }
@@ -89,17 +95,25 @@ export class ChatStreamRelay {
 
   /** Notes whether what goes out (not what was dropped after a malformed event) begins the answer. */
   private commit(out: Buffer | null): Buffer | null {
-    if (!this.committed && out) this.committed = out.includes('"finish_reason":"') || out.includes('"finish_reason": "') || out.includes('"tool_calls"') || carriesToken(out);
+    if (!this.committed && out) this.committed = carriesFinishReason(out) || out.includes('"tool_calls"') || carriesToken(out);
     return out;
   }
 
-  /** True when the provider finished the stream properly. */
+  /** True when the provider finished the stream properly: `[DONE]`, or every choice's finish (a
+   * provider that ignored `n` and sent one choice: its finish, then the usage chunk). */
   get complete(): boolean {
-    return this.sawDone || this.sawFinishReason;
+    if (this.sawDone) return true;
+    if (!this.sawFinishReason) return false;
+    return this.finishedChoices === null || this.finishedChoices.size >= this.choices || this.sawUsageChunk;
   }
 
   private inspect(events: Buffer): Buffer | null {
-    if (!this.sawFinishReason && (events.includes('"finish_reason":"') || events.includes('"finish_reason": "'))) this.sawFinishReason = true;
+    // With one choice the first finish is the end, and later chunks need not be searched for one.
+    let finishing = false;
+    if ((this.finishedChoices !== null || !this.sawFinishReason) && carriesFinishReason(events)) {
+      this.sawFinishReason = true;
+      finishing = this.finishedChoices !== null;
+    }
     const mayCarryUsage = carriesUsage(events);
     const mayCarryToolCalls = events.includes('"tool_calls"');
     const mayCarryParts = carriesContentParts(events);
@@ -113,6 +127,7 @@ export class ChatStreamRelay {
       if (payload !== null) {
         const kind = classifyPayload(payload);
         if (kind === 'object') this.dataEvents++;
+        if (finishing && kind === 'object' && carriesFinishReason(payload)) noteFinishedChoices(payload, this.finishedChoices!);
         if (kind === 'done') this.sawDone = true;
         else if (kind === 'malformed') {
           this.malformed = 'the provider sent a malformed stream event';
@@ -218,7 +233,9 @@ export class ChatStreamRelay {
     const usage = (chunk.usage ?? (chunk.x_groq as Record<string, unknown> | undefined)?.usage) as Record<string, unknown> | null | undefined;
     if (!usage || typeof usage !== 'object') return 'keep';
     this.usage = readUsageObject(usage);
-    if (this.stripUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0) return 'drop';
+    const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
+    if (usageOnly) this.sawUsageChunk = true;
+    if (this.stripUsageChunk && usageOnly) return 'drop';
     if (this.priceUsage === null || usage !== chunk.usage) return 'keep';
     usage.cost = this.priceUsage(this.usage);
     return 'changed';
@@ -274,6 +291,25 @@ export function readUsageObject(usage: Record<string, unknown>): StreamUsage {
 
 function numberOr(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function carriesFinishReason(bytes: Buffer): boolean {
+  return bytes.includes('"finish_reason":"') || bytes.includes('"finish_reason": "');
+}
+
+/** Adds the index of each choice the event finishes. Parsed only for a request of several choices,
+ * and only for an event that carries a finish: once per choice. */
+function noteFinishedChoices(payload: Buffer, finished: Set<number>): void {
+  let chunk: { choices?: unknown };
+  try {
+    chunk = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return;
+  }
+  if (!Array.isArray(chunk.choices)) return;
+  for (const choice of chunk.choices as { index?: unknown; finish_reason?: unknown }[]) {
+    if (typeof choice?.finish_reason === 'string') finished.add(typeof choice.index === 'number' ? choice.index : 0);
+  }
 }
 
 function carriesUsage(bytes: Buffer): boolean {
