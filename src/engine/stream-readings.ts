@@ -42,6 +42,7 @@ export function chatRelayReading(provider: Provider, stripUsageChunk: boolean, p
       return relay.usage;
     },
     streamed,
+    redactsRawBytes: true,
   };
 }
 
@@ -105,6 +106,8 @@ export function decodedReading(options: DecodedReadingOptions): StreamReading {
       return usage;
     },
     streamed,
+    // Relayed bytes are always cut as they come; a binary framing (never relayed) by its decoder.
+    redactsRawBytes: options.relay || decoder.filtersPayloads !== true,
   };
 }
 
