@@ -187,9 +187,20 @@ class ProviderStream implements AnswerStream {
       try {
         handler(...args);
       } catch (thrown) {
-        this.fail(asGatewayError(thrown), false);
+        this.fault(asGatewayError(thrown));
       }
     };
+  }
+
+  /** A fault of the gateway's own. Once the stream has settled it came while its end was delivered
+   * (say, from a wrapper of the sink): the sink still hears of it, or it would wait for an end that
+   * never comes. A sink ignores a failure after its end. */
+  private fault(error: GatewayError): void {
+    if (!this.settled) return this.fail(error, false);
+    if (this.failed !== null) return;
+    this.failed = { error, relayed: false };
+    if (!this.committed) return this.outcome.reject(error);
+    this.sink?.fail(error, false);
   }
 }
 
