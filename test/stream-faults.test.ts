@@ -1,12 +1,14 @@
 // A fault of the gateway's own around a provider's stream ends that request alone, and ends it: an
 // exception while the stream's end is delivered still reaches the client as the format's error event
-// (rather than a response that never ends).
+// (rather than a response that never ends), and a writer that fails before the stream starts stops
+// the provider's stream (rather than letting it generate, and be held, to its end).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { defaultTimeouts } from '../src/config/types.ts';
+import { surfaceCodecs } from '../src/protocol/codecs.ts';
 import { hello, provider, sim, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
 import { until } from './until.ts';
@@ -69,4 +71,20 @@ describe("a fault of the gateway's own around a stream", () => {
     }
   });
 
+  test('a writer that fails before the stream starts stops the provider stream', async () => {
+    const codec = surfaceCodecs['openai-chat'];
+    const createStreamEncoder = codec.createStreamEncoder;
+    const abandoned = slow.abandoned();
+    (codec as { createStreamEncoder: unknown }).createStreamEncoder = () => {
+      throw new TypeError('a bug in the encoder');
+    };
+    try {
+      const response = await ask({ model: 'slow' });
+      assert.equal(response.status, 500);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'internal_error');
+    } finally {
+      (codec as { createStreamEncoder: unknown }).createStreamEncoder = createStreamEncoder;
+    }
+    await until(() => slow.abandoned() > abandoned, 'the provider stream to be stopped', 1_000);
+  });
 });
