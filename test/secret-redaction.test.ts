@@ -7,6 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { defaultTimeouts } from '../src/config/types.ts';
+import { encodeEventStreamMessage } from '../src/protocol/bedrock/event-stream.ts';
 import { provider, startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
 
@@ -81,9 +82,22 @@ describe('a provider that echoes credentials', () => {
       config.apiKey = providerSecret;
       return config;
     };
+    // Bedrock's binary event stream, its text quoting the key inside one framed message.
+    const bedrockStream = await start(
+      echoing((_request, response, echoed) => {
+        const frame = (type: string, payload: object) => encodeEventStreamMessage({ ':event-type': type, ':content-type': 'application/json', ':message-type': 'event' }, JSON.stringify(payload));
+        response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
+        response.write(frame('messageStart', { role: 'assistant' }));
+        response.write(frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: `your key is ${echoed}` } }));
+        response.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
+        response.write(frame('messageStop', { stopReason: 'end_turn' }));
+        response.end(frame('metadata', { usage: { inputTokens: 3, outputTokens: 5, totalTokens: 8 } }));
+      }),
+    );
     const byok = keyed('byok', refusing);
     byok.clientKeys = true;
-    stack = await startStack({ extraProviders: [keyed('chatstream', chatStream), keyed('messages', messagesStream, 'anthropic'), keyed('whole', whole), byok] });
+    const bedrock = keyed('bedrock', bedrockStream.replace(/\/v1$/, ''), 'bedrock');
+    stack = await startStack({ extraProviders: [keyed('chatstream', chatStream), keyed('messages', messagesStream, 'anthropic'), keyed('whole', whole), byok, bedrock] });
   });
   after(async () => {
     await stack.close();
@@ -115,6 +129,16 @@ describe('a provider that echoes credentials', () => {
   test('the same Messages stream translated for a Chat client', async () => {
     const response = await fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'messages', stream: true, messages: [{ role: 'user', content: 'hi' }] }) });
     assertClean([await response.text(), ...stack.logs], [providerSecret]);
+  });
+
+  test("Bedrock's binary event stream: the key is cut out and the frames still read", async () => {
+    const response = await fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'bedrock', stream: true, messages: [{ role: 'user', content: 'hi' }] }) });
+    const text = await response.text();
+    assert.equal(response.status, 200, text);
+    assert.match(text, /your key is \[redacted\]/);
+    assert.match(text, /"finish_reason":"stop"/);
+    assert.doesNotMatch(text, /malformed|checksum/);
+    assertClean([text, ...stack.logs], [providerSecret]);
   });
 
   test('a whole answer', async () => {

@@ -50,7 +50,8 @@ export interface AnswerSink {
   /** The stream completed. */
   end(): void;
   /** The stream failed after it began; `relayed`: the provider's own error event already went out
-   * among the relayed bytes. */
+   * among the relayed bytes. A failure after the end (a fault while the end was delivered) is
+   * ignored when the end went through. */
   fail(error: GatewayError, relayed: boolean): void;
 }
 

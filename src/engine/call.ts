@@ -59,3 +59,17 @@ export function newCallContext(fields: Pick<CallContext, 'requestId' | 'headers'
     error: null,
   };
 }
+
+/** A controller aborted with `parent` (and its reason) until `unlink()`: a call made on another's
+ * behalf ends with it, and once over lets go of it (a long-lived parent would otherwise gather one
+ * listener, and keep one call reachable, per call ever made for it). */
+export function linkedController(parent: AbortSignal): { controller: AbortController; unlink: () => void } {
+  const controller = new AbortController();
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { controller, unlink: () => {} };
+  }
+  const abort = (): void => controller.abort(parent.reason);
+  parent.addEventListener('abort', abort, { once: true });
+  return { controller, unlink: () => parent.removeEventListener('abort', abort) };
+}

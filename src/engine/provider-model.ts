@@ -135,7 +135,9 @@ async function translate(request: ProviderRequest, target: ModelTarget, controll
   const exchange = await open(context, target, encoded.path, serialize(encoded.body), controller, encoded.headers);
   return withExchange(exchange, target, async () => {
     if (decoded.stream && isStream(exchange)) {
-      const reading = decodedReading({ provider: target.provider, decoder: codec.createStreamDecoder(encodeTarget), format, relay: false, markSignatures: foreign, price: pricing(context), model: renamed(target) });
+      // A binary framing (Bedrock's) is cut clear of credentials message by message, not byte by byte.
+      const decoder = codec.createStreamDecoder(encodeTarget, { payloads: (payload) => exchange.redactor.bytes(payload) });
+      const reading = decodedReading({ provider: target.provider, decoder, format, relay: false, markSignatures: foreign, price: pricing(context), model: renamed(target) });
       return openAnswerStream(target.provider, exchange, reading, metadata, controller);
     }
     const parsed = parseUpstreamJson(target, await readUpstreamBody(context, target, exchange));

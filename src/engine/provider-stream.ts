@@ -28,6 +28,9 @@ export interface StreamReading {
   readonly failure: { error: GatewayError; relayed: boolean } | null;
   readonly usage: Usage | null;
   readonly streamed: StreamedOutput;
+  /** Credentials are cut out of the raw bytes as they come; false when the decoder cuts them out of
+   * each framed message's payload instead (a binary framing, whose bytes must stay as they came). */
+  readonly redactsRawBytes: boolean;
 }
 
 export interface Piece {
@@ -52,7 +55,8 @@ interface Outcome {
 
 class ProviderStream implements AnswerStream {
   private readonly upstream: UpstreamExchange['body'];
-  private readonly redaction: ReturnType<UpstreamExchange['redactor']['stream']>;
+  /** Null when the reading cuts credentials out itself (see StreamReading.redactsRawBytes). */
+  private readonly redaction: ReturnType<UpstreamExchange['redactor']['stream']> | null;
   /** Pieces not yet delivered: all of them until the commit, then those that came before start(). */
   private readonly held: { piece: Piece; closing: boolean }[] = [];
   private sink: AnswerSink | null = null;
@@ -72,7 +76,7 @@ class ProviderStream implements AnswerStream {
     this.reading = reading;
     this.outcome = outcome;
     this.upstream = exchange.body;
-    this.redaction = exchange.redactor.stream();
+    this.redaction = reading.redactsRawBytes ? exchange.redactor.stream() : null;
     this.upstream.on('data', this.guard((chunk: Buffer) => this.onData(chunk)));
     this.upstream.on('end', this.guard(() => this.onEnd()));
     this.upstream.on('error', this.guard((error: unknown) => {
@@ -116,7 +120,7 @@ class ProviderStream implements AnswerStream {
     this.exchange.sawData();
     // What came before an in-stream error still goes out (relayed, with the provider's own error
     // event among them) when the answer had begun; before the commit the error is the answer.
-    this.deliver(this.reading.read(toBuffer(this.redaction.push(chunk))));
+    this.deliver(this.reading.read(this.redaction === null ? chunk : toBuffer(this.redaction.push(chunk))));
     if (this.reading.committed) this.commit();
     this.checkFailure();
   }
@@ -124,7 +128,7 @@ class ProviderStream implements AnswerStream {
   private onEnd(): void {
     if (this.settled) return;
     const { reading } = this;
-    const rest = reading.read(toBuffer(this.redaction.flush()));
+    const rest = reading.read(this.redaction === null ? noBytes : toBuffer(this.redaction.flush()));
     const flushed = reading.flush();
     if (this.checkFailure()) return;
     if (!reading.complete) return this.fail(upstreamFailed(`provider "${this.provider.id}" ended the stream before it was complete`, 'upstream_stream_incomplete'), false);
@@ -183,11 +187,24 @@ class ProviderStream implements AnswerStream {
       try {
         handler(...args);
       } catch (thrown) {
-        this.fail(asGatewayError(thrown), false);
+        this.fault(asGatewayError(thrown));
       }
     };
   }
+
+  /** A fault of the gateway's own. Once the stream has settled it came while its end was delivered
+   * (say, from a wrapper of the sink): the sink still hears of it, or it would wait for an end that
+   * never comes. A sink ignores a failure after its end. */
+  private fault(error: GatewayError): void {
+    if (!this.settled) return this.fail(error, false);
+    if (this.failed !== null) return;
+    this.failed = { error, relayed: false };
+    if (!this.committed) return this.outcome.reject(error);
+    this.sink?.fail(error, false);
+  }
 }
+
+const noBytes = Buffer.alloc(0);
 
 function isEmpty(piece: Piece): boolean {
   return (piece.bytes === null || piece.bytes.length === 0) && piece.events.length === 0;

@@ -46,6 +46,7 @@ export function chatRelayReading(provider: Provider, usageOnFinish: boolean, pri
       return relay.usage;
     },
     streamed,
+    redactsRawBytes: true,
   };
 }
 
@@ -109,6 +110,8 @@ export function decodedReading(options: DecodedReadingOptions): StreamReading {
       return usage;
     },
     streamed,
+    // Relayed bytes are always cut as they come; a binary framing (never relayed) by its decoder.
+    redactsRawBytes: options.relay || decoder.filtersPayloads !== true,
   };
 }
 

@@ -5,12 +5,13 @@
 // linked to the others by the fusion id; each carries the caller's headers and its `provider` routing
 // preferences. The fusion block and the summed cost travel on the answer's final usage event (or
 // beside a whole answer), where the client's encoder puts them.
+import { linkedController } from '../engine/call.ts';
 import type { CallContext } from '../engine/call.ts';
 import type { Answer } from '../engine/answer.ts';
 import { createEventStream } from '../engine/event-stream.ts';
 import { costText, droppedHeader, unknownModel } from '../engine/exchange.ts';
 import type { ModelRunner } from '../engine/runner.ts';
-import { asGatewayError, GatewayError, invalidRequest } from '../errors/gateway-error.ts';
+import { asGatewayError, clientClosed, GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 import type { NamedFusion } from './spec.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
@@ -73,10 +74,15 @@ export async function answerFusion(context: CallContext, dependencies: FusionDep
 }
 
 /** Committed with the first word of the final answer (or at once with `progress`), so a fusion that
- * fails before it (quorum, judge) still answers with a proper error status. */
-function streamFusion(input: FusionInput, headers: Record<string, string>, opening: StreamEvent & { type: 'start' }): Promise<Answer> {
+ * fails before it (quorum, judge) still answers with a proper error status. Its member and judge
+ * calls end with the answer: cancelling it (the client left, the writer gave up on it) stops them. */
+function streamFusion(fusion: FusionInput, headers: Record<string, string>, opening: StreamEvent & { type: 'start' }): Promise<Answer> {
+  const { controller, unlink } = linkedController(fusion.call.parent.controller.signal);
+  // The caller's call with the answer's own lifetime: what each member and judge call is a child of.
+  const input: FusionInput = { ...fusion, call: { ...fusion.call, parent: { ...fusion.call.parent, controller } } };
   const { spec, call } = input;
   const events = createEventStream();
+  events.onCancel = () => controller.abort(clientClosed('the fusion answer was cancelled'));
   const answer: Answer = { kind: 'stream', metadata: { headers, bytesFormat: null, model: spec.judge }, stream: events.stream };
   return new Promise<Answer>((resolve, reject) => {
     let committed = false;
@@ -96,7 +102,7 @@ function streamFusion(input: FusionInput, headers: Record<string, string>, openi
       commit();
       events.push({ type: 'text-delta', text });
     };
-    runFusion(input).then(
+    runFusion(input).finally(unlink).then(
       (outcome: FusionOutcome) => {
         commit();
         const totals = totalsOf(outcome);

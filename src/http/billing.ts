@@ -7,7 +7,7 @@ import { RequestLedger } from '../accounts/request-ledger.ts';
 import type { LedgerSettings } from '../accounts/request-ledger.ts';
 import type { Settlement } from '../store/store.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { newCallContext } from '../engine/call.ts';
+import { linkedController, newCallContext } from '../engine/call.ts';
 import type { CallContext } from '../engine/call.ts';
 import type { RequestContext } from './context.ts';
 import { errorLabel, unfinishedStatus } from '../errors/gateway-error.ts';
@@ -22,15 +22,17 @@ export interface Billing {
    * handling of a bad request); nothing when they were written already. */
   settleEnded(context: RequestContext): void;
   /** A call the gateway makes itself on behalf of `parent` (a fusion member, a comparison's answer):
-   * a ledger of its own in the group `groupId`, on the parent's account, ending with the parent. */
+   * a ledger of its own in the group `groupId`, on the parent's account, ending with the parent until it settles. */
   child(parent: CallContext, groupId: string): CallContext;
-  /** Writes such a call's rows; resolves once they are committed. */
+  /** Writes such a call's rows, and lets go of its parent; resolves once they are committed. */
   settle(context: CallContext, outcome: { status: number; error: GatewayError | null }): Promise<void>;
 }
 
 export function createBilling(options: { accounts: LedgerSettings; writer: LedgerWriter; logger: Logger }): Billing {
   const { accounts, logger } = options;
   const ledgerWriter = options.writer;
+  /** Each child call's link to its parent's signal, undone when the call settles. */
+  const links = new WeakMap<CallContext, () => void>();
 
   /**
    * Opens the request's ledger. The response's end (context.finish) waits for the request's rows to
@@ -65,7 +67,17 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
     if (settlement !== null) ledgerWriter.write(settlement, () => {});
   }
 
+  function child(parent: CallContext, groupId: string): CallContext {
+    const { controller, unlink } = linkedController(parent.controller.signal);
+    const requestId = randomUUID();
+    const context = newCallContext({ requestId, headers: parent.headers, account: parent.account, controller, stream: true, ledger: new RequestLedger(accounts, parent.account, requestId, groupId) });
+    links.set(context, unlink);
+    return context;
+  }
+
   function settle(context: CallContext, outcome: { status: number; error: GatewayError | null }): Promise<void> {
+    links.get(context)?.();
+    links.delete(context);
     context.error ??= outcome.error;
     const settlement = settleLedger(context, outcome.status, outcome.status === 499);
     if (settlement === null) return Promise.resolve();
@@ -96,16 +108,5 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
     }
   }
 
-  return { start: startLedger, abandoned: settleAbandoned, settleEnded, child: (parent, groupId) => childCall(parent, groupId, accounts), settle };
-}
-
-/** A call of its own for one the gateway makes on behalf of `parent`: its own id and ledger, the
- * parent's account and headers, and aborted with it. */
-function childCall(parent: CallContext, groupId: string, accounts: LedgerSettings): CallContext {
-  const controller = new AbortController();
-  const signal = parent.controller.signal;
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  const requestId = randomUUID();
-  return newCallContext({ requestId, headers: parent.headers, account: parent.account, controller, stream: true, ledger: new RequestLedger(accounts, parent.account, requestId, groupId) });
+  return { start: startLedger, abandoned: settleAbandoned, settleEnded, child, settle };
 }

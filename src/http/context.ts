@@ -18,7 +18,8 @@ export interface RequestContext extends CallContext {
   errorFormat: ClientFormat;
   /** Renders an error as an event of the client's stream, once a stream has started. */
   streamFailure: ((error: GatewayError) => string) | null;
-  /** How long a stream may sit unread by the client before it is closed; 0: no limit. */
+  /** How long a stream, or any response after its end, may sit unread by the client before it is
+   * closed; 0: no limit. */
   streamUnreadMs: number;
   /** Ends the response with its last bytes. Where the request is billed, the end waits for its
    * ledger rows to be committed (see the ledger step in pipeline.ts), so a client that has seen the

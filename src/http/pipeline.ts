@@ -9,6 +9,7 @@ import type { Billing } from './billing.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import { respondWithError } from './respond.ts';
+import { watchUnreadEnd } from './unread-watch.ts';
 
 export type Next = () => void | Promise<void>;
 export type Step = (context: RequestContext, next: Next) => void | Promise<void>;
@@ -57,6 +58,15 @@ export function recordWhenClosed(billing: Billing, record: (context: RequestCont
         onFault(context, error);
       }
     });
+    return next();
+  };
+}
+
+/** A response's end that its client never takes is not held forever: see watchUnreadEnd. Node
+ * emits `prefinish` as `end()` hands the last bytes to the connection. */
+export function letGoOfUnreadEnds(): Step {
+  return function letGoOfUnreadEnds(context, next) {
+    context.response.once('prefinish', () => watchUnreadEnd(context));
     return next();
   };
 }

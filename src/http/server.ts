@@ -1,7 +1,8 @@
 // The composition root: builds the gateway's parts (providers, catalog, router, store, ledger,
 // billing, the model runner), its routes, and the steps every request passes; then one node:http
 // server with its connection guards. Reading createGateway tells the whole request path:
-// recordWhenClosed → answerErrors → onlyLoopbackWhenOpen → authenticateCaller → keepLedger → route.
+// recordWhenClosed → letGoOfUnreadEnds → answerErrors → onlyLoopbackWhenOpen → authenticateCaller →
+// keepLedger → route.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -40,7 +41,7 @@ import { handleEmbeddings } from './embeddings.ts';
 import { handleInference } from './inference.ts';
 import type { InferenceDependencies } from './inference.ts';
 import { handleGetModel, handleListModels, sendJson } from './models.ts';
-import { answerErrors, authenticateCaller, keepLedger, onlyLoopbackWhenOpen, recordWhenClosed, runPipeline } from './pipeline.ts';
+import { answerErrors, authenticateCaller, keepLedger, letGoOfUnreadEnds, onlyLoopbackWhenOpen, recordWhenClosed, runPipeline } from './pipeline.ts';
 import type { Route, Step } from './pipeline.ts';
 import { handleListPresets } from './presets.ts';
 import { handleExplainRoute } from './route-explain.ts';
@@ -136,6 +137,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
         logger.error('internal error while closing a request', { request_id: context.requestId, error: error instanceof Error ? error.stack : String(error) });
       },
     ),
+    letGoOfUnreadEnds(),
     answerErrors(),
     onlyLoopbackWhenOpen(config.adminKey),
     authenticateCaller(accounts, now),

@@ -7,6 +7,7 @@ import type { LedgerRow, Store, UsageQuery, UsageRow } from '../store/store.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError, invalidRequest, unavailable } from '../errors/gateway-error.ts';
 import { sendJson } from './models.ts';
+import { UnreadWatch } from './unread-watch.ts';
 
 type Dimension = UsageQuery['groupBy'][number];
 const dimensions: readonly Dimension[] = ['key', 'team', 'model', 'provider', 'day'];
@@ -41,12 +42,18 @@ export async function handleLedgerExport(context: RequestContext, store: Store |
     'x-request-id': context.requestId,
   });
   if (csv) response.write(`${ledgerColumns.join(',')}\n`);
+  // A client that stops taking the export is let go as one that stops reading its stream.
+  const unread = new UnreadWatch(context, () => {});
   let after: number | undefined;
   for (;;) {
     const rows = ledger.rows({ ...filter, after, limit: pageSize });
     if (rows.length === 0 || response.destroyed) break;
     const text = rows.map((row) => (csv ? ledgerCsvLine(row) : JSON.stringify(ledgerJson(row)))).join('\n');
-    if (!response.write(`${text}\n`)) await drained(response);
+    if (!response.write(`${text}\n`)) {
+      unread.start();
+      await drained(response);
+      unread.stop();
+    }
     after = rows[rows.length - 1].id;
     if (rows.length < pageSize) break;
   }

@@ -34,7 +34,19 @@ export function writeAnswer(context: RequestContext, answer: Answer, delivery: D
     if (answer.kind === 'stream') answer.stream.cancel();
     return Promise.resolve();
   }
-  return answer.kind === 'whole' ? Promise.resolve(writeWhole(context, answer, delivery)) : writeStream(context, answer, delivery);
+  if (answer.kind === 'whole') return Promise.resolve(writeWhole(context, answer, delivery));
+  // A fault of the writer's own before the stream is under way stops it: nothing else would.
+  let written: Promise<void>;
+  try {
+    written = writeStream(context, answer, delivery);
+  } catch (error) {
+    answer.stream.cancel();
+    throw error;
+  }
+  return written.catch((error: unknown) => {
+    answer.stream.cancel();
+    throw error;
+  });
 }
 
 function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Delivery): void {

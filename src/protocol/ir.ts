@@ -317,6 +317,15 @@ export interface StreamDecoder {
    * `{"error":...}` chunk, Responses `response.failed`, a Bedrock exception frame); the stream
    * must stop with it. Status: the provider's if it gave one, else 502 (529 for overloaded). */
   failure: StreamFailure | null;
+  /** True when the decoder passes each framed message's payload through StreamDecoderOptions.payloads:
+   * its raw bytes are then a binary framing (lengths and checksums) that must reach it unchanged. */
+  readonly filtersPayloads?: boolean;
+}
+
+export interface StreamDecoderOptions {
+  /** Applied to each message's payload before it is read, by a decoder of a binary framing (Bedrock's
+   * event stream): credentials are cut out there, since changing the framed bytes would break them. */
+  payloads?: (payload: Buffer) => Buffer;
 }
 
 /** Turns stream events into the client's wire bytes; one per client response. */
@@ -371,5 +380,5 @@ export interface ProviderCodec {
   /** Decodes a whole (non-streamed) answer; throws GatewayError (502) when it is not this format.
    * `target` supplies what the answer may not say (Bedrock names no model and has no id). */
   decodeResponse(body: unknown, target: EncodeTarget): ChatResponse;
-  createStreamDecoder(target: EncodeTarget): StreamDecoder;
+  createStreamDecoder(target: EncodeTarget, options?: StreamDecoderOptions): StreamDecoder;
 }

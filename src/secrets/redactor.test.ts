@@ -64,3 +64,22 @@ describe('Redactor', () => {
     for (const expected of ['provider-key-1', 'Bearer provider-key-1', 'header-secret-1', 'aws-secret-1', 'admin-key-0123456789']) assert.ok(secrets.includes(expected), expected);
   });
 });
+
+describe('placeholder keys of demo setups', () => {
+  test('are no secret: ordinary text that mentions them is left as it is', () => {
+    const placeholders = ['changeme', 'sk-xxxxxxxx', 'sk-no-key-required', 'lm-studio', 'not-needed', 'your-api-key', 'XXXXXXXXXXXX', 'sk-12345678'];
+    const redactor = new Redactor(placeholders).with(['Bearer changeme']);
+    for (const placeholder of placeholders) {
+      const line = `set the key to ${placeholder} in the example config`;
+      assert.equal(redactor.known(line), line, placeholder);
+      assert.equal(redactor.bytes(Buffer.from(line)).toString(), line, placeholder);
+    }
+    assert.equal(redactor.empty, true);
+    assert.deepEqual(configuredSecrets({ providers: [{ apiKey: 'changeme', headers: {}, settings: {} }], adminKey: null }), []);
+  });
+
+  test('a real key, even one that contains such a word, is still cut', () => {
+    const redactor = new Redactor(['changeme-7fQ2xLp9', 'sk-xxxxxxxx1']);
+    assert.equal(redactor.known('key changeme-7fQ2xLp9 and sk-xxxxxxxx1'), 'key [redacted] and [redacted]');
+  });
+});

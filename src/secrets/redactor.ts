@@ -8,6 +8,24 @@
 const minimumSecretLength = 8;
 const replacement = '[redacted]';
 
+/** Whether a value is worth cutting: long enough, and not a placeholder (see isPlaceholder). */
+function isSecret(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= minimumSecretLength && !isPlaceholder(value);
+}
+
+/** Words demo setups and local servers' docs put where a key would go, once case, separators and a
+ * `sk-` prefix are set aside. */
+const placeholderWords = new Set(['changeme', 'password', 'placeholder', 'dummy', 'dummykey', 'fake', 'fakekey', 'notneeded', 'notrequired', 'nokey', 'nokeyrequired', 'noapikey', 'none', 'empty', 'secret', 'apikey', 'yourkey', 'yourapikey', 'yourtoken', 'test', 'testkey', 'example', 'unused', 'anything', 'lmstudio', 'ollama', 'llamacpp', 'vllm']);
+
+/** A value a user puts where a local server ignores the key (`changeme`, `sk-xxxxxxxx`,
+ * `sk-no-key-required`, `lm-studio`): no secret, and cutting it would mangle every answer that
+ * mentions it (example code, a config file). One character repeated, a run of digits counting up,
+ * or a well-known placeholder word; a real key is none of these. */
+function isPlaceholder(value: string): boolean {
+  const bare = value.toLowerCase().replace(/^bearer\s+/, '').replace(/^sk[-_]/, '').replace(/[^a-z0-9]/g, '');
+  return bare.length === 0 || /^(.)\1*$/.test(bare) || '01234567890123456789'.includes(bare) || placeholderWords.has(bare);
+}
+
 // Keys of well-known shapes, for text from an upstream that quotes a key the gateway never held
 // (e.g. "Incorrect API key provided: sk-..."). Only error text and logs get these: an answer's own
 // content may legitimately contain such a string (example code), and is left as the model wrote it.
@@ -26,7 +44,7 @@ export class Redactor {
   private readonly secrets: readonly string[];
 
   constructor(secrets: Iterable<string>) {
-    this.secrets = [...new Set([...secrets].filter((secret) => typeof secret === 'string' && secret.length >= minimumSecretLength))];
+    this.secrets = [...new Set([...secrets].filter(isSecret))];
     this.needles = [...new Set(this.secrets.flatMap(spellings))].sort((a, b) => b.length - a.length);
     this.pattern = alternation(this.needles);
     this.bytePattern = alternation(this.needles.map((needle) => Buffer.from(needle).toString('latin1')));
@@ -36,7 +54,7 @@ export class Redactor {
 
   /** This redactor plus more secrets (a caller's own key, a token minted for one request). */
   with(secrets: readonly (string | null | undefined)[]): Redactor {
-    const extra = secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= minimumSecretLength && !this.secrets.includes(secret));
+    const extra = secrets.filter((secret): secret is string => isSecret(secret) && !this.secrets.includes(secret));
     return extra.length === 0 ? this : new Redactor([...this.secrets, ...extra]);
   }
 
@@ -162,8 +180,8 @@ export const shapesOnly = new Redactor([]);
  * no secret, and cutting them would corrupt every answer that mentions that date or region. */
 export function providerSecrets(provider: { apiKey: string | null; headers: Record<string, string>; settings: Record<string, string> }): string[] {
   const secrets = [...Object.entries(provider.headers), ...Object.entries(provider.settings)].filter(([name]) => credentialName.test(name)).map(([, value]) => value);
-  if (provider.apiKey) secrets.push(provider.apiKey, `Bearer ${provider.apiKey}`);
-  return secrets;
+  if (provider.apiKey && isSecret(provider.apiKey)) secrets.push(provider.apiKey, `Bearer ${provider.apiKey}`);
+  return secrets.filter(isSecret);
 }
 
 /** Names of headers and settings that carry credentials. */

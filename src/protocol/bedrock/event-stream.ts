@@ -16,11 +16,17 @@ export interface EventStreamMessage {
 export class EventStreamReader {
   /** Why the bytes cannot be read; once set, nothing more is decoded. */
   failure: string | null = null;
+  /** Applied to each payload, once its message's checksums are verified (see StreamDecoderOptions). */
+  private readonly payloads: ((payload: Buffer) => Buffer) | null;
   private buffered: Buffer = Buffer.alloc(0);
   private waiting: Buffer[] = [];
   private waitingLength = 0;
   /** Bytes the buffer must hold before the next message can be read (0: unknown). */
   private needed = 0;
+
+  constructor(payloads?: (payload: Buffer) => Buffer) {
+    this.payloads = payloads ?? null;
+  }
 
   /** The messages completed by this chunk, in order; those before a corruption are still returned. */
   push(chunk: Uint8Array): EventStreamMessage[] {
@@ -67,8 +73,9 @@ export class EventStreamReader {
         this.failure = headers;
         break;
       }
+      const payload = message.subarray(preludeLength + headersLength, totalLength - 4);
       // A copy, so that the payload does not pin the whole network buffer it came in.
-      messages.push({ headers, payload: new Uint8Array(message.subarray(preludeLength + headersLength, totalLength - 4)) });
+      messages.push({ headers, payload: new Uint8Array(this.payloads === null ? payload : this.payloads(payload)) });
       offset += totalLength;
     }
     // What is left is copied: the caller may reuse the memory of the chunk it gave.

@@ -1,13 +1,13 @@
 // ConverseStream's event-stream messages into stream events. The events arrive as messageStart,
 // per content block (contentBlockStart for tool calls only) deltas then contentBlockStop,
 // messageStop with the stop reason, and metadata with the usage last: `finish` waits for both.
-import type { EncodeTarget, FinishReason, StreamDecoder, StreamEvent, StreamFailure } from '../ir.ts';
+import type { EncodeTarget, FinishReason, StreamDecoder, StreamDecoderOptions, StreamEvent, StreamFailure } from '../ir.ts';
 import { EventStreamReader } from './event-stream.ts';
 import type { EventStreamMessage } from './event-stream.ts';
 import { finishReasonOf, isRecord, newResponseId, stopSequenceOf, usageOf } from './response.ts';
 
-export function createStreamDecoder(target: EncodeTarget): StreamDecoder {
-  return new ConverseStreamDecoder(target);
+export function createStreamDecoder(target: EncodeTarget, options: StreamDecoderOptions = {}): StreamDecoder {
+  return new ConverseStreamDecoder(target, options);
 }
 
 type OpenBlock = { kind: 'text' } | { kind: 'reasoning' } | { kind: 'redacted' } | { kind: 'tool'; index: number };
@@ -15,8 +15,9 @@ type OpenBlock = { kind: 'text' } | { kind: 'reasoning' } | { kind: 'redacted' }
 class ConverseStreamDecoder implements StreamDecoder {
   malformed: string | null = null;
   failure: StreamFailure | null = null;
+  readonly filtersPayloads: boolean;
   private target: EncodeTarget;
-  private reader = new EventStreamReader();
+  private reader: EventStreamReader;
   private started = false;
   private blocks = new Map<number, OpenBlock>();
   private toolCount = 0;
@@ -24,8 +25,10 @@ class ConverseStreamDecoder implements StreamDecoder {
   private usageSeen = false;
   private finished = false;
 
-  constructor(target: EncodeTarget) {
+  constructor(target: EncodeTarget, options: StreamDecoderOptions) {
     this.target = target;
+    this.reader = new EventStreamReader(options.payloads);
+    this.filtersPayloads = options.payloads !== undefined;
   }
 
   push(chunk: Uint8Array): StreamEvent[] {

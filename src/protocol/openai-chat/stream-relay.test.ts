@@ -76,6 +76,20 @@ test('a stream that stops without finish_reason or [DONE] is not complete; one w
   assert.equal(noDone.sawDone, false);
 });
 
+test('with several choices the stream is complete once each has finished, or at the usage chunk or [DONE]', () => {
+  const finishOf = (index: number) => ({ ...finish, choices: [{ index, delta: {}, finish_reason: 'stop' }] });
+  const two = new ChatStreamRelay(true, { choices: 2 });
+  relayAll(two, [chunk(content('a')) + chunk(finishOf(0)) + chunk(finishOf(0))]);
+  assert.equal(two.complete, false, 'one choice finished (twice) of two');
+  relayAll(two, [chunk(finishOf(1))]);
+  assert.equal(two.complete, true);
+  const ignoredN = new ChatStreamRelay(true, { choices: 2 });
+  relayAll(ignoredN, [chunk(content('a')) + chunk(finishOf(0))]);
+  assert.equal(ignoredN.complete, false);
+  relayAll(ignoredN, [chunk(usageChunk)]);
+  assert.equal(ignoredN.complete, true);
+});
+
 test('an unterminated final event is flushed at the end', () => {
   const relay = new ChatStreamRelay(false);
   assert.equal(relayAll(relay, [chunk(content('')) + chunk(finish) + 'data: [DONE]']), chunk(content('')) + chunk(finish) + 'data: [DONE]\n\n');

@@ -45,6 +45,11 @@ export class ChatStreamRelay {
   private seenRoles = new Set<number>();
   /** Some choice's first delta may still come without its `role`. */
   private rolesPending = true;
+  /** With several choices (`n`), the indexes of those that have finished: each finishes on its own,
+   * and the answer is complete only once all have. Null for one choice. */
+  private finishedChoices: Set<number> | null;
+  /** The usage-only chunk (no choices) came: a provider sends it after every choice has finished. */
+  private sawUsageChunk = false;
 
   /** The name each event gives the model (the one the client asked for), or null: the provider's. */
   private model: string | null;
@@ -56,6 +61,7 @@ export class ChatStreamRelay {
   constructor(usageOnFinish: boolean, options: { choices?: number; model?: string } = {}) {
     this.usageOnFinish = usageOnFinish ? new UsageOnFinish() : null;
     this.choices = options.choices ?? 1;
+    this.finishedChoices = this.choices > 1 ? new Set() : null;
     this.model = options.model ?? null;
     this.namer = this.model === null ? null : new ModelNamer(this.model);
   }
@@ -113,15 +119,18 @@ export class ChatStreamRelay {
     return out;
   }
 
-  /** True when the provider finished the stream properly. */
+  /** True when the provider finished the stream properly: `[DONE]`, or every choice's finish (a
+   * provider that ignored `n` and sent one choice: its finish, then the usage chunk). */
   get complete(): boolean {
-    return this.sawDone || this.sawFinishReason;
+    if (this.sawDone) return true;
+    if (!this.sawFinishReason) return false;
+    return this.finishedChoices === null || this.finishedChoices.size >= this.choices || this.sawUsageChunk;
   }
 
   private inspect(events: Buffer): Buffer | null {
     // Past the first finish only the end of the stream is left; another finish matters only to a
-    // held one (a request for several choices).
-    this.finishing = (!this.sawFinishReason || this.usageOnFinish !== null) && carriesFinishReason(events);
+    // held one, or to a request for several choices (each finishes on its own).
+    this.finishing = (!this.sawFinishReason || this.usageOnFinish !== null || this.finishedChoices !== null) && carriesFinishReason(events);
     if (this.finishing) this.sawFinishReason = true;
     const mayCarryUsage = carriesUsage(events);
     const mayCarryToolCalls = events.includes(toolCallsKey);
@@ -137,6 +146,7 @@ export class ChatStreamRelay {
       if (payload !== null) {
         const kind = classifyPayload(payload);
         if (kind === 'object') this.dataEvents++;
+        if (this.finishing && this.finishedChoices !== null && kind === 'object' && carriesFinishReason(payload)) noteFinishedChoices(payload, this.finishedChoices!);
         if (kind === 'done') this.sawDone = true;
         else if (kind === 'malformed') {
           this.malformed = 'the provider sent a malformed stream event';
@@ -244,6 +254,8 @@ export class ChatStreamRelay {
     const usage = (chunk.usage ?? (chunk.x_groq as Record<string, unknown> | undefined)?.usage) as Record<string, unknown> | null | undefined;
     if (!usage || typeof usage !== 'object') return 'keep';
     this.usage = readUsageObject(usage);
+    const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
+    if (usageOnly) this.sawUsageChunk = true;
     const moves = this.usageOnFinish !== null && !(Array.isArray(chunk.choices) && chunk.choices.length > 0);
     const priced = this.priceUsage !== null && (usage === chunk.usage || moves);
     if (priced) usage.cost = this.priceUsage!(this.usage);
@@ -309,6 +321,21 @@ export function readUsageObject(usage: Record<string, unknown>): StreamUsage {
 
 function numberOr(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/** Adds the index of each choice the event finishes. Parsed only for a request of several choices,
+ * and only for an event that carries a finish: once per choice. */
+function noteFinishedChoices(payload: Buffer, finished: Set<number>): void {
+  let chunk: { choices?: unknown };
+  try {
+    chunk = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return;
+  }
+  if (!Array.isArray(chunk.choices)) return;
+  for (const choice of chunk.choices as { index?: unknown; finish_reason?: unknown }[]) {
+    if (typeof choice?.finish_reason === 'string') finished.add(typeof choice.index === 'number' ? choice.index : 0);
+  }
 }
 
 /** A non-empty `content`, `reasoning_content`, `reasoning` or `refusal` string in the events. */
