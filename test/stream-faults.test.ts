@@ -72,16 +72,22 @@ describe("a fault of the gateway's own around a stream", () => {
   });
 
   test('a writer that fails before the stream starts stops the provider stream', async () => {
-    const codec = surfaceCodecs['openai-chat'];
+    // A Messages client of a Chat provider: the stream is translated, so its encoder is made first.
+    const codec = surfaceCodecs.anthropic;
     const createStreamEncoder = codec.createStreamEncoder;
     const abandoned = slow.abandoned();
     (codec as { createStreamEncoder: unknown }).createStreamEncoder = () => {
       throw new TypeError('a bug in the encoder');
     };
     try {
-      const response = await ask({ model: 'slow' });
+      const response = await fetch(`${stack.baseUrl}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'slow', max_tokens: 64, messages: hello, stream: true }),
+        signal: AbortSignal.timeout(5_000),
+      });
       assert.equal(response.status, 500);
-      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'internal_error');
+      assert.deepEqual(await response.json(), { type: 'error', error: { type: 'api_error', message: 'internal error in modelmux; the request id in x-request-id identifies it in the logs' } });
     } finally {
       (codec as { createStreamEncoder: unknown }).createStreamEncoder = createStreamEncoder;
     }

@@ -83,7 +83,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
   const { stream, metadata } = answer;
   const relayed = metadata.bytesFormat === delivery.format;
   // A relayed stream needs its format's encoder only to say a failure.
-  let made: StreamEncoder | null = null;
+  let made: StreamEncoder | null = relayed ? null : surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery));
   const encoder = (): StreamEncoder => (made ??= surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery)));
   /** From the finish on, what the stream still has to say goes out with the response's end, which
    * waits for the ledger: a client that has seen the end of the answer has a row. */
