@@ -21,11 +21,14 @@ export interface Agent {
   path: string;
   /** The tool the simulator makes it call for a tool round trip: its shell. */
   shellTool: string;
+  /** The same with the CLI's own default model, where that declares its tools otherwise (Codex's
+   * code mode: a custom `exec` in the `functions` namespace, flattened for a translated provider). */
+  defaultModelShellTool?: string;
 }
 
 export const agents: Record<AgentName, Agent> = {
   'claude-code': { name: 'claude-code', package: '@anthropic-ai/claude-code', bin: 'claude', path: '/v1/messages', shellTool: 'Bash' },
-  codex: { name: 'codex', package: '@openai/codex', bin: 'codex', path: '/v1/responses', shellTool: 'exec_command' },
+  codex: { name: 'codex', package: '@openai/codex', bin: 'codex', path: '/v1/responses', shellTool: 'exec_command', defaultModelShellTool: 'functions__exec' },
 };
 
 /** Installs the current versions when `update` or when missing; returns the installed versions. */

@@ -97,7 +97,8 @@ async function oneShot(stack: Stack, agent: Agent, target: Target): Promise<Outc
 /** The simulator calls the CLI's shell tool; the CLI runs it (whatever it prints) and sends the
  * result back, which must reach the provider in its own format, and gets a text answer. */
 async function toolRoundTrip(stack: Stack, agent: Agent, target: Target): Promise<Outcome> {
-  const { run, upstream, problems } = await drive(stack, agent, target, 'Run `sim` in the shell and tell me what it printed.', agent.shellTool);
+  const shell = target.model === null ? (agent.defaultModelShellTool ?? agent.shellTool) : agent.shellTool;
+  const { run, upstream, problems } = await drive(stack, agent, target, 'Run `sim` in the shell and tell me what it printed.', shell);
   const { route } = target;
   const results = upstream.filter((body) => body.includes(toolResultMarks[route]));
   if (upstream.length < 2) problems.push(`${upstream.length} request(s) reached the ${route}/ provider, expected the tool call's and the result's`);
