@@ -3,19 +3,41 @@
 // parsed).
 
 // Needles searched on every chunk are made once: a string needle is converted on every search.
-const finishReason = Buffer.from('"finish_reason":"');
-const spacedFinishReason = Buffer.from('"finish_reason": "');
-const usageObject = Buffer.from('"usage":{');
-const spacedUsageObject = Buffer.from('"usage": {');
+const finishReasonKey = Buffer.from('"finish_reason":');
+const usageKey = Buffer.from('"usage":');
 
 /** A finish reason (a string, not `null`) in the bytes, spaced or not. */
 export function carriesFinishReason(bytes: Buffer): boolean {
-  return bytes.includes(finishReason) || bytes.includes(spacedFinishReason);
+  return keyFollowedBy(bytes, finishReasonKey, 0x22 /* " */);
 }
 
 /** A usage object in the bytes (not the `"usage":null` of every chunk under include_usage). */
 export function carriesUsage(bytes: Buffer): boolean {
-  return bytes.includes(usageObject) || bytes.includes(spacedUsageObject);
+  return keyFollowedBy(bytes, usageKey, 0x7b /* { */);
+}
+
+/** Some `key` whose value (after any spaces) begins with `byte`. Every chunk is asked, and the usual
+ * one holds the key once, with `null`, near its end: the rest after a match is looked at in place
+ * when short, since a call into the native search costs more than a few byte comparisons. */
+function keyFollowedBy(bytes: Buffer, key: Buffer, byte: number): boolean {
+  for (let at = bytes.indexOf(key); at !== -1; at = nextKey(bytes, key, at + key.length)) {
+    let value = at + key.length;
+    while (bytes[value] === 0x20) value++;
+    if (bytes[value] === byte) return true;
+  }
+  return false;
+}
+
+const shortRest = 64;
+
+function nextKey(bytes: Buffer, key: Buffer, from: number): number {
+  if (bytes.length - from > shortRest) return bytes.indexOf(key, from);
+  for (let at = from; at + key.length <= bytes.length; at++) {
+    let index = 0;
+    while (index < key.length && bytes[at + index] === key[index]) index++;
+    if (index === key.length) return at;
+  }
+  return -1;
 }
 
 const blankLine = Buffer.from('\n\n');
