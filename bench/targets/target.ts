@@ -7,7 +7,7 @@ export type TargetName = 'direct' | 'passthrough' | 'modelmux' | 'portkey';
 export const targetNames: readonly TargetName[] = ['direct', 'passthrough', 'modelmux', 'portkey'];
 
 /** What runs without --only: the baseline, modelmux and its peer (the pass-through is a reference on request). */
-export const defaultTargets: readonly TargetName[] = ['direct', 'modelmux', 'portkey'];
+export const defaultTargets: readonly TargetName[] = ['direct', 'passthrough', 'modelmux', 'portkey'];
 
 /** How the simulated upstream should answer one request (sent as `x-sim-*` headers). */
 export type Scenario = {
