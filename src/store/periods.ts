@@ -35,8 +35,13 @@ export function dayEnd(at: number): number {
 
 /** YYYY-MM-DD of the UTC day containing `at`. */
 export function dayName(at: number): string {
-  return new Date(dayStart(at)).toISOString().slice(0, 10);
+  const start = dayStart(at);
+  if (start !== lastDay.start) lastDay = { start, name: new Date(start).toISOString().slice(0, 10) };
+  return lastDay.name;
 }
+
+/** Every row of a day asks for its name: the last one is kept. */
+let lastDay = { start: Number.NaN, name: '' };
 
 /** Remainder that stays non-negative for instants before 1970, so they floor to their own day. */
 function mod(value: number, divisor: number): number {

@@ -119,3 +119,39 @@ describe('SQLite store: keys', () => {
     assert.equal(contents().includes(secret), false);
   });
 });
+
+describe('a batch of settlements', () => {
+  test('adds up to what the same settlements add one by one: rollup, spend and credits', (context) => {
+    const settlements = (index: number) => [
+      { reservationId: null, rows: requestRows({ requestId: `a-${index}`, costUnits: 10, inputTokens: 100 }) },
+      { reservationId: null, rows: requestRows({ requestId: `b-${index}`, costUnits: 20, outputTokens: 7 }) },
+      { reservationId: null, rows: requestRows({ requestId: `c-${index}`, model: 'model-b', costUnits: 5, status: 502, errorClass: 'upstream_error' }) },
+      { reservationId: null, rows: requestRows({ requestId: `d-${index}`, keyId: 'key-2', costUnits: 1 }) },
+    ];
+    const figures = (batched: boolean) => {
+      const store = openSqliteStore(temporaryDirectory(context));
+      store.createKey(keyRecord({ id: 'key-1', creditsUnits: 1_000, budget: { limitUnits: 10_000, period: 'month', hard: true } }));
+      store.createKey(keyRecord({ id: 'key-2', hash: 'hash-2' }));
+      for (let index = 0; index < 3; index++) {
+        if (batched) store.settleAll(settlements(index));
+        else for (const settlement of settlements(index)) store.settle(null, settlement.rows);
+      }
+      const result = {
+        usage: store.usage({ from: 0, to: noon * 2, groupBy: ['key', 'model', 'day'] }),
+        spend: store.spend('key-1', noon),
+        rows: store.rows({ from: 0, to: noon * 2, limit: 100 }).length,
+      };
+      store.close();
+      return result;
+    };
+    const batched = figures(true);
+    assert.deepEqual(batched, figures(false));
+    assert.equal(batched.rows, 24);
+    assert.equal(batched.spend.spentUnits, 105);
+    assert.equal(batched.spend.creditsUnits, 1_000 - 105);
+    const modelA = batched.usage.find((row) => row.key === 'key-1' && row.model === 'model-a');
+    assert.equal(modelA?.requests, 6);
+    assert.equal(modelA?.costUnits, 90);
+    assert.equal(batched.usage.find((row) => row.model === 'model-b')?.errors, 3);
+  });
+});

@@ -20,6 +20,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
+import { BatchSums } from './batch-sums.ts';
 import { dayName, periodReset, periodStart } from './periods.ts';
 import { checkUnits, keyColumns, keyFromRow, keyValues } from './sqlite-keys.ts';
 import { migrate } from './sqlite-schema.ts';
@@ -209,7 +210,11 @@ class SqliteStore implements Store {
     for (const { rows } of settlements) for (const row of rows) checkRow(row);
     try {
       this.transaction(() => {
-        for (const { rows } of settlements) for (const row of rows) this.write(row);
+        const sums = new BatchSums();
+        for (const { rows } of settlements) for (const row of rows) this.write(row, sums);
+        for (const values of sums.rollup.values()) this.addToRollup.run(...values);
+        for (const [keyId, period, start, units] of sums.spend.values()) this.addToSpend.run(keyId, period, start, units);
+        for (const [keyId, units] of sums.credits) this.takeCredits.run(units, keyId);
       });
     } catch (error) {
       // The budget figures may have counted rows that were rolled back: read them afresh.
@@ -220,13 +225,15 @@ class SqliteStore implements Store {
     for (const { reservationId } of settlements) if (reservationId !== null) this.release(reservationId);
   }
 
-  private write(row: LedgerRow): void {
+  /** The row itself now; what it adds to the rollup, the spend and the credits into `sums`, written
+   * once per batch (a batch of one dimension costs one upsert, not one per request). */
+  private write(row: LedgerRow, sums: BatchSums): void {
     this.insertLedger.run(...ledgerValues(row));
     if (row.kind !== 'request' || row.operation !== null) return;
-    this.addToRollup.run(...rollupValues(row));
+    sums.addRollup(rollupValues(row));
     if (row.keyId === null || row.costUnits === 0) return;
-    for (const period of periods) this.addToSpend.run(row.keyId, period, periodStart(period, row.at), row.costUnits);
-    this.takeCredits.run(row.costUnits, row.keyId);
+    for (const period of periods) sums.addSpend(row.keyId, period, periodStart(period, row.at), row.costUnits);
+    sums.credits.set(row.keyId, (sums.credits.get(row.keyId) ?? 0) + row.costUnits);
     const budget = this.budgets.get(row.keyId);
     if (budget === undefined) return;
     if (budget.period !== null && periodStart(budget.period, row.at) === budget.periodStart) budget.spentUnits += row.costUnits;
