@@ -7,7 +7,7 @@ function renameEvents(namer: ModelNamer, events: string[]): string {
   return events
     .map((event) => {
       const bytes = Buffer.from(event);
-      const value = namer.find(bytes, 0, bytes.length);
+      const value = namer.find(bytes.toString('latin1'), 0, bytes.length);
       return value === null ? event : Buffer.concat([bytes.subarray(0, value.start), namer.name, bytes.subarray(value.end)]).toString();
     })
     .join('');
@@ -21,10 +21,10 @@ test('stream events: the model key is found where the last event had it, or sear
     renameEvents(namer, events),
     [event('a', 'groq/llama-3.3-70b-versatile'), event('b', 'groq/llama-3.3-70b-versatile'), event('longer-id', 'groq/llama-3.3-70b-versatile'), 'data: {"model": "groq/llama-3.3-70b-versatile", "choices":[]}\n\n'].join(''),
   );
-  const named = Buffer.from('data: {"model":"groq/llama-3.3-70b-versatile"}\n\n');
+  const named = 'data: {"model":"groq/llama-3.3-70b-versatile"}\n\n';
   assert.equal(namer.find(named, 0, named.length), null, 'already named: nothing to copy');
-  assert.equal(namer.find(Buffer.from('data: {"choices":[]}\n\n'), 0, 20), null);
-  const two = Buffer.from('{"a":1}{"model":"x"}');
+  assert.equal(namer.find('data: {"choices":[]}\n\n', 0, 20), null);
+  const two = '{"a":1}{"model":"x"}';
   assert.equal(namer.find(two, 0, 7), null, 'a key past the event is not this event\'s');
 });
 

@@ -178,3 +178,21 @@ test('each event names the model the client asked for, however the events are sp
     assert.equal(relayAll(relay, [bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `cut at ${cut}`);
   }
 });
+
+test('bytes outside ASCII are searched as they came and relayed unchanged, split anywhere, the model renamed', () => {
+  // Searched as latin1 text (a character per byte): a multi-byte character cut between chunks, and
+  // a name outside ASCII, must come out as the same UTF-8 bytes.
+  const event = (model: string, text: string) => chunk({ id: 'c', model, choices: [{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: null }] });
+  const usage = chunk({ id: 'c', model: 'up', choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } });
+  const input = Buffer.from(event('up', 'héllo 日本語 🙂') + chunk({ ...finish, model: 'up', content: 'ß' }) + usage + chunk('[DONE]'));
+  const pieces = [input.subarray(0, 60), input.subarray(60, 61), input.subarray(61, 62), input.subarray(62)];
+  const relay = new ChatStreamRelay(false, { model: 'modèle/日本' });
+  const output = relayAll(relay, pieces);
+  assert.equal(output, Buffer.from(input.toString().replaceAll('"model":"up"', '"model":"modèle/日本"')).toString());
+  assert.equal(relay.usage?.outputTokens, 2);
+  assert.equal(relay.complete, true);
+  // Already the public name: left as it came.
+  const named = new ChatStreamRelay(false, { model: 'modèle/日本' });
+  const same = Buffer.from(event('modèle/日本', 'ü'));
+  assert.equal(named.push(same), same);
+});

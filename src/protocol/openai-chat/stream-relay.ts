@@ -7,7 +7,7 @@ import type { Usage } from '../ir.ts';
 import { ModelNamer } from '../model-field.ts';
 import { normalizeChunk } from './normalize.ts';
 import { decodeUsage } from './response.ts';
-import { carriesFinishReason, carriesUsage, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, toolCallsKey, indexKey } from './stream-bytes.ts';
+import { carriesFinishReason, carriesNotable, carriesUsage, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, payloadText, toolCallsKey, indexKey } from './stream-bytes.ts';
 import { UsageOnFinish } from './usage-on-finish.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
@@ -69,16 +69,21 @@ export class ChatStreamRelay {
   /** Takes a chunk from upstream; returns the complete events to send on now, or null. */
   push(chunk: Buffer): Buffer | null {
     let data = chunk;
+    // The bytes as latin1 text (see stream-bytes.ts), read once per chunk.
+    let text = chunk.toString('latin1');
     let end: number;
     if (this.pendingSize === 0) {
-      end = lastBoundaryEnd(chunk);
+      end = lastBoundaryEnd(text);
     } else {
       // Search only the new bytes, plus the last three held ones in case a boundary straddles them,
       // so an event arriving in many small chunks costs linear time.
-      const tail = lastBytes(this.pending, 3);
-      const found = lastBoundaryEnd(tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk);
+      const tail = lastBytes(this.pending, 3).toString('latin1');
+      const found = lastBoundaryEnd(tail + text);
       end = found === -1 ? -1 : this.pendingSize - tail.length + found;
-      if (end !== -1) data = Buffer.concat([...this.pending, chunk], this.pendingSize + chunk.length);
+      if (end !== -1) {
+        data = Buffer.concat([...this.pending, chunk], this.pendingSize + chunk.length);
+        text = data.toString('latin1', 0, end);
+      }
     }
     if (end === -1) {
       this.pending.push(chunk);
@@ -88,7 +93,7 @@ export class ChatStreamRelay {
     }
     this.pending = end < data.length ? [data.subarray(end)] : [];
     this.pendingSize = data.length - end;
-    return this.commit(this.holdFinish(this.inspect(end === data.length ? data : data.subarray(0, end))));
+    return this.commit(this.holdFinish(this.inspect(end === data.length ? data : data.subarray(0, end), end === text.length ? text : text.slice(0, end))));
   }
 
   /** At the end of the upstream body: an unterminated last event still counts, and a finish still
@@ -96,10 +101,11 @@ export class ChatStreamRelay {
   flush(): Buffer | null {
     let out: Buffer | null = null;
     if (this.pendingSize > 0) {
-      const rest = Buffer.concat(this.pending, this.pendingSize);
+      const rest = Buffer.concat([...this.pending, eventSeparator]);
       this.pending = [];
       this.pendingSize = 0;
-      if (rest.toString('latin1').trim() !== '') out = this.holdFinish(this.inspect(Buffer.concat([rest, eventSeparator])));
+      const text = rest.toString('latin1');
+      if (text.trim() !== '') out = this.holdFinish(this.inspect(rest, text));
     }
     return this.commit(joined(out, this.usageOnFinish?.release() ?? null));
   }
@@ -115,7 +121,10 @@ export class ChatStreamRelay {
 
   /** Notes whether what goes out (not what was dropped after a malformed event) begins the answer. */
   private commit(out: Buffer | null): Buffer | null {
-    if (!this.committed && out) this.committed = carriesFinishReason(out) || out.includes(toolCallsKey) || carriesToken(out);
+    if (!this.committed && out) {
+      const text = out.toString('latin1');
+      this.committed = carriesFinishReason(text) || text.includes(toolCallsKey) || carriesToken(text);
+    }
     return out;
   }
 
@@ -127,22 +136,25 @@ export class ChatStreamRelay {
     return this.finishedChoices === null || this.finishedChoices.size >= this.choices || this.sawUsageChunk;
   }
 
-  private inspect(events: Buffer): Buffer | null {
+  /** `events`: complete events; `text`: the same bytes as latin1 text, where they are searched. */
+  private inspect(events: Buffer, text: string): Buffer | null {
     // Past the first finish only the end of the stream is left; another finish matters only to a
     // held one, or to a request for several choices (each finishes on its own).
-    this.finishing = (!this.sawFinishReason || this.usageOnFinish !== null || this.finishedChoices !== null) && carriesFinishReason(events);
+    // The usual chunk holds nothing notable, told in one pass; otherwise each thing is looked for.
+    const notable = carriesNotable(text);
+    this.finishing = notable && (!this.sawFinishReason || this.usageOnFinish !== null || this.finishedChoices !== null) && carriesFinishReason(text);
     if (this.finishing) this.sawFinishReason = true;
-    const mayCarryUsage = carriesUsage(events);
-    const mayCarryToolCalls = events.includes(toolCallsKey);
-    const mayCarryParts = carriesContentParts(events);
-    // CRLF framing is rare; only look for it when the bytes contain a carriage return at all.
-    const crlf = events.includes(13);
+    const mayCarryUsage = notable && carriesUsage(text);
+    const mayCarryToolCalls = notable && text.includes(toolCallsKey);
+    const mayCarryParts = notable && carriesContentParts(text);
+    // CRLF framing is rare; only looked for when the bytes contain a carriage return at all.
+    const crlf = text.includes('\r');
     let kept: Buffer[] | null = null;
     let position = 0;
     while (position < events.length) {
-      const eventEnd = boundaryAt(events, position, crlf);
-      const nextStart = afterBoundary(events, eventEnd);
-      const payload = dataPayload(events, position, eventEnd);
+      const eventEnd = boundaryAt(text, position, crlf);
+      const nextStart = afterBoundary(text, eventEnd);
+      const payload = dataPayload(text, position, eventEnd);
       if (payload !== null) {
         const kind = classifyPayload(payload);
         if (kind === 'object') this.dataEvents++;
@@ -167,7 +179,7 @@ export class ChatStreamRelay {
           }
         }
         // The model the client asked for, spliced in place of the provider's name for it.
-        const model = kind === 'object' && this.namer !== null ? this.namer.find(events, position, eventEnd) : null;
+        const model = kind === 'object' && this.namer !== null ? this.namer.find(text, position, eventEnd) : null;
         if (model !== null) {
           const name = this.namer!.name;
           // The usual chunk (one event, or the last of them untouched before it): one copy, no pieces.
@@ -195,13 +207,13 @@ export class ChatStreamRelay {
    * event is never parsed: tool-call deltas without `index` (Mistral; the `openai` SDK assembles by
    * index and loses them), a choice's first delta without `role`, content sent as a list of parts.
    */
-  private repairsOf(payload: Buffer, mayCarryToolCalls: boolean, mayCarryParts: boolean): number {
+  private repairsOf(payload: string, mayCarryToolCalls: boolean, mayCarryParts: boolean): number {
     let repairs = noRepairs;
     const toolCalls = mayCarryToolCalls ? payload.indexOf(toolCallsKey) : -1;
     if (toolCalls !== -1 && !payload.includes(indexKey, toolCalls)) repairs |= toolIndexRepair;
-    if (this.rolesPending && payload.includes(deltaKey)) {
+    if (this.rolesPending && payload.includes('"delta"')) {
       // One choice (the usual request) whose first delta names its role: nothing to do, ever again.
-      if (this.choices === 1 && payload.includes(roleKey)) this.rolesPending = false;
+      if (this.choices === 1 && payload.includes('"role"')) this.rolesPending = false;
       else repairs |= normalizeRepair;
     }
     if (mayCarryParts && carriesContentParts(payload)) repairs |= normalizeRepair;
@@ -211,10 +223,10 @@ export class ChatStreamRelay {
   /** The event as it must go out: as it came ('keep'), not at all ('drop': the usage chunk the
    * client did not ask for, its usage kept for the finish chunk), or re-serialized with its repairs
    * and the gateway's `usage.cost`. */
-  private rewrite(payload: Buffer, repairs: number, usage: boolean): 'keep' | 'drop' | string {
+  private rewrite(payload: string, repairs: number, usage: boolean): 'keep' | 'drop' | string {
     let chunk: Record<string, unknown>;
     try {
-      chunk = JSON.parse(payload.toString('utf8'));
+      chunk = JSON.parse(payloadText(payload));
     } catch {
       if (usage) this.malformed = 'the provider sent an event that is not valid JSON';
       return 'keep';
@@ -271,10 +283,6 @@ const noRepairs = 0;
 const toolIndexRepair = 1;
 const normalizeRepair = 2;
 
-// Needles searched on every chunk are made once: a string needle is converted on every search.
-const deltaKey = Buffer.from('"delta"');
-const roleKey = Buffer.from('"role"');
-const contentKey = Buffer.from('"content"');
 
 function joined(first: Buffer | null, second: Buffer | null): Buffer | null {
   if (first === null) return second;
@@ -290,28 +298,21 @@ function spliced(bytes: Buffer, start: number, end: number, insert: Buffer): Buf
   return out;
 }
 
-/** A `"content":[` (spaced or not) in the bytes. Every chunk is asked, so this looks only at the
- * few `[` a chunk holds (a byte search is far cheaper than a search for a string) and at the key
- * before each. */
-function carriesContentParts(bytes: Buffer): boolean {
-  for (let at = bytes.indexOf(0x5b /* [ */); at !== -1; at = bytes.indexOf(0x5b, at + 1)) {
+/** A `"content":[` (spaced or not) in the text. Every chunk is asked, so this looks only at the
+ * few `[` a chunk holds and at the key before each. */
+function carriesContentParts(text: string): boolean {
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
     let end = at;
-    while (end > 0 && bytes[end - 1] === 0x20) end--;
-    if (bytes[end - 1] !== 0x3a /* : */) continue;
+    while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
+    if (text.charCodeAt(end - 1) !== 0x3a /* : */) continue;
     end--;
-    while (end > 0 && bytes[end - 1] === 0x20) end--;
-    if (endsWith(bytes, end, contentKey)) return true;
+    while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
+    if (end >= contentKey.length && text.startsWith(contentKey, end - contentKey.length)) return true;
   }
   return false;
 }
 
-/** `bytes` up to `end` ends with `suffix`. */
-function endsWith(bytes: Buffer, end: number, suffix: Buffer): boolean {
-  const start = end - suffix.length;
-  if (start < 0) return false;
-  for (let index = 0; index < suffix.length; index++) if (bytes[start + index] !== suffix[index]) return false;
-  return true;
-}
+const contentKey = '"content"';
 
 /** OpenAI usage object -> our counts, read the way the Chat codec reads them (xAI's reasoning
  * tokens, DeepSeek's cache hits), so billing does not depend on which path a request took. */
@@ -325,10 +326,10 @@ function numberOr(value: unknown): number {
 
 /** Adds the index of each choice the event finishes. Parsed only for a request of several choices,
  * and only for an event that carries a finish: once per choice. */
-function noteFinishedChoices(payload: Buffer, finished: Set<number>): void {
+function noteFinishedChoices(payload: string, finished: Set<number>): void {
   let chunk: { choices?: unknown };
   try {
-    chunk = JSON.parse(payload.toString('utf8'));
+    chunk = JSON.parse(payloadText(payload));
   } catch {
     return;
   }
@@ -339,6 +340,6 @@ function noteFinishedChoices(payload: Buffer, finished: Set<number>): void {
 }
 
 /** A non-empty `content`, `reasoning_content`, `reasoning` or `refusal` string in the events. */
-function carriesToken(events: Buffer): boolean {
-  return /"(?:content|reasoning_content|reasoning|refusal)"\s*:\s*"(?:[^"\\]|\\.)/.test(events.toString('latin1'));
+function carriesToken(text: string): boolean {
+  return /"(?:content|reasoning_content|reasoning|refusal)"\s*:\s*"(?:[^"\\]|\\.)/.test(text);
 }

@@ -6,11 +6,11 @@
 // without choices it did not ask for. Only the last events of a stream pass through here (from the
 // first finish reason on), and only the finish chunk is parsed, once.
 import { isRecord } from './response.ts';
-import { carriesFinishReason, carriesUsage, classifyPayload, dataPayload, boundaryAt, afterBoundary } from './stream-bytes.ts';
+import { carriesFinishReason, carriesUsage, classifyPayload, dataPayload, boundaryAt, afterBoundary, payloadText } from './stream-bytes.ts';
 
 export class UsageOnFinish {
   /** The finish event waiting for the usage, as it would have gone out, and its `data:` value. */
-  private held: { event: Buffer; payload: Buffer } | null = null;
+  private held: { event: Buffer; payload: string } | null = null;
   /** The provider's usage object (with the gateway's cost), from the chunk the client is not sent. */
   private usage: Record<string, unknown> | null = null;
   /** The client has seen usage already (a provider that sends it on a chunk with choices). */
@@ -33,13 +33,15 @@ export class UsageOnFinish {
    * and what must follow the finish (`[DONE]`, an event showing usage) lets the held one go first. */
   sort(events: Buffer): Buffer | null {
     const out: Buffer[] = [];
-    const crlf = events.includes(13);
+    // Searched as latin1 text, one character per byte (see stream-bytes.ts).
+    const text = events.toString('latin1');
+    const crlf = text.includes('\r');
     let position = 0;
     while (position < events.length) {
-      const eventEnd = boundaryAt(events, position, crlf);
-      const nextStart = afterBoundary(events, eventEnd);
+      const eventEnd = boundaryAt(text, position, crlf);
+      const nextStart = afterBoundary(text, eventEnd);
       const event = events.subarray(position, nextStart);
-      const payload = dataPayload(events, position, eventEnd);
+      const payload = dataPayload(text, position, eventEnd);
       position = nextStart;
       const kind = payload === null ? null : classifyPayload(payload);
       if (kind === 'done' || (kind === 'object' && carriesUsage(payload!))) {
@@ -68,7 +70,7 @@ export class UsageOnFinish {
     if (this.usage === null || this.shown) return held.event;
     let chunk: unknown;
     try {
-      chunk = JSON.parse(held.payload.toString('utf8'));
+      chunk = JSON.parse(payloadText(held.payload));
     } catch {
       return held.event;
     }
