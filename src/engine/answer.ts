@@ -19,7 +19,7 @@ export interface AnswerMetadata {
   /** For the client's encoder, when the answer is encoded rather than relayed: the request as the
    * client's codec decoded it, and the prompt's estimated size (see EncodeContext). */
   request?: ChatRequest;
-  promptTokens?: number;
+  promptEstimate?: () => number;
 }
 
 export interface WholeAnswer {

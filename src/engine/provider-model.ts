@@ -128,7 +128,7 @@ async function translate(request: ProviderRequest, target: ModelTarget, controll
   const encoded = withinDepth(() => codec.encodeRequest(decoded, encodeTarget));
   const dropped = [...new Set(encoded.dropped)];
   if (dropped.length > 0 && request.strict) throw cannotHonour(target, format, dropped);
-  const metadata: AnswerMetadata = { ...metadataOf(context, target, null), request: decoded, promptTokens: context.promptEstimate?.() };
+  const metadata: AnswerMetadata = { ...metadataOf(context, target, null), request: decoded, promptEstimate: context.promptEstimate };
   if (dropped.length > 0) metadata.headers['x-modelmux-dropped-params'] = droppedHeader([...(context.route?.ignored ?? []), ...dropped]);
   // Signatures this provider makes are marked for a client of another format (see signatures.ts).
   const foreign = format !== request.format;

@@ -179,7 +179,7 @@ function guarded(fail: (error: GatewayError) => void, sink: AnswerSink): AnswerS
 }
 
 function encodeContextOf(metadata: AnswerMetadata, delivery: Delivery): EncodeContext {
-  return { model: metadata.model, includeUsage: delivery.includeUsage, promptTokens: metadata.promptTokens, request: metadata.request, completed: delivery.completed ?? undefined };
+  return { model: metadata.model, includeUsage: delivery.includeUsage, promptEstimate: metadata.promptEstimate, request: metadata.request, completed: delivery.completed ?? undefined };
 }
 
 function encode(encoder: StreamEncoder, events: readonly StreamEvent[]): string {

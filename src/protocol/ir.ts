@@ -351,10 +351,11 @@ export interface EncodeContext {
   model: string;
   /** Chat clients: whether the client asked for the usage chunk. */
   includeUsage: boolean;
-  /** The best count of the prompt's tokens known before the provider reports one (an estimate).
-   * Anthropic streams state it in `message_start`, as Anthropic does, where some clients (LangChain)
-   * read the prompt's size; without it they are told 0 until `message_delta`. */
-  promptTokens?: number;
+  /** The best count of the prompt's tokens known before the provider reports one (an estimate,
+   * made only when asked: it walks the whole prompt). Anthropic streams state it in `message_start`
+   * when the provider has not, as Anthropic does, where some clients (LangChain) read the prompt's
+   * size; without it they are told 0 until `message_delta`. */
+  promptEstimate?: () => number;
   /** The request as the client's codec decoded it. Encoders read what the answer must echo or undo:
    * Responses echoes the request's settings and namespaces; Chat hides excluded reasoning. Without
    * it they answer with neutral defaults. */

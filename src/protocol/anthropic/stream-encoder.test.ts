@@ -200,7 +200,7 @@ test('message_start states the estimated prompt, as Anthropic does; message_delt
     { type: 'usage', usage: { inputTokens: 1234, outputTokens: 5, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 } },
     { type: 'finish', finishReason: 'stop' },
   ];
-  const encoder = createStreamEncoder({ ...context, promptTokens: 1200 });
+  const encoder = createStreamEncoder({ ...context, promptEstimate: () => 1200 });
   const events = payloads(answer.map((event) => encoder.push(event)).join('') + encoder.end());
   const start = events[0].data.message as { usage: Record<string, number> };
   assert.deepEqual(start.usage, { input_tokens: 1200, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
@@ -212,7 +212,7 @@ test('message_start states the estimated prompt, as Anthropic does; message_delt
 });
 
 test('a stream whose provider reports no usage keeps the estimate to the end', async () => {
-  const encoder = createStreamEncoder({ ...context, promptTokens: 300 });
+  const encoder = createStreamEncoder({ ...context, promptEstimate: () => 300 });
   const sse = [{ type: 'text-delta', text: 'Hi' } as const, { type: 'finish', finishReason: 'stop' } as const].map((event) => encoder.push(event)).join('') + encoder.end();
   const message = (await sdkFinalMessage(sse)) as { usage: Record<string, number> };
   assert.equal(message.usage.input_tokens, 300);

@@ -95,7 +95,7 @@ class AnthropicStreamEncoder implements StreamEncoder {
 
   /** The prompt as the surface estimated it, nothing generated yet; null without an estimate. */
   private estimatedUsage(): Usage | null {
-    const prompt = this.context.promptTokens;
+    const prompt = this.context.promptEstimate?.();
     if (prompt === undefined || !Number.isFinite(prompt) || prompt < 0) return null;
     return { inputTokens: Math.round(prompt), outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
   }
