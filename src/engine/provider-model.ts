@@ -11,6 +11,7 @@ import type { ClientFormat } from '../protocol/formats.ts';
 import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
 import { renameWholeModel } from '../protocol/model-field.ts';
 import { takeOutAnswered } from '../protocol/openai-responses/echo.ts';
+import { carriesForeignReasoning } from '../protocol/openai-responses/foreign-reasoning.ts';
 import { unresolvedReference } from '../protocol/openai-responses/references.ts';
 import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protocol/signatures.ts';
 import { normalizeCompletion } from '../protocol/openai-chat/normalize.ts';
@@ -51,8 +52,7 @@ export function callProvider(request: ProviderRequest, target: ModelTarget, cont
       // Reasoning the client asked not to see (OpenRouter's `reasoning.exclude`) is left out of the
       // answer by writing it again, unless the provider leaves it out itself.
       if (!hidesReasoning(request.body, target.provider.config.quirks)) return relayChat(request, target, controller);
-    } else if (!hasMarkedSignatures(clientFormats[request.format].history(request.body))) {
-      // Reasoning another provider signed (in an earlier, translated turn) must not reach this one.
+    } else if (!holdsForeignReasoning(request)) {
       return relaySameFormat(request, target, controller);
     }
   }
@@ -216,6 +216,13 @@ function metadataOf(context: CallContext, target: ModelTarget, bytesFormat: Wire
  * snapshot, `gpt-4o-2024-08-06`) is what the client would have had from it directly. */
 function renamed(target: ModelTarget): string | null {
   return target.publicId === target.upstreamModel ? null : target.publicId;
+}
+
+/** Reasoning another provider made (in an earlier, translated turn) must not reach this one: such a
+ * request is translated, which leaves it out. */
+function holdsForeignReasoning(request: ProviderRequest): boolean {
+  const history = clientFormats[request.format].history(request.body);
+  return hasMarkedSignatures(history) || (request.format === 'openai-responses' && carriesForeignReasoning(history));
 }
 
 /** `x-modelmux-dropped-params`: what routing ignored, then what this provider does not receive. */
