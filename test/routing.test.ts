@@ -283,4 +283,15 @@ describe('presets and require_parameters', () => {
     assert.equal(strict.status, 200);
     assert.equal(strict.headers.get('x-modelmux-provider'), 'chat');
   });
+
+  test('require_parameters counts what a relayed Chat provider is not sent of the reasoning object', async () => {
+    // A Chat provider other than OpenRouter takes an effort, not a budget; Gemini takes the budget.
+    const request = { model: 'chat/gemini-x', models: ['google/gemini-x'], reasoning: { effort: 'low', max_tokens: 2000 } };
+    const plain = await chat(stack, { ...request, provider: { order: ['chat', 'google'] } });
+    assert.equal(plain.headers.get('x-modelmux-provider'), 'chat');
+    assert.equal(plain.headers.get('x-modelmux-dropped-params'), 'reasoning.max_tokens');
+    const strict = await chat(stack, { ...request, provider: { require_parameters: true, order: ['chat', 'google'] } });
+    assert.equal(strict.status, 200);
+    assert.equal(strict.headers.get('x-modelmux-provider'), 'google');
+  });
 });

@@ -8,6 +8,7 @@ import type { Offer } from '../routing/catalog.ts';
 import type { RoutingConfig } from '../routing/config.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
+import { settleReasoningObject } from '../protocol/openai-chat/reasoning-object.ts';
 import type { RequestFormat, RouteNeeds } from '../routing/needs.ts';
 import type { Preset } from '../routing/presets.ts';
 import type { Router, RoutePlan } from '../routing/router.ts';
@@ -68,8 +69,13 @@ export function admitCall(context: CallContext, accounts: AdmissionSettings, for
 /** For `provider.require_parameters`: what this offer's provider would not receive. */
 function droppedFor(format: ClientFormat, body: Record<string, unknown>, offer: Offer): string[] {
   const formats = offer.provider.config.formats;
-  if (formats.includes(format)) return [];
   try {
+    // A Chat provider is relayed the body but for the parts of OpenRouter's reasoning object it cannot take.
+    if (format === 'openai-chat' && formats.includes(format)) {
+      const reasoning = { reasoning: body.reasoning, reasoning_effort: body.reasoning_effort };
+      return settleReasoningObject(reasoning, { quirks: offer.provider.config.quirks, reasons: offer.capabilities.reasoning }).dropped;
+    }
+    if (formats.includes(format)) return [];
     const request = surfaceCodecs[format].decodeRequest(body);
     return providerCodec(formats[0]).encodeRequest(request, { upstreamModel: offer.upstream, quirks: offer.provider.config.quirks }).dropped;
   } catch {

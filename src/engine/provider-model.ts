@@ -11,9 +11,12 @@ import type { ClientFormat } from '../protocol/formats.ts';
 import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
 import { renameWholeModel } from '../protocol/model-field.ts';
 import { takeOutAnswered } from '../protocol/openai-responses/echo.ts';
+import { carriesForeignReasoning } from '../protocol/openai-responses/foreign-reasoning.ts';
 import { unresolvedReference } from '../protocol/openai-responses/references.ts';
 import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protocol/signatures.ts';
 import { normalizeCompletion } from '../protocol/openai-chat/normalize.ts';
+import { hidesReasoning, settleReasoningObject } from '../protocol/openai-chat/reasoning-object.ts';
+import type { ReasoningTarget, SettledReasoning } from '../protocol/openai-chat/reasoning-object.ts';
 import { readUsageObject } from '../protocol/openai-chat/stream-relay.ts';
 import type { ModelTarget } from '../routing/catalog.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
@@ -45,9 +48,13 @@ const relayPaths = { 'openai-chat': '/chat/completions', 'openai-responses': '/r
 
 export function callProvider(request: ProviderRequest, target: ModelTarget, controller: AbortController): Promise<Answer> {
   if (request.relayBytes && target.provider.config.formats.includes(request.format)) {
-    if (request.format === 'openai-chat') return relayChat(request, target, controller);
-    // Reasoning another provider signed (in an earlier, translated turn) must not reach this one.
-    if (!hasMarkedSignatures(clientFormats[request.format].history(request.body))) return relaySameFormat(request, target, controller);
+    if (request.format === 'openai-chat') {
+      // Reasoning the client asked not to see (OpenRouter's `reasoning.exclude`) is left out of the
+      // answer by writing it again, unless the provider leaves it out itself.
+      if (!hidesReasoning(request.body, target.provider.config.quirks)) return relayChat(request, target, controller);
+    } else if (!holdsForeignReasoning(request)) {
+      return relaySameFormat(request, target, controller);
+    }
   }
   return translate(request, target, controller);
 }
@@ -55,6 +62,8 @@ export function callProvider(request: ProviderRequest, target: ModelTarget, cont
 async function relayChat(request: ProviderRequest, target: ModelTarget, controller: AbortController): Promise<Answer> {
   const { context, body } = request;
   body.model = target.upstreamModel;
+  const { dropped } = settleReasoningObject(body, reasoningTarget(target));
+  if (dropped.length > 0 && request.strict) throw cannotHonour(target, 'openai-chat', dropped);
   const streamUsage = target.provider.config.streamUsage;
   // Usage is asked for on the client's behalf (for the bill); a client that did not ask for the usage
   // chunk gets the usage on the finish chunk instead (protocol/openai-chat/usage-on-finish.ts).
@@ -68,6 +77,7 @@ async function relayChat(request: ProviderRequest, target: ModelTarget, controll
   const exchange = await open(context, target, relayPaths['openai-chat'], serialize(body), controller);
   return withExchange(exchange, target, async () => {
     const metadata = metadataOf(context, target, 'openai-chat');
+    nameDropped(metadata, context, dropped);
     const choices = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
     if (request.stream && isStream(exchange)) {
       const reading = chatRelayReading(target.provider, usageOnFinish, pricing(context), { choices, model: renamed(target) ?? undefined });
@@ -121,15 +131,18 @@ async function translate(request: ProviderRequest, target: ModelTarget, controll
     if (unresolved !== null) throw unresolved;
     takeOutAnswered(request.body, 'store');
   }
+  // A Chat body for a Chat provider is settled as a relayed one is; the answer's encoder honours `exclude`.
+  const settled: SettledReasoning | null = request.format === 'openai-chat' && format === 'openai-chat' ? settleReasoningObject(request.body, reasoningTarget(target)) : null;
   const decoded = withinDepth(() => surface.decodeRequest(request.body));
+  if (settled?.exclude) decoded.reasoning = { ...decoded.reasoning, exclude: true };
   const codec = providerCodec(format);
   keepOwnSignatures(decoded, format);
   const encodeTarget = encodeTargetOf(target);
   const encoded = withinDepth(() => codec.encodeRequest(decoded, encodeTarget));
-  const dropped = [...new Set(encoded.dropped)];
+  const dropped = [...new Set([...(settled?.dropped ?? []), ...encoded.dropped])];
   if (dropped.length > 0 && request.strict) throw cannotHonour(target, format, dropped);
   const metadata: AnswerMetadata = { ...metadataOf(context, target, null), request: decoded, promptEstimate: context.promptEstimate };
-  if (dropped.length > 0) metadata.headers['x-modelmux-dropped-params'] = droppedHeader([...(context.route?.ignored ?? []), ...dropped]);
+  nameDropped(metadata, context, dropped);
   // Signatures this provider makes are marked for a client of another format (see signatures.ts).
   const foreign = format !== request.format;
   const exchange = await open(context, target, encoded.path, serialize(encoded.body), controller, encoded.headers);
@@ -203,6 +216,22 @@ function metadataOf(context: CallContext, target: ModelTarget, bytesFormat: Wire
  * snapshot, `gpt-4o-2024-08-06`) is what the client would have had from it directly. */
 function renamed(target: ModelTarget): string | null {
   return target.publicId === target.upstreamModel ? null : target.publicId;
+}
+
+/** Reasoning another provider made (in an earlier, translated turn) must not reach this one: such a
+ * request is translated, which leaves it out. */
+function holdsForeignReasoning(request: ProviderRequest): boolean {
+  const history = clientFormats[request.format].history(request.body);
+  return hasMarkedSignatures(history) || (request.format === 'openai-responses' && carriesForeignReasoning(history));
+}
+
+/** `x-modelmux-dropped-params`: what routing ignored, then what this provider does not receive. */
+function nameDropped(metadata: AnswerMetadata, context: CallContext, dropped: string[]): void {
+  if (dropped.length > 0) metadata.headers['x-modelmux-dropped-params'] = droppedHeader([...(context.route?.ignored ?? []), ...dropped]);
+}
+
+function reasoningTarget(target: ModelTarget): ReasoningTarget {
+  return { quirks: target.provider.config.quirks, reasons: target.offer.capabilities.reasoning };
 }
 
 function encodeTargetOf(target: ModelTarget): EncodeTarget {

@@ -43,7 +43,8 @@ export async function answerFusion(context: CallContext, dependencies: FusionDep
   checkModels(spec, dependencies.router);
   const provider = providerPreferences(body);
   const request = callerRequest(format, body);
-  const encoded = providerCodec('openai-chat').encodeRequest({ ...request, stream: true }, { upstreamModel: '', quirks: {} });
+  // The members' body is read by the gateway, which takes OpenRouter's `reasoning` object whole.
+  const encoded = providerCodec('openai-chat').encodeRequest({ ...request, stream: true }, { upstreamModel: '', quirks: { reasoningObject: true } });
   const { model: _unused, ...memberBody } = encoded.body;
   const groupId = newGroupId('fus');
   // The fusion request's own row joins its members' rows, unless it is itself a call of a

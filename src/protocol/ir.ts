@@ -304,6 +304,9 @@ export interface ProviderQuirks {
   reasoningField?: 'reasoning_content' | 'reasoning';
   /** Chat: the provider accepts `reasoning_effort`. */
   reasoningEffort?: boolean;
+  /** Chat: the provider reads OpenRouter's `reasoning` object (OpenRouter); any other Chat provider
+   * is sent what Chat itself can say (openai-chat/reasoning-object.ts). */
+  reasoningObject?: boolean;
 }
 
 /** Turns raw upstream body bytes into stream events; one per upstream response. */

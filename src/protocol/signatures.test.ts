@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatRequest } from './ir.ts';
-import { hasMarkedSignatures, keepOwnSignatures, markEvent, markSignature } from './signatures.ts';
+import { hasMarkedSignatures, keepOwnSignatures, markEvent, markSignature, ownSignature } from './signatures.ts';
 
 function request(source: ChatRequest['source']): ChatRequest {
   return {
@@ -44,6 +44,22 @@ test('each provider receives only the signatures it made', () => {
     { type: 'reasoning', text: 'from openai' },
     { type: 'tool-call', id: 'c1', name: 'f', arguments: '{}' },
   ]);
+});
+
+test('a Responses provider gets no reasoning whose encrypted content another provider made, text or not', () => {
+  // OpenAI takes a reasoning item back only with its encrypted content or by an id it stored.
+  const toResponses = request('openai-responses');
+  const turn = toResponses.messages[0];
+  if (turn.role === 'assistant') turn.content.push({ type: 'reasoning', id: 'rs_minted', text: 'Claude weighed it.', signature: markSignature('claude-sig', 'anthropic') });
+  keepOwnSignatures(toResponses, 'openai-responses');
+  assert.deepEqual(toResponses.messages[0].content, [
+    { type: 'reasoning', text: 'own', signature: 'native-sig' },
+    { type: 'reasoning', text: 'from openai', signature: 'enc' },
+    { type: 'tool-call', id: 'c1', name: 'f', arguments: '{}' },
+  ]);
+  assert.equal(ownSignature('mmx1.anthropic.s', 'openai-responses', 'openai-responses'), undefined);
+  assert.equal(ownSignature('mmx1.openai-responses.enc', 'anthropic', 'openai-responses'), 'enc');
+  assert.equal(ownSignature('plain', 'openai-responses', 'openai-responses'), 'plain');
 });
 
 test('marks go on signatures in events, and a marked history is recognised in any format', () => {

@@ -12,23 +12,28 @@ export function markSignature(signature: string, maker: WireFormat): string {
   return `${marker}${maker}.${signature}`;
 }
 
+/** What `target` may be sent of a signature found in a request spoken in `source`: the signature,
+ * unmarked, when `target` made it; undefined when another provider did. */
+export function ownSignature(signature: string, source: ChatRequest['source'], target: WireFormat): string | undefined {
+  if (!signature.startsWith(marker)) return source === target ? signature : undefined;
+  const rest = signature.slice(marker.length);
+  const dot = rest.indexOf('.');
+  return rest.slice(0, dot) === target ? rest.slice(dot + 1) : undefined;
+}
+
 /** Keeps the signatures `target` made (unmarked), drops the others; a reasoning part left with
- * neither text nor signature goes too. */
+ * neither text nor signature goes too, and so does any reasoning part that loses its signature on
+ * the way to a Responses provider: OpenAI takes a reasoning item back only with its encrypted
+ * content or by an id it stored, and the id of reasoning another provider made is the gateway's. */
 export function keepOwnSignatures(request: ChatRequest, target: WireFormat): void {
-  const own = (signature: string): string | undefined => {
-    if (!signature.startsWith(marker)) return request.source === target ? signature : undefined;
-    const rest = signature.slice(marker.length);
-    const dot = rest.indexOf('.');
-    return rest.slice(0, dot) === target ? rest.slice(dot + 1) : undefined;
-  };
   for (const message of request.messages) {
     if (message.role !== 'assistant') continue;
     message.content = message.content.filter((part) => {
       if ((part.type === 'reasoning' || part.type === 'tool-call') && part.signature !== undefined) {
-        const kept = own(part.signature);
+        const kept = ownSignature(part.signature, request.source, target);
         if (kept === undefined) delete part.signature;
         else part.signature = kept;
-        if (part.type === 'reasoning' && part.text === '' && kept === undefined) return false;
+        if (part.type === 'reasoning' && kept === undefined && (part.text === '' || target === 'openai-responses')) return false;
       }
       return true;
     });

@@ -1,7 +1,7 @@
 // The internal form written as a Chat Completions body for an OpenAI-compatible provider; what
 // such a provider cannot carry is reported in `dropped`.
 import { invalidRequest } from '../../errors/gateway-error.ts';
-import type { AssistantContent, ChatRequest, EncodeTarget, EncodedRequest, ResponseFormat, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
+import type { AssistantContent, ChatRequest, EncodeTarget, EncodedRequest, ReasoningEffort, ReasoningOptions, ResponseFormat, ToolChoice, ToolResultPart, UserContent } from '../ir.ts';
 import { flatDescription, offeredTools, resultContentAsText, wireToolName } from '../tools.ts';
 import { isRecord } from './response.ts';
 
@@ -44,8 +44,9 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
   }
   for (const [key, value] of Object.entries(request.extra)) {
     if (!sameFormat) dropped.add(key);
-    else if (key.startsWith('reasoning.')) body.reasoning = { ...(isRecord(body.reasoning) ? body.reasoning : {}), [key.slice('reasoning.'.length)]: value };
-    else body[key] = value;
+    else if (!key.startsWith('reasoning.')) body[key] = value;
+    else if (target.quirks.reasoningObject) body.reasoning = { ...(isRecord(body.reasoning) ? body.reasoning : {}), [key.slice('reasoning.'.length)]: value };
+    else dropped.add(key);
   }
   if (hasCacheControl(request)) dropped.add('cache_control');
   return { path: '/chat/completions', body, dropped: [...dropped] };
@@ -173,18 +174,11 @@ function encodeReasoning(request: ChatRequest, target: EncodeTarget, body: Recor
   const reasoning = request.reasoning;
   if (!reasoning) return;
   const clientName = reasoningParameterName(request.source);
-  if (request.source === 'openai-chat') {
-    // OpenRouter's own settings go back as its `reasoning` object; the effort stays reasoning_effort.
-    const object: Record<string, unknown> = {};
-    if (reasoning.budgetTokens !== undefined) object.max_tokens = reasoning.budgetTokens;
-    if (reasoning.enabled !== undefined) object.enabled = reasoning.enabled;
-    if (reasoning.exclude !== undefined) object.exclude = reasoning.exclude;
-    if (reasoning.summary !== undefined) object.summary = reasoning.summary;
-    if (Object.keys(object).length > 0) body.reasoning = object;
-  } else if (reasoning.summary !== undefined) dropped.add('reasoning.summary');
+  if (request.source === 'openai-chat') encodeReasoningObject(reasoning, target, body, dropped);
+  else if (reasoning.summary !== undefined) dropped.add('reasoning.summary');
   let effort = reasoning.effort;
   if (effort === undefined && reasoning.enabled !== false && reasoning.budgetTokens !== undefined && request.source !== 'openai-chat') {
-    effort = reasoning.budgetTokens <= 2048 ? 'low' : reasoning.budgetTokens <= 16384 ? 'medium' : 'high';
+    effort = effortForBudget(reasoning.budgetTokens);
   }
   if (effort === undefined) {
     // "No reasoning" has no portable spelling: `reasoning_effort: "none"` is refused by most. A bare
@@ -195,6 +189,30 @@ function encodeReasoning(request: ChatRequest, target: EncodeTarget, body: Recor
   // A Chat client chose its provider and wrote the field itself; others get it only where it is known to work.
   if (request.source === 'openai-chat' || target.quirks.reasoningEffort) body.reasoning_effort = effort;
   else dropped.add(clientName);
+}
+
+/** OpenRouter's own settings go back as its `reasoning` object to a provider that reads it; the
+ * effort stays reasoning_effort. Any other Chat provider is not sent the object: the engine has
+ * settled it before decoding (reasoning-object.ts), so only `exclude` is normally left, which the
+ * answer's encoder honours. */
+function encodeReasoningObject(reasoning: ReasoningOptions, target: EncodeTarget, body: Record<string, unknown>, dropped: Set<string>): void {
+  const object: Record<string, unknown> = {};
+  if (reasoning.budgetTokens !== undefined) object.max_tokens = reasoning.budgetTokens;
+  if (reasoning.enabled !== undefined) object.enabled = reasoning.enabled;
+  if (reasoning.exclude !== undefined) object.exclude = reasoning.exclude;
+  if (reasoning.summary !== undefined) object.summary = reasoning.summary;
+  if (target.quirks.reasoningObject) {
+    if (Object.keys(object).length > 0) body.reasoning = object;
+    return;
+  }
+  for (const key of Object.keys(object)) if (key !== 'exclude' && !(key === 'enabled' && object.enabled === true)) dropped.add(`reasoning.${key}`);
+}
+
+/** The effort nearest a reasoning budget, for a target that takes only an effort. */
+export function effortForBudget(budgetTokens: number): ReasoningEffort {
+  if (budgetTokens <= 2048) return 'low';
+  if (budgetTokens <= 16384) return 'medium';
+  return 'high';
 }
 
 function reasoningParameterName(source: ChatRequest['source']): string {

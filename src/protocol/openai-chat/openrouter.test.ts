@@ -43,11 +43,17 @@ test('a budget reaches Anthropic as thinking and Gemini as thinkingBudget, and n
   assert.deepEqual(responses.dropped, []);
 });
 
-test('a Chat provider gets OpenRouter settings back as they were asked', () => {
-  const encoded = providerCodec('openai-chat').encodeRequest(decodeRequest({ model: 'm', messages: hello, reasoning: { effort: 'high', max_tokens: 100, exclude: true, verbosity: 'low' } }), target);
-  assert.equal(encoded.body.reasoning_effort, 'high');
-  assert.deepEqual(encoded.body.reasoning, { max_tokens: 100, exclude: true, verbosity: 'low' });
-  assert.deepEqual(encoded.dropped, []);
+test('OpenRouter gets its settings back as they were asked; another Chat provider only the effort', () => {
+  const body = { model: 'm', messages: hello, reasoning: { effort: 'high', max_tokens: 100, exclude: true, verbosity: 'low' } };
+  const openrouter = providerCodec('openai-chat').encodeRequest(decodeRequest(structuredClone(body)), { ...target, quirks: { reasoningObject: true } });
+  assert.equal(openrouter.body.reasoning_effort, 'high');
+  assert.deepEqual(openrouter.body.reasoning, { max_tokens: 100, exclude: true, verbosity: 'low' });
+  assert.deepEqual(openrouter.dropped, []);
+  // `exclude` is the answer's encoder's to honour, so it is not named.
+  const other = providerCodec('openai-chat').encodeRequest(decodeRequest(structuredClone(body)), target);
+  assert.equal(other.body.reasoning_effort, 'high');
+  assert.equal(other.body.reasoning, undefined);
+  assert.deepEqual(other.dropped, ['reasoning.max_tokens', 'reasoning.verbosity']);
 });
 
 test('usage: {include: true} asks for the usage chunk in a stream, and is not reported as dropped', () => {

@@ -63,7 +63,7 @@ export function decodeRequest(body: Record<string, unknown>): ChatRequest {
  * `enabled`, `exclude` (reason, but do not return the reasoning) and `summary`. Where both name an
  * effort, `reasoning_effort` wins; other keys of `reasoning` are kept in `extra` by path.
  */
-function decodeReasoning(body: Record<string, unknown>, extra: Record<string, unknown>): ReasoningOptions | undefined {
+export function decodeReasoning(body: Record<string, unknown>, extra: Record<string, unknown>): ReasoningOptions | undefined {
   const options: ReasoningOptions = {};
   if (body.reasoning_effort !== undefined && body.reasoning_effort !== null) options.effort = effort(body.reasoning_effort, 'reasoning_effort', extra);
   const object = body.reasoning;

@@ -5,6 +5,7 @@ import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatRequest, EncodedRequest, EncodeTarget, Message, ReasoningEffort, ResponseFormat, ToolNamespace, ToolResultPart, UserContent } from '../ir.ts';
 import { offeredTools, resultContentAsText, wireToolName } from '../tools.ts';
 import { customCallInput } from './custom-tools.ts';
+import { withoutForeignReasoning } from './foreign-reasoning.ts';
 import { inputKeptAside } from './request.ts';
 import { isRecord } from './response.ts';
 
@@ -229,11 +230,13 @@ function effortForBudget(budgetTokens: number): ReasoningEffort {
 
 /** A Responses client's own fields go back as they came; for any other client they are reported.
  * `text` holds only what was beside `format` (verbosity), so it is merged, not replaced; a kept
- * `input` brings the client's own `instructions` back with it (see request.ts). */
+ * `input` brings the client's own `instructions` back with it (see request.ts), and leaves out the
+ * reasoning items only another provider could read (foreign-reasoning.ts), as the decoded
+ * conversation does. */
 function copyExtra(request: ChatRequest, body: Record<string, unknown>, state: EncodeState): void {
   const keptAside = state.sameFormat && request.extra.input === undefined ? inputKeptAside(request) : undefined;
   if (keptAside) {
-    body.input = keptAside.input;
+    body.input = withoutForeignReasoning(keptAside.input);
     if (typeof keptAside.instructions === 'string') body.instructions = keptAside.instructions;
     else delete body.instructions;
   }
@@ -244,7 +247,7 @@ function copyExtra(request: ChatRequest, body: Record<string, unknown>, state: E
       if (key === 'text' && isRecord(value)) for (const inner of Object.keys(value)) drop(state, `text.${inner}`);
       else drop(state, key);
     } else if (key === 'input') {
-      body.input = value;
+      body.input = withoutForeignReasoning(value);
       if (typeof request.extra.instructions === 'string') body.instructions = request.extra.instructions;
       else delete body.instructions;
     } else if (key === 'instructions') {

@@ -7,8 +7,9 @@
 // runs) and input items that refer to it (`item_reference`, `compaction`). Input items that record
 // the work of OpenAI's own tools (`web_search_call`, `shell_call`, ...) go to `extra` by place, so
 // other providers name them in `dropped`. Either kind keeps its place in the conversation only in
-// the original `input`, which an OpenAI provider receives as sent. So do `additional_tools` items,
-// tools declared in the conversation: their tools join the request's (see request-tools.ts).
+// the original `input`, which an OpenAI provider receives as sent (but for reasoning only another
+// provider could read, foreign-reasoning.ts). So do `additional_tools` items, tools declared in the
+// conversation: their tools join the request's (see request-tools.ts).
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatRequest, DocumentPart, ImagePart, Message, ReasoningEffort, ReasoningOptions, ResponseFormat, TextPart, ToolResultPart, UserContent } from '../ir.ts';
 import { keepEcho } from './echo.ts';

@@ -7,5 +7,5 @@ export const openrouter: ProviderDefinition = {
   baseUrl: 'https://openrouter.ai/api/v1',
   auth: 'bearer',
   env: ['OPENROUTER_API_KEY'],
-  quirks: { reasoningEffort: true, reasoningField: 'reasoning' },
+  quirks: { reasoningEffort: true, reasoningField: 'reasoning', reasoningObject: true },
 };
