@@ -2,22 +2,27 @@
 // the recorded provider responses in test/fixtures/recorded.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { startSimulator } from '../src/simulator/index.ts';
-import type { Simulator, SimulatorOptions } from '../src/simulator/index.ts';
+import type { Simulator } from '../src/simulator/index.ts';
 
 export const recorded = new URL('./fixtures/recorded/', import.meta.url);
 
-/** The file's simulator (a live binding: set once `useSimulator()`'s before hook has run). */
+/** The simulator of the files that use one (a live binding: set once `useSimulator()`'s before hook
+ * has run). It also replays the recordings in test/fixtures/recorded. */
 export let simulator: Simulator;
+let users = 0;
 
-/** Starts a simulator before the file's tests and closes it after them. */
-export function useSimulator(options?: SimulatorOptions): void {
+/** Starts a simulator before the file's tests and closes it after them. When the test files share
+ * one process (`--test-isolation=none`), their hooks all hang off the run's root: they then share
+ * one simulator, started by the first and closed by the last. */
+export function useSimulator(): void {
   before(async () => {
-    simulator = await startSimulator(options);
+    if (users++ === 0) simulator = await startSimulator({ fixturesDir: fileURLToPath(recorded) });
   });
   after(async () => {
-    await simulator.close();
+    if (--users === 0) await simulator.close();
   });
 }
 

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { startSimulator } from '../src/simulator/index.ts';
 import { json, recorded, simulator, useSimulator } from './simulator-helpers.ts';
 
-useSimulator({ fixturesDir: fileURLToPath(recorded) });
+useSimulator();
 
 type Family = 'chat' | 'responses' | 'embeddings' | 'anthropic' | 'google';
 const families: Record<string, Family> = {
