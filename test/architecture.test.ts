@@ -1,0 +1,101 @@
+// The shape docs/architecture.md describes, held by a test: the HTTP layer (src/http/) is imported by
+// nothing below it (only the command line, above it, starts it), the folders of src/ import one
+// another without a cycle, and a function longer than 80 lines says why in a comment just above it.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+
+const src = fileURLToPath(new URL('../src/', import.meta.url));
+const maxLines = 80;
+
+/** Every .ts file under src/ but the tests, as a path relative to src/. */
+function sourceFiles(folder = src): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [relative(src, path)] : [];
+  });
+}
+
+const files = sourceFiles().map((path) => ({ path, text: readFileSync(join(src, path), 'utf8') }));
+
+/** The src/ files a file imports (imports, dynamic imports and re-exports with a relative path). */
+function importsOf(path: string, text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/^(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'|^import\s+'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/gm)) {
+    const target = relative(src, resolve(dirname(join(src, path)), match[1] ?? match[2] ?? match[3]));
+    if (!target.startsWith('..')) found.push(target);
+  }
+  return found;
+}
+
+const folderOf = (path: string): string => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '.');
+
+describe('the shape of src/', () => {
+  test('the files were found', () => {
+    assert.ok(files.length > 100, `only ${files.length} files under ${src}`);
+  });
+
+  // The command line is the one layer above it (`serve` starts the gateway).
+  test('nothing outside the HTTP layer imports from it', () => {
+    const offenders = files.flatMap(({ path, text }) =>
+      folderOf(path) === 'http' || folderOf(path) === 'cli' ? [] : importsOf(path, text).filter((target) => folderOf(target) === 'http').map((target) => `${path} -> ${target}`));
+    assert.deepEqual(offenders, []);
+  });
+
+  test('the folders import one another without a cycle', () => {
+    const edges = new Map<string, Set<string>>();
+    for (const { path, text } of files) {
+      for (const target of importsOf(path, text)) {
+        const [from, to] = [folderOf(path), folderOf(target)];
+        if (from !== to) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+      }
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (folder: string, trail: string[]): void => {
+      if (state.get(folder) === 'done') return;
+      if (state.get(folder) === 'open') return void cycles.push([...trail.slice(trail.indexOf(folder)), folder].join(' -> '));
+      state.set(folder, 'open');
+      for (const next of edges.get(folder) ?? []) visit(next, [...trail, folder]);
+      state.set(folder, 'done');
+    };
+    for (const folder of edges.keys()) visit(folder, []);
+    assert.deepEqual(cycles, []);
+  });
+
+  test(`a function over ${maxLines} lines says why just above it`, () => {
+    const unexplained = files.flatMap(({ path, text }) => longFunctions(text).filter((fn) => !fn.explained).map((fn) => `${path}:${fn.line} (${fn.lines} lines)`));
+    assert.deepEqual(unexplained, []);
+  });
+});
+
+/** A line that starts a function: a declaration (its signature may wrap), a method, or an arrow
+ * function's block. */
+const opensFunction = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\b|^\s*(?:(?:public|private|protected|static|readonly|async|get|set)\s+)*[A-Za-z_$#][\w$]*\s*(?:<.*>)?\(.*\)(?:\s*:\s*.+)?\s*\{$|=>\s*\{$/;
+const keywords = /^\s*(?:if|for|while|switch|catch|return|else|do|try)\b/;
+
+/**
+ * Functions longer than the limit, found by the layout the code is written in (the body closed on a
+ * line of its own at the indent of the line that starts the function), and whether a comment ends
+ * on the line just above each. A method's or an arrow function's signature is on one line here; a
+ * declaration's may wrap.
+ */
+function longFunctions(text: string): { line: number; lines: number; explained: boolean }[] {
+  const lines = text.split('\n');
+  const found: { line: number; lines: number; explained: boolean }[] = [];
+  lines.forEach((line, index) => {
+    // A function on one line (or a declaration without a body) is short.
+    if (!opensFunction.test(line) || keywords.test(line) || /[};]\s*$/.test(line)) return;
+    const indent = /^\s*/.exec(line)![0];
+    const close = lines.findIndex((candidate, at) => at > index && candidate.startsWith(`${indent}}`));
+    if (close < 0) return;
+    const length = close - index + 1;
+    if (length <= maxLines) return;
+    const above = lines[index - 1]?.trim() ?? '';
+    found.push({ line: index + 1, lines: length, explained: above.startsWith('//') || above.endsWith('*/') });
+  });
+  return found;
+}
