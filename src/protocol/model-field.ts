@@ -15,7 +15,7 @@ export class ModelNamer {
   /** The public name as it appears between the quotes. */
   readonly name: Buffer;
   /** The same, as latin1 text (its UTF-8 bytes one character each). */
-  private readonly nameText: string;
+  readonly nameText: string;
   /** Where the key was in the last event, from the event's start. */
   private lastOffset = -1;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { carriesFinishReason, carriesUsage } from './stream-bytes.ts';
+import { carriesFinishReason, carriesUsage, notableIn } from './stream-bytes.ts';
 
 const bytes = (text: string): string => text;
 
@@ -19,4 +19,14 @@ test('a finish reason is a string, not null', () => {
   assert.equal(carriesFinishReason(bytes('{"choices":[{"finish_reason":"stop"}]}')), true);
   assert.equal(carriesFinishReason(bytes('{"choices":[{"finish_reason": "length"}]}')), true);
   assert.equal(carriesFinishReason(bytes('{"choices":[{"index":0,"finish_reason":null},{"index":1,"finish_reason":"stop"}]}')), true);
+});
+
+test('one pass finds what each search would: every usage object where it begins, overlapping keys too', () => {
+  assert.equal(notableIn('data: {"choices":[{"delta":{"content":"hi"},"finish_reason":null}],"usage":null}\n\n'), null);
+  const text = 'data: {"usage":null}\n\ndata: {"choices":[{"finish_reason":"stop"}],"usage": {"a":1}}\n\ndata: {"usage":{"b":2}}\n\n';
+  assert.deepEqual(notableIn(text), { finish: true, toolCalls: false, usage: [text.indexOf('"usage": {'), text.lastIndexOf('"usage":{')] });
+  // A key that begins inside another's match is still found.
+  const overlapping = '{"finish_reason":"tool_calls":1,"x":"finish_reason":"usage":{}}';
+  assert.deepEqual(notableIn(overlapping), { finish: true, toolCalls: true, usage: [overlapping.indexOf('"usage":{')] });
+  assert.deepEqual(notableIn('{"content": [{"type":"text"}]}'), { finish: false, toolCalls: false, usage: [] });
 });

@@ -14,17 +14,37 @@ export function carriesUsage(text: string): boolean {
   return usagePattern.test(text);
 }
 
-/** Something in the text the relay must look at more closely: a finish reason, a usage object, tool
- * calls or content as a list of parts. The usual chunk holds none, and one pattern tells so in one
- * pass (a compiled pattern keeps its search tables; String.indexOf builds them on every call for a
- * needle this long, and a Buffer's indexOf costs a call into C++ besides). */
-export function carriesNotable(text: string): boolean {
-  return notablePattern.test(text);
+/** What in a text the relay must look at more closely: a finish reason, a usage object (where each
+ * begins), tool calls, content as a list of parts. Null for the usual chunk, which holds none. */
+export interface Notable {
+  finish: boolean;
+  toolCalls: boolean;
+  usage: number[];
+}
+
+/**
+ * The notable things in the text, found in one pass of one pattern (a compiled pattern keeps its
+ * search tables; String.indexOf builds them on every call for a needle this long, and a Buffer's
+ * indexOf costs a call into C++ besides). Every place a key matches is found, so the answer is the
+ * same as one search per key.
+ */
+export function notableIn(text: string): Notable | null {
+  let found: Notable | null = null;
+  notablePattern.lastIndex = 0;
+  for (let match = notablePattern.exec(text); match !== null; match = notablePattern.exec(text)) {
+    found ??= { finish: false, toolCalls: false, usage: [] };
+    const key = text.charCodeAt(match.index + 1);
+    if (key === 0x66 /* f */) found.finish = true;
+    else if (key === 0x75 /* u */) found.usage.push(match.index);
+    else if (key === 0x74 /* t */) found.toolCalls = true;
+    notablePattern.lastIndex = match.index + 1;
+  }
+  return found;
 }
 
 const finishReasonPattern = /"finish_reason": *"/;
 const usagePattern = /"usage": *\{/;
-const notablePattern = /"(?:finish_reason": *"|usage": *\{|tool_calls"|content": *\[)/;
+const notablePattern = /"(?:finish_reason": *"|usage": *\{|tool_calls"|content": *\[)/g;
 
 /** End of the last complete event (after its blank line), or -1. */
 export function lastBoundaryEnd(text: string): number {

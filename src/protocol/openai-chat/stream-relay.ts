@@ -7,7 +7,7 @@ import type { Usage } from '../ir.ts';
 import { ModelNamer } from '../model-field.ts';
 import { normalizeChunk } from './normalize.ts';
 import { decodeUsage } from './response.ts';
-import { carriesFinishReason, carriesNotable, carriesUsage, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, payloadText, toolCallsKey, indexKey } from './stream-bytes.ts';
+import { carriesFinishReason, carriesUsage, notableIn, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, payloadText, toolCallsKey, indexKey } from './stream-bytes.ts';
 import { UsageOnFinish } from './usage-on-finish.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
@@ -54,6 +54,9 @@ export class ChatStreamRelay {
   /** The name each event gives the model (the one the client asked for), or null: the provider's. */
   private model: string | null;
   private namer: ModelNamer | null;
+  /** The bytes inspect last returned and their latin1 text (see inspected). */
+  private lastOut: Buffer | null = null;
+  private lastText = '';
 
   /** `usageOnFinish`: the gateway asked for usage on the client's behalf, which did not ask for the
    * usage chunk; the usage goes on the finish chunk instead. `choices`: the request's `n`; `model`:
@@ -121,9 +124,13 @@ export class ChatStreamRelay {
 
   /** Notes whether what goes out (not what was dropped after a malformed event) begins the answer. */
   private commit(out: Buffer | null): Buffer | null {
+    const known = out === this.lastOut ? this.lastText : null;
+    this.lastOut = null;
+    this.lastText = '';
     if (!this.committed && out) {
-      const text = out.toString('latin1');
-      this.committed = carriesFinishReason(text) || text.includes(toolCallsKey) || carriesToken(text);
+      const text = known ?? out.toString('latin1');
+      // The first token is the usual commit, and comes before any finish: looked for first.
+      this.committed = carriesToken(text) || carriesFinishReason(text) || text.includes(toolCallsKey);
     }
     return out;
   }
@@ -140,16 +147,21 @@ export class ChatStreamRelay {
   private inspect(events: Buffer, text: string): Buffer | null {
     // Past the first finish only the end of the stream is left; another finish matters only to a
     // held one, or to a request for several choices (each finishes on its own).
-    // The usual chunk holds nothing notable, told in one pass; otherwise each thing is looked for.
-    const notable = carriesNotable(text);
-    this.finishing = notable && (!this.sawFinishReason || this.usageOnFinish !== null || this.finishedChoices !== null) && carriesFinishReason(text);
+    // The usual chunk holds nothing notable; all else is found in the same pass (see notableIn).
+    const notable = notableIn(text);
+    this.finishing = notable !== null && (!this.sawFinishReason || this.usageOnFinish !== null || this.finishedChoices !== null) && notable.finish;
     if (this.finishing) this.sawFinishReason = true;
-    const mayCarryUsage = notable && carriesUsage(text);
-    const mayCarryToolCalls = notable && text.includes(toolCallsKey);
-    const mayCarryParts = notable && carriesContentParts(text);
+    /** Where each usage object begins, and the next one not yet passed. */
+    const usageAt = notable?.usage ?? noPlaces;
+    let nextUsage = 0;
+    const mayCarryToolCalls = notable !== null && notable.toolCalls;
+    const mayCarryParts = notable !== null && carriesContentParts(text);
     // CRLF framing is rare; only looked for when the bytes contain a carriage return at all.
     const crlf = text.includes('\r');
-    let kept: Buffer[] | null = null;
+    // What goes out, as latin1 text, once it differs from `events`: `kept` holds it up to `keptEnd`
+    // of `text`, and the rest is copied (as one slice) only where something changes or at the end.
+    let kept: string | null = null;
+    let keptEnd = 0;
     let position = 0;
     while (position < events.length) {
       const eventEnd = boundaryAt(text, position, crlf);
@@ -162,44 +174,45 @@ export class ChatStreamRelay {
         if (kind === 'done') this.sawDone = true;
         else if (kind === 'malformed') {
           this.malformed = 'the provider sent a malformed stream event';
-          const before = kept ? Buffer.concat(kept) : events.subarray(0, position);
+          const before = kept !== null ? Buffer.from(kept + text.slice(keptEnd, position), 'latin1') : events.subarray(0, position);
           return before.length > 0 ? before : null;
         }
         const repairs = kind === 'object' ? this.repairsOf(payload, mayCarryToolCalls, mayCarryParts) : noRepairs;
-        // With include_usage every chunk carries `"usage":null`; only a usage object is worth parsing.
-        const usage = mayCarryUsage && carriesUsage(payload);
+        // With include_usage every chunk carries `"usage":null`; only a usage object is worth parsing,
+        // and only an event the pass found one in is searched again (its data alone).
+        while (nextUsage < usageAt.length && usageAt[nextUsage] < position) nextUsage++;
+        const usage = nextUsage < usageAt.length && usageAt[nextUsage] < eventEnd && carriesUsage(payload);
         if (repairs !== noRepairs || usage) {
           const verdict = this.rewrite(payload, repairs, usage);
-          if (this.malformed) return kept ? Buffer.concat(kept) : position > 0 ? events.subarray(0, position) : null;
+          if (this.malformed) return kept !== null ? Buffer.from(kept + text.slice(keptEnd, position), 'latin1') : position > 0 ? events.subarray(0, position) : null;
           if (verdict !== 'keep') {
-            kept ??= position > 0 ? [events.subarray(0, position)] : [];
-            if (verdict !== 'drop') kept.push(Buffer.from(`data: ${verdict}\n\n`));
-            position = nextStart;
+            kept = (kept ?? '') + text.slice(keptEnd, position);
+            if (verdict !== 'drop') kept += Buffer.from(`data: ${verdict}\n\n`).toString('latin1');
+            keptEnd = position = nextStart;
             continue;
           }
         }
         // The model the client asked for, spliced in place of the provider's name for it.
         const model = kind === 'object' && this.namer !== null ? this.namer.find(text, position, eventEnd) : null;
         if (model !== null) {
-          const name = this.namer!.name;
-          // The usual chunk (one event, or the last of them untouched before it): one copy, no pieces.
-          if (kept === null && nextStart === events.length) kept = [spliced(events, model.start, model.end, name)];
-          else {
-            kept ??= position > 0 ? [events.subarray(0, position)] : [];
-            kept.push(events.subarray(position, model.start), name, events.subarray(model.end, nextStart));
-          }
-          position = nextStart;
-          continue;
+          kept = (kept ?? '') + text.slice(keptEnd, model.start) + this.namer!.nameText;
+          keptEnd = model.end;
         }
       }
-      if (kept) kept.push(events.subarray(position, nextStart));
       position = nextStart;
     }
     // Choices a provider never started (it ignored `n`) are not waited for past a finish.
     if (this.sawFinishReason) this.rolesPending = false;
-    if (!kept) return events;
-    if (kept.length === 1) return kept[0];
-    return kept.length > 0 ? Buffer.concat(kept) : null;
+    if (kept === null) return this.inspected(events, text);
+    kept += text.slice(keptEnd);
+    return kept === '' ? null : this.inspected(Buffer.from(kept, 'latin1'), kept);
+  }
+
+  /** What inspect returns, and its latin1 text, which commit then need not make again. */
+  private inspected(out: Buffer, text: string): Buffer {
+    this.lastOut = out;
+    this.lastText = text;
+    return out;
   }
 
   /**
@@ -280,6 +293,7 @@ export class ChatStreamRelay {
 }
 
 const noRepairs = 0;
+const noPlaces: readonly number[] = [];
 const toolIndexRepair = 1;
 const normalizeRepair = 2;
 
@@ -287,15 +301,6 @@ const normalizeRepair = 2;
 function joined(first: Buffer | null, second: Buffer | null): Buffer | null {
   if (first === null) return second;
   return second === null ? first : Buffer.concat([first, second]);
-}
-
-/** `bytes` with [start, end) replaced by `insert`. */
-function spliced(bytes: Buffer, start: number, end: number, insert: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(bytes.length - (end - start) + insert.length);
-  bytes.copy(out, 0, 0, start);
-  insert.copy(out, start);
-  bytes.copy(out, start + insert.length, end);
-  return out;
 }
 
 /** A `"content":[` (spaced or not) in the text. Every chunk is asked, so this looks only at the
