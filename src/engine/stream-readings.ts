@@ -24,30 +24,54 @@ export type Pricing = ((usage: Usage) => number) | null;
 export function chatRelayReading(provider: Provider, usageOnFinish: boolean, price: Pricing, options: { choices: number; model?: string }): StreamReading {
   const relay = new ChatStreamRelay(usageOnFinish, options);
   relay.priceUsage = price;
-  const streamed: StreamedOutput = { events: 0, characters: 0 };
-  const bytes = (out: Buffer | null): Piece => {
-    streamed.events = relay.dataEvents;
+  return new ChatRelayReading(provider, relay);
+}
+
+/** A class, not an object literal with getters: a literal defines each getter anew, through the
+ * runtime, on every request. */
+class ChatRelayReading implements StreamReading {
+  readonly streamed: StreamedOutput = { events: 0, characters: 0 };
+  readonly redactsRawBytes = true;
+  private readonly provider: Provider;
+  private readonly relay: ChatStreamRelay;
+
+  constructor(provider: Provider, relay: ChatStreamRelay) {
+    this.provider = provider;
+    this.relay = relay;
+  }
+
+  read(chunk: Buffer): Piece {
+    return this.bytes(this.relay.push(chunk));
+  }
+
+  flush(): Piece {
+    return this.bytes(this.relay.flush());
+  }
+
+  closing(): Piece | null {
+    return this.relay.sawDone ? null : { bytes: 'data: [DONE]\n\n', events: noEvents };
+  }
+
+  get committed(): boolean {
+    return this.relay.committed;
+  }
+
+  get complete(): boolean {
+    return this.relay.complete;
+  }
+
+  get failure(): { error: GatewayError; relayed: boolean } | null {
+    return this.relay.malformed === null ? null : { error: malformedStream(this.provider, this.relay.malformed), relayed: false };
+  }
+
+  get usage(): Usage | null {
+    return this.relay.usage;
+  }
+
+  private bytes(out: Buffer | null): Piece {
+    this.streamed.events = this.relay.dataEvents;
     return { bytes: out, events: noEvents };
-  };
-  return {
-    read: (chunk) => bytes(relay.push(chunk)),
-    flush: () => bytes(relay.flush()),
-    closing: () => (relay.sawDone ? null : { bytes: 'data: [DONE]\n\n', events: noEvents }),
-    get committed() {
-      return relay.committed;
-    },
-    get complete() {
-      return relay.complete;
-    },
-    get failure() {
-      return relay.malformed === null ? null : { error: malformedStream(provider, relay.malformed), relayed: false };
-    },
-    get usage() {
-      return relay.usage;
-    },
-    streamed,
-    redactsRawBytes: true,
-  };
+  }
 }
 
 export interface DecodedReadingOptions {

@@ -48,14 +48,14 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
       if (ending) return;
       ending = true;
       const end = (): void => void (last === undefined ? response.end() : response.end(last));
-      const settlement = settleLedger(context, response.statusCode, false);
+      const settlement = settleLedger(logger, context, response.statusCode, false);
       if (settlement === null) return end();
       ledgerWriter.write(settlement, end);
     };
   }
 
   function settleEnded(context: RequestContext): void {
-    const settlement = settleLedger(context, context.response.statusCode, false);
+    const settlement = settleLedger(logger, context, context.response.statusCode, false);
     if (settlement !== null) ledgerWriter.write(settlement, () => {});
   }
 
@@ -63,7 +63,7 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
    * shutdown cut it. */
   function settleAbandoned(context: RequestContext): void {
     const status = unfinishedStatus(context.error);
-    const settlement = settleLedger(context, status, status === 499);
+    const settlement = settleLedger(logger, context, status, status === 499);
     if (settlement !== null) ledgerWriter.write(settlement, () => {});
   }
 
@@ -79,34 +79,34 @@ export function createBilling(options: { accounts: LedgerSettings; writer: Ledge
     links.get(context)?.();
     links.delete(context);
     context.error ??= outcome.error;
-    const settlement = settleLedger(context, outcome.status, outcome.status === 499);
+    const settlement = settleLedger(logger, context, outcome.status, outcome.status === 499);
     if (settlement === null) return Promise.resolve();
     return new Promise((resolve) => ledgerWriter.write(settlement, resolve));
   }
 
-  /** The request's rows (once; null after). A fault here is logged loudly; the answer still goes out. */
-  function settleLedger(context: CallContext, status: number, clientLeft: boolean): Settlement | null {
-    const ledger = context.ledger;
-    if (ledger === null) return null;
-    const error = context.error;
-    try {
-      return ledger.finish(
-        {
-          status,
-          errorClass: error ? errorLabel(error) : clientLeft ? 'client_closed_request' : null,
-          usage: context.usage,
-          ttftMs: context.timeToFirstToken === null ? null : context.timeToFirstToken * 1000,
-          streamed: context.streamed,
-          complete: !clientLeft && error === null && status < 400,
-        },
-        context.model,
-        context.provider,
-      );
-    } catch (thrown) {
-      logger.error('ledger rows could not be made', { request_id: context.requestId, error: thrown instanceof Error ? thrown.message : String(thrown) });
-      return null;
-    }
-  }
-
   return { start: startLedger, abandoned: settleAbandoned, settleEnded, child, settle };
+}
+
+/** The request's rows (once; null after). A fault here is logged loudly; the answer still goes out. */
+function settleLedger(logger: Logger, context: CallContext, status: number, clientLeft: boolean): Settlement | null {
+  const ledger = context.ledger;
+  if (ledger === null) return null;
+  const error = context.error;
+  try {
+    return ledger.finish(
+      {
+        status,
+        errorClass: error ? errorLabel(error) : clientLeft ? 'client_closed_request' : null,
+        usage: context.usage,
+        ttftMs: context.timeToFirstToken === null ? null : context.timeToFirstToken * 1000,
+        streamed: context.streamed,
+        complete: !clientLeft && error === null && status < 400,
+      },
+      context.model,
+      context.provider,
+    );
+  } catch (thrown) {
+    logger.error('ledger rows could not be made', { request_id: context.requestId, error: thrown instanceof Error ? thrown.message : String(thrown) });
+    return null;
+  }
 }

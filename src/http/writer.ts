@@ -111,7 +111,8 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
     const finish = (last: string): void => {
       if (!response.destroyed && !response.writableEnded) {
         context.usage = stream.usage;
-        context.finish(tail.length === 0 ? last : Buffer.concat([...tail, last].map(toBuffer)));
+        // A relayed stream's tail is usually one piece and nothing after it: it goes as it is, uncopied.
+        context.finish(tail.length === 0 ? last : tail.length === 1 && last.length === 0 ? tail[0] : Buffer.concat([...tail, last].map(toBuffer)));
       }
       settle();
     };
