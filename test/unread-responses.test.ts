@@ -1,7 +1,8 @@
 // A response its client never takes is not held forever: a whole answer larger than the socket's
 // buffers, and a ledger export the client stops reading half-way, are closed once the client has
 // taken nothing for `stream_unread_timeout_ms`, as a stream is; the request is logged as a 499
-// `client_read_timeout`, and its ledger rows are written.
+// `client_read_timeout`, and its ledger rows are written. A client that reads, however slowly, is
+// never cut, nor is one for time the gateway itself could not run.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -104,17 +105,45 @@ describe('a response nobody reads', () => {
   test('a client that reads slowly but steadily gets the whole answer', async () => {
     const body = JSON.stringify({ model: 'big', messages: [{ role: 'user', content: 'hi' }] });
     const client = unreadRequest(`POST /v1/chat/completions HTTP/1.1\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\nx-request-id: slow-reader\r\nconnection: close\r\n`, body);
-    // Every 100 ms (half the limit) the client takes what has arrived, in a short burst.
+    // Every 25 ms (an eighth of the limit, so a late timer in this shared event loop cannot leave a
+    // whole limit without a read) the client takes what has arrived, in a short burst.
     const reader = setInterval(() => {
       client.socket.resume();
       setImmediate(() => client.socket.pause());
-    }, 100);
+    }, 25);
     try {
       await until(client.closed, 'the answer to arrive', 20_000);
       assert.ok(client.received() > answerBytes, `${client.received()} bytes`);
       assert.equal(logLine('slow-reader')?.status, 200);
     } finally {
       clearInterval(reader);
+      client.socket.destroy();
+    }
+  });
+
+  test('a client that reads is not cut for time this process could not run (its event loop held past the limit)', async () => {
+    const body = JSON.stringify({ model: 'big', messages: [{ role: 'user', content: 'hi' }] });
+    const client = unreadRequest(`POST /v1/chat/completions HTTP/1.1\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\nx-request-id: held-loop\r\nconnection: close\r\n`, body);
+    const reader = setInterval(() => {
+      client.socket.resume();
+      setImmediate(() => client.socket.pause());
+    }, 50);
+    // Six times in a row, the loop is held longer than the limit (as a long GC pause or a busy
+    // machine would): a watch that counted each look, or each limit's worth of time, would cut this
+    // client, which had no turn to read.
+    let holds = 0;
+    const holder = setInterval(() => {
+      if (++holds > 6) return clearInterval(holder);
+      const until = Date.now() + 250;
+      while (Date.now() < until);
+    }, 150);
+    try {
+      await until(client.closed, 'the answer to arrive', 20_000);
+      assert.ok(client.received() > answerBytes, `${client.received()} bytes`);
+      assert.equal(logLine('held-loop')?.status, 200);
+    } finally {
+      clearInterval(reader);
+      clearInterval(holder);
       client.socket.destroy();
     }
   });

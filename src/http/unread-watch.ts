@@ -4,41 +4,93 @@
 import type { RequestContext } from './context.ts';
 import { clientClosed } from '../errors/gateway-error.ts';
 
+/** How many looks a limit holds: a client is let go after this many in a row find no progress. */
+const looksPerLimit = 4;
+
+/**
+ * Looks at a client a few times per limit and lets it go once `looksPerLimit` looks in a row, a
+ * quarter of the limit apart, find it took nothing. A look that comes late (more than twice its
+ * interval after the one before) is not counted against the client: the time between was time this
+ * process could not run (a long GC pause, the event loop held by other work, the machine's other
+ * load), when the client could not be served and its reading could not be seen. So only time the
+ * gateway was running counts toward the limit. `now` is the process's own monotonic time (a test's
+ * fake clock would not say when this process could not run).
+ */
+export class IdleClock {
+  private timer: NodeJS.Timeout | null = null;
+  private idleLooks = 0;
+  private lastLook = 0;
+  private readonly limit: number;
+  private readonly interval: number;
+  private readonly progressed: () => boolean;
+  private readonly expire: () => void;
+  private readonly now: () => number;
+
+  constructor(limit: number, progressed: () => boolean, expire: () => void, now: () => number = () => performance.now()) {
+    this.limit = limit;
+    this.interval = Math.max(1, Math.ceil(limit / looksPerLimit));
+    this.progressed = progressed;
+    this.expire = expire;
+    this.now = now;
+  }
+
+  start(): void {
+    if (this.timer !== null || this.limit <= 0) return;
+    this.idleLooks = 0;
+    this.lastLook = this.now();
+    this.timer = setInterval(() => this.look(), this.interval);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer === null) return;
+    clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One look (the timer's; public for tests). */
+  look(): void {
+    const now = this.now();
+    const late = now - this.lastLook > 2 * this.interval;
+    this.lastLook = now;
+    if (this.progressed()) {
+      this.idleLooks = 0;
+      return;
+    }
+    if (late) return;
+    if (++this.idleLooks < looksPerLimit) return;
+    this.stop();
+    this.expire();
+  }
+}
+
 /**
  * Times how long the client leaves a stream unread (the socket's buffer full, no `drain`). Past the
  * limit the response is destroyed: the upstream call stops, and the request is billed for what was
  * produced, as for any client that leaves.
  */
 export class UnreadWatch {
-  private timer: NodeJS.Timeout | null = null;
-  private readonly context: RequestContext;
-  private readonly onExpire: () => void;
+  private readonly clock: IdleClock;
 
   constructor(context: RequestContext, onExpire: () => void) {
-    this.context = context;
-    this.onExpire = onExpire;
+    const limit = context.streamUnreadMs;
+    this.clock = new IdleClock(limit, () => false, () => {
+      const { response } = context;
+      if (response.destroyed || response.writableEnded) return;
+      context.error = clientClosed(`the client did not read the stream for ${limit} ms, so it was closed`, 'client_read_timeout');
+      onExpire();
+      response.destroy();
+    });
   }
 
   /** The client stopped taking data. */
   start(): void {
-    if (this.timer !== null || this.context.streamUnreadMs <= 0) return;
-    const limit = this.context.streamUnreadMs;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const { response } = this.context;
-      if (response.destroyed || response.writableEnded) return;
-      this.context.error = clientClosed(`the client did not read the stream for ${limit} ms, so it was closed`, 'client_read_timeout');
-      this.onExpire();
-      response.destroy();
-    }, limit);
-    this.timer.unref();
+    this.clock.start();
   }
 
   /** The client is reading again, or the stream is over. */
   stop(): void {
-    if (this.timer === null) return;
-    clearTimeout(this.timer);
-    this.timer = null;
+    this.clock.stop();
   }
 }
 
@@ -54,19 +106,19 @@ export function watchUnreadEnd(context: RequestContext): void {
   const limit = context.streamUnreadMs;
   if (limit <= 0 || response.writableLength === 0 || response.writableFinished || response.destroyed) return;
   let left = untaken(response);
-  const stop = (): void => clearTimeout(timer);
-  const timer = setTimeout(() => {
-    if (response.writableFinished || response.destroyed) return;
+  const progressed = (): boolean => {
     const now = untaken(response);
-    if (now < left) {
-      left = now;
-      timer.refresh();
-      return;
-    }
+    if (now >= left) return false;
+    left = now;
+    return true;
+  };
+  const clock = new IdleClock(limit, progressed, () => {
+    if (response.writableFinished || response.destroyed) return;
     context.error ??= clientClosed(`the client did not read the response for ${limit} ms, so it was closed`, 'client_read_timeout');
     response.destroy();
-  }, limit);
-  timer.unref();
+  });
+  clock.start();
+  const stop = (): void => clock.stop();
   response.once('finish', stop);
   response.once('close', stop);
 }
