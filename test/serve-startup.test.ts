@@ -2,7 +2,7 @@
 // an in-process simulator is already running, and no open gateway on a name that only looks local.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,4 +71,39 @@ test('an open gateway refuses a host name that only starts like a loopback addre
   const result = await serve(['--port', '0', '--host', '127.evil.example', '--data-dir', 'none']);
   assert.equal(result.code, 1, `exit code; stderr: ${result.stderr}`);
   assert.match(result.stderr, /refusing to serve on 127\.evil\.example without an admin key/);
+});
+
+test('serve relaunches itself once with a capped young generation and Node\'s compile cache, written at start', async () => {
+  const temporary = mkdtempSync(join(tmpdir(), 'modelmux-relaunch-'));
+  const env = demoEnvironment({ TMPDIR: temporary });
+  delete env.NODE_COMPILE_CACHE;
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', 'none'], { env, cwd: temporary, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const listening = await new Promise<boolean>((resolve) => {
+      let output = '';
+      const timer = setTimeout(() => resolve(false), 15_000);
+      const look = (chunk: Buffer): void => {
+        output += chunk.toString();
+        if (output.includes('modelmux listening')) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      };
+      child.stdout.on('data', look);
+      child.stderr.on('data', look);
+      child.on('exit', () => resolve(false));
+    });
+    assert.ok(listening, 'the gateway started');
+    const commandLine = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(commandLine.includes('--max-semi-space-size=4'), commandLine.join(' '));
+    // Written just after the line that says it listens: looked for a few times, 20 ms apart.
+    const cache = join(temporary, 'modelmux-compile-cache');
+    const written = (): boolean => existsSync(cache) && readdirSync(cache, { recursive: true }).length > 1;
+    for (let look = 0; look < 50 && !written(); look++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(written(), 'the compile cache was written once the gateway listened');
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(temporary, { recursive: true, force: true });
+  }
 });

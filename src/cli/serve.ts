@@ -1,6 +1,7 @@
 // `modelmux serve`: load the configuration, start the gateway, and with no provider configured at
 // all start the built-in simulator as a clearly labelled demo provider so the first request answers.
 import type { AddressInfo } from 'node:net';
+import { flushCompileCache } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { chooseDataDir } from '../config/data-dir.ts';
@@ -116,6 +117,9 @@ export async function serve(argv: string[], io: CommandIo = processIo, onStarted
   if (config.adminKey === null) logger.warn('running OPEN: no admin key, so no virtual keys are checked; serving loopback only. Set MODELMUX_ADMIN_KEY to turn keys on.', { data_dir: config.dataDir });
   else logger.info('virtual keys on: every API request needs a key (modelmux keys create)', { data_dir: config.dataDir });
   void gateway.registry.discover(logger);
+  // What was compiled to start is written now, not only at exit: a gateway stopped by SIGKILL (a
+  // container's end) still starts from the cache next time. A no-op without NODE_COMPILE_CACHE.
+  flushCompileCache();
   return {
     url,
     logger,
