@@ -24,9 +24,9 @@ test('a finish reason is a string, not null', () => {
 test('one pass finds what each search would: every usage object where it begins, overlapping keys too', () => {
   assert.equal(notableIn('data: {"choices":[{"delta":{"content":"hi"},"finish_reason":null}],"usage":null}\n\n'), null);
   const text = 'data: {"usage":null}\n\ndata: {"choices":[{"finish_reason":"stop"}],"usage": {"a":1}}\n\ndata: {"usage":{"b":2}}\n\n';
-  assert.deepEqual(notableIn(text), { finish: true, toolCalls: false, usage: [text.indexOf('"usage": {'), text.lastIndexOf('"usage":{')] });
+  assert.deepEqual(notableIn(text), { finish: true, finishAt: text.indexOf('"finish_reason":"'), toolCalls: false, usage: [text.indexOf('"usage": {'), text.lastIndexOf('"usage":{')] });
   // A key that begins inside another's match is still found.
   const overlapping = '{"finish_reason":"tool_calls":1,"x":"finish_reason":"usage":{}}';
-  assert.deepEqual(notableIn(overlapping), { finish: true, toolCalls: true, usage: [overlapping.indexOf('"usage":{')] });
-  assert.deepEqual(notableIn('{"content": [{"type":"text"}]}'), { finish: false, toolCalls: false, usage: [] });
+  assert.deepEqual(notableIn(overlapping), { finish: true, finishAt: overlapping.indexOf('"finish_reason'), toolCalls: true, usage: [overlapping.indexOf('"usage":{')] });
+  assert.deepEqual(notableIn('{"content": [{"type":"text"}]}'), { finish: false, finishAt: -1, toolCalls: false, usage: [] });
 });

@@ -18,6 +18,8 @@ export function carriesUsage(text: string): boolean {
  * begins), tool calls, content as a list of parts. Null for the usual chunk, which holds none. */
 export interface Notable {
   finish: boolean;
+  /** Where the first finish reason is, or -1. */
+  finishAt: number;
   toolCalls: boolean;
   usage: number[];
 }
@@ -32,10 +34,12 @@ export function notableIn(text: string): Notable | null {
   let found: Notable | null = null;
   notablePattern.lastIndex = 0;
   for (let match = notablePattern.exec(text); match !== null; match = notablePattern.exec(text)) {
-    found ??= { finish: false, toolCalls: false, usage: [] };
+    found ??= { finish: false, finishAt: -1, toolCalls: false, usage: [] };
     const key = text.charCodeAt(match.index + 1);
-    if (key === 0x66 /* f */) found.finish = true;
-    else if (key === 0x75 /* u */) found.usage.push(match.index);
+    if (key === 0x66 /* f */) {
+      if (!found.finish) found.finishAt = match.index;
+      found.finish = true;
+    } else if (key === 0x75 /* u */) found.usage.push(match.index);
     else if (key === 0x74 /* t */) found.toolCalls = true;
     notablePattern.lastIndex = match.index + 1;
   }

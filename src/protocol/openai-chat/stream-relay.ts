@@ -57,6 +57,9 @@ export class ChatStreamRelay {
   /** The bytes inspect last returned and their latin1 text (see inspected). */
   private lastOut: Buffer | null = null;
   private lastText = '';
+  /** Where, in what inspect last returned, the first event with a finish reason or a usage object
+   * begins (-1: none), so the finish can be held without looking at the events before it. */
+  private mattersOut = -1;
 
   /** `usageOnFinish`: the gateway asked for usage on the client's behalf, which did not ask for the
    * usage chunk; the usage goes on the finish chunk instead. `choices`: the request's `n`; `model`:
@@ -96,7 +99,7 @@ export class ChatStreamRelay {
     }
     this.pending = end < data.length ? [data.subarray(end)] : [];
     this.pendingSize = data.length - end;
-    return this.commit(this.holdFinish(this.inspect(end === data.length ? data : data.subarray(0, end), end === text.length ? text : text.slice(0, end))));
+    return this.send(this.inspect(end === data.length ? data : data.subarray(0, end), end === text.length ? text : text.slice(0, end)));
   }
 
   /** At the end of the upstream body: an unterminated last event still counts, and a finish still
@@ -108,31 +111,37 @@ export class ChatStreamRelay {
       this.pending = [];
       this.pendingSize = 0;
       const text = rest.toString('latin1');
-      if (text.trim() !== '') out = this.holdFinish(this.inspect(rest, text));
+      if (text.trim() !== '') out = this.send(this.inspect(rest, text));
     }
-    return this.commit(joined(out, this.usageOnFinish?.release() ?? null));
+    return joined(out, this.usageOnFinish?.release() ?? null);
   }
 
-  /** The finish chunk is held until the usage comes (or nothing more can), to carry it. */
+  /** What inspect let through, noted (commit) and sorted (holdFinish) while its text is known. */
+  private send(out: Buffer | null): Buffer | null {
+    this.commit(out);
+    const sent = this.holdFinish(out);
+    this.lastOut = null;
+    this.lastText = '';
+    return sent;
+  }
+
+  /** The finish chunk is held until the usage comes (or nothing more can), to carry it. Called with
+   * what inspect returned (so its text is known). */
   private holdFinish(out: Buffer | null): Buffer | null {
     const hold = this.usageOnFinish;
     if (hold === null) return out;
-    if (out !== null && (this.finishing || hold.holding)) out = hold.sort(out);
+    if (out !== null && (this.finishing || hold.holding)) out = hold.sort(out, out === this.lastOut ? this.lastText : out.toString('latin1'), this.mattersOut);
     if (hold.holding && (hold.hasUsage || this.malformed !== null)) out = joined(out, hold.release());
     return out;
   }
 
-  /** Notes whether what goes out (not what was dropped after a malformed event) begins the answer. */
-  private commit(out: Buffer | null): Buffer | null {
-    const known = out === this.lastOut ? this.lastText : null;
-    this.lastOut = null;
-    this.lastText = '';
-    if (!this.committed && out) {
-      const text = known ?? out.toString('latin1');
-      // The first token is the usual commit, and comes before any finish: looked for first.
-      this.committed = carriesToken(text) || carriesFinishReason(text) || text.includes(toolCallsKey);
-    }
-    return out;
+  /** Notes whether what inspect let through (not what was dropped after a malformed event) begins
+   * the answer: a finish held for the usage counts, since the provider has answered. */
+  private commit(out: Buffer | null): void {
+    if (this.committed || out === null) return;
+    const text = out === this.lastOut ? this.lastText : out.toString('latin1');
+    // The first token is the usual commit, and comes before any finish: looked for first.
+    this.committed = carriesToken(text) || carriesFinishReason(text) || text.includes(toolCallsKey);
   }
 
   /** True when the provider finished the stream properly: `[DONE]`, or every choice's finish (a
@@ -154,6 +163,10 @@ export class ChatStreamRelay {
     /** Where each usage object begins, and the next one not yet passed. */
     const usageAt = notable?.usage ?? noPlaces;
     let nextUsage = 0;
+    const finishAt = notable?.finishAt ?? -1;
+    const firstUsage = usageAt.length > 0 ? usageAt[0] : -1;
+    const mattersAt = firstUsage === -1 ? finishAt : finishAt === -1 ? firstUsage : Math.min(finishAt, firstUsage);
+    this.mattersOut = -1;
     const mayCarryToolCalls = notable !== null && notable.toolCalls;
     const mayCarryParts = notable !== null && carriesContentParts(text);
     // CRLF framing is rare; only looked for when the bytes contain a carriage return at all.
@@ -166,6 +179,7 @@ export class ChatStreamRelay {
     while (position < events.length) {
       const eventEnd = boundaryAt(text, position, crlf);
       const nextStart = afterBoundary(text, eventEnd);
+      if (this.mattersOut === -1 && mattersAt !== -1 && eventEnd > mattersAt) this.mattersOut = (kept === null ? 0 : kept.length) + position - keptEnd;
       const payload = dataPayload(text, position, eventEnd);
       if (payload !== null) {
         const kind = classifyPayload(payload);

@@ -70,3 +70,22 @@ test('a client that asked keeps OpenAI\'s separate usage chunk, and its finish i
   const relay = new ChatStreamRelay(false);
   assert.deepEqual(pushes(relay, [opening + chunk(finish()), chunk(usageChunk), done]), [opening + chunk(finish()), chunk(usageChunk), done, '']);
 });
+
+for (const model of ['provider/a-much-longer-public-model-id', 'm']) {
+  test(`a whole answer in one chunk, renamed to "${model}": the events before the finish go as they are, the finish carries the usage`, () => {
+    // Every renamed event moves the finish along: where it is in what goes out is not where it was
+    // in what came.
+    const named = (payload: object) => ({ ...payload, model });
+    const stream = chunk(content('')) + chunk(content('one')) + chunk(content(' two')) + chunk(finish()) + chunk(usageChunk) + done;
+    const relay = new ChatStreamRelay(true, { model });
+    const output = pushes(relay, [stream]).join('');
+    assert.equal(output, chunk(named(content(''))) + chunk(named(content('one'))) + chunk(named(content(' two'))) + chunk({ ...named(finish()), usage }) + done);
+    assert.equal(relay.committed, true);
+  });
+}
+
+test('an empty answer whose finish is held for the usage has begun: the provider answered', () => {
+  const relay = new ChatStreamRelay(true);
+  assert.equal(relay.push(Buffer.from(chunk({ ...finish(), choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: 'stop' }] }))), null);
+  assert.equal(relay.committed, true);
+});

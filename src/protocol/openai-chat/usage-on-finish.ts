@@ -29,14 +29,16 @@ export class UsageOnFinish {
     this.usage = usage;
   }
 
-  /** Complete events about to go out: a finish event is held back (and one held before it let go),
-   * and what must follow the finish (`[DONE]`, an event showing usage) lets the held one go first. */
-  sort(events: Buffer): Buffer | null {
-    const out: Buffer[] = [];
-    // Searched as latin1 text, one character per byte (see stream-bytes.ts).
-    const text = events.toString('latin1');
+  /** Complete events about to go out (`text`: the same bytes as latin1 text; `first`: where the
+   * first event with a finish reason or a usage object begins, -1 for none): a finish event is held
+   * back (and one held before it let go), and what must follow the finish (`[DONE]`, an event
+   * showing usage) lets the held one go first. The events before `first` go out as they are. */
+  sort(events: Buffer, text: string, first: number): Buffer | null {
+    if (this.held !== null) first = 0;
+    else if (first === -1) return events;
+    const out: Buffer[] = first > 0 ? [events.subarray(0, first)] : [];
     const crlf = text.includes('\r');
-    let position = 0;
+    let position = first;
     while (position < events.length) {
       const eventEnd = boundaryAt(text, position, crlf);
       const nextStart = afterBoundary(text, eventEnd);
