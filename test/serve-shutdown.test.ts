@@ -17,6 +17,8 @@ interface Served {
   /** Resolves with the first log line whose message matches. */
   logged(message: RegExp): Promise<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once all its output has been read. */
+  closed: Promise<void>;
 }
 
 /** `modelmux serve` in demo mode (the simulated provider passes x-sim-* on) with `server:` settings. */
@@ -44,13 +46,14 @@ async function serve(server: string): Promise<Served> {
     }
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const logged = (message: RegExp): Promise<Record<string, unknown>> => {
     const found = records.find((record) => message.test(String(record.msg)));
     return found ? Promise.resolve(found) : new Promise((resolve) => waiting.push({ message, resolve }));
   };
   const listening = await Promise.race([logged(/^modelmux listening$/), exited.then(() => null)]);
   assert.ok(listening, 'serve started');
-  return { child, url: String(listening.url), logged, exited };
+  return { child, url: String(listening.url), logged, exited, closed };
 }
 
 test('SIGTERM: the stream still running at the end of the grace gets its error event, and the process exits 0', async () => {
@@ -72,6 +75,8 @@ test('SIGTERM: the stream still running at the end of the grace gets its error e
     assert.deepEqual(await served.exited, { code: 0, signal: null });
     const request = await served.logged(/^request$/);
     assert.equal(request.error_code, 'server_shutting_down');
+    // Written just before the process exits: log lines held for the end of the turn are not lost.
+    assert.ok(await Promise.race([served.logged(/^shut down$/), served.closed.then(() => null)]), 'the last log line was written');
   } finally {
     served.child.kill('SIGKILL');
   }

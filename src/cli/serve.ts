@@ -13,7 +13,7 @@ import type { Simulator } from '../simulator/index.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
 import { closeAtOnce, createGateway } from '../http/server.ts';
 import type { Gateway } from '../http/server.ts';
-import { createLogger, logLevels } from '../telemetry/logger.ts';
+import { BatchedSink, createLogger, logLevels } from '../telemetry/logger.ts';
 import { configuredSecrets, Redactor } from '../secrets/redactor.ts';
 import { loadCommandConfig } from './config.ts';
 import type { CommandIo } from './io.ts';
@@ -84,7 +84,8 @@ export async function serve(argv: string[], io: CommandIo = processIo, onStarted
   const config = loadCommandConfig(values.config, io);
   if (!config) return 1;
   const dataDirWarning = applyOptions(config, values, io.env);
-  const logger = createLogger(config.logLevel, { write: io.write }, new Redactor(configuredSecrets(config)));
+  const lines = new BatchedSink({ write: io.write });
+  const logger = createLogger(config.logLevel, lines, new Redactor(configuredSecrets(config)));
   if (dataDirWarning) logger.warn(dataDirWarning, { data_dir: config.dataDir });
   if (config.discoverLocal) {
     const local = await discoverLocalServers(config, logger);
@@ -100,6 +101,8 @@ export async function serve(argv: string[], io: CommandIo = processIo, onStarted
     throw error;
   }
   const { gateway, address } = started;
+  // A line still held when the process exits (process.exit after a shutdown, a second signal).
+  process.on('exit', lines.flush);
   const url = `http://${address.address}:${address.port}`;
   const localWatch = config.discoverLocal ? watchLocalServers(config, gateway, logger) : null;
   const stopOthers = async (): Promise<void> => {
@@ -126,6 +129,8 @@ export async function serve(argv: string[], io: CommandIo = processIo, onStarted
     async close(graceMs = 10_000) {
       await gateway.close({ drainMs: 0, graceMs });
       await stopOthers();
+      lines.flush();
+      process.off('exit', lines.flush);
     },
   };
 }

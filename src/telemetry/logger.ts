@@ -19,6 +19,34 @@ export interface Logger {
 
 export interface LogSink {
   write(line: string): unknown;
+  /** Writes at once whatever the sink still holds (see BatchedSink). */
+  flush?(): void;
+}
+
+/**
+ * Lines written together once per turn of the event loop: one write for all the requests that end in
+ * a turn, not one each (stdout to a file or a pipe is written synchronously, a system call a line).
+ * A warning or an error is written at once, after what came before it; call flush before exiting.
+ */
+export class BatchedSink implements LogSink {
+  private readonly sink: LogSink;
+  private lines: string[] = [];
+
+  constructor(sink: LogSink) {
+    this.sink = sink;
+  }
+
+  write(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length === 1) setImmediate(this.flush);
+  }
+
+  readonly flush = (): void => {
+    if (this.lines.length === 0) return;
+    const text = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
+    this.lines = [];
+    this.sink.write(text);
+  };
 }
 
 export function createLogger(level: LogLevel = 'info', sink: LogSink = process.stdout, redactor: Redactor = shapesOnly): Logger {
@@ -27,6 +55,7 @@ export function createLogger(level: LogLevel = 'info', sink: LogSink = process.s
     if (rank[lineLevel] < threshold) return;
     const record = { time: new Date().toISOString(), level: lineLevel, msg: message, ...fields };
     sink.write(redactor.text(JSON.stringify(record)) + '\n');
+    if (rank[lineLevel] >= rank.warn) sink.flush?.();
   };
   return {
     level,

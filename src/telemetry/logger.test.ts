@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { BatchedSink, createLogger } from './logger.ts';
+
+function recording(): { writes: string[]; sink: BatchedSink } {
+  const writes: string[] = [];
+  return { writes, sink: new BatchedSink({ write: (text: string) => writes.push(text) }) };
+}
+
+test('the lines of one turn of the event loop are written together, once the turn is over', async () => {
+  const { writes, sink } = recording();
+  const logger = createLogger('info', sink);
+  logger.info('request', { n: 1 });
+  logger.info('request', { n: 2 });
+  assert.equal(writes.length, 0);
+  await nextTurn();
+  assert.equal(writes.length, 1);
+  assert.deepEqual(writes[0].trimEnd().split('\n').map((line) => JSON.parse(line).n), [1, 2]);
+});
+
+test('a warning is written at once, after the lines held before it', () => {
+  const { writes, sink } = recording();
+  const logger = createLogger('info', sink);
+  logger.info('request', { n: 1 });
+  logger.warn('provider failed', { n: 2 });
+  assert.equal(writes.length, 1);
+  assert.deepEqual(writes[0].trimEnd().split('\n').map((line) => JSON.parse(line).n), [1, 2]);
+});
+
+test('flush writes what is held, and nothing when nothing is', () => {
+  const { writes, sink } = recording();
+  sink.flush();
+  assert.equal(writes.length, 0);
+  sink.write('a\n');
+  sink.flush();
+  assert.deepEqual(writes, ['a\n']);
+});
