@@ -2,7 +2,7 @@
 // listed at start (or when they came up, for a local server started after the gateway). Which model
 // names lead to them is the catalog's business (src/routing/catalog.ts).
 import { providerSecrets, Redactor } from '../secrets/redactor.ts';
-import { Agent } from 'undici';
+import { Agent } from './http-agent.ts';
 import type { ProviderConfig } from './config.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { requestAuthorizer, staticAuthHeaders } from './auth/index.ts';

@@ -3,7 +3,7 @@
 // operator gives as is. A token lives an hour; it is reused until five minutes before it expires,
 // and concurrent requests share one refresh instead of each minting its own.
 import { sign } from 'node:crypto';
-import { request } from 'undici';
+import { Agent } from '../http-agent.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { Redactor } from '../../secrets/redactor.ts';
 
@@ -34,6 +34,12 @@ const defaultTokenUri = 'https://oauth2.googleapis.com/token';
 const assertionLifetimeSeconds = 3600;
 const refreshMarginMilliseconds = 5 * 60 * 1000;
 const exchangeTimeoutMilliseconds = 30_000;
+
+let agent: Agent | null = null;
+/** The connections to token endpoints, made on first use. */
+function tokenAgent(): Agent {
+  return (agent ??= new Agent());
+}
 
 export class GoogleTokenSource {
   private staticToken: string | null = null;
@@ -76,7 +82,10 @@ export class GoogleTokenSource {
     let status: number;
     let text: string;
     try {
-      const response = await request(account.tokenUri, {
+      const endpoint = new URL(account.tokenUri);
+      const response = await tokenAgent().request({
+        origin: endpoint.origin,
+        path: endpoint.pathname + endpoint.search,
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
