@@ -116,10 +116,10 @@ export class ChatStreamRelay {
     return joined(out, this.usageOnFinish?.release() ?? null);
   }
 
-  /** What inspect let through, noted (commit) and sorted (holdFinish) while its text is known. */
+  /** What inspect let through, sorted (holdFinish) and noted (commit) while its text is known. */
   private send(out: Buffer | null): Buffer | null {
-    this.commit(out);
     const sent = this.holdFinish(out);
+    this.commit(sent, out);
     this.lastOut = null;
     this.lastText = '';
     return sent;
@@ -135,12 +135,21 @@ export class ChatStreamRelay {
     return out;
   }
 
-  /** Notes whether what inspect let through (not what was dropped after a malformed event) begins
-   * the answer: a finish held for the usage counts, since the provider has answered. */
-  private commit(out: Buffer | null): void {
-    if (this.committed || out === null) return;
-    const text = out === this.lastOut ? this.lastText : out.toString('latin1');
-    // The first token is the usual commit, and comes before any finish: looked for first.
+  /** Notes whether what goes out (not what was dropped after a malformed event, nor a finish held
+   * for the usage) begins the answer. `inspected`: what inspect returned, of which `sent` holds at
+   * least the part before the first finish or usage, unchanged. */
+  private commit(sent: Buffer | null, inspected: Buffer | null): void {
+    if (this.committed || sent === null) return;
+    // The first token is the usual commit, and comes before any finish: looked for first, in
+    // inspect's own text, so that what goes out need not be decoded again.
+    if (inspected !== null && inspected === this.lastOut) {
+      const before = this.mattersOut === -1 ? this.lastText : this.lastText.slice(0, this.mattersOut);
+      if (carriesToken(before) || before.includes(toolCallsKey)) {
+        this.committed = true;
+        return;
+      }
+    }
+    const text = sent === this.lastOut ? this.lastText : sent.toString('latin1');
     this.committed = carriesToken(text) || carriesFinishReason(text) || text.includes(toolCallsKey);
   }
 
@@ -201,6 +210,9 @@ export class ChatStreamRelay {
           if (this.malformed) return kept !== null ? Buffer.from(kept + text.slice(keptEnd, position), 'latin1') : position > 0 ? events.subarray(0, position) : null;
           if (verdict !== 'keep') {
             kept = (kept ?? '') + text.slice(keptEnd, position);
+            // A rewritten event may now show a finish or usage the pass above did not match (a
+            // provider's spacing): the finish holder looks from it on.
+            if (verdict !== 'drop' && this.mattersOut === -1 && (carriesUsage(verdict) || carriesFinishReason(verdict))) this.mattersOut = kept.length;
             if (verdict !== 'drop') kept += Buffer.from(`data: ${verdict}\n\n`).toString('latin1');
             keptEnd = position = nextStart;
             continue;

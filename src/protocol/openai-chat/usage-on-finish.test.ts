@@ -84,8 +84,17 @@ for (const model of ['provider/a-much-longer-public-model-id', 'm']) {
   });
 }
 
-test('an empty answer whose finish is held for the usage has begun: the provider answered', () => {
+test('a finish held for the usage has not begun the answer: a stream that breaks then can still fail over', () => {
   const relay = new ChatStreamRelay(true);
-  assert.equal(relay.push(Buffer.from(chunk({ ...finish(), choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: 'stop' }] }))), null);
+  assert.equal(relay.push(Buffer.from(chunk({ ...finish(), choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: 'content_filter' }] }))), null);
+  assert.equal(relay.committed, false);
+  assert.match(relay.push(Buffer.from(chunk(usageChunk)))?.toString() ?? '', /"finish_reason":"content_filter".*"usage"/);
   assert.equal(relay.committed, true);
+});
+
+test('usage spaced so the pass does not see it, on an event the relay rewrites, is not given to the finish again', () => {
+  // The first event lacks its role (rewritten, which re-serializes its usage as "usage":{).
+  const spaced = 'data: {"id":"c","object":"chat.completion.chunk","model":"upstream","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"usage" : {"prompt_tokens":7,"completion_tokens":1,"total_tokens":8}}\n\n';
+  const output = pushes(new ChatStreamRelay(true), [spaced + chunk(finish()) + chunk(usageChunk) + done]).join('');
+  assert.equal(output.match(/"usage":\{/g)?.length, 1, output);
 });
