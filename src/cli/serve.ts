@@ -127,10 +127,13 @@ export async function serve(argv: string[], io: CommandIo = processIo, onStarted
     url,
     logger,
     async close(graceMs = 10_000) {
-      await gateway.close({ drainMs: 0, graceMs });
-      await stopOthers();
-      lines.flush();
-      process.off('exit', lines.flush);
+      try {
+        await gateway.close({ drainMs: 0, graceMs });
+        await stopOthers();
+      } finally {
+        lines.flush();
+        process.off('exit', lines.flush);
+      }
     },
   };
 }
