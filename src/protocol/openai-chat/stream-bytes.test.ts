@@ -18,6 +18,9 @@ test('a finish reason is a string, not null', () => {
   assert.equal(carriesFinishReason(bytes('{"choices":[{"finish_reason":null}],"usage":null}')), false);
   assert.equal(carriesFinishReason(bytes('{"choices":[{"finish_reason":"stop"}]}')), true);
   assert.equal(carriesFinishReason(bytes('{"choices":[{"finish_reason": "length"}]}')), true);
+  assert.equal(carriesFinishReason(bytes('{"choices":[{"finish_reason" : "length"}]}')), true);
+  assert.equal(carriesUsage(bytes('{"choices":[],"usage" : {"completion_tokens":1}}')), true);
+  assert.equal(carriesUsage(bytes('{"choices":[],"usage" : null}')), false);
   assert.equal(carriesFinishReason(bytes('{"choices":[{"index":0,"finish_reason":null},{"index":1,"finish_reason":"stop"}]}')), true);
 });
 

@@ -46,9 +46,10 @@ export function notableIn(text: string): Notable | null {
   return found;
 }
 
-const finishReasonPattern = /"finish_reason": *"/;
-const usagePattern = /"usage": *\{/;
-const notablePattern = /"(?:finish_reason": *"|usage": *\{|tool_calls"|content": *\[)/g;
+// JSON allows spaces on either side of a colon; a provider that writes `"usage" : {` is still read.
+const finishReasonPattern = /"finish_reason" *: *"/;
+const usagePattern = /"usage" *: *\{/;
+const notablePattern = /"(?:finish_reason" *: *"|usage" *: *\{|tool_calls"|content" *: *\[)/g;
 
 /** End of the last complete event (after its blank line), or -1. */
 export function lastBoundaryEnd(text: string): number {

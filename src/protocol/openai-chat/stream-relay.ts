@@ -210,9 +210,6 @@ export class ChatStreamRelay {
           if (this.malformed) return kept !== null ? Buffer.from(kept + text.slice(keptEnd, position), 'latin1') : position > 0 ? events.subarray(0, position) : null;
           if (verdict !== 'keep') {
             kept = (kept ?? '') + text.slice(keptEnd, position);
-            // A rewritten event may now show a finish or usage the pass above did not match (a
-            // provider's spacing): the finish holder looks from it on.
-            if (verdict !== 'drop' && this.mattersOut === -1 && (carriesUsage(verdict) || carriesFinishReason(verdict))) this.mattersOut = kept.length;
             if (verdict !== 'drop') kept += Buffer.from(`data: ${verdict}\n\n`).toString('latin1');
             keptEnd = position = nextStart;
             continue;

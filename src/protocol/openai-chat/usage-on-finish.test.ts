@@ -92,7 +92,7 @@ test('a finish held for the usage has not begun the answer: a stream that breaks
   assert.equal(relay.committed, true);
 });
 
-test('usage spaced so the pass does not see it, on an event the relay rewrites, is not given to the finish again', () => {
+test('usage spaced before its colon, on an event the relay rewrites, is seen and not given to the finish again', () => {
   // The first event lacks its role (rewritten, which re-serializes its usage as "usage":{).
   const spaced = 'data: {"id":"c","object":"chat.completion.chunk","model":"upstream","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"usage" : {"prompt_tokens":7,"completion_tokens":1,"total_tokens":8}}\n\n';
   const output = pushes(new ChatStreamRelay(true), [spaced + chunk(finish()) + chunk(usageChunk) + done]).join('');
