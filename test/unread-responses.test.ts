@@ -106,10 +106,19 @@ describe('a response nobody reads', () => {
     const body = JSON.stringify({ model: 'big', messages: [{ role: 'user', content: 'hi' }] });
     const client = unreadRequest(`POST /v1/chat/completions HTTP/1.1\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\nx-request-id: slow-reader\r\nconnection: close\r\n`, body);
     // Every 25 ms (an eighth of the limit, so a late timer in this shared event loop cannot leave a
-    // whole limit without a read) the client takes what has arrived, in a short burst.
+    // whole limit without a read) the client takes a burst of at least 256 KB. A burst of a few KB
+    // can show the gateway nothing: a client's kernel reopens its window only once a good part of
+    // its receive buffer (autotuned to megabytes by now) is free, so such a reader can leave the
+    // gateway's queue unmoved for longer than this short limit (cut at 4,157,952 bytes in about one
+    // full run in ten when a burst lasted one turn of the loop).
     const reader = setInterval(() => {
+      const from = client.received();
       client.socket.resume();
-      setImmediate(() => client.socket.pause());
+      const pauseOnceTaken = (): void => {
+        if (client.received() - from >= 256 * 1024 || client.closed()) client.socket.pause();
+        else setImmediate(pauseOnceTaken);
+      };
+      setImmediate(pauseOnceTaken);
     }, 25);
     try {
       await until(client.closed, 'the answer to arrive', 20_000);
