@@ -24,7 +24,8 @@ process.exitCode = await runCommand(argv);
 // And glibc's malloc gets two arenas (MALLOC_ARENA_MAX, unless already set): the main thread's and
 // one V8's helper threads share. By default each helper thread (the compiler's, the collector's)
 // gets an arena of its own, and what the compiler frees there while the gateway warms up stays
-// resident: with 1,000 open streams, 140.9-149.5 MB against 146.6-170.8 MB uncapped (BENCHMARKS.md).
+// resident: with 1,000 open streams about 10 MB less and steadier (159-166 MB against 173-176 MB in the
+// bench's own open-streams job, three starts each; BENCHMARKS.md).
 function relaunchWithServeSettings(): void {
   const flag = '--max-semi-space-size';
   if ([...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((argument) => argument.includes(flag))) return;
