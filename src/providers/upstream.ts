@@ -1,12 +1,13 @@
 // One HTTP exchange with a provider: send the request on the provider's keep-alive pool, enforce the
 // connect / first-byte / idle / total timeouts, and turn every way it can fail into a GatewayError
 // that names the provider and never carries its credentials.
-import type { Dispatcher } from 'undici';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Redactor } from '../secrets/redactor.ts';
 import { retryAfterFromGoogleError } from '../protocol/gemini/errors.ts';
 import { staticAuthHeaders } from './auth/index.ts';
 import type { Provider } from './registry.ts';
+import { dispatchUpstream } from './upstream-body.ts';
+import type { UpstreamBody, UpstreamHeaders, UpstreamResponse } from './upstream-body.ts';
 
 export interface ExchangeOptions {
   /** Aborts the exchange (client gone); timeouts abort it too, with their own reason. */
@@ -22,8 +23,8 @@ export interface ExchangeOptions {
 
 export interface UpstreamExchange {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
+  headers: UpstreamHeaders;
+  body: UpstreamBody;
   /** Call on every body chunk: switches from the first-byte to the idle timeout, then refreshes it. */
   sawData(): void;
   /** While the client is not reading, the provider's silence is not its fault: stop the idle clock. */
@@ -61,7 +62,7 @@ export async function openExchange(provider: Provider, path: string, body: strin
   if (options.headers) mergeHeaders(headers, options.headers);
   if (options.clientKey) Object.assign(headers, staticAuthHeaders({ ...provider.config, apiKey: options.clientKey }));
   headers['x-request-id'] = options.requestId;
-  let response: Dispatcher.ResponseData;
+  let response: UpstreamResponse;
   let redactor = provider.redactor.with([options.clientKey]);
   try {
     if (provider.authorize) {
@@ -70,20 +71,13 @@ export async function openExchange(provider: Provider, path: string, body: strin
       // Only what carries a credential (a token, a signature): a date header is no secret.
       redactor = redactor.with(Object.entries(signed).filter(([name]) => /authorization|token|key|signature/i.test(name)).map(([, value]) => value));
     }
-    response = await provider.dispatcher.request({
-      origin: provider.origin,
-      path: provider.basePath + path,
-      method: 'POST',
-      headers,
-      body,
-      signal: controller.signal,
-    });
+    response = await dispatchUpstream(provider.dispatcher, { origin: provider.origin, path: provider.basePath + path, method: 'POST', headers, body }, controller.signal);
   } catch (error) {
     finish();
     throw upstreamFailure(provider, error, controller, redactor);
   }
   return {
-    status: response.statusCode,
+    status: response.status,
     headers: response.headers,
     body: response.body,
     sawData() {
@@ -189,19 +183,24 @@ export async function upstreamErrorResponse(provider: Provider, exchange: Upstre
   });
 }
 
-async function readBounded(exchange: UpstreamExchange, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of exchange.body) {
-    exchange.sawData();
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size >= limit) {
-      exchange.body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+function readBounded(exchange: UpstreamExchange, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => resolve(Buffer.concat(chunks).toString('utf8').slice(0, limit));
+    const { body } = exchange;
+    body.on('data', (chunk: Buffer) => {
+      exchange.sawData();
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size < limit) return;
+      body.destroy();
+      done();
+    });
+    body.once('end', done);
+    body.once('error', reject);
+    body.once('close', done);
+  });
 }
 
 interface ParsedError {
