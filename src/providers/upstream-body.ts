@@ -16,6 +16,9 @@ export interface UpstreamResponse {
 
 type Controller = Dispatcher.DispatchController;
 
+/** What is held for a body nobody reads yet before its socket is paused (a Readable's default). */
+const maxHeldBytes = 64 * 1024;
+
 /**
  * The answer's bytes. Like a Readable, it starts to flow when a 'data' listener is added (unless
  * paused), holds what comes while it is paused or before anyone listens, and ends with 'end' then
@@ -25,6 +28,7 @@ type Controller = Dispatcher.DispatchController;
 export class UpstreamBody extends EventEmitter {
   private controller: Controller | null = null;
   private readonly held: Buffer[] = [];
+  private heldBytes = 0;
   private flowing = false;
   /** pause() was called: a new 'data' listener does not start the flow. */
   private paused = false;
@@ -59,6 +63,7 @@ export class UpstreamBody extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     this.held.length = 0;
+    this.heldBytes = 0;
     this.controller?.abort(error ?? new Error('the body was destroyed'));
     queueMicrotask(() => {
       if (error !== undefined && this.listenerCount('error') > 0) this.emit('error', error);
@@ -81,8 +86,11 @@ export class UpstreamBody extends EventEmitter {
       this.emit('data', chunk);
       return;
     }
-    // Before anyone listens (a microtask or two) the socket is not paused: what comes is held.
+    // Before anyone listens (a microtask or two) the socket is not paused: what comes is held, up to
+    // a Readable's buffer; beyond it the socket waits for a reader.
     this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (!this.flowing && this.heldBytes > maxHeldBytes) this.controller?.pause();
   }
 
   end(): void {
@@ -111,11 +119,16 @@ export class UpstreamBody extends EventEmitter {
       // A failure ends the body at once, as a destroyed stream does: what was held is dropped.
       this.closed = true;
       this.held.length = 0;
+      this.heldBytes = 0;
       if (this.listenerCount('error') > 0) this.emit('error', this.failure);
       this.emit('close');
       return;
     }
-    while (this.flowing && this.held.length > 0 && !this.closed) this.emit('data', this.held.shift()!);
+    while (this.flowing && this.held.length > 0 && !this.closed) {
+      const chunk = this.held.shift()!;
+      this.heldBytes -= chunk.length;
+      this.emit('data', chunk);
+    }
     if (!this.flowing || this.held.length > 0) return;
     if (this.ended) this.finish();
     else this.controller?.resume();

@@ -98,7 +98,11 @@ export async function openExchange(provider: Provider, path: string, body: strin
     releaseIdle() {
       if (seenData && !phaseTimer && !controller.signal.aborted) phaseTimer = setTimeout(expire, timeouts.idleMs, 'idle', timeouts.idleMs);
     },
-    finish,
+    finish() {
+      finish();
+      // An answer left unread (its reader failed first) must not keep its connection.
+      if (!response.body.destroyed) response.body.destroy();
+    },
     redactor,
   };
 }
