@@ -53,6 +53,23 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await sleep(2);
 }
 
+test('an interim answer (103 Early Hints) is passed over: the status, headers and body are the final ones', { timeout: 5000 }, async () => {
+  routes.set('/hints', (_request, response) => {
+    response.writeEarlyHints({ link: '</x>; rel=preload' }, () => {
+      response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3' });
+      response.end('{"error":{"message":"slow down"}}');
+    });
+  });
+  const { status, headers, body } = await open('/hints');
+  assert.equal(status, 429);
+  assert.equal(headers['retry-after'], '3');
+  assert.equal(headers.link, undefined);
+  const seen = record(body);
+  await seen.closed;
+  assert.equal(seen.text(), '{"error":{"message":"slow down"}}');
+  assert.deepEqual(seen.kinds(), ['data', 'end', 'close']);
+});
+
 test('a whole body: status, lowercased headers, every chunk then end then close, listened to late', { timeout: 5000 }, async () => {
   routes.set('/whole', (_request, response) => {
     response.statusCode = 201;

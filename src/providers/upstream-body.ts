@@ -160,6 +160,8 @@ export function dispatchUpstream(dispatcher: Dispatcher, options: Dispatcher.Dis
         if (signal.aborted) requestController.abort(signal.reason);
       },
       onResponseStart(requestController, statusCode, headers) {
+        // An interim answer (103 Early Hints, 100 Continue) is not the answer: its final one follows.
+        if (statusCode < 200) return;
         started = true;
         body.attach(requestController);
         resolve({ status: statusCode, headers: headers as UpstreamHeaders, body });
