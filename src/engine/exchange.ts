@@ -2,7 +2,7 @@
 // where a request went, the client headers a provider may receive, and the unknown-model error.
 import type { ModelTarget } from '../routing/catalog.ts';
 import type { Router } from '../routing/router.ts';
-import { upstreamFailure } from '../providers/upstream.ts';
+import { readBody, upstreamFailure } from '../providers/upstream.ts';
 import type { ExchangeOptions, UpstreamExchange } from '../providers/upstream.ts';
 import { clientKeyPrefix } from '../providers/registry.ts';
 import type { CallContext } from './call.ts';
@@ -11,26 +11,12 @@ import { GatewayError, invalidRequest, upstreamFailed } from '../errors/gateway-
 /** A whole (non-streamed) answer's bytes, with any credential it echoes cut out; every chunk keeps
  * the exchange's timers informed. */
 export function readUpstreamBody(context: CallContext, target: ModelTarget, exchange: UpstreamExchange): Promise<Buffer> {
-  // Events, not `for await`: an async iterator costs several objects and ticks per answer.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const { body } = exchange;
-    body.on('data', (chunk: Buffer) => {
-      exchange.sawData();
-      chunks.push(chunk);
-      size += chunk.length;
-    });
-    let ended = false;
-    body.once('end', () => {
-      ended = true;
-      resolve(exchange.redactor.bytes(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    });
-    const fail = (error: unknown): void => reject(upstreamFailure(target.provider, error, context.controller, exchange.redactor));
-    body.once('error', fail);
-    // Closed without its end or an error (destroyed): settled as a cut connection.
-    body.once('close', () => ended || fail(Object.assign(new Error('the body was closed'), { code: 'UND_ERR_SOCKET' })));
-  });
+  return readBody(exchange).then(
+    (bytes) => exchange.redactor.bytes(bytes),
+    (error: unknown) => {
+      throw upstreamFailure(target.provider, error, context.controller, exchange.redactor);
+    },
+  );
 }
 
 export function parseUpstreamJson(target: ModelTarget, payload: Buffer): unknown {

@@ -156,11 +156,14 @@ function withoutAddresses(text: string, provider: Provider): string {
     .replace(/<provider>:\d+/g, '<provider>');
 }
 
+/** What of an error response is read: its message is in the first few hundred bytes. */
+const errorBodyLimit = 256 * 1024;
+
 /** Reads an upstream error response (bounded) and keeps its status, message, type and code. */
 export async function upstreamErrorResponse(provider: Provider, exchange: UpstreamExchange): Promise<GatewayError> {
   let text = '';
   try {
-    text = await readBounded(exchange, 256 * 1024);
+    text = (await readBody(exchange, errorBodyLimit)).toString('utf8').slice(0, errorBodyLimit);
   } catch {
     // The status alone still tells the story.
   }
@@ -187,23 +190,33 @@ export async function upstreamErrorResponse(provider: Provider, exchange: Upstre
   });
 }
 
-function readBounded(exchange: UpstreamExchange, limit: number): Promise<string> {
+/**
+ * The body's bytes, each chunk keeping the exchange's timers informed. With a `limit`, reading stops
+ * once it is reached (the body destroyed, the rest left unsent). Rejects when the body fails, or
+ * closes (destroyed) before its end, as a cut connection. Events, not `for await`: an async iterator
+ * costs several objects and ticks per answer.
+ */
+export function readBody(exchange: UpstreamExchange, limit = Infinity): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = (): void => resolve(Buffer.concat(chunks).toString('utf8').slice(0, limit));
+    let read = false;
+    const done = (): void => {
+      read = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
     const { body } = exchange;
     body.on('data', (chunk: Buffer) => {
       exchange.sawData();
       chunks.push(chunk);
       size += chunk.length;
       if (size < limit) return;
-      body.destroy();
       done();
+      body.destroy();
     });
     body.once('end', done);
     body.once('error', reject);
-    body.once('close', done);
+    body.once('close', () => read || reject(Object.assign(new Error('the body was closed'), { code: 'UND_ERR_SOCKET' })));
   });
 }
 
