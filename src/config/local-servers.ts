@@ -3,6 +3,7 @@
 // gateway, at the next of the probes that follow every 30 seconds. Nothing to configure.
 import type { ProviderConfig } from '../providers/config.ts';
 import type { ProviderDefinition } from '../providers/definition.ts';
+import { Agent } from '../providers/http-agent.ts';
 import { providerDefinitions } from '../providers/definitions/index.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { Catalog } from '../routing/catalog.ts';
@@ -63,18 +64,21 @@ async function addFound(config: GatewayConfig, gateway: { registry: ProviderRegi
 
 /** The local servers not yet configured that answer on their port, as provider configurations. */
 async function probeLocalServers(config: GatewayConfig, definitions: readonly ProviderDefinition[]): Promise<ProviderConfig[]> {
+  // The gateway's own HTTP client, not fetch: fetch would load Node's bundled copy of undici (a
+  // second HTTP client and its parser) into a process that never uses it again, 10 MB or more.
+  // Its connections end with the round.
+  const agent = new Agent({ connect: { timeout: probeTimeoutMs } });
   const found = await Promise.all(
     localCandidates(config, definitions).map(async (definition) => {
-      const url = `http://127.0.0.1:${definition.localPort}/v1/models`;
       try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(probeTimeoutMs) });
-        const body = (await response.json()) as { data?: unknown };
-        return response.ok && Array.isArray(body.data) ? definition : null;
+        const response = await agent.request({ origin: `http://127.0.0.1:${definition.localPort}`, path: '/v1/models', method: 'GET', signal: AbortSignal.timeout(probeTimeoutMs) });
+        const body = (await response.body.json()) as { data?: unknown };
+        return response.statusCode >= 200 && response.statusCode < 300 && Array.isArray(body.data) ? definition : null;
       } catch {
         return null;
       }
     }),
-  );
+  ).finally(() => agent.close());
   return found.filter((definition) => definition !== null).map((definition) => {
     const provider = localProvider(definition, config.timeouts);
     provider.baseUrl = `http://127.0.0.1:${definition.localPort}/v1`;

@@ -2,11 +2,13 @@
 // large, a request too slow to arrive, an Expect it cannot meet) still get an answer a client can
 // read: the right status, and a body in the caller's error format (Anthropic's on /v1/messages*,
 // OpenAI's elsewhere), as every other answer of the gateway.
-import { METHODS, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { anthropicErrorBody } from '../protocol/anthropic/errors.ts';
 import { GatewayError, openAIErrorBody } from '../errors/gateway-error.ts';
+
+// node:http through getBuiltinModule, not an import: see server.ts.
+const { METHODS, STATUS_CODES } = process.getBuiltinModule('node:http');
 
 interface ParserError extends NodeJS.ErrnoException {
   /** The bytes the parser was given when it failed: the request line, when it got that far. */

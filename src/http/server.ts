@@ -3,7 +3,6 @@
 // server with its connection guards. Reading createGateway tells the whole request path:
 // recordWhenClosed → letGoOfUnreadEnds → answerErrors → onlyLoopbackWhenOpen → authenticateCaller →
 // keepLedger → route.
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { GatewayConfig } from '../config/types.ts';
@@ -49,6 +48,12 @@ import { createRouteTable, decodePathSegment, plain } from './routes.ts';
 import type { RouteTable } from './routes.ts';
 import { InFlightRequests, shutDown } from './shutdown.ts';
 import { handleOwnUsage } from './usage.ts';
+
+// node:http is taken with getBuiltinModule rather than imported: an ES import of it reads every one
+// of its exports, and its lazy WebSocket, CloseEvent and MessageEvent load Node's bundled copy of
+// undici (a second HTTP client and its WebAssembly parser, 12 MB resident) that the gateway never
+// uses; its own undici is the one in package.json.
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface Gateway {
   server: Server;
