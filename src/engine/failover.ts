@@ -11,6 +11,8 @@ import { errorLabel } from '../errors/gateway-error.ts';
 import { isContextLengthError } from '../providers/context-length.ts';
 import type { ModelTarget } from '../routing/catalog.ts';
 import type { Candidate, Router, RoutePlan } from '../routing/router.ts';
+import type { StreamedOutput } from '../accounts/request-ledger.ts';
+import type { StreamEvent, Usage } from '../protocol/ir.ts';
 import type { Answer, AnswerSink, AnswerStream } from './answer.ts';
 import { secondsSince } from './call.ts';
 import type { CallContext } from './call.ts';
@@ -107,11 +109,10 @@ async function attemptOnce(context: CallContext, router: Router, candidate: Cand
   const { target } = candidate;
   // A whole answer commits only once read, so its provider's own timeouts bound it; only a stream
   // that has not begun answering by the routing deadline is abandoned for another provider.
-  const deadlineTimer = context.stream
-    ? setTimeout(() => {
-        controller.abort(new GatewayError(`provider "${target.provider.id}" did not start answering within the routing deadline`, { status: 504, type: 'timeout_error', code: 'routing_deadline_exceeded' }));
-      }, Math.max(0, deadline - now()))
-    : null;
+  const abandon = (): void => {
+    controller.abort(new GatewayError(`provider "${target.provider.id}" did not start answering within the routing deadline`, { status: 504, type: 'timeout_error', code: 'routing_deadline_exceeded' }));
+  };
+  const deadlineTimer = context.stream ? setTimeout(abandon, Math.max(0, deadline - now())) : null;
   context.route!.attempts++;
   context.ledger?.beginAttempt(target, context.route!.attempts, clientKeyFor(context, target) !== null);
   context.streamed = { events: 0, characters: 0 };
@@ -144,49 +145,78 @@ function observed(answer: Answer, context: CallContext, router: Router, candidat
     router.succeeded(candidate, { ttftMs: null, tokensPerSecond: null }, stickyKey());
     return answer;
   }
-  const inner = answer.stream;
-  const ended = (): void => {
+  return { ...answer, stream: new ObservedStream(answer.stream, { context, router, candidate, stickyKey, startedSeconds, committedSeconds }) };
+}
+
+interface Observation {
+  context: CallContext;
+  router: Router;
+  candidate: Candidate;
+  stickyKey: () => string | null;
+  startedSeconds: number;
+  committedSeconds: number;
+}
+
+/** A stream passed through to its sink, telling the router how the provider did once it ends. A
+ * class, not object literals with getters and closures: these live as long as the stream does. */
+class ObservedStream implements AnswerStream, AnswerSink {
+  private readonly inner: AnswerStream;
+  private readonly observation: Observation;
+  private sink: AnswerSink | null = null;
+
+  constructor(inner: AnswerStream, observation: Observation) {
+    this.inner = inner;
+    this.observation = observation;
+  }
+
+  start(sink: AnswerSink): void {
+    this.sink = sink;
+    this.inner.start(this);
+  }
+
+  pause(): void {
+    this.inner.pause();
+  }
+
+  resume(): void {
+    this.inner.resume();
+  }
+
+  cancel(): void {
+    this.inner.cancel();
+  }
+
+  get usage(): Usage | null {
+    return this.inner.usage;
+  }
+
+  get streamed(): StreamedOutput {
+    return this.inner.streamed;
+  }
+
+  piece(bytes: Buffer | string | null, events: readonly StreamEvent[], closing: boolean): boolean {
+    return this.sink!.piece(bytes, events, closing);
+  }
+
+  end(): void {
+    const { context, router, candidate, stickyKey, startedSeconds, committedSeconds } = this.observation;
     const now = secondsSince(context.startedAt);
     // A stream delivered in one burst has no time of its own between its first token and its end:
     // its throughput is then taken over the whole attempt, so it still gets a figure.
     const generating = now - committedSeconds;
     const seconds = generating > 0.001 ? generating : now - startedSeconds;
-    const outputTokens = inner.usage?.outputTokens ?? null;
-    router.succeeded(candidate, {
-      ttftMs: (committedSeconds - startedSeconds) * 1000,
-      tokensPerSecond: outputTokens && outputTokens > 1 && seconds > 0.001 ? outputTokens / seconds : null,
-    }, stickyKey());
-  };
-  const failed = (error: GatewayError): void => {
+    const outputTokens = this.inner.usage?.outputTokens ?? null;
+    const tokensPerSecond = outputTokens && outputTokens > 1 && seconds > 0.001 ? outputTokens / seconds : null;
+    router.succeeded(candidate, { ttftMs: (committedSeconds - startedSeconds) * 1000, tokensPerSecond }, stickyKey());
+    this.sink!.end();
+  }
+
+  fail(error: GatewayError, relayed: boolean): void {
     // A stream that broke after its first token still counts against the provider; the caller's
     // leaving or a fault of the gateway's own says nothing about it.
-    if (error.status !== 499 && !error.internal) router.failed(candidate, { retryAfterMs: null, fatal: false });
-  };
-  const stream: AnswerStream = {
-    start(sink: AnswerSink) {
-      inner.start({
-        piece: (bytes, events, closing) => sink.piece(bytes, events, closing),
-        end() {
-          ended();
-          sink.end();
-        },
-        fail(error, relayed) {
-          failed(error);
-          sink.fail(error, relayed);
-        },
-      });
-    },
-    pause: () => inner.pause(),
-    resume: () => inner.resume(),
-    cancel: () => inner.cancel(),
-    get usage() {
-      return inner.usage;
-    },
-    get streamed() {
-      return inner.streamed;
-    },
-  };
-  return { ...answer, stream };
+    if (error.status !== 499 && !error.internal) this.observation.router.failed(this.observation.candidate, { retryAfterMs: null, fatal: false });
+    this.sink!.fail(error, relayed);
+  }
 }
 
 const noKey = (): null => null;

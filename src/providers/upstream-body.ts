@@ -163,6 +163,10 @@ export function dispatchUpstream(dispatcher: Dispatcher, options: Dispatcher.Dis
         // An interim answer (103 Early Hints, 100 Continue) is not the answer: its final one follows.
         if (statusCode < 200) return;
         started = true;
+        // undici keeps the raw header lines on the controller for the whole exchange, each a view
+        // into the socket's first chunk, which they keep alive with the stream: 3 KB a stream that
+        // nobody reads again once `headers` is made of them.
+        requestController.rawHeaders = null;
         body.attach(requestController);
         resolve({ status: statusCode, headers: headers as UpstreamHeaders, body });
       },

@@ -26,24 +26,46 @@ export interface RouteNeeds {
 type NeedsFacts = Pick<ClientFormatFacts, 'promptParts' | 'maxOutputTokens' | 'usesTools' | 'wantsJsonSchema' | 'hasImages'>;
 
 export function needsOf(format: RequestFormat, body: Record<string, unknown>, bodyBytes: number): RouteNeeds {
-  const facts = format === 'embeddings' ? embeddingsFacts : clientFormats[format];
-  let prompt: PromptTokens | null = null;
-  const promptOf = (): PromptTokens => (prompt ??= new PromptTokens(facts.promptParts(body)));
-  let vision: boolean | null = null;
-  return {
-    get promptTokens() {
-      return promptOf().upperBound;
-    },
-    promptFits: (family, room) => promptOf().fits(family, room),
-    promptTokensAtMost: bodyBytes,
-    maxTokens: facts.maxOutputTokens(body),
-    tools: facts.usesTools(body),
-    jsonSchema: facts.wantsJsonSchema(body),
-    get vision() {
-      vision ??= facts.hasImages(body);
-      return vision;
-    },
-  };
+  return new RequestNeeds(format === 'embeddings' ? embeddingsFacts : clientFormats[format], body, bodyBytes);
+}
+
+/** A class, not an object literal with getters: a literal's getters go on each object (which V8 then
+ * keeps as a dictionary, 470 bytes held for the life of every request, a stream's included). */
+class RequestNeeds implements RouteNeeds {
+  readonly promptTokensAtMost: number;
+  maxTokens: number | null;
+  tools: boolean;
+  jsonSchema: boolean;
+  private readonly facts: NeedsFacts;
+  private readonly body: Record<string, unknown>;
+  private prompt: PromptTokens | null = null;
+  private images: boolean | null = null;
+
+  constructor(facts: NeedsFacts, body: Record<string, unknown>, bodyBytes: number) {
+    this.facts = facts;
+    this.body = body;
+    this.promptTokensAtMost = bodyBytes;
+    this.maxTokens = facts.maxOutputTokens(body);
+    this.tools = facts.usesTools(body);
+    this.jsonSchema = facts.wantsJsonSchema(body);
+  }
+
+  get promptTokens(): number {
+    return this.promptOf().upperBound;
+  }
+
+  promptFits(family: TokenizerFamily, room: number): boolean {
+    return this.promptOf().fits(family, room);
+  }
+
+  get vision(): boolean {
+    this.images ??= this.facts.hasImages(this.body);
+    return this.images;
+  }
+
+  private promptOf(): PromptTokens {
+    return (this.prompt ??= new PromptTokens(this.facts.promptParts(this.body)));
+  }
 }
 
 /** Needs stated outright, for a dry run (`GET /v1/route?tools=true&prompt_tokens=...`). */
