@@ -39,10 +39,10 @@ export class ChatStreamRelay {
   /** The events being inspected carry a finish reason. */
   private finishing = false;
   /** Tool-call id -> the index given to it, for providers that send none. */
-  private toolIndexes = new Map<string, number>();
+  private toolIndexes: Map<string, number> | null = null;
   /** The choices the request asked for (`n`), and those whose first delta has been seen. */
   private choices: number;
-  private seenRoles = new Set<number>();
+  private seenRoles: Set<number> | null = null;
   /** Some choice's first delta may still come without its `role`. */
   private rolesPending = true;
   /** With several choices (`n`), the indexes of those that have finished: each finishes on its own,
@@ -270,8 +270,9 @@ export class ChatStreamRelay {
     let changed = false;
     if (repairs & toolIndexRepair) changed = this.repairToolCalls(chunk);
     if (repairs & normalizeRepair) {
-      if (normalizeChunk(chunk, this.rolesPending ? this.seenRoles : null)) changed = true;
-      if (this.seenRoles.size >= this.choices) this.rolesPending = false;
+      const seenRoles = this.rolesPending ? (this.seenRoles ??= new Set()) : null;
+      if (normalizeChunk(chunk, seenRoles)) changed = true;
+      if (seenRoles !== null && seenRoles.size >= this.choices) this.rolesPending = false;
     }
     const verdict = this.readUsage(chunk);
     if (verdict === 'drop') return 'drop';
@@ -287,8 +288,9 @@ export class ChatStreamRelay {
     for (const choice of chunk.choices ?? []) {
       for (const call of choice.delta?.tool_calls ?? []) {
         if (typeof call.index === 'number') continue;
-        if (typeof call.id === 'string' && !this.toolIndexes.has(call.id)) this.toolIndexes.set(call.id, this.toolIndexes.size);
-        call.index = typeof call.id === 'string' ? this.toolIndexes.get(call.id) : Math.max(0, this.toolIndexes.size - 1);
+        const indexes = (this.toolIndexes ??= new Map());
+        if (typeof call.id === 'string' && !indexes.has(call.id)) indexes.set(call.id, indexes.size);
+        call.index = typeof call.id === 'string' ? indexes.get(call.id) : Math.max(0, indexes.size - 1);
         if (typeof call.id === 'string' && call.type === undefined) call.type = 'function';
         changed = true;
       }
