@@ -78,7 +78,7 @@ async function probeLocalServers(config: GatewayConfig, definitions: readonly Pr
         return null;
       }
     }),
-  ).finally(() => agent.close());
+  ).finally(() => agent.close().catch(() => {}));
   return found.filter((definition) => definition !== null).map((definition) => {
     const provider = localProvider(definition, config.timeouts);
     provider.baseUrl = `http://127.0.0.1:${definition.localPort}/v1`;

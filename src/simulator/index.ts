@@ -1,7 +1,6 @@
 // The provider simulator: one loopback HTTP server that plays OpenAI (chat, responses, embeddings,
 // models), Anthropic (messages, count_tokens), Google Gemini and AWS Bedrock (Converse), with deterministic answers, latency knobs,
 // injected faults and replay of real recordings. Tests, demos and the benchmark need no internet.
-import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleCountTokens, handleMessages } from './anthropic.ts';
@@ -19,6 +18,10 @@ import { handleResponses } from './openai-responses.ts';
 import { createReplayStore } from './replay.ts';
 import type { ReplayStore } from './replay.ts';
 import { isObject } from './values.ts';
+
+// Taken with getBuiltinModule, not imported: see the same line in src/http/server.ts (demo mode runs
+// the simulator inside the gateway).
+const { createServer } = process.getBuiltinModule('node:http');
 
 export type { SimulatorFault, SimulatorKnobs } from './knobs.ts';
 
