@@ -109,10 +109,7 @@ async function attemptOnce(context: CallContext, router: Router, candidate: Cand
   const { target } = candidate;
   // A whole answer commits only once read, so its provider's own timeouts bound it; only a stream
   // that has not begun answering by the routing deadline is abandoned for another provider.
-  const abandon = (): void => {
-    controller.abort(new GatewayError(`provider "${target.provider.id}" did not start answering within the routing deadline`, { status: 504, type: 'timeout_error', code: 'routing_deadline_exceeded' }));
-  };
-  const deadlineTimer = context.stream ? setTimeout(abandon, Math.max(0, deadline - now())) : null;
+  const deadlineTimer = context.stream ? setTimeout(abandonAtDeadline, Math.max(0, deadline - now()), controller, target.provider.id) : null;
   context.route!.attempts++;
   context.ledger?.beginAttempt(target, context.route!.attempts, clientKeyFor(context, target) !== null);
   context.streamed = { events: 0, characters: 0 };
@@ -217,6 +214,11 @@ class ObservedStream implements AnswerStream, AnswerSink {
     if (error.status !== 499 && !error.internal) this.observation.router.failed(this.observation.candidate, { retryAfterMs: null, fatal: false });
     this.sink!.fail(error, relayed);
   }
+}
+
+/** A stream that has not begun answering by the routing deadline is given up for another provider. */
+function abandonAtDeadline(controller: AbortController, providerId: string): void {
+  controller.abort(new GatewayError(`provider "${providerId}" did not start answering within the routing deadline`, { status: 504, type: 'timeout_error', code: 'routing_deadline_exceeded' }));
 }
 
 const noKey = (): null => null;
