@@ -62,7 +62,8 @@ async function handleCompare(context: RequestContext, dependencies: InferenceDep
  * ends the stream as an `error` event (the server's error handler writes it). */
 function startProgressStream(context: RequestContext): ProgressListener {
   context.stream = true;
-  context.streamFailure = (error) => compareEventFrame('error', JSON.parse(openAIErrorBody(error)));
+  const streamFailure = (error: GatewayError): string => compareEventFrame('error', JSON.parse(openAIErrorBody(error)));
+  context.streamFailure = streamFailure;
   context.response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': context.requestId });
   return (event) => {
     if (!context.response.writableEnded) context.response.write(compareEventFrame(event.type, event));

@@ -50,11 +50,12 @@ export class InFlightRequests {
         this.emptied = null;
         resolve(false);
       }, milliseconds);
-      this.emptied = () => {
+      const emptied = (): void => {
         clearTimeout(timer);
         this.emptied = null;
         resolve(true);
       };
+      this.emptied = emptied;
     });
   }
 
