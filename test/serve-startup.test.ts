@@ -73,7 +73,7 @@ test('an open gateway refuses a host name that only starts like a loopback addre
   assert.match(result.stderr, /refusing to serve on 127\.evil\.example without an admin key/);
 });
 
-test('serve relaunches itself once with a capped young generation, two malloc arenas and Node\'s compile cache, written at start', async () => {
+test('serve relaunches itself once with a capped young generation, no allocation-site pretenuring, two malloc arenas and Node\'s compile cache, written at start', async () => {
   const temporary = mkdtempSync(join(tmpdir(), 'modelmux-relaunch-'));
   const env = demoEnvironment({ TMPDIR: temporary });
   delete env.NODE_COMPILE_CACHE;
@@ -98,6 +98,7 @@ test('serve relaunches itself once with a capped young generation, two malloc ar
     assert.ok(listening, 'the gateway started');
     const commandLine = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     assert.ok(commandLine.includes('--max-semi-space-size=4'), commandLine.join(' '));
+    assert.ok(commandLine.includes('--no-allocation-site-pretenuring'), commandLine.join(' '));
     const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
     assert.ok(environment.includes('MALLOC_ARENA_MAX=2'), 'two malloc arenas');
     // Written just after the line that says it listens: looked for a few times, 20 ms apart.
