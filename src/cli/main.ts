@@ -21,12 +21,14 @@ process.exitCode = await runCommand(argv);
 // entries are checked against each file and the Node version): from the second start on, the
 // TypeScript is not stripped again, so Node's type stripper (a WebAssembly module) is never loaded,
 // which leaves the gateway 24 MB smaller (117 against 93 MB idle) and quicker to start.
-// V8's allocation-site pretenuring is turned off (--no-allocation-site-pretenuring): under concurrent
-// load, objects of the requests in flight are alive at a scavenge often enough that V8 starts
-// allocating them straight in the old generation, where, once the request is over, they keep every
-// young object they point to alive through each scavenge: with 32 streamed connections 13.7 KB per
-// request was promoted and a full collection ran every second or two; without it, 0.1 KB and none
-// (BENCHMARKS.md, 2026-12-06 (late)). The gateway's long-lived state is built at start.
+// V8's allocation-site pretenuring is turned off (--no-allocation-site-pretenuring). Under concurrent
+// load the objects of the requests in flight are often alive at a young collection, so V8 starts
+// allocating them straight in the old generation; there, once their request is over, each keeps
+// every young object it points to alive through each young collection. With 32 streamed connections
+// 13.3 KB per request was promoted and a full collection ran every second or two; with the flag,
+// 0.1 KB and none (BENCHMARKS.md, "2026-12-06 (late)"). Nothing is lost: what the gateway keeps for
+// long is built at start. Node refuses this flag in NODE_OPTIONS; given on node's own command line
+// (`node --allocation-site-pretenuring .../main.ts serve`) the opposite flag comes later and wins.
 // And glibc's malloc gets two arenas (MALLOC_ARENA_MAX, unless already set): the main thread's and
 // one V8's helper threads share. By default each helper thread (the compiler's, the collector's)
 // gets an arena of its own, and what the compiler frees there while the gateway warms up stays

@@ -83,9 +83,9 @@ function streamFusion(fusion: FusionInput, headers: Record<string, string>, open
   const input: FusionInput = { ...fusion, call: { ...fusion.call, parent: { ...fusion.call.parent, controller } } };
   const { spec, call } = input;
   const events = createEventStream();
-  // Through locals: V8 pretenures a function literal assigned straight to a property (see test/architecture.test.ts).
-  const cancel = (): void => controller.abort(clientClosed('the fusion answer was cancelled'));
-  events.onCancel = cancel;
+  // Made in a local, then assigned: see test/architecture.test.ts (V8 would allocate it old).
+  const onCancel = (): void => controller.abort(clientClosed('the fusion answer was cancelled'));
+  events.onCancel = onCancel;
   const answer: Answer = { kind: 'stream', metadata: { headers, bytesFormat: null, model: spec.judge }, stream: events.stream };
   return new Promise<Answer>((resolve, reject) => {
     let committed = false;
@@ -99,9 +99,11 @@ function streamFusion(fusion: FusionInput, headers: Record<string, string>, open
       commit();
       // SSE comments: every client and SDK skips them, a person watching the raw stream sees the panel work.
       events.push({ type: 'comment', text: `fusion ${call.groupId} started: ${spec.pool.length} members, mode ${spec.mode}` });
-      const progress = (line: string): void => events.push({ type: 'comment', text: line });
-      input.onProgress = progress;
+      // Made in a local, then assigned: see test/architecture.test.ts (V8 would allocate it old).
+      const onProgress = (line: string): void => events.push({ type: 'comment', text: line });
+      input.onProgress = onProgress;
     }
+    // Made in a local, then assigned: see test/architecture.test.ts (V8 would allocate it old).
     const onAnswer = (text: string): void => {
       commit();
       events.push({ type: 'text-delta', text });

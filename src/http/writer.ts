@@ -89,7 +89,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
    * waits for the ledger: a client that has seen the end of the answer has a row. */
   const tail: (Buffer | string)[] = [];
   const render = (bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string => (relayed ? (bytes ?? '') : encode(encoder(), events));
-  // Through a local: V8 pretenures a function literal assigned straight to a property (see test/architecture.test.ts).
+  // Made in a local, then assigned: see test/architecture.test.ts (V8 would allocate it old).
   const streamFailure = (error: GatewayError): string => encoder().fail(error);
   context.streamFailure = streamFailure;
   context.streamed = stream.streamed;
