@@ -73,7 +73,7 @@ test('an open gateway refuses a host name that only starts like a loopback addre
   assert.match(result.stderr, /refusing to serve on 127\.evil\.example without an admin key/);
 });
 
-test('serve relaunches itself once with a capped young generation, no allocation-site pretenuring, two malloc arenas and Node\'s compile cache, written at start', async () => {
+test('serve relaunches itself once with a capped young generation, no allocation-site pretenuring, two malloc arenas, Node\'s compile cache, written at start, and a 32 MiB ballast outside the heap', async () => {
   const temporary = mkdtempSync(join(tmpdir(), 'modelmux-relaunch-'));
   const env = demoEnvironment({ TMPDIR: temporary });
   delete env.NODE_COMPILE_CACHE;
@@ -81,8 +81,8 @@ test('serve relaunches itself once with a capped young generation, no allocation
   delete env.MALLOC_ARENA_MAX;
   const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', 'none'], { env, cwd: temporary, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
+    let output = '';
     const listening = await new Promise<boolean>((resolve) => {
-      let output = '';
       const timer = setTimeout(() => resolve(false), 15_000);
       const look = (chunk: Buffer): void => {
         output += chunk.toString();
@@ -101,6 +101,12 @@ test('serve relaunches itself once with a capped young generation, no allocation
     assert.ok(commandLine.includes('--no-allocation-site-pretenuring'), commandLine.join(' '));
     const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
     assert.ok(environment.includes('MALLOC_ARENA_MAX=2'), 'two malloc arenas');
+    // The ballast (src/cli/main.ts): memory held outside V8's heap, as /metrics reports it.
+    const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
+    assert.ok(url, output);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const external = Number(/^nodejs_external_memory_bytes (\d+)$/m.exec(metrics)?.[1]);
+    assert.ok(external >= 32 * 1024 * 1024, `external memory ${external}`);
     // Written just after the line that says it listens: looked for a few times, 20 ms apart.
     const cache = join(temporary, 'modelmux-compile-cache');
     const written = (): boolean => existsSync(cache) && readdirSync(cache, { recursive: true }).length > 1;
