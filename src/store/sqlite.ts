@@ -13,10 +13,10 @@
 // Durability: WAL with synchronous = NORMAL. A commit is in the WAL file (the OS's page cache) when it
 // returns, so a killed process (kill -9, OOM, crash) loses nothing; only an OS crash or power cut can
 // lose the last few commits, which FULL would cover at the price of an fsync per request. The fsyncs
-// of NORMAL happen at checkpoints, which SQLite runs inside the commit that crosses 1,000 WAL pages:
-// that request waits a few milliseconds. (A checkpointer thread was tried: under steady writes its
-// passive checkpoints never caught up, so the WAL never restarted and grew without bound.)
-import { mkdirSync } from 'node:fs';
+// of NORMAL happen at checkpoints, run here once a second on this thread (see checkpointSoon). (A
+// checkpointer thread was tried: under steady writes its passive checkpoints never caught up, so the
+// WAL never restarted and grew without bound.)
+import { close, fdatasync, mkdirSync, open } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
@@ -65,6 +65,8 @@ class SqliteStore implements Store {
   private reservationCount = 0;
   private lastSweep: number;
   private readonly checkpointTimer: NodeJS.Timeout;
+  private readonly walFile: string;
+  private checkpointing = false;
   private readonly cache = new Map<string, StatementSync>();
   /** Keys recently found by hash, so authenticating a request reads no row. A change made through
    * this store clears it at once; one made by another process on the file shows within keyCacheMs. */
@@ -109,7 +111,8 @@ class SqliteStore implements Store {
     // whichever commit passes 1,000 pages (every few hundred requests, each paying the copy and its
     // fsync: the slowest requests of a steady load).
     this.database.exec('PRAGMA wal_autocheckpoint = 0');
-    this.checkpointTimer = setInterval(() => this.checkpoint(), checkpointIntervalMs);
+    this.walFile = `${file}-wal`;
+    this.checkpointTimer = setInterval(() => this.checkpointSoon(), checkpointIntervalMs);
     this.checkpointTimer.unref();
     migrate(this.database);
 
@@ -290,6 +293,27 @@ class SqliteStore implements Store {
 
   rows(query: RowsQuery): (LedgerRow & { id: number })[] {
     return queryRows(this.prepare, query);
+  }
+
+  /**
+   * The WAL file is flushed to disk first, on libuv's thread pool, and the checkpoint runs once that
+   * is done. A checkpoint's own fsync of the WAL then finds only what was written since, so this
+   * thread stops for the copy and the database file's fsync alone: at 1,400 requests a second the
+   * WAL takes 10-20 MB a second, and flushing it inside the checkpoint held the event loop 14-42 ms
+   * once a second (BENCHMARKS.md, "2026-12-07"). The extra flush changes no guarantee: SQLite still
+   * syncs what it must before the WAL starts over.
+   */
+  private checkpointSoon(): void {
+    if (this.checkpointing) return;
+    this.checkpointing = true;
+    const done = (): void => {
+      this.checkpointing = false;
+      this.checkpoint();
+    };
+    open(this.walFile, 'r', (openError, descriptor) => {
+      if (openError) return done();
+      fdatasync(descriptor, () => close(descriptor, done));
+    });
   }
 
   /** Copies what the WAL holds into the database, as far as no reader stands in the way. */
