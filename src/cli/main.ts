@@ -1,5 +1,6 @@
 // modelmux command line: `modelmux <command> [options]`. The commands are in commands.ts; this file
-// is what only a real process does: relaunch itself for `serve`, and set the exit status.
+// is what only a real process does: relaunch itself for `serve`, hold its ballast (see heldForGc),
+// and set the exit status.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandName, runCommand } from './commands.ts';
@@ -48,14 +49,15 @@ function relaunchWithServeSettings(): void {
   process.execve(process.execPath, [process.execPath, `${flag}=4`, '--no-allocation-site-pretenuring', ...process.execArgv, ...process.argv.slice(1)], environment);
 }
 
-// A gateway holds a 32 MiB ArrayBuffer it never touches, as Go services hold a "memory ballast". It
-// is allocated zeroed by the system (untouched pages), so it costs address space, not memory: the
-// gateway is no larger resident (BENCHMARKS.md, "2026-12-07"). Measured, not explained: while the
+// A gateway holds a 32 MiB ArrayBuffer it never touches (a "ballast", the name Go services give a
+// buffer held to steer their collector). It is allocated zeroed by the system (untouched pages), so
+// it costs address space, not resident memory (BENCHMARKS.md, "2026-12-07"); with
+// vm.overcommit_memory=2 it counts against the commit limit. Measured, not explained: while the
 // process holds little memory outside V8's heap, V8 promotes to the old generation every request's
 // objects at 8 to 32 concurrent requests (11-13 KB per streamed request, 4 KB per whole one, a full
-// collection every second or two); with 24 MiB or more held outside the heap, 0.1 KB and none, and
-// 15-25% less CPU per request. Node's own type stripper (a WebAssembly module with its memory) had
-// done the same by accident whenever it was loaded, that is on every start without a compile cache.
+// collection every second or two); with 24 MiB or more held outside the heap, 0.1 KB and none (1 MiB
+// was enough at 8 requests, not at 32). Node's own type stripper (a WebAssembly module with its
+// memory) had done the same by accident whenever it was loaded: on every start without a compile cache.
 function heldForGc(): ArrayBuffer {
   return new ArrayBuffer(32 * 1024 * 1024);
 }
