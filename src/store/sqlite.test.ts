@@ -3,7 +3,7 @@
 // their own test files.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, test } from 'node:test';
@@ -153,37 +153,5 @@ describe('a batch of settlements', () => {
     assert.equal(modelA?.requests, 6);
     assert.equal(modelA?.costUnits, 90);
     assert.equal(batched.usage.find((row) => row.model === 'model-b')?.errors, 3);
-  });
-});
-
-describe('SQLite store: checkpoints', () => {
-  test('once a second the WAL is flushed off the event loop, then copied into the database file', async (context) => {
-    context.mock.timers.enable({ apis: ['setInterval'] });
-    const directory = temporaryDirectory(context);
-    const store = openSqliteStore(directory, { now: () => noon });
-    const file = join(directory, databaseFileName);
-    for (let index = 0; index < 500; index++) store.settle(null, requestRows({ requestId: `request-${index}`, at: noon + index }));
-    // Settled rows wait in the WAL; the database file holds them only after a checkpoint.
-    const before = statSync(file).size;
-    context.mock.timers.tick(1_000);
-    assert.equal(statSync(file).size, before, 'nothing is copied on the event loop before the WAL is flushed');
-    // The flush runs on libuv's thread pool: looked for every 5 ms, for up to two seconds.
-    for (let look = 0; look < 400 && statSync(file).size === before; look++) await new Promise((resolve) => setTimeout(resolve, 5));
-    assert.ok(statSync(file).size > before, `the database file grew from ${before} bytes`);
-    store.close();
-  });
-
-  test('a store closed while its WAL is being flushed closes cleanly', async (context) => {
-    context.mock.timers.enable({ apis: ['setInterval'] });
-    const directory = temporaryDirectory(context);
-    const store = openSqliteStore(directory, { now: () => noon });
-    store.settle(null, requestRows({ requestId: 'request-1' }));
-    context.mock.timers.tick(1_000);
-    store.close();
-    // The flush finishes after the close; its checkpoint finds the database closed and does nothing.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const reopened = openSqliteStore(directory, { now: () => noon });
-    assert.equal(reopened.rows({ from: 0, to: noon + 1_000, limit: 10 }).filter((row) => row.requestId === 'request-1').length, 2);
-    reopened.close();
   });
 });

@@ -13,14 +13,13 @@
 // Durability: WAL with synchronous = NORMAL. A commit is in the WAL file (the OS's page cache) when it
 // returns, so a killed process (kill -9, OOM, crash) loses nothing; only an OS crash or power cut can
 // lose the last few commits, which FULL would cover at the price of an fsync per request. The fsyncs
-// of NORMAL happen at checkpoints, run here once a second on this thread (see checkpointSoon). (A
-// checkpointer thread was tried: under steady writes its passive checkpoints never caught up, so the
-// WAL never restarted and grew without bound.)
-import { close, fdatasync, mkdirSync, open } from 'node:fs';
+// of NORMAL happen at checkpoints, once a second (sqlite-checkpoint.ts).
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import { BatchSums } from './batch-sums.ts';
+import { Checkpoints } from './sqlite-checkpoint.ts';
 import { checkRow, ledgerValues, rollupValues } from './ledger-values.ts';
 import { periodReset, periodStart } from './periods.ts';
 import { checkUnits, keyColumns, keyFromRow, keyValues } from './sqlite-keys.ts';
@@ -38,7 +37,6 @@ const sweepIntervalMs = 60_000;
 const reservationLifetimeMs = 3_600_000;
 const keyCacheMs = 1_000;
 const keyCacheSize = 10_000;
-const checkpointIntervalMs = 1_000;
 const periods: readonly BudgetPeriod[] = ['day', 'month', 'total'];
 
 export function openSqliteStore(directory: string, options: { now?: () => number } = {}): Store {
@@ -64,9 +62,7 @@ class SqliteStore implements Store {
   readonly database: DatabaseSync;
   private reservationCount = 0;
   private lastSweep: number;
-  private readonly checkpointTimer: NodeJS.Timeout;
-  private readonly walFile: string;
-  private checkpointing = false;
+  private readonly checkpoints: Checkpoints;
   private readonly cache = new Map<string, StatementSync>();
   /** Keys recently found by hash, so authenticating a request reads no row. A change made through
    * this store clears it at once; one made by another process on the file shows within keyCacheMs. */
@@ -107,13 +103,9 @@ class SqliteStore implements Store {
     this.database.exec('PRAGMA cache_size = -8192');
     // The WAL file shrinks back to 64 MiB when it starts over, whatever a burst made it grow to.
     this.database.exec('PRAGMA journal_size_limit = 67108864');
-    // The WAL is copied back into the database once a second, off the request path, rather than by
-    // whichever commit passes 1,000 pages (every few hundred requests, each paying the copy and its
-    // fsync: the slowest requests of a steady load).
+    // No commit checkpoints the WAL: sqlite-checkpoint.ts does, once a second.
     this.database.exec('PRAGMA wal_autocheckpoint = 0');
-    this.walFile = `${file}-wal`;
-    this.checkpointTimer = setInterval(() => this.checkpointSoon(), checkpointIntervalMs);
-    this.checkpointTimer.unref();
+    this.checkpoints = new Checkpoints(this.database, file);
     migrate(this.database);
 
     this.begin = this.database.prepare('BEGIN IMMEDIATE');
@@ -295,39 +287,8 @@ class SqliteStore implements Store {
     return queryRows(this.prepare, query);
   }
 
-  /**
-   * The WAL file is flushed to disk first, on libuv's thread pool, and the checkpoint runs once that
-   * is done. A checkpoint's own fsync of the WAL then finds only what was written since, so this
-   * thread stops for the copy and the database file's fsync alone: at 1,400 requests a second the
-   * WAL takes 10-20 MB a second, and flushing it inside the checkpoint held the event loop 14-42 ms
-   * once a second (BENCHMARKS.md, "2026-12-07"). The extra flush changes no guarantee: SQLite still
-   * syncs what it must before the WAL starts over.
-   */
-  private checkpointSoon(): void {
-    if (this.checkpointing) return;
-    this.checkpointing = true;
-    const done = (): void => {
-      this.checkpointing = false;
-      this.checkpoint();
-    };
-    open(this.walFile, 'r', (openError, descriptor) => {
-      if (openError) return done();
-      fdatasync(descriptor, () => close(descriptor, done));
-    });
-  }
-
-  /** Copies what the WAL holds into the database, as far as no reader stands in the way. */
-  private checkpoint(): void {
-    try {
-      this.database.exec('PRAGMA wal_checkpoint(PASSIVE)');
-    } catch {
-      // Busy with another process's checkpoint, or closed: the next one catches up.
-    }
-  }
-
   close(): void {
-    clearInterval(this.checkpointTimer);
-    this.checkpoint();
+    this.checkpoints.stop();
     this.held.clear();
     this.heldByKey.clear();
     this.cache.clear();
