@@ -27,10 +27,12 @@ process.exitCode = await runCommand(argv);
 // V8's allocation-site pretenuring is turned off (--no-allocation-site-pretenuring). Under concurrent
 // load the objects of the requests in flight are often alive at a young collection, so V8 starts
 // allocating them straight in the old generation; there, once their request is over, each keeps
-// every young object it points to alive through each young collection. With 32 streamed connections
-// 13.3 KB per request was promoted and a full collection ran every second or two; with the flag,
-// 0.1 KB and none (BENCHMARKS.md, "2026-12-06 (late)"). Nothing is lost: what the gateway keeps for
-// long is built at start. Node refuses this flag in NODE_OPTIONS; given on node's own command line
+// every young object it points to alive through each young collection. Measured on a start that
+// compiles its sources (the first, or with the compile cache off), 32 streamed connections, with
+// the ballast below: 14.5 KB per request promoted and four full collections per 10,000 requests
+// with V8's pretenuring, 0.1 KB and none without (BENCHMARKS.md, "2026-12-07"); from a warm cache
+// the two measured the same. Nothing is lost: what the gateway keeps for long is built at start.
+// Node refuses this flag in NODE_OPTIONS; given on node's own command line
 // (`node --allocation-site-pretenuring .../main.ts serve`) the opposite flag comes later and wins.
 // And glibc's malloc gets two arenas (MALLOC_ARENA_MAX, unless already set): the main thread's and
 // one V8's helper threads share. By default each helper thread (the compiler's, the collector's)
