@@ -238,7 +238,38 @@ describe('streams', () => {
       const text = await response.text();
       assert.equal(response.status, 200);
       assert.match(text, /message_start/, `the client got ${JSON.stringify(text)}`);
-      assert.match(text, /message_stop/);
+      assert.match(text, /message_stop"\}\n\n/, 'the last event goes out terminated');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test("a same-format Messages stream that ends on the provider's error event, unterminated, still shows the client that error", async () => {
+    // The answer had begun; then the provider reported an error in a last event lacking its blank line.
+    const events = [
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":0}}}\n\n',
+      'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}\n\n',
+      'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+    ].join('');
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(events);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const stack = await startStack({ extraProviders: [provider('claudeish', url, timeouts, [{ id: 'shared' }], 'anthropic')] });
+    try {
+      const response = await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'shared', max_tokens: 10, stream: true, messages: hello }) });
+      const text = await response.text();
+      assert.equal(response.status, 200);
+      assert.match(text, /"text":"Hel"/, `the client got ${JSON.stringify(text)}`);
+      // A complete event (a client's parser drops an unterminated one at the end of the body).
+      assert.match(text, /event: error\ndata: \{[^\n]*"overloaded_error"[^\n]*\}\n\n/, `the client got ${JSON.stringify(text)}`);
     } finally {
       await stack.close();
     }

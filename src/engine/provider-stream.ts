@@ -130,6 +130,9 @@ class ProviderStream implements AnswerStream {
     const { reading } = this;
     const rest = reading.read(this.redaction === null ? noBytes : toBuffer(this.redaction.flush()));
     const flushed = reading.flush();
+    // A provider's error event in the stream's last, unterminated event is read only now; what the
+    // reading still holds carries it, and goes out before the failure (the client sees the error).
+    if (reading.failure?.relayed) for (const piece of [rest, flushed, reading.closing()]) if (piece !== null) this.deliver(piece);
     if (this.checkFailure()) return;
     if (!reading.complete) return this.fail(upstreamFailed(`provider "${this.provider.id}" ended the stream before it was complete`, 'upstream_stream_incomplete'), false);
     // A complete stream with no content at all (an empty answer) commits at its end.

@@ -35,6 +35,7 @@ const finalResponseEvents = new Set(['response.completed', 'response.incomplete'
 const modelHolders = { 'openai-responses': Buffer.from('"response":'), anthropic: Buffer.from('"message":') };
 const modelKey = Buffer.from('"model":');
 const nothing = Buffer.alloc(0);
+const eventEnd = Buffer.from('\n\n');
 
 export function createStreamRewriter(format: 'openai-responses' | 'anthropic', options: RewriterOptions): StreamRewriter {
   const { price } = options;
@@ -111,9 +112,14 @@ export function createStreamRewriter(format: 'openai-responses' | 'anthropic', o
       const rest = pendingSize === 0 ? nothing : Buffer.concat(pending, pendingSize);
       pending = [];
       pendingSize = 0;
-      return rest.length === 0 ? rest : rewrite(rest);
+      return rest.length === 0 ? rest : rewrite(terminated(rest));
     },
   };
+}
+
+/** The last event with its blank line, which it may lack: a client's parser drops an unterminated one. */
+function terminated(event: Buffer): Buffer {
+  return endsWithEvent(event) ? event : Buffer.concat([event, eventEnd]);
 }
 
 function endsWithEvent(chunk: Buffer): boolean {
