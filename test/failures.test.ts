@@ -1,7 +1,7 @@
 // Faults upstream and bad input from the client: every one ends in a clear OpenAI-style error with
 // the right status, never a crash, a hang, a clean-looking truncated stream or a leaked secret.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
@@ -207,6 +207,27 @@ describe('bad input', () => {
     assert.equal(status, 413);
     assert.equal(body.error.code, 'request_too_large');
     await expectApiError(stack.client.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'x'.repeat(100 * 1024) }] }), 413, /larger than the limit/);
+  });
+
+  test('a chunked body over the limit is a 413 too, not a reset connection', async () => {
+    // No content-length: the limit is passed while the body is read.
+    const chunk = Buffer.from('x'.repeat(10 * 1024));
+    const answer = await new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((resolve, reject) => {
+      const request = httpRequest(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (part: string) => (text += part));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }));
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      request.write('{"model":"test-model","messages":[{"role":"user","content":"');
+      for (let index = 0; index < 10; index++) request.write(chunk);
+      request.end('"}]}');
+    });
+    assert.equal(answer.status, 413, answer.text);
+    assert.equal((JSON.parse(answer.text) as { error: { code: string } }).error.code, 'request_too_large');
+    assert.equal(answer.headers.connection, 'close');
   });
 
   test('the default limit takes a 1M-token prompt (about 4 MB)', async () => {

@@ -22,7 +22,11 @@ export function readJsonBody(request: IncomingMessage, limitBytes: number): Prom
       size += chunk.length;
       if (size <= limitBytes) return void chunks.push(chunk);
       done();
-      request.destroy();
+      // The rest is read and dropped, not destroyed with the socket: the 413 must reach the client
+      // (respond.ts closes the connection after it, which ends a body that would never end).
+      chunks.length = 0;
+      request.on('error', ignore);
+      request.resume();
       reject(tooLarge(limitBytes));
     };
     const onEnd = (): void => {
@@ -59,6 +63,8 @@ function parsed(chunks: Buffer[], size: number): { value: unknown; bytes: number
     throw invalidRequest(`the request body is not valid JSON (${(error as Error).message})`, null, 'invalid_json');
   }
 }
+
+function ignore(): void {}
 
 function tooLarge(limitBytes: number): GatewayError {
   return new GatewayError(`the request body is larger than the limit of ${limitBytes} bytes (server.body_limit)`, {
