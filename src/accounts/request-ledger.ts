@@ -155,6 +155,10 @@ const internalErrorClass = 'internal_error';
 const noTokens: Omit<TokenCounts, 'costUnits'> = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 const noOutput: StreamedOutput = { events: 0, characters: 0 };
 const charactersPerToken = 4;
+/** Bounds that keep a row's sums exact (safe integers) whatever a provider reports: 1e12 tokens, and
+ * 1e15 units (10 million USD) for one attempt. */
+const maxTokens = 1e12;
+const maxAttemptUnits = 1e15;
 
 /**
  * The tokens an attempt is billed for, or null when the provider bills nothing: it reported no usage
@@ -168,24 +172,25 @@ function countsOf(outcome: Pick<AttemptOutcome, 'usage' | 'streamed' | 'complete
   if (hasUsage && outcome.complete) return pick(usage);
   const streamedTokens = Math.max(streamed.events, Math.ceil(streamed.characters / charactersPerToken));
   // An early usage report (Anthropic's message_start) predates most of a stream cut short.
-  if (hasUsage) return { ...pick(usage), outputTokens: Math.max(usage.outputTokens, streamedTokens) };
+  if (hasUsage) return { ...pick(usage), outputTokens: Math.max(whole(usage.outputTokens), streamedTokens) };
   // A request the client left while the provider was working on it: the prompt is billed.
   if (streamedTokens === 0) return outcome.status === 499 ? { ...noTokens, inputTokens: promptTokens() } : null;
   return { ...noTokens, inputTokens: promptTokens(), outputTokens: streamedTokens };
 }
 
-/** A provider's counts as whole, non-negative, safe integers: the ledger refuses anything else. */
+/** A provider's counts as whole, non-negative integers the ledger can add up (it refuses anything
+ * else): a count past a trillion tokens is a provider's bug, and is kept at that. */
 function pick(usage: Usage): Omit<TokenCounts, 'costUnits'> {
   return { inputTokens: whole(usage.inputTokens), cachedInputTokens: whole(usage.cachedInputTokens), cacheWriteTokens: whole(usage.cacheWriteTokens), outputTokens: whole(usage.outputTokens), reasoningTokens: whole(usage.reasoningTokens) };
 }
 
 function whole(count: number): number {
-  return Number.isFinite(count) && count > 0 ? Math.min(Math.round(count), Number.MAX_SAFE_INTEGER) : 0;
+  return Number.isFinite(count) && count > 0 ? Math.min(Math.round(count), maxTokens) : 0;
 }
 
 /** Cost at the offer's prices now; a model without a price, or a call on the caller's own key, costs nothing. */
 function unitsFor(tokens: Omit<TokenCounts, 'costUnits'>, attempt: OpenAttempt): number {
   if (attempt.clientKey) return 0;
   const cost = costOf(tokens, attempt.target.offer.prices);
-  return cost === null ? 0 : toMicroCents(cost.total);
+  return cost === null ? 0 : Math.min(toMicroCents(cost.total), maxAttemptUnits);
 }
