@@ -104,6 +104,35 @@ describe('the end of the grace', () => {
   });
 });
 
+describe('the end of the grace, for fusions and comparisons', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.close());
+
+  test('a fusion or a comparison still running is a 503 server_shutting_down, or its stream\'s error event, not a 502 or silence', async () => {
+    const stalled = { 'x-sim-ttft-ms': '20000' };
+    const fusion = fresh(stack, 'POST', '/v1/chat/completions', { model: 'fusion', fusion: { pool: ['test-model', 'sim/other-model'], judge: 'test-model' }, messages: hello }, stalled);
+    const fusionStream = fresh(stack, 'POST', '/v1/chat/completions', { model: 'fusion', stream: true, fusion: { pool: ['test-model', 'sim/other-model'], judge: 'test-model', progress: true }, messages: hello }, stalled);
+    const comparison = fresh(stack, 'POST', '/v1/compare', { models: ['test-model', 'sim/other-model'], prompt: 'Hello', panel: 'none' }, stalled);
+    const comparisonStream = fresh(stack, 'POST', '/v1/compare', { models: ['test-model', 'sim/other-model'], prompt: 'Hello', panel: 'none', stream: true }, stalled);
+    await waitFor(() => stack.simulator.requests.length >= 8);
+    await stack.gateway.close({ drainMs: 0, graceMs: 50 });
+
+    for (const whole of [await fusion, await comparison]) {
+      assert.equal(whole.status, 503, whole.body);
+      assert.equal((JSON.parse(whole.body) as { error: { code: string } }).error.code, 'server_shutting_down');
+    }
+    const fusionText = await fusionStream;
+    assert.equal(fusionText.status, 200);
+    assert.match(fusionText.body, /data: \{"error":\{[^\n]*"code":"server_shutting_down"\}\}\n\n$/);
+    const comparisonText = await comparisonStream;
+    assert.equal(comparisonText.status, 200);
+    assert.match(comparisonText.body, /event: error\ndata: \{[^\n]*"code":"server_shutting_down"[^\n]*\n\n$/);
+  });
+});
+
 /** A request on a connection of its own (no pooled connection kept from an earlier request). */
 function fresh(stack: Stack, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
   return new Promise((resolve, reject) => {

@@ -73,3 +73,10 @@ export function linkedController(parent: AbortSignal): { controller: AbortContro
   parent.addEventListener('abort', abort, { once: true });
   return { controller, unlink: () => parent.removeEventListener('abort', abort) };
 }
+
+/** What a call made of several calls (a fusion, a comparison) failed of: once its caller's signal is
+ * aborted, the abort's reason (the shutdown's 503, a client that left), not the summary its parts made
+ * of their own cancellation (a 502 "quorum not met"). */
+export function failureOf(error: unknown, signal: AbortSignal): unknown {
+  return signal.aborted ? signal.reason : error;
+}

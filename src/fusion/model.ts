@@ -5,7 +5,7 @@
 // linked to the others by the fusion id; each carries the caller's headers and its `provider` routing
 // preferences. The fusion block and the summed cost travel on the answer's final usage event (or
 // beside a whole answer), where the client's encoder puts them.
-import { linkedController } from '../engine/call.ts';
+import { failureOf, linkedController } from '../engine/call.ts';
 import type { CallContext } from '../engine/call.ts';
 import type { Answer } from '../engine/answer.ts';
 import { createEventStream } from '../engine/event-stream.ts';
@@ -59,7 +59,9 @@ export async function answerFusion(context: CallContext, dependencies: FusionDep
   const input: FusionInput = { spec, call, memberBody, transcript: transcriptOf(request), responseFormat: request.responseFormat };
   const opening: StreamEvent = { type: 'start', id: responseId(format, groupId), model: spec.judge, created: Math.floor(Date.now() / 1000) };
   if (context.stream) return streamFusion(input, headers, opening);
-  const outcome = await runFusion(input);
+  const outcome = await runFusion(input).catch((error: unknown) => {
+    throw failureOf(error, context.controller.signal);
+  });
   const totals = totalsOf(outcome);
   if (totals.costComplete) headers['x-modelmux-cost'] = costText(totals.costUsd);
   const response: ChatResponse = {
@@ -117,7 +119,8 @@ function streamFusion(fusion: FusionInput, headers: Record<string, string>, open
         events.push({ type: 'finish', finishReason: finishReasonOf(outcome.finishReason) });
         events.end();
       },
-      (error: unknown) => {
+      (thrown: unknown) => {
+        const error = failureOf(thrown, controller.signal);
         if (!committed) return reject(error);
         events.fail(asGatewayError(error));
       },

@@ -4,6 +4,7 @@
 // cannot keep them, so the routes that read stored ones answer 503.
 import { parseTime, timeFormats } from '../accounts/times.ts';
 import { defaultCompareConfig } from '../config/compare.ts';
+import { failureOf } from '../engine/call.ts';
 import { newGroupId } from '../engine/model-client.ts';
 import type { SelfCall } from '../engine/model-client.ts';
 import { runComparison } from '../compare/compare.ts';
@@ -50,9 +51,13 @@ async function handleCompare(context: RequestContext, dependencies: InferenceDep
   // The comparison's id is also the group id that links its calls' ledger rows.
   const id = newGroupId('cmp');
   const call: SelfCall = { runner: dependencies.runner, parent: context, groupId: id, provider: request.provider, allowFusion: true };
-  const comparison = await runComparison(request, call, dependencies.router, id, request.stream ? startProgressStream(context) : undefined);
-  // A client that left gets nothing, and a comparison it abandoned half-way is not worth keeping.
-  if (context.controller.signal.aborted) return;
+  const { signal } = context.controller;
+  const comparison = await runComparison(request, call, dependencies.router, id, request.stream ? startProgressStream(context) : undefined).catch((error: unknown) => {
+    throw failureOf(error, signal);
+  });
+  // A comparison cut short is not worth keeping; the reason is the answer (a shutdown's 503 or
+  // error event; nothing for a client that left).
+  if (signal.aborted) throw signal.reason;
   if (dependencies.store !== null) saveComparison(context, dependencies, comparison);
   if (request.stream) context.response.end(compareEventFrame('comparison', comparison));
   else sendJson(context, comparison);
