@@ -215,6 +215,44 @@ describe('names', () => {
 });
 
 describe('streams', () => {
+  test('a provider of the client\'s own format that answers a stream request whole still gives the client a stream', async () => {
+    // Some servers ignore `stream`: each answer here is whole JSON, whatever was asked.
+    const answers: Record<string, unknown> = {
+      '/v1/chat/completions': { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'Whole hello' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } },
+      '/v1/messages': { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'Whole hello' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 3, output_tokens: 2 } },
+      '/v1/responses': { id: 'resp_1', object: 'response', created_at: 1, status: 'completed', model: 'm', output: [{ type: 'message', id: 'msg_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Whole hello', annotations: [] }] }], usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 } },
+    };
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(answers[request.url ?? '']));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const stack = await startStack({
+      extraProviders: [
+        provider('chatty', url, timeouts, [{ id: 'chat-whole' }]),
+        provider('claudeish', url, timeouts, [{ id: 'claude-whole' }], 'anthropic'),
+        { ...provider('respy', url, timeouts, [{ id: 'responses-whole' }], 'openai'), formats: ['openai-responses' as const] },
+      ],
+    });
+    try {
+      let chatText = '';
+      for await (const chunk of await stack.client.chat.completions.create({ model: 'chat-whole', messages: hello, stream: true })) chatText += chunk.choices[0]?.delta.content ?? '';
+      assert.equal(chatText, 'Whole hello');
+      const message = await stack.anthropic.messages.stream({ model: 'claude-whole', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+      assert.deepEqual(message.content.map((block) => (block.type === 'text' ? block.text : block.type)), ['Whole hello']);
+      let responsesText = '';
+      for await (const event of await stack.client.responses.create({ model: 'responses-whole', input: 'hi', stream: true })) if (event.type === 'response.output_text.delta') responsesText += event.delta;
+      assert.equal(responsesText, 'Whole hello');
+    } finally {
+      await stack.close();
+    }
+  });
+
   test('a same-format Messages stream whose only finish arrives at the end of the body still reaches the client', async () => {
     // An Anthropic-compatible server: an empty answer whose last event lacks its closing blank line.
     const events = [

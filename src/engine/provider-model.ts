@@ -8,7 +8,7 @@ import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import { clientFormats } from '../protocol/formats.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
-import type { EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
+import type { ChatRequest, EncodeTarget, SurfaceCodec, Usage, WireFormat } from '../protocol/ir.ts';
 import { renameWholeModel } from '../protocol/model-field.ts';
 import { takeOutAnswered } from '../protocol/openai-responses/echo.ts';
 import { carriesForeignReasoning } from '../protocol/openai-responses/foreign-reasoning.ts';
@@ -83,6 +83,7 @@ async function relayChat(request: ProviderRequest, target: ModelTarget, controll
       const reading = chatRelayReading(target.provider, usageOnFinish, pricing(context), { choices, model: renamed(target) ?? undefined });
       return openAnswerStream(target.provider, exchange, reading, metadata, controller);
     }
+    if (request.stream) return streamAskedWholeGiven(request, target, exchange, metadata);
     return wholeRelayed(context, target, exchange, metadata, usageOfChat, normalizeCompletion);
   });
 }
@@ -100,6 +101,7 @@ async function relaySameFormat(request: ProviderRequest, target: ModelTarget, co
       const reading = decodedReading({ provider: target.provider, decoder: codec.createStreamDecoder(encodeTarget), format, relay: true, markSignatures: false, price: pricing(context), model: renamed(target) });
       return openAnswerStream(target.provider, exchange, reading, metadata, controller);
     }
+    if (request.stream) return streamAskedWholeGiven(request, target, exchange, metadata);
     return wholeRelayed(context, target, exchange, metadata, (parsed) => codec.decodeResponse(parsed, encodeTarget).usage);
   });
 }
@@ -153,17 +155,39 @@ async function translate(request: ProviderRequest, target: ModelTarget, controll
       const reading = decodedReading({ provider: target.provider, decoder, format, relay: false, markSignatures: foreign, price: pricing(context), model: renamed(target) });
       return openAnswerStream(target.provider, exchange, reading, metadata, controller);
     }
-    const parsed = parseUpstreamJson(target, await readUpstreamBody(context, target, exchange));
-    const response = codec.decodeResponse(parsed, encodeTarget);
-    response.model = renamed(target) ?? response.model;
-    context.usage = response.usage;
-    if (context.ledger !== null && response.usage !== null) {
-      response.usage.cost = context.ledger.costWith(response.usage);
-      metadata.headers['x-modelmux-cost'] = costText(response.usage.cost);
-    }
-    if (foreign) markResponse(response, format);
-    return { kind: 'whole', metadata, bytes: null, response, usage: response.usage };
+    return wholeDecoded(context, target, exchange, format, metadata, foreign);
   });
+}
+
+/** A whole answer in the internal form, named and priced, for the writer to encode in the client's
+ * format (as a stream when the client asked for one). `foreign`: the provider's format is not the
+ * client's, so the signatures it makes are marked (see signatures.ts). */
+async function wholeDecoded(context: CallContext, target: ModelTarget, exchange: UpstreamExchange, format: WireFormat, metadata: AnswerMetadata, foreign: boolean): Promise<Answer> {
+  const parsed = parseUpstreamJson(target, await readUpstreamBody(context, target, exchange));
+  const response = providerCodec(format).decodeResponse(parsed, encodeTargetOf(target));
+  response.model = renamed(target) ?? response.model;
+  context.usage = response.usage;
+  if (context.ledger !== null && response.usage !== null) {
+    response.usage.cost = context.ledger.costWith(response.usage);
+    metadata.headers['x-modelmux-cost'] = costText(response.usage.cost);
+  }
+  if (foreign) markResponse(response, format);
+  return { kind: 'whole', metadata, bytes: null, response, usage: response.usage };
+}
+
+/** A provider of the client's own format that answered a request for a stream with a whole answer
+ * (some servers ignore `stream`): relayed as it came, it would break a client reading a stream, so
+ * it is decoded and goes out as the stream the client asked for. */
+function streamAskedWholeGiven(request: ProviderRequest, target: ModelTarget, exchange: UpstreamExchange, metadata: AnswerMetadata): Promise<Answer> {
+  const format = request.format as WireFormat;
+  let decoded: ChatRequest | undefined;
+  try {
+    // What a Responses answer echoes of its request; nothing else here needs it.
+    decoded = surfaceCodecs[request.format].decodeRequest(request.body);
+  } catch {
+    decoded = undefined;
+  }
+  return wholeDecoded(request.context, target, exchange, format, { ...metadata, bytesFormat: null, request: decoded }, false);
 }
 
 /** Embeddings are relayed to providers that speak OpenAI's format, never translated: the other
