@@ -215,6 +215,37 @@ describe('names', () => {
 });
 
 describe('streams', () => {
+  test('a relayed Responses stream broken mid-way ends with the error of that response, not the start of another', async () => {
+    const response = { id: 'resp_up', object: 'response', created_at: 1, status: 'in_progress', model: 'm', output: [] };
+    const events = [
+      `event: response.created\ndata: ${JSON.stringify({ type: 'response.created', sequence_number: 0, response })}\n\n`,
+      `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hel' })}\n\n`,
+      'event: response.output_text.delta\ndata: {not json\n\n',
+    ].join('');
+    const server = createServer((request, answer) => {
+      request.resume();
+      request.on('end', () => {
+        answer.writeHead(200, { 'content-type': 'text/event-stream' });
+        answer.end(events);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const stack = await startStack({ extraProviders: [{ ...provider('respy', url, timeouts, [{ id: 'responses-broken' }], 'openai'), formats: ['openai-responses' as const] }] });
+    try {
+      const reply = await fetch(`${stack.baseUrl}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'responses-broken', input: 'hi', stream: true }) });
+      const text = await reply.text();
+      assert.equal(reply.status, 200);
+      assert.equal(text.match(/event: response\.created\n/g)?.length, 1, text);
+      const failed = /event: response\.failed\ndata: (.*)\n/.exec(text);
+      assert.ok(failed, text);
+      assert.equal((JSON.parse(failed[1]) as { response: { id: string } }).response.id, 'resp_up');
+    } finally {
+      await stack.close();
+    }
+  });
+
   test('a provider of the client\'s own format that answers a stream request whole still gives the client a stream', async () => {
     // Some servers ignore `stream`: each answer here is whole JSON, whatever was asked.
     const answers: Record<string, unknown> = {

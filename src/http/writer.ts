@@ -82,13 +82,18 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
   const { response } = context;
   const { stream, metadata } = answer;
   const relayed = metadata.bytesFormat === delivery.format;
-  // A relayed stream needs its format's encoder only to say a failure.
+  // A relayed stream needs its format's encoder only to say a failure, told of the answer's opening.
+  let opening: StreamEvent | null = null;
   let made: StreamEncoder | null = relayed ? null : surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery));
-  const encoder = (): StreamEncoder => (made ??= surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery)));
+  const encoder = (): StreamEncoder => (made ??= failureEncoder(delivery, metadata, opening));
   /** From the finish on, what the stream still has to say goes out with the response's end, which
    * waits for the ledger: a client that has seen the end of the answer has a row. */
   const tail: (Buffer | string)[] = [];
-  const render = (bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string => (relayed ? (bytes ?? '') : encode(encoder(), events));
+  const render = (bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string => {
+    if (!relayed) return encode(encoder(), events);
+    if (opening === null && events.length > 0) opening = events.find((event) => event.type === 'start') ?? null;
+    return bytes ?? '';
+  };
   // Made in a local, then assigned: see test/architecture.test.ts (V8 would allocate it old).
   const streamFailure = (error: GatewayError): string => encoder().fail(error);
   context.streamFailure = streamFailure;
@@ -166,6 +171,15 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
     }));
     if (signal.aborted) stopped();
   });
+}
+
+/** The encoder that says a relayed stream failed. Told of the answer's opening (its id, its model),
+ * it ends that answer rather than opening another (Responses: no second `response.created`). */
+function failureEncoder(delivery: Delivery, metadata: AnswerMetadata, opening: StreamEvent | null): StreamEncoder {
+  const encoder = surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery));
+  // What it would say of the opening was relayed already.
+  if (opening !== null) encoder.push(opening);
+  return encoder;
 }
 
 /** A sink whose exceptions (a fault of the gateway's own while writing) fail the stream alone. */
