@@ -33,11 +33,11 @@ describe('request ledger rows a provider cannot make unwritable', () => {
     assert.equal(rows[0].outputTokens, 2);
   });
 
-  test('absurd counts are kept within what the ledger can add up, over several attempts', () => {
-    const rows = rowsOf(3, { usage: usage(1e300, 1e300), complete: true, events: 0 });
+  test('absurd counts are kept within what the ledger can add up, over as many attempts as routing allows', () => {
+    const rows = rowsOf(100, { usage: usage(1e300, 1e300), complete: true, events: 0 });
     for (const row of rows) assert.doesNotThrow(() => checkRow(row), JSON.stringify(row));
     const request = rows.find((row) => row.kind === 'request')!;
-    assert.equal(request.outputTokens, 3e12);
+    assert.equal(request.outputTokens, 1e14);
     assert.ok(request.costUnits > 0);
   });
 });

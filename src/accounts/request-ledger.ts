@@ -155,10 +155,10 @@ const internalErrorClass = 'internal_error';
 const noTokens: Omit<TokenCounts, 'costUnits'> = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 const noOutput: StreamedOutput = { events: 0, characters: 0 };
 const charactersPerToken = 4;
-/** Bounds that keep a row's sums exact (safe integers) whatever a provider reports: 1e12 tokens, and
- * 1e15 units (10 million USD) for one attempt. */
+/** Bounds that keep a request's sums over its attempts (at most 100, routing.max_attempts) exact,
+ * safe integers, whatever a provider reports: 1e12 tokens, and some 900,000 USD, for one attempt. */
 const maxTokens = 1e12;
-const maxAttemptUnits = 1e15;
+const maxAttemptUnits = Math.floor(Number.MAX_SAFE_INTEGER / 100);
 
 /**
  * The tokens an attempt is billed for, or null when the provider bills nothing: it reported no usage
