@@ -220,13 +220,13 @@ describe('streams', () => {
     const events = [
       `event: response.created\ndata: ${JSON.stringify({ type: 'response.created', sequence_number: 0, response })}\n\n`,
       `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hel' })}\n\n`,
-      'event: response.output_text.delta\ndata: {not json\n\n',
     ].join('');
+    // The provider's connection breaks after the first words.
     const server = createServer((request, answer) => {
       request.resume();
       request.on('end', () => {
         answer.writeHead(200, { 'content-type': 'text/event-stream' });
-        answer.end(events);
+        answer.write(events, () => answer.destroy());
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -241,6 +241,10 @@ describe('streams', () => {
       const failed = /event: response\.failed\ndata: (.*)\n/.exec(text);
       assert.ok(failed, text);
       assert.equal((JSON.parse(failed[1]) as { response: { id: string } }).response.id, 'resp_up');
+      // The official SDK: one response, its words, then its failure.
+      const seen: string[] = [];
+      for await (const event of await stack.client.responses.create({ model: 'responses-broken', input: 'hi', stream: true })) seen.push(event.type === 'response.failed' ? `${event.type} ${event.response.id}` : event.type);
+      assert.deepEqual(seen, ['response.created', 'response.output_text.delta', 'error', 'response.failed resp_up']);
     } finally {
       await stack.close();
     }
@@ -276,6 +280,14 @@ describe('streams', () => {
       assert.equal(chatText, 'Whole hello');
       const message = await stack.anthropic.messages.stream({ model: 'claude-whole', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
       assert.deepEqual(message.content.map((block) => (block.type === 'text' ? block.text : block.type)), ['Whole hello']);
+      assert.equal(message.usage.input_tokens, 3);
+      // A client that reads the prompt's size at the start (LangChain) finds it there too.
+      const raw = await (await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-whole', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'hi' }] }) })).text();
+      assert.ok((JSON.parse(/event: message_start\ndata: (.*)\n/.exec(raw)![1]) as { message: { usage: { input_tokens: number } } }).message.usage.input_tokens > 0, raw);
+      // Chat choices past the first are lost on the way, and named so.
+      const several = await fetch(`${stack.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat-whole', n: 2, stream: true, messages: hello }) });
+      await several.text();
+      assert.match(several.headers.get('x-modelmux-dropped-params') ?? '', /\bn\b/);
       let responsesText = '';
       for await (const event of await stack.client.responses.create({ model: 'responses-whole', input: 'hi', stream: true })) if (event.type === 'response.output_text.delta') responsesText += event.delta;
       assert.equal(responsesText, 'Whole hello');

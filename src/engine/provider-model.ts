@@ -177,17 +177,24 @@ async function wholeDecoded(context: CallContext, target: ModelTarget, exchange:
 
 /** A provider of the client's own format that answered a request for a stream with a whole answer
  * (some servers ignore `stream`): relayed as it came, it would break a client reading a stream, so
- * it is decoded and goes out as the stream the client asked for. */
+ * it is decoded and goes out as the stream the client asked for. What the internal form does not
+ * hold is lost on the way: Chat choices past the first (named in x-modelmux-dropped-params as `n`),
+ * logprobs, annotations, the Responses items of OpenAI's own tools. */
 function streamAskedWholeGiven(request: ProviderRequest, target: ModelTarget, exchange: UpstreamExchange, metadata: AnswerMetadata): Promise<Answer> {
-  const format = request.format as WireFormat;
+  const { context, body } = request;
   let decoded: ChatRequest | undefined;
   try {
-    // What a Responses answer echoes of its request; nothing else here needs it.
-    decoded = surfaceCodecs[request.format].decodeRequest(request.body);
+    // The encoders read it: what a Responses answer echoes, which tools are the client's own.
+    decoded = surfaceCodecs[request.format].decodeRequest(body);
   } catch {
     decoded = undefined;
   }
-  return wholeDecoded(request.context, target, exchange, format, { ...metadata, bytesFormat: null, request: decoded }, false);
+  const streamed: AnswerMetadata = { ...metadata, headers: { ...metadata.headers }, bytesFormat: null, request: decoded, promptEstimate: context.promptEstimate };
+  if (request.format === 'openai-chat' && typeof body.n === 'number' && body.n > 1) {
+    const named = streamed.headers['x-modelmux-dropped-params'];
+    streamed.headers['x-modelmux-dropped-params'] = named === undefined ? droppedHeader([...(context.route?.ignored ?? []), 'n']) : `${named}, n`;
+  }
+  return wholeDecoded(context, target, exchange, request.format as WireFormat, streamed, false);
 }
 
 /** Embeddings are relayed to providers that speak OpenAI's format, never translated: the other
