@@ -1,5 +1,6 @@
 // Reads a JSON request body up to a size limit. A body over the limit is refused as soon as its
-// declared or received size passes it, without reading the rest.
+// declared or received size passes it: nothing of it is kept, and the rest of one already arriving
+// is read and dropped until the 413 has gone out and the connection closes.
 import type { IncomingMessage } from 'node:http';
 import { clientClosed, GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 
