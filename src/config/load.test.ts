@@ -179,3 +179,8 @@ test('the store of minted Responses items: an hour and 64 MiB by default, both s
   assert.equal(loadConfig({ path: writeConfig('server:\n  response_items_memory: 0\n'), env: {} }).responseItems?.maxBytes, 0);
   assert.throws(() => loadConfig({ path: writeConfig('server:\n  response_items_ttl_ms: 0\n'), env: {} }), ConfigError);
 });
+
+test("the admin key is read without the whitespace around it (a secret file's last newline)", () => {
+  const config = loadConfig({ env: { MODELMUX_ADMIN_KEY: '  mm-admin-0123456789abcdef\n' } });
+  assert.equal(config.adminKey, 'mm-admin-0123456789abcdef');
+});

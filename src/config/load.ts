@@ -152,9 +152,10 @@ function nonEmpty(value: string | undefined): string | null {
 }
 
 /** The admin key from `server.admin_key` or MODELMUX_ADMIN_KEY; short keys are refused, since it
- * guards every other key. */
+ * guards every other key. Whitespace around it (a secret file's last newline) is not part of it: no
+ * client could send it in a header. */
 function readAdminKey(value: unknown, env: Record<string, string | undefined>, check: Validator): string | null {
-  const key = check.optionalString(value, ['server', 'admin_key']) ?? nonEmpty(env.MODELMUX_ADMIN_KEY);
+  const key = (check.optionalString(value, ['server', 'admin_key']) ?? nonEmpty(env.MODELMUX_ADMIN_KEY))?.trim() ?? null;
   if (key !== null && key.length < 16) throw check.error(['server', 'admin_key'], 'the admin key is shorter than 16 characters', 'use a long random value, e.g. from `openssl rand -base64 32`');
   return key;
 }
