@@ -57,9 +57,11 @@ function unauthorized(message: string, code: string): GatewayError {
   return new GatewayError(message, { status: 401, type: 'authentication_error', code });
 }
 
-/** Constant-time comparison, so response timing says nothing about how much of a guess was right. */
+/** Constant-time comparison, so response timing says nothing about how much of a guess was right,
+ * nor about the secret's length (the guess is compared at the secret's length, then its own). */
 function sameSecret(presented: string, secret: string): boolean {
-  const left = Buffer.from(presented);
   const right = Buffer.from(secret);
-  return left.length === right.length && timingSafeEqual(left, right);
+  const left = Buffer.alloc(right.length);
+  left.write(presented);
+  return timingSafeEqual(left, right) && Buffer.byteLength(presented) === right.length;
 }
