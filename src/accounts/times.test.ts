@@ -22,3 +22,19 @@ test('isoTime prints any number, keeping a time beyond a Date on its side of now
   assert.equal(isoTime(NaN), '+275760-09-13T00:00:00.000Z');
   assert.equal(isoTime(-1e308), '-271821-04-20T00:00:00.000Z');
 });
+
+test('a time of day without an offset is UTC, as a date alone is, whatever zone the server runs in', () => {
+  const zone = process.env.TZ;
+  process.env.TZ = 'America/New_York';
+  try {
+    assert.equal(parseTime('2026-11-01T00:00'), Date.UTC(2026, 10, 1));
+    assert.equal(parseTime('2026-11-01 12:30:00'), Date.UTC(2026, 10, 1, 12, 30));
+    assert.equal(parseTime('2026-11-01T12:00:00.5'), Date.UTC(2026, 10, 1, 12, 0, 0, 500));
+    assert.equal(parseTime('2026-11-01T12:00:00+02:00'), Date.UTC(2026, 10, 1, 10));
+    assert.equal(parseTime('2026-11-01T12:00:00-0500'), Date.UTC(2026, 10, 1, 17));
+    assert.equal(parseTime('2026-11-01T12:00z'), Date.UTC(2026, 10, 1, 12));
+  } finally {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  }
+});

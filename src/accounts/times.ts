@@ -20,10 +20,12 @@ export function parseTime(value: unknown): number | null {
 }
 
 /** Date.parse alone also guesses at free text ("-1" and "12" are dates in 2001 to it), so a date
- * must start as ISO 8601 does, with a four-digit year; Date.parse reads the rest. */
+ * must start as ISO 8601 does, with a four-digit year; Date.parse reads the rest. A time of day
+ * without an offset is UTC, as a date alone is (Date.parse would take the server's own zone). */
 function parseText(text: string): number {
   if (/^\d+$/.test(text)) return Number(text);
-  return /^\d{4}-\d{2}-\d{2}(?:[Tt ]|$)/.test(text) ? Date.parse(text) : Number.NaN;
+  if (!/^\d{4}-\d{2}-\d{2}(?:[Tt ]|$)/.test(text)) return Number.NaN;
+  return Date.parse(text.length > 10 && !/(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$/.test(text) ? `${text}Z` : text);
 }
 
 /** The words a refusal uses for what parseTime takes. */
