@@ -40,6 +40,21 @@ function keyCount(): number {
   return stack.store.keys({ includeRevoked: true }).length;
 }
 
+describe('filters and teams left empty', () => {
+  test('an empty key= or team= filter, and an empty team name, are a 400 naming the field', async () => {
+    for (const query of ['team=', 'key=', 'team=&group_by=team']) {
+      const field = query.slice(0, query.indexOf('='));
+      await refusal(await get(`/admin/usage?${query}`), 400, field);
+      await refusal(await get(`/admin/ledger?${query}`), 400, field);
+    }
+    const before = keyCount();
+    const created = await stack.admin('POST', '/admin/keys', { team: '' });
+    assert.equal(created.status, 400);
+    assert.equal((created.body as ErrorBody).error.param, 'team');
+    assert.equal(keyCount(), before, 'nothing is stored');
+  });
+});
+
 describe('times out of range', () => {
   test('usage and ledger ranges no Date can hold, or past year 9999, are a 400 naming the field', async () => {
     const { key } = await stack.createKey();

@@ -18,6 +18,7 @@ export function readKeyFields(body: Record<string, unknown>, now: number): KeyFi
   const fields: KeyFields = {};
   if ('name' in body) fields.name = optionalText(body.name, 'name');
   if ('team' in body) fields.team = optionalText(body.team, 'team');
+  if (fields.team === '') throw invalidRequest('`team` must not be empty; send null for a key of no team', 'team');
   if ('allowed_models' in body) fields.allowedModels = patterns(body.allowed_models);
   if ('budget' in body) fields.budget = budget(body.budget);
   if ('credits_usd' in body) fields.creditsUnits = body.credits_usd === null ? null : toMicroCents(dollars(body.credits_usd, 'credits_usd'));

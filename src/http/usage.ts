@@ -25,7 +25,7 @@ export function handleOwnUsage(context: RequestContext, store: Store | null): vo
 /** `/admin/usage`: any key (`key=`) or team (`team=`). */
 export function handleAdminUsage(context: RequestContext, store: Store | null): void {
   const query = new URL(context.request.url ?? '/', 'http://gateway').searchParams;
-  sendUsage(context, requireStore(store), query, { keyId: query.get('key') ?? undefined, team: query.get('team') ?? undefined });
+  sendUsage(context, requireStore(store), query, { keyId: filterValue(query, 'key'), team: filterValue(query, 'team') });
 }
 
 /** `/admin/ledger`: every row in a time range, streamed page by page (CSV, or JSON lines). */
@@ -34,7 +34,7 @@ export async function handleLedgerExport(context: RequestContext, store: Store |
   const query = new URL(context.request.url ?? '/', 'http://gateway').searchParams;
   const { from, to } = range(query);
   const csv = query.get('format') !== 'jsonl';
-  const filter = { from, to, keyId: query.get('key') ?? undefined, team: query.get('team') ?? undefined };
+  const filter = { from, to, keyId: filterValue(query, 'key'), team: filterValue(query, 'team') };
   const { response } = context;
   response.writeHead(200, {
     'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
@@ -198,4 +198,12 @@ function groupingOf(value: string | null): Dimension[] {
 export function requireStore(store: Store | null): Store {
   if (store === null) throw unavailable('this gateway keeps no ledger and no keys: start it with a data directory (--data-dir or server.data_dir)', 'no_store');
   return store;
+}
+
+/** A `key=` or `team=` filter. An empty one is refused: rows without a key or team are not one kind
+ * of row everywhere (the daily rollup and the ledger tell them apart differently). */
+function filterValue(query: URLSearchParams, name: 'key' | 'team'): string | undefined {
+  const value = query.get(name);
+  if (value === '') throw invalidRequest(`\`${name}=\` needs a value: a ${name === 'key' ? 'key id' : 'team name'}, or leave it out for every ${name}`, name);
+  return value ?? undefined;
 }
