@@ -163,6 +163,11 @@ describe('billing', () => {
     // A long prompt in a script of few characters per token is reserved by its bytes, not its characters.
     const wide = await ask({ messages: [{ role: 'user', content: '漢'.repeat(60) }] });
     assert.equal(wide.status, 402, 'about 260 bytes of prompt + 100 output tokens are over what is left');
+    // Reasoning may be billed past max_tokens (a translation to Anthropic adds the thinking budget to
+    // them): the answer is reserved at its longest, here the 4,096 tokens assumed without a limit.
+    const thinking = await ask({ reasoning_effort: 'high' });
+    assert.equal(thinking.status, 402);
+    assert.match(((await thinking.json()) as { error: { message: string } }).error.message, /may cost up to \$4\.\d+/);
   });
 
   test('credits are spent down and refuse once short; a soft budget warns instead of refusing', async () => {

@@ -27,6 +27,9 @@ export interface RequestShape {
   /** The prompt includes context stored at the provider (`previous_response_id`, `conversation`,
    * a stored `prompt`): its size is unknown here, so the whole context window is reserved. */
   storedContext: boolean;
+  /** The request asks for reasoning, which may be billed beyond its max tokens (see
+   * ClientFormatFacts.asksReasoning): the answer is reserved at the offer's longest. */
+  reasoning: boolean;
   /** Nothing is generated and nothing is charged (a token count). Such a call still draws one request
    * from the rate limit, since it still costs the gateway and the provider a call, but no tokens: a
    * client counting a prompt before sending it would otherwise spend its allowance on it twice, and
@@ -38,14 +41,14 @@ export interface RequestShape {
 export function requestShape(format: RequestFormat, body: Record<string, unknown>): RequestShape {
   if (format === 'embeddings') return embeddingsShape;
   const facts = clientFormats[format];
-  return { choices: facts.choices(body), storedContext: facts.usesStoredContext(body), free: false };
+  return { choices: facts.choices(body), storedContext: facts.usesStoredContext(body), reasoning: facts.asksReasoning(body), free: false };
 }
 
 /** Embeddings: one vector per input, nothing stored at the provider. */
-const embeddingsShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, free: false });
+const embeddingsShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, reasoning: false, free: false });
 
 /** A token count's shape (see RequestShape.free). */
-export const tokenCountShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, free: true });
+export const tokenCountShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, reasoning: false, free: true });
 
 /**
  * Filters the plan to the key's models, takes its rate limits and reserves its worst case. Returns
@@ -117,7 +120,8 @@ function reservationUnits(candidates: Candidate[], needs: RouteNeeds, shape: Req
     const window = offer.contextWindow;
     const prompt = shape.storedContext && window !== null ? window : window === null ? bounded : Math.min(bounded, window);
     const room = window === null ? defaultMaxOutput : Math.max(1, window - Math.min(prompt, needs.promptTokens));
-    const output = (needs.maxTokens ?? offer.maxOutput ?? room) * shape.choices;
+    const longest = offer.maxOutput ?? room;
+    const output = (needs.maxTokens === null ? longest : shape.reasoning ? Math.max(needs.maxTokens, longest) : needs.maxTokens) * shape.choices;
     most = Math.max(most, worstCaseCost(prompt, output, offer.prices) ?? 0);
   }
   return Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, toMicroCents(most)));

@@ -40,6 +40,9 @@ export interface ClientFormatFacts {
   wantsJsonSchema(body: Body): boolean;
   /** The prompt includes context stored at the provider, of a size the body does not show. */
   usesStoredContext(body: Body): boolean;
+  /** The request asks for reasoning, which a provider may produce (and bill) beyond the answer's
+   * max tokens: a translation to Anthropic adds the thinking budget to them. */
+  asksReasoning(body: Body): boolean;
   /** The conversation so far: the list of messages or input items. */
   history(body: Body): unknown;
   /** The fields the token estimate reads (estimateTokens counts framing under `messages` and `input`). */

@@ -1,5 +1,5 @@
 // What an Anthropic Messages request body says about itself (see ClientFormatFacts in ../formats.ts).
-import { hasImageParts, nonEmptyList, positiveNumber, streamFlag, typeOf } from '../body-fields.ts';
+import { hasImageParts, isRecord, isSet, nonEmptyList, positiveNumber, streamFlag, typeOf } from '../body-fields.ts';
 import type { ClientFormatFacts, PresetDefaults } from '../formats.ts';
 import { parameterFiller, prefixTextField } from '../preset-fields.ts';
 import { anthropicErrorBody } from './errors.ts';
@@ -13,6 +13,8 @@ export const anthropicFacts: ClientFormatFacts = {
   hasImages: (body) => hasImageParts(body.messages),
   wantsJsonSchema: (body) => typeOf(body.output_format) === 'json_schema',
   usesStoredContext: () => false,
+  // Thinking, or an effort (output_config), which other providers take as reasoning.
+  asksReasoning: (body) => (isRecord(body.thinking) && body.thinking.type !== 'disabled') || (isRecord(body.output_config) && isSet(body.output_config.effort)),
   history: (body) => body.messages,
   promptParts: (body) => ({ system: body.system, messages: body.messages, tools: body.tools }),
   conversationOpening: (body) => [body.system, Array.isArray(body.messages) ? body.messages[0] : undefined],

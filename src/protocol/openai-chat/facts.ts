@@ -1,5 +1,5 @@
 // What a Chat Completions request body says about itself (see ClientFormatFacts in ../formats.ts).
-import { hasImageParts, isRecord, nonEmptyList, positiveNumber, streamFlag, typeOf, upToFirstUser } from '../body-fields.ts';
+import { hasImageParts, isRecord, isSet, nonEmptyList, positiveNumber, streamFlag, typeOf, upToFirstUser } from '../body-fields.ts';
 import type { ClientFormatFacts, PresetDefaults } from '../formats.ts';
 import { openAIErrorBody } from '../../errors/gateway-error.ts';
 import { parameterFiller } from '../preset-fields.ts';
@@ -15,6 +15,8 @@ export const openAIChatFacts: ClientFormatFacts = {
   hasImages: (body) => hasImageParts(body.messages),
   wantsJsonSchema: (body) => typeOf(body.response_format) === 'json_schema',
   usesStoredContext: () => false,
+  // OpenAI's `reasoning_effort`, or OpenRouter's `reasoning` object, unless either says none.
+  asksReasoning: (body) => (isSet(body.reasoning_effort) && body.reasoning_effort !== 'none') || (isRecord(body.reasoning) && body.reasoning.enabled !== false && body.reasoning.effort !== 'none'),
   history: (body) => body.messages,
   promptParts: (body) => ({ messages: body.messages, tools: body.tools }),
   conversationOpening: (body) => upToFirstUser(body.messages),
