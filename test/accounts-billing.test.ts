@@ -113,6 +113,22 @@ describe('billing', () => {
     assert.deepEqual([request.inputTokens, request.cachedInputTokens, request.outputTokens, request.reasoningTokens, request.costUnits], [10_000, 8_000, 3_000, 2_500, toMicroCents(usd)]);
   });
 
+  test('a whole answer that comes without its usage is billed by estimate, not free, relayed or translated', async () => {
+    const content = 'x'.repeat(400);
+    const bare = { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'o4-mini', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] };
+    const { key } = await stack.createKey();
+    for (const [path, body] of [['/v1/chat/completions', { model: 'oai/o4-mini', messages: [{ role: 'user', content: 'think' }] }], ['/v1/messages', { model: 'oai/o4-mini', max_tokens: 200, messages: [{ role: 'user', content: 'think' }] }]] as const) {
+      openaiLike.script.push({ status: 200, body: bare });
+      const response = await stack.call(path, key, body);
+      assert.equal(response.status, 200, path);
+      await response.text();
+      const request = stack.rowsOf(response.headers.get('x-request-id')!).find((row) => row.kind === 'request')!;
+      assert.equal(request.billed, true, path);
+      assert.ok(request.inputTokens > 0 && request.outputTokens >= 100, `${path}: ${request.inputTokens} in, ${request.outputTokens} out`);
+      assert.ok(request.costUnits > 0, path);
+    }
+  });
+
   test('cache reads and cache writes are priced apart (claude-haiku-4-5, Anthropic usage)', async () => {
     anthropicLike.script.push({
       status: 200,

@@ -84,7 +84,7 @@ async function relayChat(request: ProviderRequest, target: ModelTarget, controll
       return openAnswerStream(target.provider, exchange, reading, metadata, controller);
     }
     if (request.stream) return streamAskedWholeGiven(request, target, exchange, metadata);
-    return wholeRelayed(context, target, exchange, metadata, usageOfChat, normalizeCompletion);
+    return countedWithoutUsage(context, await wholeRelayed(context, target, exchange, metadata, usageOfChat, normalizeCompletion));
   });
 }
 
@@ -102,7 +102,7 @@ async function relaySameFormat(request: ProviderRequest, target: ModelTarget, co
       return openAnswerStream(target.provider, exchange, reading, metadata, controller);
     }
     if (request.stream) return streamAskedWholeGiven(request, target, exchange, metadata);
-    return wholeRelayed(context, target, exchange, metadata, (parsed) => codec.decodeResponse(parsed, encodeTarget).usage);
+    return countedWithoutUsage(context, await wholeRelayed(context, target, exchange, metadata, (parsed) => codec.decodeResponse(parsed, encodeTarget).usage));
   });
 }
 
@@ -172,7 +172,17 @@ async function wholeDecoded(context: CallContext, target: ModelTarget, exchange:
     metadata.headers['x-modelmux-cost'] = costText(response.usage.cost);
   }
   if (foreign) markResponse(response, format);
-  return { kind: 'whole', metadata, bytes: null, response, usage: response.usage };
+  return countedWithoutUsage(context, { kind: 'whole', metadata, bytes: null, response, usage: response.usage });
+}
+
+/** A whole answer that came without its usage is billed as a stream cut short is: the prompt's
+ * estimate, and the output by its size, at four characters a token (the relayed bytes, envelope
+ * included, so never less than it said). Without this it was free. */
+function countedWithoutUsage(context: CallContext, answer: Answer): Answer {
+  if (answer.kind === 'whole' && answer.usage === null) {
+    context.streamed = { events: 0, characters: answer.bytes !== null ? answer.bytes.length : JSON.stringify(answer.response?.content ?? '').length };
+  }
+  return answer;
 }
 
 /** A provider of the client's own format that answered a request for a stream with a whole answer
