@@ -186,6 +186,18 @@ describe('billing', () => {
     assert.match(((await thinking.json()) as { error: { message: string } }).error.message, /may cost up to \$4\.\d+/);
   });
 
+  test('a document named by URL or file id reserves the whole context window: its size is not in the body', async () => {
+    const { key } = await stack.createKey({ budget: { limit_usd: 0.0005, period: 'day' } });
+    const ask = (part: Record<string, unknown>) => stack.call('/v1/chat/completions', key, { model: 'test-model', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'text', text: 'Summarise this.' }, part] }] });
+    // test-model: an 8,192-token window at $0.10 per 1M input tokens, so about $0.00082 for a full one.
+    const text = await ask({ type: 'text', text: 'It is short.' });
+    assert.equal(text.status, 200);
+    await text.text();
+    const named = await ask({ type: 'file', file: { file_id: 'file-abc' } });
+    assert.equal(named.status, 402);
+    assert.match(((await named.json()) as { error: { message: string } }).error.message, /may cost up to \$0\.0008\d+/);
+  });
+
   test('credits are spent down and refuse once short; a soft budget warns instead of refusing', async () => {
     const prepaid = await stack.createKey({ credits_usd: 0.095 });
     const call = (key: string) => stack.call('/v1/chat/completions', key, { model: 'pricey-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 }, { 'x-sim-output-tokens': '10' });

@@ -118,7 +118,9 @@ function reservationUnits(candidates: Candidate[], needs: RouteNeeds, shape: Req
   let most = 0;
   for (const { offer } of candidates) {
     const window = offer.contextWindow;
-    const prompt = shape.storedContext && window !== null ? window : window === null ? bounded : Math.min(bounded, window);
+    // Context the body does not show (stored at the provider, a document by URL) may fill the window.
+    const unseen = shape.storedContext || needs.remoteDocuments;
+    const prompt = unseen && window !== null ? window : window === null ? bounded : Math.min(bounded, window);
     const room = window === null ? defaultMaxOutput : Math.max(1, window - Math.min(prompt, needs.promptTokens));
     const longest = offer.maxOutput ?? room;
     const output = (needs.maxTokens === null ? longest : shape.reasoning ? Math.max(needs.maxTokens, longest) : needs.maxTokens) * shape.choices;

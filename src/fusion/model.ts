@@ -16,6 +16,7 @@ import type { NamedFusion } from './spec.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import type { ClientFormat } from '../protocol/formats.ts';
 import type { ChatRequest, ChatResponse, FinishReason, StreamEvent, Usage } from '../protocol/ir.ts';
+import { noNeeds } from '../routing/needs.ts';
 import { readPreferences } from '../routing/preferences.ts';
 import { parsePresetReference } from '../routing/presets.ts';
 import type { Router } from '../routing/router.ts';
@@ -173,8 +174,6 @@ function checkModels(spec: FusionSpec, router: Router): void {
     }
   }
 }
-
-const noNeeds = { promptTokens: 0, promptTokensAtMost: 0, promptFits: () => true, maxTokens: null, tools: false, jsonSchema: false, vision: false };
 
 /** A preset named beside a model applies its rules to that model (routing.md); a fusion's models are
  * its pool and judge, where a preset may be named, so one named on the fusion itself is refused. */

@@ -2,6 +2,7 @@
 // serves that the caller's key may call, with modelmux's own fields under `modelmux`: what the model
 // can do, its licence, and every provider offer behind it (name, prices, limits, data policy).
 import type { Catalog, ModelEntry, ModelInfo, Offer } from '../routing/catalog.ts';
+import { noNeeds } from '../routing/needs.ts';
 import type { Router } from '../routing/router.ts';
 import type { RequestContext } from './context.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -43,8 +44,6 @@ function pinnedEntry(router: Router, id: string): ModelEntry | null {
   const offer = plan.candidates[0]?.offer;
   return offer?.listed ? { model: offer.model, offers: [offer] } : null;
 }
-
-const noNeeds = { promptTokens: 0, promptTokensAtMost: 0, promptFits: () => true, maxTokens: null, tools: false, jsonSchema: false, vision: false };
 
 export function describeModel(entry: ModelEntry, catalog: Catalog, id = entry.model.id): Record<string, unknown> {
   const { model, offers } = entry;

@@ -101,3 +101,33 @@ describe('fitting a context window', () => {
     assert.ok(whole >= real && whole <= real + 4, `${whole} vs ${real}`);
   });
 });
+
+describe('content named rather than sent', () => {
+  const user = (...parts: unknown[]) => ({ messages: [{ role: 'user', content: parts }] });
+  test('an image by URL or file id counts as an image, not as the text of its address', () => {
+    for (const image of [
+      { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+      { type: 'input_image', image_url: 'https://example.com/cat.png' },
+      { type: 'input_image', file_id: 'file-abc' },
+      { type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } },
+    ]) {
+      const prompt = new PromptTokens(user(image));
+      assert.equal(prompt.count('o200k', Infinity), 4 + 1_000, JSON.stringify(image));
+      assert.equal(prompt.remoteDocuments, 0, JSON.stringify(image));
+    }
+  });
+
+  test('a document or file by URL or id is one whose size the prompt does not show', () => {
+    for (const document of [
+      { type: 'file', file: { file_id: 'file-abc' } },
+      { type: 'input_file', file_url: 'https://example.com/report.pdf' },
+      { type: 'input_file', file_id: 'file-abc' },
+      { type: 'document', source: { type: 'url', url: 'https://example.com/report.pdf' } },
+      { type: 'document', source: { type: 'file', file_id: 'file_abc' } },
+    ]) assert.equal(new PromptTokens(user(document)).remoteDocuments, 1, JSON.stringify(document));
+    // Inline, its size is in the body: counted as media, and by the body's bytes for a reservation.
+    assert.equal(new PromptTokens(user({ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0x'.repeat(64) } })).remoteDocuments, 0);
+    // An address in the text is text.
+    assert.equal(new PromptTokens(user({ type: 'text', text: 'https://example.com/report.pdf' })).remoteDocuments, 0);
+  });
+});

@@ -29,6 +29,17 @@ export function tokenizerFamily(...names: string[]): TokenizerFamily {
   return 'unknown';
 }
 
+/** Parts that hold an image, and parts that hold a document or file (of any size), in the client
+ * formats; a part's `source` (Anthropic) keeps the kind of the part around it. */
+const imageKinds = new Set(['image', 'image_url', 'input_image']);
+const partKinds = new Set([...imageKinds, 'document', 'file', 'input_file']);
+
+/** Content named rather than sent: a URL (http, https, gs) in a field that holds one, or a file id. */
+function isReference(key: string, value: string): boolean {
+  if (key === 'file_id') return true;
+  return (key === 'url' || key === 'image_url' || key === 'file_url' || key === 'file_uri') && /^(?:https?|gs):\/\//i.test(value);
+}
+
 /** Estimates the tokens of any request-shaped JSON value: strings count as text, `data:` URLs and
  * base64 payloads as media, lists of messages add their framing, tools count as their JSON. */
 export function estimateTokens(value: unknown, family: TokenizerFamily = 'unknown'): number {
@@ -39,6 +50,8 @@ export function estimateTokens(value: unknown, family: TokenizerFamily = 'unknow
 export class PromptTokens {
   private readonly texts: string[] = [];
   private readonly framing: number;
+  /** Documents or files the prompt names by URL or id, whose size it does not show. */
+  readonly remoteDocuments: number;
   private boundCount: number | null = null;
   /** The o200k count so far: the texts before `text`, and `text` up to `offset`. */
   private readonly exact = { tokens: 0, text: 0, offset: 0 };
@@ -46,24 +59,33 @@ export class PromptTokens {
   constructor(value: unknown) {
     let media = 0;
     let messages = 0;
-    const visit = (node: unknown, key: string, depth: number): void => {
+    let documents = 0;
+    // `image`: within an image part (a reference there is an image, of bounded size).
+    const visit = (node: unknown, key: string, depth: number, image: boolean): void => {
       // Deeper than any real request: counted as nothing rather than overflowing the stack.
       if (depth > 256) return;
       if (typeof node === 'string') {
         if (node.startsWith('data:') || (key === 'data' && node.length > 256)) media++;
+        else if (isReference(key, node)) {
+          if (image) media++;
+          else documents++;
+        }
         // A message's role and a part's type are its framing, counted per message below.
         else if (key !== 'role' && key !== 'type') this.texts.push(node);
       } else if (Array.isArray(node)) {
         if (key === 'messages' || key === 'input' || key === 'contents') messages += node.length;
         // Property names of a tool's parameters reach the model too, in whatever form it renders them.
         if (key === 'tools' || key === 'functions') this.texts.push(JSON.stringify(node) ?? '');
-        else for (const item of node) visit(item, key, depth + 1);
+        else for (const item of node) visit(item, key, depth + 1, image);
       } else if (node !== null && typeof node === 'object') {
-        for (const [childKey, child] of Object.entries(node)) visit(child, childKey, depth + 1);
+        const type = (node as { type?: unknown }).type;
+        const inImage = typeof type === 'string' && partKinds.has(type) ? imageKinds.has(type) : image;
+        for (const [childKey, child] of Object.entries(node)) visit(child, childKey, depth + 1, inImage);
       }
     };
-    visit(value, '', 0);
+    visit(value, '', 0, false);
     this.framing = media * tokensPerMedia + messages * tokensPerMessage;
+    this.remoteDocuments = documents;
   }
 
   /** The count for a tokenizer the gateway does not ship: meant to be at least what any would make. */

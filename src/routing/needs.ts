@@ -21,6 +21,8 @@ export interface RouteNeeds {
   tools: boolean;
   jsonSchema: boolean;
   readonly vision: boolean;
+  /** The prompt names documents or files by URL or id (see PromptTokens): their size is unknown here. */
+  readonly remoteDocuments: boolean;
 }
 
 type NeedsFacts = Pick<ClientFormatFacts, 'promptParts' | 'maxOutputTokens' | 'usesTools' | 'wantsJsonSchema' | 'hasImages'>;
@@ -58,6 +60,10 @@ class RequestNeeds implements RouteNeeds {
     return this.promptOf().fits(family, room);
   }
 
+  get remoteDocuments(): boolean {
+    return this.promptOf().remoteDocuments > 0;
+  }
+
   get vision(): boolean {
     this.images ??= this.facts.hasImages(this.body);
     return this.images;
@@ -71,8 +77,11 @@ class RequestNeeds implements RouteNeeds {
 /** Needs stated outright, for a dry run (`GET /v1/route?tools=true&prompt_tokens=...`). */
 export function statedNeeds(stated: { promptTokens?: number; maxTokens?: number | null; tools?: boolean; vision?: boolean; jsonSchema?: boolean }): RouteNeeds {
   const promptTokens = stated.promptTokens ?? 0;
-  return { promptTokens, promptTokensAtMost: promptTokens, promptFits: (_family, room) => promptTokens <= room, maxTokens: stated.maxTokens ?? null, tools: stated.tools ?? false, jsonSchema: stated.jsonSchema ?? false, vision: stated.vision ?? false };
+  return { promptTokens, promptTokensAtMost: promptTokens, promptFits: (_family, room) => promptTokens <= room, maxTokens: stated.maxTokens ?? null, tools: stated.tools ?? false, jsonSchema: stated.jsonSchema ?? false, vision: stated.vision ?? false, remoteDocuments: false };
 }
+
+/** A request that needs nothing in particular: for asking which offers serve a model at all. */
+export const noNeeds: RouteNeeds = statedNeeds({});
 
 /** Embeddings are no chat format: their prompt is `input`, and they generate nothing. */
 const embeddingsFacts: NeedsFacts = {
