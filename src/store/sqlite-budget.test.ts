@@ -161,6 +161,19 @@ describe('SQLite store: reservations nobody settles', () => {
     reopened.close();
   });
 
+  test('a reservation whose rows cannot be written yet stays held past the hour, while they are tried again', (context) => {
+    let now = noon;
+    const store = openSqliteStore(temporaryDirectory(context), { now: () => now });
+    context.after(() => store.close());
+    store.createKey(keyRecord({ id: 'key-1', budget: { limitUnits: 1_000, period: 'day', hard: true } }));
+    const reservationId = reservationOf(store, 1_000);
+    // A row the store refuses, tried again (as the ledger writer does) until past the hour.
+    const unwritable = requestRows({ keyId: 'key-1', costUnits: 1_000, at: noon, requestId: 'request-stuck' }).map((row) => ({ ...row, outputTokens: 0.5 }));
+    for (now = noon; now <= noon + 90 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows: unwritable }]));
+    assert.equal(store.reserve('key-1', 1, noon + 91 * 60_000).ok, false, 'the money is still held');
+    assert.equal(store.reserve('key-1', 1, noon + 90 * 60_000 + 61 * 60_000).ok, true, 'an hour after the last try, it is not');
+  });
+
   test('a running store drops its own reservations once they are an hour old', (context) => {
     const store = storeWithKey(context, { limitUnits: 1_000, period: 'day', hard: true });
     reservationOf(store, 1_000);

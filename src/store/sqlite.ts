@@ -211,8 +211,8 @@ class SqliteStore implements Store {
   }
 
   settleAll(settlements: Settlement[]): void {
-    for (const { rows } of settlements) for (const row of rows) checkRow(row);
     try {
+      for (const { rows } of settlements) for (const row of rows) checkRow(row);
       this.transaction(() => {
         const sums = new BatchSums();
         for (const { rows } of settlements) for (const row of rows) this.write(row, sums);
@@ -223,6 +223,13 @@ class SqliteStore implements Store {
     } catch (error) {
       // The budget figures may have counted rows that were rolled back: read them afresh.
       this.budgets.clear();
+      // Their rows are still to be written (the ledger writer tries again each second): the money
+      // stays held as long as it does, past the sweep, which is for holds nobody will settle.
+      const now = this.now();
+      for (const { reservationId } of settlements) {
+        const reservation = reservationId === null ? undefined : this.held.get(reservationId);
+        if (reservation !== undefined) reservation.at = now;
+      }
       throw error;
     }
     // Only once the spend is recorded: a failed write keeps the money held.
