@@ -7,6 +7,7 @@ import { openSqliteStore } from './sqlite.ts';
 import type { Budget, Store } from './store.ts';
 import { dayMs, keyRecord, noon, requestRows, temporaryDirectory } from './test-fixtures.ts';
 import type { TestContext } from 'node:test';
+import type { DatabaseSync } from 'node:sqlite';
 
 function storeWithKey(context: TestContext, budget: Budget | null, creditsUnits: number | null = null): Store {
   const store = openSqliteStore(temporaryDirectory(context), { now: () => noon });
@@ -167,11 +168,25 @@ describe('SQLite store: reservations nobody settles', () => {
     context.after(() => store.close());
     store.createKey(keyRecord({ id: 'key-1', budget: { limitUnits: 1_000, period: 'day', hard: true } }));
     const reservationId = reservationOf(store, 1_000);
-    // A row the store refuses, tried again (as the ledger writer does) until past the hour.
-    const unwritable = requestRows({ keyId: 'key-1', costUnits: 1_000, at: noon, requestId: 'request-stuck' }).map((row) => ({ ...row, outputTokens: 0.5 }));
-    for (now = noon; now <= noon + 90 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows: unwritable }]));
+    // The disk is full: the file may not grow by a page.
+    const database = (store as unknown as { database: DatabaseSync }).database;
+    const pages = (database.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
+    database.exec(`PRAGMA max_page_count = ${pages}`);
+    const rows = requestRows({ keyId: 'key-1', costUnits: 1_000, at: noon, requestId: `request-${'x'.repeat(64 * 1024)}` });
+    for (now = noon; now <= noon + 90 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows }]), /full/);
     assert.equal(store.reserve('key-1', 1, noon + 91 * 60_000).ok, false, 'the money is still held');
     assert.equal(store.reserve('key-1', 1, noon + 90 * 60_000 + 61 * 60_000).ok, true, 'an hour after the last try, it is not');
+  });
+
+  test('a reservation whose rows the store refuses for good is dropped after the hour as any other', (context) => {
+    let now = noon;
+    const store = openSqliteStore(temporaryDirectory(context), { now: () => now });
+    context.after(() => store.close());
+    store.createKey(keyRecord({ id: 'key-1', budget: { limitUnits: 1_000, period: 'day', hard: true } }));
+    const reservationId = reservationOf(store, 1_000);
+    const refused = requestRows({ keyId: 'key-1', costUnits: 1_000, at: noon, requestId: 'request-refused' }).map((row) => ({ ...row, outputTokens: 0.5 }));
+    for (now = noon; now <= noon + 90 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows: refused }]));
+    assert.equal(store.reserve('key-1', 1, noon + 91 * 60_000).ok, true);
   });
 
   test('a running store drops its own reservations once they are an hour old', (context) => {

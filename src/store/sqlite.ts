@@ -33,6 +33,13 @@ import type { ComparisonQuery, ComparisonRecord, NewVote, VoteRecord, WinRateQue
 export const databaseFileName = 'modelmux.db';
 
 const sweepIntervalMs = 60_000;
+/** SQLite's primary result codes for a failure that passes: busy, locked, I/O error, full, cannot open. */
+const passingFailures = new Set([5, 6, 10, 13, 14]);
+
+function isPassingFailure(error: unknown): boolean {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' && passingFailures.has(code & 0xff);
+}
 /** A reservation this old is dropped: a request that never settled must not hold budget forever. */
 const reservationLifetimeMs = 3_600_000;
 const keyCacheMs = 1_000;
@@ -211,8 +218,8 @@ class SqliteStore implements Store {
   }
 
   settleAll(settlements: Settlement[]): void {
+    for (const { rows } of settlements) for (const row of rows) checkRow(row);
     try {
-      for (const { rows } of settlements) for (const row of rows) checkRow(row);
       this.transaction(() => {
         const sums = new BatchSums();
         for (const { rows } of settlements) for (const row of rows) this.write(row, sums);
@@ -223,13 +230,10 @@ class SqliteStore implements Store {
     } catch (error) {
       // The budget figures may have counted rows that were rolled back: read them afresh.
       this.budgets.clear();
-      // Their rows are still to be written (the ledger writer tries again each second): the money
-      // stays held as long as it does, past the sweep, which is for holds nobody will settle.
-      const now = this.now();
-      for (const { reservationId } of settlements) {
-        const reservation = reservationId === null ? undefined : this.held.get(reservationId);
-        if (reservation !== undefined) reservation.at = now;
-      }
+      // The disk full or the file busy: the rows are still to be written (the ledger writer tries
+      // again each second), so the money stays held as long as it does, past the sweep, which is
+      // for holds nobody will settle. A row the database refuses for good is no such case.
+      if (isPassingFailure(error)) this.keepHeld(settlements);
       throw error;
     }
     // Only once the spend is recorded: a failed write keeps the money held.
@@ -321,6 +325,14 @@ class SqliteStore implements Store {
     const left = (this.heldByKey.get(reservation.keyId) ?? 0) - reservation.amountUnits;
     if (left > 0) this.heldByKey.set(reservation.keyId, left);
     else this.heldByKey.delete(reservation.keyId);
+  }
+
+  private keepHeld(settlements: Settlement[]): void {
+    const now = this.now();
+    for (const { reservationId } of settlements) {
+      const reservation = reservationId === null ? undefined : this.held.get(reservationId);
+      if (reservation !== undefined) reservation.at = now;
+    }
   }
 
   /** Drops reservations older than any request can last. */
