@@ -117,8 +117,10 @@ describe('billing', () => {
     const content = 'x'.repeat(400);
     const bare = { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'o4-mini', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] };
     const { key } = await stack.createKey();
-    for (const [path, body] of [['/v1/chat/completions', { model: 'oai/o4-mini', messages: [{ role: 'user', content: 'think' }] }], ['/v1/messages', { model: 'oai/o4-mini', max_tokens: 200, messages: [{ role: 'user', content: 'think' }] }]] as const) {
-      openaiLike.script.push({ status: 200, body: bare });
+    const chat = { model: 'oai/o4-mini', messages: [{ role: 'user', content: 'think' }] };
+    const messages = { model: 'oai/o4-mini', max_tokens: 200, messages: [{ role: 'user', content: 'think' }] };
+    for (const [path, body, answer] of [['/v1/chat/completions', chat, bare], ['/v1/messages', messages, bare], ['/v1/chat/completions', chat, { ...bare, usage: {} }]] as const) {
+      openaiLike.script.push({ status: 200, body: answer });
       const response = await stack.call(path, key, body);
       assert.equal(response.status, 200, path);
       await response.text();

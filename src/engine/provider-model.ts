@@ -179,7 +179,9 @@ async function wholeDecoded(context: CallContext, target: ModelTarget, exchange:
  * estimate, and the output by its size, at four characters a token (the relayed bytes, envelope
  * included, so never less than it said). Without this it was free. */
 function countedWithoutUsage(context: CallContext, answer: Answer): Answer {
-  if (answer.kind === 'whole' && answer.usage === null) {
+  const usage = answer.kind === 'whole' ? answer.usage : null;
+  // No usage, or one that counts nothing (`usage: {}`), which the ledger reads as none either.
+  if (answer.kind === 'whole' && (usage === null || (usage.inputTokens <= 0 && usage.outputTokens <= 0))) {
     context.streamed = { events: 0, characters: answer.bytes !== null ? answer.bytes.length : JSON.stringify(answer.response?.content ?? '').length };
   }
   return answer;
