@@ -131,3 +131,28 @@ describe('content named rather than sent', () => {
     assert.equal(new PromptTokens(user({ type: 'text', text: 'https://example.com/report.pdf' })).remoteDocuments, 0);
   });
 });
+
+describe('addresses that are not content', () => {
+  test('a URL or file id in a citation, an annotation, search results or a part of text stays text', () => {
+    const history = {
+      messages: [
+        { role: 'assistant', content: [{ type: 'web_search_tool_result', tool_use_id: 't1', content: [{ type: 'web_search_result', url: 'https://example.com/a', title: 'A' }] }, { type: 'text', text: 'See A.', citations: [{ type: 'web_search_result_location', url: 'https://example.com/a' }] }] },
+        { role: 'assistant', content: 'x', annotations: [{ type: 'url_citation', url_citation: { url: 'https://example.com/b' } }] },
+      ],
+      input: [
+        { type: 'file_search_call', results: [{ file_id: 'file-1', text: 'found' }] },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'ok', annotations: [{ type: 'file_citation', file_id: 'file-2' }] }] },
+        { type: 'web_search_call', action: { type: 'search', url: 'https://example.com/c' } },
+      ],
+    };
+    assert.equal(new PromptTokens(history).remoteDocuments, 0);
+  });
+
+  test('an Anthropic image by file id is an image, also inside a tool result', () => {
+    const image = { type: 'image', source: { type: 'file', file_id: 'file_abc' } };
+    const prompt = new PromptTokens({ messages: [{ role: 'user', content: [image, { type: 'tool_result', tool_use_id: 't1', content: [image] }] }] });
+    assert.equal(prompt.remoteDocuments, 0);
+    // Two images, a message's framing and the tool result's id.
+    assert.equal(prompt.count('o200k', Infinity), 4 + 2 * 1_000 + o200kTokens('t1'));
+  });
+});

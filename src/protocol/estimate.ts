@@ -30,9 +30,24 @@ export function tokenizerFamily(...names: string[]): TokenizerFamily {
 }
 
 /** Parts that hold an image, and parts that hold a document or file (of any size), in the client
- * formats; a part's `source` (Anthropic) keeps the kind of the part around it. */
+ * formats. */
 const imageKinds = new Set(['image', 'image_url', 'input_image']);
-const partKinds = new Set([...imageKinds, 'document', 'file', 'input_file']);
+const documentKinds = new Set(['document', 'file', 'input_file', 'container_upload']);
+type PartKind = 'image' | 'document' | null;
+
+/** What a node is: a part by its `type`; the `source` (Anthropic), `file` (Chat) or `image_url`
+ * object of a part, whatever its own `type` says, is of the part around it. */
+function kindOf(node: Record<string, unknown>, key: string, around: PartKind): PartKind {
+  if (around !== null && (key === 'source' || key === 'file' || key === 'image_url')) return around;
+  const type = node.type;
+  if (typeof type !== 'string') return null;
+  return imageKinds.has(type) ? 'image' : documentKinds.has(type) ? 'document' : null;
+}
+
+/** A part's field that may name its content: a string, or its source, file or image_url object. */
+function holdsReference(key: string, value: unknown): boolean {
+  return typeof value === 'string' || key === 'source' || key === 'file' || key === 'image_url';
+}
 
 /** Content named rather than sent: a URL (http, https, gs) in a field that holds one, or a file id. */
 function isReference(key: string, value: string): boolean {
@@ -60,14 +75,15 @@ export class PromptTokens {
     let media = 0;
     let messages = 0;
     let documents = 0;
-    // `image`: within an image part (a reference there is an image, of bounded size).
-    const visit = (node: unknown, key: string, depth: number, image: boolean): void => {
+    // `part`: the kind of content part the node is (or is the source of); a reference counts only
+    // there, not in a citation, an annotation or a tool's search results.
+    const visit = (node: unknown, key: string, depth: number, part: PartKind): void => {
       // Deeper than any real request: counted as nothing rather than overflowing the stack.
       if (depth > 256) return;
       if (typeof node === 'string') {
         if (node.startsWith('data:') || (key === 'data' && node.length > 256)) media++;
-        else if (isReference(key, node)) {
-          if (image) media++;
+        else if (part !== null && isReference(key, node)) {
+          if (part === 'image') media++;
           else documents++;
         }
         // A message's role and a part's type are its framing, counted per message below.
@@ -76,14 +92,13 @@ export class PromptTokens {
         if (key === 'messages' || key === 'input' || key === 'contents') messages += node.length;
         // Property names of a tool's parameters reach the model too, in whatever form it renders them.
         if (key === 'tools' || key === 'functions') this.texts.push(JSON.stringify(node) ?? '');
-        else for (const item of node) visit(item, key, depth + 1, image);
+        else for (const item of node) visit(item, key, depth + 1, null);
       } else if (node !== null && typeof node === 'object') {
-        const type = (node as { type?: unknown }).type;
-        const inImage = typeof type === 'string' && partKinds.has(type) ? imageKinds.has(type) : image;
-        for (const [childKey, child] of Object.entries(node)) visit(child, childKey, depth + 1, inImage);
+        const own = kindOf(node as Record<string, unknown>, key, part);
+        for (const [childKey, child] of Object.entries(node)) visit(child, childKey, depth + 1, holdsReference(childKey, child) ? own : null);
       }
     };
-    visit(value, '', 0, false);
+    visit(value, '', 0, null);
     this.framing = media * tokensPerMedia + messages * tokensPerMessage;
     this.remoteDocuments = documents;
   }
