@@ -181,11 +181,18 @@ describe('billing', () => {
     // A long prompt in a script of few characters per token is reserved by its bytes, not its characters.
     const wide = await ask({ messages: [{ role: 'user', content: '漢'.repeat(60) }] });
     assert.equal(wide.status, 402, 'about 260 bytes of prompt + 100 output tokens are over what is left');
-    // Reasoning may be billed past max_tokens (a translation to Anthropic adds the thinking budget to
-    // them): the answer is reserved at its longest, here the 4,096 tokens assumed without a limit.
-    const thinking = await ask({ reasoning_effort: 'high' });
+  });
+
+  test('reasoning translated to Anthropic reserves the thinking budget it adds to max_tokens', async () => {
+    const { key } = await stack.createKey({ budget: { limit_usd: 0.05, period: 'day' } });
+    // claude-haiku-4-5 at $5 per 1M output tokens; xhigh is a 32,768-token budget, added to max_tokens 100.
+    const thinking = await stack.call('/v1/chat/completions', key, { model: 'ant/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }], max_tokens: 100, reasoning_effort: 'xhigh' });
     assert.equal(thinking.status, 402);
-    assert.match(((await thinking.json()) as { error: { message: string } }).error.message, /may cost up to \$4\.\d+/);
+    assert.match(((await thinking.json()) as { error: { message: string } }).error.message, /may cost up to \$0\.164\d+/);
+    // Where max_tokens bound the reasoning (an OpenAI-compatible provider), they are what is reserved.
+    const bounded = await stack.call('/v1/chat/completions', key, { model: 'test-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10, reasoning_effort: 'xhigh' }, { 'x-sim-output-tokens': '1' });
+    assert.equal(bounded.status, 200);
+    await bounded.text();
   });
 
   test('a document named by URL or file id reserves the whole context window: its size is not in the body', async () => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { requestShape, tokenCountShape } from './admission.ts';
 
 test('choices: Chat\'s n; one answer in every other format', () => {
-  assert.deepEqual(requestShape('openai-chat', { n: 4 }), { choices: 4, storedContext: false, reasoning: false, free: false });
+  assert.deepEqual(requestShape('openai-chat', { n: 4 }), { choices: 4, storedContext: false, format: 'openai-chat', thinkingBudget: null, free: false });
   assert.equal(requestShape('openai-chat', { n: 2.5 }).choices, 1);
   for (const format of ['openai-responses', 'anthropic', 'embeddings'] as const) assert.equal(requestShape(format, { n: 4 }).choices, 1, format);
 });
@@ -21,21 +21,26 @@ test('a token count is free', () => {
   assert.equal(requestShape('anthropic', {}).free, false);
 });
 
-test('reasoning asked for, in each format, unless it says none', () => {
-  const asks: [Parameters<typeof requestShape>[0], Record<string, unknown>, boolean][] = [
-    ['openai-chat', { reasoning_effort: 'high' }, true],
-    ['openai-chat', { reasoning_effort: 'none' }, false],
-    ['openai-chat', { reasoning: { max_tokens: 60_000 } }, true],
-    ['openai-chat', { reasoning: { enabled: false } }, false],
-    ['openai-chat', {}, false],
-    ['openai-responses', { reasoning: { effort: 'low' } }, true],
-    ['openai-responses', { reasoning: { effort: 'none' } }, false],
-    ['openai-responses', {}, false],
-    ['anthropic', { thinking: { type: 'enabled', budget_tokens: 2048 } }, true],
-    ['anthropic', { thinking: { type: 'disabled' } }, false],
-    ['anthropic', { output_config: { effort: 'high' } }, true],
-    ['anthropic', {}, false],
-    ['embeddings', { reasoning_effort: 'high' }, false],
+test('the thinking budget a translation to Anthropic would add, in each format; none when no reasoning is asked for', () => {
+  const asks: [Parameters<typeof requestShape>[0], Record<string, unknown>, number | null][] = [
+    ['openai-chat', { reasoning_effort: 'high' }, 24_576],
+    ['openai-chat', { reasoning_effort: 'xhigh' }, 32_768],
+    ['openai-chat', { reasoning_effort: 'none' }, null],
+    ['openai-chat', { reasoning_effort: null }, null],
+    ['openai-chat', { reasoning: { max_tokens: 60_000 } }, 60_000],
+    ['openai-chat', { reasoning: { enabled: true } }, 8_192],
+    ['openai-chat', { reasoning: { enabled: false, effort: 'high' } }, null],
+    ['openai-chat', { reasoning: {} }, null],
+    ['openai-chat', { reasoning: { exclude: true } }, null],
+    ['openai-chat', {}, null],
+    ['openai-responses', { reasoning: { effort: 'low' } }, 2_048],
+    ['openai-responses', { reasoning: { effort: 'none' } }, null],
+    ['openai-responses', { reasoning: { summary: 'auto' } }, null],
+    ['anthropic', { thinking: { type: 'enabled', budget_tokens: 2_000 } }, 2_000],
+    ['anthropic', { thinking: { type: 'disabled' } }, null],
+    ['anthropic', { output_config: { effort: 'high' } }, 24_576],
+    ['anthropic', {}, null],
+    ['embeddings', { reasoning_effort: 'high' }, null],
   ];
-  for (const [format, body, expected] of asks) assert.equal(requestShape(format, body).reasoning, expected, `${format} ${JSON.stringify(body)}`);
+  for (const [format, body, expected] of asks) assert.equal(requestShape(format, body).thinkingBudget, expected, `${format} ${JSON.stringify(body)}`);
 });

@@ -1,7 +1,9 @@
 // Before a request goes upstream, what its key allows: the models it may call, its rate limits, and
 // the worst-case cost held against its budget and credits. A refusal is a 403, 429 or 402 that says
 // which limit, how much and until when; nothing is sent upstream.
+import { thinkingBudget } from '../protocol/anthropic/encode-request.ts';
 import { clientFormats } from '../protocol/formats.ts';
+import type { WireFormat } from '../protocol/ir.ts';
 import type { RequestFormat, RouteNeeds } from '../routing/needs.ts';
 import type { Candidate, RoutePlan } from '../routing/router.ts';
 import type { ReserveResult, Store } from '../store/store.ts';
@@ -27,9 +29,10 @@ export interface RequestShape {
   /** The prompt includes context stored at the provider (`previous_response_id`, `conversation`,
    * a stored `prompt`): its size is unknown here, so the whole context window is reserved. */
   storedContext: boolean;
-  /** The request asks for reasoning, which may be billed beyond its max tokens (see
-   * ClientFormatFacts.asksReasoning): the answer is reserved at the offer's longest. */
-  reasoning: boolean;
+  /** The client's format, and the thinking budget a translation of the request to Anthropic would
+   * add to its max tokens when they do not exceed it (null: it asks for no reasoning). */
+  format: RequestFormat | null;
+  thinkingBudget: number | null;
   /** Nothing is generated and nothing is charged (a token count). Such a call still draws one request
    * from the rate limit, since it still costs the gateway and the provider a call, but no tokens: a
    * client counting a prompt before sending it would otherwise spend its allowance on it twice, and
@@ -41,14 +44,15 @@ export interface RequestShape {
 export function requestShape(format: RequestFormat, body: Record<string, unknown>): RequestShape {
   if (format === 'embeddings') return embeddingsShape;
   const facts = clientFormats[format];
-  return { choices: facts.choices(body), storedContext: facts.usesStoredContext(body), reasoning: facts.asksReasoning(body), free: false };
+  const reasoning = facts.reasoningAsked(body);
+  return { choices: facts.choices(body), storedContext: facts.usesStoredContext(body), format, thinkingBudget: reasoning === null ? null : thinkingBudget(reasoning), free: false };
 }
 
 /** Embeddings: one vector per input, nothing stored at the provider. */
-const embeddingsShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, reasoning: false, free: false });
+const embeddingsShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, format: 'embeddings', thinkingBudget: null, free: false });
 
 /** A token count's shape (see RequestShape.free). */
-export const tokenCountShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, reasoning: false, free: true });
+export const tokenCountShape: RequestShape = Object.freeze({ choices: 1, storedContext: false, format: null, thinkingBudget: null, free: true });
 
 /**
  * Filters the plan to the key's models, takes its rate limits and reserves its worst case. Returns
@@ -122,11 +126,19 @@ function reservationUnits(candidates: Candidate[], needs: RouteNeeds, shape: Req
     const unseen = shape.storedContext || needs.remoteDocuments;
     const prompt = unseen && window !== null ? window : window === null ? bounded : Math.min(bounded, window);
     const room = window === null ? defaultMaxOutput : Math.max(1, window - Math.min(prompt, needs.promptTokens));
-    const longest = offer.maxOutput ?? room;
-    const output = (needs.maxTokens === null ? longest : shape.reasoning ? Math.max(needs.maxTokens, longest) : needs.maxTokens) * shape.choices;
+    let output = needs.maxTokens ?? offer.maxOutput ?? room;
+    // Translated to Anthropic, thinking is added to max_tokens that do not exceed its budget
+    // (anthropic/encode-request.ts), and the answer may take all of it.
+    const budget = shape.thinkingBudget;
+    if (budget !== null && output <= budget && translatesToAnthropic(offer.provider.config.formats, shape.format)) output += budget;
+    output *= shape.choices;
     most = Math.max(most, worstCaseCost(prompt, output, offer.prices) ?? 0);
   }
   return Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, toMicroCents(most)));
+}
+
+function translatesToAnthropic(formats: readonly WireFormat[], format: RequestFormat | null): boolean {
+  return formats[0] === 'anthropic' && !(formats as readonly string[]).includes(format ?? '');
 }
 
 /** The 402. `amount` is what the request may cost; null for a free one. */

@@ -22,6 +22,12 @@ export const clientFormats: Readonly<Record<ClientFormat, ClientFormatFacts>> = 
 
 type Body = Record<string, unknown>;
 
+export interface ReasoningAsked {
+  enabled?: boolean;
+  effort?: string;
+  budgetTokens?: number;
+}
+
 /** What one client format knows about its raw JSON request body. Readers never throw unless they
  * say so: a malformed field reads as absent, and the format's codec reports it. */
 export interface ClientFormatFacts {
@@ -40,9 +46,9 @@ export interface ClientFormatFacts {
   wantsJsonSchema(body: Body): boolean;
   /** The prompt includes context stored at the provider, of a size the body does not show. */
   usesStoredContext(body: Body): boolean;
-  /** The request asks for reasoning, which a provider may produce (and bill) beyond the answer's
-   * max tokens: a translation to Anthropic adds the thinking budget to them. */
-  asksReasoning(body: Body): boolean;
+  /** The reasoning the body asks for, as a translation to another format reads it (an on switch, an
+   * effort, a budget in tokens); null when it asks for none. */
+  reasoningAsked(body: Body): ReasoningAsked | null;
   /** The conversation so far: the list of messages or input items. */
   history(body: Body): unknown;
   /** The fields the token estimate reads (estimateTokens counts framing under `messages` and `input`). */

@@ -52,6 +52,17 @@ const defaultMaxTokens = 4096;
 const budgetsByEffort: Record<Exclude<ReasoningEffort, 'none'>, number> = { minimal: 1024, low: 2048, medium: 8192, high: 24576, xhigh: 32768 };
 const minimumBudget = 1024;
 
+/** The thinking budget of a request translated to Anthropic: its own, or its effort's (medium when it
+ * only turns reasoning on), at least 1,024; null when it does not ask to think. Admission reads it
+ * too: when max_tokens does not exceed it, the translation adds it to them. */
+export function thinkingBudget(reasoning: { enabled?: boolean; effort?: string; budgetTokens?: number }): number | null {
+  const { effort } = reasoning;
+  if (reasoning.enabled === false || effort === 'none') return null;
+  if (reasoning.budgetTokens !== undefined) return Math.max(reasoning.budgetTokens, minimumBudget);
+  if (reasoning.enabled !== true && effort === undefined) return null;
+  return budgetsByEffort[(effort ?? 'medium') as keyof typeof budgetsByEffort] ?? budgetsByEffort.xhigh;
+}
+
 /** What the client called its reasoning switch, for `dropped`. */
 const reasoningParameter: Record<WireFormat, string> = {
   'openai-chat': 'reasoning_effort',
@@ -195,8 +206,7 @@ class RequestEncoder {
       if (this.sameFormat && effort !== undefined && effort !== 'none') body.output_config = { effort };
       return false;
     }
-    let budget = reasoning.budgetTokens;
-    if (budget === undefined && this.sameFormat) {
+    if (reasoning.budgetTokens === undefined && this.sameFormat) {
       // From an Anthropic client, thinking without a budget was `adaptive`, and an effort was
       // output_config.effort, which also applies when thinking was not asked for.
       if (effort !== undefined) body.output_config = { effort };
@@ -204,11 +214,8 @@ class RequestEncoder {
       body.thinking = { type: 'adaptive' };
       return true;
     }
-    if (budget === undefined) {
-      if (reasoning.enabled !== true && effort === undefined) return false;
-      budget = budgetsByEffort[effort ?? 'medium'];
-    }
-    budget = Math.max(budget, minimumBudget);
+    const budget = thinkingBudget(reasoning);
+    if (budget === null) return false;
     body.thinking = { type: 'enabled', budget_tokens: budget };
     // Thinking counts against max_tokens, which must exceed the budget: the answer keeps its room.
     const maxTokens = body.max_tokens as number;

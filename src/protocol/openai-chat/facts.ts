@@ -1,6 +1,6 @@
 // What a Chat Completions request body says about itself (see ClientFormatFacts in ../formats.ts).
-import { hasImageParts, isRecord, isSet, nonEmptyList, positiveNumber, streamFlag, typeOf, upToFirstUser } from '../body-fields.ts';
-import type { ClientFormatFacts, PresetDefaults } from '../formats.ts';
+import { hasImageParts, isRecord, nonEmptyList, positiveNumber, streamFlag, typeOf, upToFirstUser } from '../body-fields.ts';
+import type { ClientFormatFacts, PresetDefaults, ReasoningAsked } from '../formats.ts';
 import { openAIErrorBody } from '../../errors/gateway-error.ts';
 import { parameterFiller } from '../preset-fields.ts';
 
@@ -15,8 +15,16 @@ export const openAIChatFacts: ClientFormatFacts = {
   hasImages: (body) => hasImageParts(body.messages),
   wantsJsonSchema: (body) => typeOf(body.response_format) === 'json_schema',
   usesStoredContext: () => false,
-  // OpenAI's `reasoning_effort`, or OpenRouter's `reasoning` object, unless either says none.
-  asksReasoning: (body) => (isSet(body.reasoning_effort) && body.reasoning_effort !== 'none') || (isRecord(body.reasoning) && body.reasoning.enabled !== false && body.reasoning.effort !== 'none'),
+  // OpenAI's `reasoning_effort`, or OpenRouter's `reasoning` object (`enabled`, `effort`, `max_tokens`).
+  reasoningAsked: (body) => {
+    const reasoning = isRecord(body.reasoning) ? body.reasoning : {};
+    const asked: ReasoningAsked = {};
+    if (typeof reasoning.enabled === 'boolean') asked.enabled = reasoning.enabled;
+    const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : reasoning.effort;
+    if (typeof effort === 'string') asked.effort = effort;
+    if (typeof reasoning.max_tokens === 'number') asked.budgetTokens = reasoning.max_tokens;
+    return Object.keys(asked).length === 0 ? null : asked;
+  },
   history: (body) => body.messages,
   promptParts: (body) => ({ messages: body.messages, tools: body.tools }),
   conversationOpening: (body) => upToFirstUser(body.messages),

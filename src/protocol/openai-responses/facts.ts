@@ -14,7 +14,7 @@ export const openAIResponsesFacts: ClientFormatFacts = {
   wantsJsonSchema: (body) => typeOf(isRecord(body.text) ? body.text.format : undefined) === 'json_schema',
   // A previous response, a conversation or a stored prompt template, all kept at the provider.
   usesStoredContext: (body) => isSet(body.previous_response_id) || isSet(body.conversation) || (body.prompt !== null && typeof body.prompt === 'object'),
-  asksReasoning: (body) => isRecord(body.reasoning) && body.reasoning.effort !== 'none',
+  reasoningAsked: (body) => (isRecord(body.reasoning) && typeof body.reasoning.effort === 'string' ? { effort: body.reasoning.effort } : null),
   history: (body) => body.input,
   promptParts: (body) => ({ input: body.input, instructions: body.instructions, tools: body.tools }),
   // `input` may be one string: the first user message itself.
