@@ -110,6 +110,7 @@ describe('content named rather than sent', () => {
       { type: 'input_image', image_url: 'https://example.com/cat.png' },
       { type: 'input_image', file_id: 'file-abc' },
       { type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } },
+      { type: 'computer_screenshot', image_url: 'https://example.com/screen.png' },
     ]) {
       const prompt = new PromptTokens(user(image));
       assert.equal(prompt.count('o200k', Infinity), 4 + 1_000, JSON.stringify(image));
@@ -124,6 +125,7 @@ describe('content named rather than sent', () => {
       { type: 'input_file', file_id: 'file-abc' },
       { type: 'document', source: { type: 'url', url: 'https://example.com/report.pdf' } },
       { type: 'document', source: { type: 'file', file_id: 'file_abc' } },
+      { type: 'file', file: { filename: 'report.pdf', file_data: 'https://example.com/report.pdf' } },
     ]) assert.equal(new PromptTokens(user(document)).remoteDocuments, 1, JSON.stringify(document));
     // Inline, its size is in the body: counted as media, and by the body's bytes for a reservation.
     assert.equal(new PromptTokens(user({ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0x'.repeat(64) } })).remoteDocuments, 0);

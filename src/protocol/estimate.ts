@@ -31,7 +31,7 @@ export function tokenizerFamily(...names: string[]): TokenizerFamily {
 
 /** Parts that hold an image, and parts that hold a document or file (of any size), in the client
  * formats. */
-const imageKinds = new Set(['image', 'image_url', 'input_image']);
+const imageKinds = new Set(['image', 'image_url', 'input_image', 'computer_screenshot']);
 const documentKinds = new Set(['document', 'file', 'input_file', 'container_upload']);
 type PartKind = 'image' | 'document' | null;
 
@@ -52,7 +52,8 @@ function holdsReference(key: string, value: unknown): boolean {
 /** Content named rather than sent: a URL (http, https, gs) in a field that holds one, or a file id. */
 function isReference(key: string, value: string): boolean {
   if (key === 'file_id') return true;
-  return (key === 'url' || key === 'image_url' || key === 'file_url' || key === 'file_uri') && /^(?:https?|gs):\/\//i.test(value);
+  // OpenRouter takes a PDF's URL as Chat's `file_data` too.
+  return (key === 'url' || key === 'image_url' || key === 'file_url' || key === 'file_uri' || key === 'file_data') && /^(?:https?|gs):\/\//i.test(value);
 }
 
 /** Estimates the tokens of any request-shaped JSON value: strings count as text, `data:` URLs and
