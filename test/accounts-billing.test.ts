@@ -189,6 +189,9 @@ describe('billing', () => {
     const thinking = await stack.call('/v1/chat/completions', key, { model: 'ant/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }], max_tokens: 100, reasoning_effort: 'xhigh' });
     assert.equal(thinking.status, 402);
     assert.match(((await thinking.json()) as { error: { message: string } }).error.message, /may cost up to \$0\.164\d+/);
+    // An Anthropic client's budget past its max_tokens (interleaved thinking allows it) counts too.
+    const budgeted = await stack.call('/v1/messages', key, { model: 'ant/claude-haiku-4-5', max_tokens: 100, thinking: { type: 'enabled', budget_tokens: 32_000 }, messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(budgeted.status, 402);
     // Where max_tokens bound the reasoning (an OpenAI-compatible provider), they are what is reserved.
     const bounded = await stack.call('/v1/chat/completions', key, { model: 'test-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10, reasoning_effort: 'xhigh' }, { 'x-sim-output-tokens': '1' });
     assert.equal(bounded.status, 200);

@@ -38,7 +38,8 @@ test('the thinking budget a translation to Anthropic would add, in each format; 
     ['openai-responses', { reasoning: { summary: 'auto' } }, null],
     ['anthropic', { thinking: { type: 'enabled', budget_tokens: 2_000 } }, 2_000],
     ['anthropic', { thinking: { type: 'disabled' } }, null],
-    ['anthropic', { output_config: { effort: 'high' } }, 24_576],
+    ['anthropic', { thinking: { type: 'adaptive' } }, null],
+    ['anthropic', { output_config: { effort: 'high' } }, null],
     ['anthropic', {}, null],
     ['embeddings', { reasoning_effort: 'high' }, null],
   ];

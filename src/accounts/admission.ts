@@ -1,7 +1,7 @@
 // Before a request goes upstream, what its key allows: the models it may call, its rate limits, and
 // the worst-case cost held against its budget and credits. A refusal is a 403, 429 or 402 that says
 // which limit, how much and until when; nothing is sent upstream.
-import { thinkingBudget } from '../protocol/anthropic/encode-request.ts';
+import { defaultMaxTokens as anthropicDefaultMaxTokens, thinkingBudget } from '../protocol/anthropic/encode-request.ts';
 import { clientFormats } from '../protocol/formats.ts';
 import type { WireFormat } from '../protocol/ir.ts';
 import type { RequestFormat, RouteNeeds } from '../routing/needs.ts';
@@ -127,18 +127,22 @@ function reservationUnits(candidates: Candidate[], needs: RouteNeeds, shape: Req
     const prompt = unseen && window !== null ? window : window === null ? bounded : Math.min(bounded, window);
     const room = window === null ? defaultMaxOutput : Math.max(1, window - Math.min(prompt, needs.promptTokens));
     let output = needs.maxTokens ?? offer.maxOutput ?? room;
-    // Translated to Anthropic, thinking is added to max_tokens that do not exceed its budget
-    // (anthropic/encode-request.ts), and the answer may take all of it.
+    // Encoded for Anthropic, a thinking budget is added to max_tokens (4,096 when the client named
+    // none) that do not exceed it (anthropic/encode-request.ts), and the answer may take all of it.
     const budget = shape.thinkingBudget;
-    if (budget !== null && output <= budget && translatesToAnthropic(offer.provider.config.formats, shape.format)) output += budget;
+    if (budget !== null && encodesAnthropic(offer.provider.config.formats, shape.format)) {
+      const sent = needs.maxTokens ?? anthropicDefaultMaxTokens;
+      if (sent <= budget) output = Math.max(output, sent + budget);
+    }
     output *= shape.choices;
     most = Math.max(most, worstCaseCost(prompt, output, offer.prices) ?? 0);
   }
   return Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, toMicroCents(most)));
 }
 
-function translatesToAnthropic(formats: readonly WireFormat[], format: RequestFormat | null): boolean {
-  return formats[0] === 'anthropic' && !(formats as readonly string[]).includes(format ?? '');
+/** The request goes to this provider in Anthropic's format: its own, or the provider's first. */
+function encodesAnthropic(formats: readonly WireFormat[], format: RequestFormat | null): boolean {
+  return format === 'anthropic' ? formats.includes('anthropic') : formats[0] === 'anthropic' && !(formats as readonly string[]).includes(format ?? '');
 }
 
 /** The 402. `amount` is what the request may cost; null for a free one. */

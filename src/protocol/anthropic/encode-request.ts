@@ -46,7 +46,7 @@ export function encodeRequest(request: ChatRequest, target: EncodeTarget): Encod
 }
 
 /** Anthropic requires max_tokens; this is what a client that named no limit gets. */
-const defaultMaxTokens = 4096;
+export const defaultMaxTokens = 4096;
 
 /** Anthropic needs a thinking budget where other formats name an effort. */
 const budgetsByEffort: Record<Exclude<ReasoningEffort, 'none'>, number> = { minimal: 1024, low: 2048, medium: 8192, high: 24576, xhigh: 32768 };

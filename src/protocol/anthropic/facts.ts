@@ -1,6 +1,6 @@
 // What an Anthropic Messages request body says about itself (see ClientFormatFacts in ../formats.ts).
 import { hasImageParts, isRecord, nonEmptyList, positiveNumber, streamFlag, typeOf } from '../body-fields.ts';
-import type { ClientFormatFacts, PresetDefaults, ReasoningAsked } from '../formats.ts';
+import type { ClientFormatFacts, PresetDefaults } from '../formats.ts';
 import { parameterFiller, prefixTextField } from '../preset-fields.ts';
 import { anthropicErrorBody } from './errors.ts';
 
@@ -13,14 +13,8 @@ export const anthropicFacts: ClientFormatFacts = {
   hasImages: (body) => hasImageParts(body.messages),
   wantsJsonSchema: (body) => typeOf(body.output_format) === 'json_schema',
   usesStoredContext: () => false,
-  // Thinking (with its budget), or an effort (output_config), which other providers take as reasoning.
-  reasoningAsked: (body) => {
-    const asked: ReasoningAsked = {};
-    if (isRecord(body.thinking) && typeof body.thinking.type === 'string') asked.enabled = body.thinking.type !== 'disabled';
-    if (isRecord(body.thinking) && typeof body.thinking.budget_tokens === 'number') asked.budgetTokens = body.thinking.budget_tokens;
-    if (isRecord(body.output_config) && typeof body.output_config.effort === 'string') asked.effort = body.output_config.effort;
-    return Object.keys(asked).length === 0 ? null : asked;
-  },
+  // Only a budget given outright: without one the encoder keeps Anthropic's own (adaptive) thinking.
+  reasoningAsked: (body) => (isRecord(body.thinking) && body.thinking.type === 'enabled' && typeof body.thinking.budget_tokens === 'number' ? { enabled: true, budgetTokens: body.thinking.budget_tokens } : null),
   history: (body) => body.messages,
   promptParts: (body) => ({ system: body.system, messages: body.messages, tools: body.tools }),
   conversationOpening: (body) => [body.system, Array.isArray(body.messages) ? body.messages[0] : undefined],
