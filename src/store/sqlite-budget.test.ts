@@ -184,9 +184,17 @@ describe('SQLite store: reservations nobody settles', () => {
     context.after(() => store.close());
     store.createKey(keyRecord({ id: 'key-1', budget: { limitUnits: 1_000, period: 'day', hard: true } }));
     const reservationId = reservationOf(store, 1_000);
-    const refused = requestRows({ keyId: 'key-1', costUnits: 1_000, at: noon, requestId: 'request-refused' }).map((row) => ({ ...row, outputTokens: 0.5 }));
-    for (now = noon; now <= noon + 90 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows: refused }]));
+    // Refused inside the transaction, as a constraint refuses a row: no failure that passes.
+    const database = (store as unknown as { database: DatabaseSync }).database;
+    database.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    const rows = requestRows({ keyId: 'key-1', costUnits: 1_000, at: noon, requestId: 'request-refused' });
+    for (now = noon; now <= noon + 90 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows }]), /refused/);
     assert.equal(store.reserve('key-1', 1, noon + 91 * 60_000).ok, true);
+    // A row it refuses before writing anything (one no ledger can keep) likewise.
+    const second = reservationOf(store, 999, noon + 91 * 60_000);
+    const unfit = requestRows({ keyId: 'key-1', costUnits: 999, at: noon, requestId: 'request-unfit' }).map((row) => ({ ...row, outputTokens: 0.5 }));
+    for (now = noon + 91 * 60_000; now <= noon + 181 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId: second, rows: unfit }]));
+    assert.equal(store.reserve('key-1', 999, noon + 182 * 60_000).ok, true);
   });
 
   test('a running store drops its own reservations once they are an hour old', (context) => {
