@@ -29,8 +29,8 @@ export interface RequestShape {
   /** The prompt includes context stored at the provider (`previous_response_id`, `conversation`,
    * a stored `prompt`): its size is unknown here, so the whole context window is reserved. */
   storedContext: boolean;
-  /** The client's format, and the thinking budget a translation of the request to Anthropic would
-   * add to its max tokens when they do not exceed it (null: it asks for no reasoning). */
+  /** The client's format, and the thinking budget the Anthropic encoder would add to the request's
+   * max tokens when they do not exceed it (null: it asks for no reasoning, or none it would). */
   format: RequestFormat | null;
   thinkingBudget: number | null;
   /** Nothing is generated and nothing is charged (a token count). Such a call still draws one request

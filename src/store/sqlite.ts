@@ -33,18 +33,19 @@ import type { ComparisonQuery, ComparisonRecord, NewVote, VoteRecord, WinRateQue
 export const databaseFileName = 'modelmux.db';
 
 const sweepIntervalMs = 60_000;
-/** SQLite's primary result codes for a failure that passes: busy, locked, I/O error, full, cannot open. */
-const passingFailures = new Set([5, 6, 10, 13, 14]);
-
-function isPassingFailure(error: unknown): boolean {
-  const code = (error as { errcode?: unknown } | null)?.errcode;
-  return typeof code === 'number' && passingFailures.has(code & 0xff);
-}
 /** A reservation this old is dropped: a request that never settled must not hold budget forever. */
 const reservationLifetimeMs = 3_600_000;
 const keyCacheMs = 1_000;
 const keyCacheSize = 10_000;
 const periods: readonly BudgetPeriod[] = ['day', 'month', 'total'];
+/** SQLite's primary result codes for a failure that passes: busy, locked, I/O error, full, cannot open. */
+const passingFailures = new Set([5, 6, 10, 13, 14]);
+
+/** node:sqlite gives the extended result code; its low byte is the primary one. */
+function isPassingFailure(error: unknown): boolean {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' && passingFailures.has(code & 0xff);
+}
 
 export function openSqliteStore(directory: string, options: { now?: () => number } = {}): Store {
   mkdirSync(directory, { recursive: true });
