@@ -27,6 +27,7 @@ import { migrate } from './sqlite-schema.ts';
 import { queryRows, queryUsage } from './sqlite-usage.ts';
 import type { RowsQuery } from './sqlite-usage.ts';
 import type { BudgetPeriod, KeyRecord, LedgerRow, ReserveResult, Settlement, SpendStatus, Store, UsageQuery, UsageRow } from './store.ts';
+import { isPassingFailure } from './sqlite-failures.ts';
 import { addVote, findComparison, listComparisons, listVotes, queryWinRates, saveComparison } from './sqlite-compare.ts';
 import type { ComparisonQuery, ComparisonRecord, NewVote, VoteRecord, WinRateQuery, WinRateRow } from './store.ts';
 
@@ -38,14 +39,6 @@ const reservationLifetimeMs = 3_600_000;
 const keyCacheMs = 1_000;
 const keyCacheSize = 10_000;
 const periods: readonly BudgetPeriod[] = ['day', 'month', 'total'];
-/** SQLite's primary result codes for a failure that passes: busy, locked, I/O error, full, cannot open. */
-const passingFailures = new Set([5, 6, 10, 13, 14]);
-
-/** node:sqlite gives the extended result code; its low byte is the primary one. */
-function isPassingFailure(error: unknown): boolean {
-  const code = (error as { errcode?: unknown } | null)?.errcode;
-  return typeof code === 'number' && passingFailures.has(code & 0xff);
-}
 
 export function openSqliteStore(directory: string, options: { now?: () => number } = {}): Store {
   mkdirSync(directory, { recursive: true });
