@@ -148,13 +148,16 @@ class RequestEncoder {
   /** Thinking, and the sampling settings Anthropic refuses alongside it. */
   sampling(body: Block): void {
     const request = this.request;
+    const asked = body.max_tokens;
     const thinking = this.thinking(body);
     if (thinking) {
       const forced = (body.tool_choice as Block | undefined)?.type;
       if ((forced === 'any' || forced === 'tool') && !this.sameFormat) {
-        // Anthropic cannot think when a tool call is forced; the client's tool choice wins.
+        // Anthropic cannot think when a tool call is forced; the client's tool choice wins, and its
+        // max_tokens, which no thinking budget now shares.
         delete body.thinking;
         delete body.output_config;
+        body.max_tokens = asked;
         this.drop(reasoningParameter[request.source]);
       } else {
         if (request.temperature !== undefined && request.temperature !== 1) this.drop('temperature');
@@ -217,9 +220,10 @@ class RequestEncoder {
     const budget = thinkingBudget(reasoning);
     if (budget === null) return false;
     body.thinking = { type: 'enabled', budget_tokens: budget };
-    // Thinking counts against max_tokens, which must exceed the budget: the answer keeps its room.
+    // Thinking counts against max_tokens, which must exceed the budget: the answer keeps its room. An
+    // Anthropic client's own budget goes as it came, as when relayed (Anthropic judges the pair).
     const maxTokens = body.max_tokens as number;
-    if (maxTokens <= budget) body.max_tokens = budget + maxTokens;
+    if (maxTokens <= budget && !this.sameFormat) body.max_tokens = budget + maxTokens;
     return true;
   }
 

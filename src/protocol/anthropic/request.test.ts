@@ -147,6 +147,16 @@ test('adaptive thinking, effort and structured output round trip through output_
   assert.deepEqual(encoded.dropped, []);
 });
 
+test('a thinking budget: translated, added to max_tokens that do not exceed it; an Anthropic client\'s own, sent as it came', () => {
+  const translated = encodeRequest(chatRequest({ reasoning: { effort: 'high' }, maxOutputTokens: 100 }), target);
+  assert.deepEqual(translated.body.thinking, { type: 'enabled', budget_tokens: 24_576 });
+  assert.equal(translated.body.max_tokens, 24_676);
+  // Anthropic judges its own client's pair (interleaved thinking lets the budget pass max_tokens).
+  const own = encodeRequest(decodeRequest({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], thinking: { type: 'enabled', budget_tokens: 2_000 } }), target);
+  assert.deepEqual(own.body.thinking, { type: 'enabled', budget_tokens: 2_000 });
+  assert.equal(own.body.max_tokens, 100);
+});
+
 test('effort without thinking, and thinking disabled, stay what they were', () => {
   const effortOnly = encodeRequest(decodeRequest({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], output_config: { effort: 'low' } }), target);
   assert.deepEqual(effortOnly.body.output_config, { effort: 'low' });
@@ -312,9 +322,10 @@ test('tool choice, parallel calls and foreign tools', () => {
   assert.equal(encodeRequest(chatRequest({ toolChoice: { type: 'auto' } }), target).body.tool_choice, undefined);
 
   // Anthropic cannot think while a tool call is forced: the tool choice wins, the reasoning is reported.
-  const forced = encodeRequest(chatRequest({ tools, toolChoice: { type: 'required' }, reasoning: { effort: 'low' }, temperature: 0.3 }), target);
+  const forced = encodeRequest(chatRequest({ tools, toolChoice: { type: 'required' }, reasoning: { effort: 'low' }, temperature: 0.3, maxOutputTokens: 100 }), target);
   assert.equal(forced.body.thinking, undefined);
   assert.equal(forced.body.temperature, 0.3);
+  assert.equal(forced.body.max_tokens, 100, 'no thinking budget shares the client\'s max_tokens');
   assert.deepEqual(forced.dropped, ['tools[1]', 'reasoning_effort']);
 });
 
