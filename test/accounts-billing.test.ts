@@ -28,7 +28,7 @@ describe('billing', () => {
       extraProviders: (url) => [
         provider('expensive', `${url}/v1`, defaultTimeouts, [pricey]),
         { ...provider('oai', openaiLike.url, defaultTimeouts, [], 'openai'), clientKeys: true },
-        provider('ant', anthropicLike.url, defaultTimeouts, [], 'anthropic'),
+        provider('ant', anthropicLike.url, defaultTimeouts, [{ id: 'short-claude', upstream: 'claude-short', inputPrice: 1000, outputPrice: 1000, maxOutput: 1_024 }], 'anthropic'),
       ],
     });
   });
@@ -189,9 +189,11 @@ describe('billing', () => {
     const thinking = await stack.call('/v1/chat/completions', key, { model: 'ant/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }], max_tokens: 100, reasoning_effort: 'xhigh' });
     assert.equal(thinking.status, 402);
     assert.match(((await thinking.json()) as { error: { message: string } }).error.message, /may cost up to \$0\.164\d+/);
-    // An Anthropic client's budget past its max_tokens (interleaved thinking allows it) counts too.
-    const budgeted = await stack.call('/v1/messages', key, { model: 'ant/claude-haiku-4-5', max_tokens: 100, thinking: { type: 'enabled', budget_tokens: 32_000 }, messages: [{ role: 'user', content: 'hi' }] });
-    assert.equal(budgeted.status, 402);
+    // A request without max_tokens is sent to Anthropic with 4,096, whatever the model's own limit.
+    const { key: richer } = await stack.createKey({ budget: { limit_usd: 4, period: 'day' } });
+    const unbounded = await stack.call('/v1/chat/completions', richer, { model: 'short-claude', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(unbounded.status, 402);
+    assert.match(((await unbounded.json()) as { error: { message: string } }).error.message, /may cost up to \$4\.1\d+/);
     // Where max_tokens bound the reasoning (an OpenAI-compatible provider), they are what is reserved.
     const bounded = await stack.call('/v1/chat/completions', key, { model: 'test-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10, reasoning_effort: 'xhigh' }, { 'x-sim-output-tokens': '1' });
     assert.equal(bounded.status, 200);

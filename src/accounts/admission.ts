@@ -29,8 +29,8 @@ export interface RequestShape {
   /** The prompt includes context stored at the provider (`previous_response_id`, `conversation`,
    * a stored `prompt`): its size is unknown here, so the whole context window is reserved. */
   storedContext: boolean;
-  /** The client's format, and the thinking budget the Anthropic encoder would add to the request's
-   * max tokens when they do not exceed it (null: it asks for no reasoning, or none it would). */
+  /** The client's format, and the thinking budget a translation to Anthropic would add to the
+   * request's max tokens when they do not exceed it (null: it asks for no reasoning). */
   format: RequestFormat | null;
   thinkingBudget: number | null;
   /** Nothing is generated and nothing is charged (a token count). Such a call still draws one request
@@ -127,12 +127,13 @@ function reservationUnits(candidates: Candidate[], needs: RouteNeeds, shape: Req
     const prompt = unseen && window !== null ? window : window === null ? bounded : Math.min(bounded, window);
     const room = window === null ? defaultMaxOutput : Math.max(1, window - Math.min(prompt, needs.promptTokens));
     let output = needs.maxTokens ?? offer.maxOutput ?? room;
-    // Encoded for Anthropic, a thinking budget is added to max_tokens (4,096 when the client named
-    // none) that do not exceed it (anthropic/encode-request.ts), and the answer may take all of it.
-    const budget = shape.thinkingBudget;
-    if (budget !== null && encodesAnthropic(offer.provider.config.formats, shape.format)) {
+    // Encoded for Anthropic, max_tokens are always sent (4,096 when the client named none), and a
+    // translated thinking budget is added to them when they do not exceed it
+    // (anthropic/encode-request.ts): the answer may take all of it.
+    if (encodesAnthropic(offer.provider.config.formats, shape.format)) {
       const sent = needs.maxTokens ?? anthropicDefaultMaxTokens;
-      if (sent <= budget) output = Math.max(output, sent + budget);
+      const budget = shape.thinkingBudget;
+      output = Math.max(output, budget !== null && sent <= budget ? sent + budget : sent);
     }
     output *= shape.choices;
     most = Math.max(most, worstCaseCost(prompt, output, offer.prices) ?? 0);

@@ -46,8 +46,8 @@ export interface ClientFormatFacts {
   wantsJsonSchema(body: Body): boolean;
   /** The prompt includes context stored at the provider, of a size the body does not show. */
   usesStoredContext(body: Body): boolean;
-  /** The reasoning the body asks for, as the Anthropic encoder reads it for the thinking budget it
-   * may add to max_tokens (an on switch, an effort, a budget in tokens); null when none. */
+  /** The reasoning the body asks for, as a translation to Anthropic reads it for the thinking budget
+   * it adds to max_tokens (an on switch, an effort, a budget in tokens); null when none. */
   reasoningAsked(body: Body): ReasoningAsked | null;
   /** The conversation so far: the list of messages or input items. */
   history(body: Body): unknown;

@@ -13,8 +13,8 @@ export const anthropicFacts: ClientFormatFacts = {
   hasImages: (body) => hasImageParts(body.messages),
   wantsJsonSchema: (body) => typeOf(body.output_format) === 'json_schema',
   usesStoredContext: () => false,
-  // Only a budget given outright: without one the encoder keeps Anthropic's own (adaptive) thinking.
-  reasoningAsked: (body) => (isRecord(body.thinking) && body.thinking.type === 'enabled' && typeof body.thinking.budget_tokens === 'number' ? { enabled: true, budgetTokens: body.thinking.budget_tokens } : null),
+  // An Anthropic client's thinking goes to Anthropic as it came: its max_tokens bound it.
+  reasoningAsked: () => null,
   history: (body) => body.messages,
   promptParts: (body) => ({ system: body.system, messages: body.messages, tools: body.tools }),
   conversationOpening: (body) => [body.system, Array.isArray(body.messages) ? body.messages[0] : undefined],
