@@ -93,7 +93,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   const catalog = new Catalog(config.routing.builtinCatalog ? builtinCatalog : null, registry.providers);
   const router = new Router(catalog, registry, config.routing, { now });
   const metrics = new Metrics();
-  const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir));
+  const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir, { holdMs: longestRequestMs(config) * 2 }));
   const limiter = new RateLimiter({ now });
   const accounts = { adminKey: config.adminKey, store, limiter, now };
   const ledgerWriter = new LedgerWriter(store, (error, requestIds) =>
@@ -240,4 +240,12 @@ function gatewayRoutes(inference: InferenceDependencies, catalog: Catalog, probe
 
 function wrap(handler: Handler | null): Route | null {
   return handler === null ? null : plain(handler);
+}
+
+/** The longest a request may hold a reservation: its attempts start within the routing deadline, and
+ * each lasts at most its provider's total_ms (a fusion's or comparison's calls hold their own). */
+export function longestRequestMs(config: GatewayConfig): number {
+  let total = config.timeouts.totalMs;
+  for (const provider of config.providers) total = Math.max(total, provider.timeouts.totalMs);
+  return config.routing.deadlineMs + total;
 }

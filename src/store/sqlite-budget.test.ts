@@ -197,6 +197,17 @@ describe('SQLite store: reservations nobody settles', () => {
     assert.equal(store.reserve('key-1', 999, noon + 182 * 60_000).ok, true);
   });
 
+  test('a store for requests that may last longer keeps a hold as long, and never less than an hour', (context) => {
+    for (const [holdMs, keptAt, droppedAt] of [[3 * 3_600_000, 179, 181], [60_000, 59, 61]]) {
+      const store = openSqliteStore(temporaryDirectory(context), { now: () => noon, holdMs });
+      context.after(() => store.close());
+      store.createKey(keyRecord({ id: 'key-1', budget: { limitUnits: 1_000, period: 'day', hard: true } }));
+      reservationOf(store, 1_000);
+      assert.equal(store.reserve('key-1', 1, noon + keptAt * 60_000).ok, false, `held at ${keptAt} minutes`);
+      assert.equal(store.reserve('key-1', 1_000, noon + droppedAt * 60_000).ok, true, `dropped at ${droppedAt} minutes`);
+    }
+  });
+
   test('a running store drops its own reservations once they are an hour old', (context) => {
     const store = storeWithKey(context, { limitUnits: 1_000, period: 'day', hard: true });
     reservationOf(store, 1_000);

@@ -34,15 +34,17 @@ import type { ComparisonQuery, ComparisonRecord, NewVote, VoteRecord, WinRateQue
 export const databaseFileName = 'modelmux.db';
 
 const sweepIntervalMs = 60_000;
-/** A reservation this old is dropped: a request that never settled must not hold budget forever. */
-const reservationLifetimeMs = 3_600_000;
+/** A reservation this old is dropped (unless requests may last longer, see openSqliteStore). */
+const defaultHoldMs = 3_600_000;
 const keyCacheMs = 1_000;
 const keyCacheSize = 10_000;
 const periods: readonly BudgetPeriod[] = ['day', 'month', 'total'];
 
-export function openSqliteStore(directory: string, options: { now?: () => number } = {}): Store {
+/** `holdMs`: how long a reservation nobody settles is kept (at least an hour), so that a request
+ * that never settled does not hold budget forever, nor one still running lose its hold. */
+export function openSqliteStore(directory: string, options: { now?: () => number; holdMs?: number } = {}): Store {
   mkdirSync(directory, { recursive: true });
-  return new SqliteStore(join(directory, databaseFileName), options.now ?? Date.now);
+  return new SqliteStore(join(directory, databaseFileName), options.now ?? Date.now, Math.max(defaultHoldMs, options.holdMs ?? 0));
 }
 
 type Row = { [column: string]: SQLOutputValue };
@@ -71,6 +73,7 @@ class SqliteStore implements Store {
   /** Key id -> its limits and spend, for reserve() (see budgetOf). */
   private readonly budgets = new Map<string, BudgetState>();
   private readonly now: () => number;
+  private readonly holdMs: number;
   readonly prepare = (sql: string): StatementSync => {
     let statement = this.cache.get(sql);
     if (statement === undefined) {
@@ -94,8 +97,9 @@ class SqliteStore implements Store {
   private readonly addToSpend: StatementSync;
   private readonly takeCredits: StatementSync;
 
-  constructor(file: string, now: () => number) {
+  constructor(file: string, now: () => number, holdMs: number) {
     this.now = now;
+    this.holdMs = holdMs;
     // The timeout makes a writer wait for another process's transaction instead of failing at once.
     this.database = new DatabaseSync(file, { timeout: 5_000 });
     this.database.exec('PRAGMA journal_mode = WAL');
@@ -332,7 +336,7 @@ class SqliteStore implements Store {
   /** Drops reservations older than any request can last. */
   private sweep(now: number): void {
     this.lastSweep = now;
-    for (const [reservationId, reservation] of this.held) if (now - reservation.at >= reservationLifetimeMs) this.release(reservationId);
+    for (const [reservationId, reservation] of this.held) if (now - reservation.at >= this.holdMs) this.release(reservationId);
   }
 
   private limits(keyId: string): Row {
