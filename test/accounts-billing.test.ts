@@ -27,7 +27,7 @@ describe('billing', () => {
       everyFormat: true,
       extraProviders: (url) => [
         provider('expensive', `${url}/v1`, defaultTimeouts, [pricey]),
-        { ...provider('oai', openaiLike.url, defaultTimeouts, [], 'openai'), clientKeys: true },
+        { ...provider('oai', openaiLike.url, defaultTimeouts, [{ id: 'embed-model', upstream: 'embed', inputPrice: 1000, outputPrice: 0 }], 'openai'), clientKeys: true },
         provider('ant', anthropicLike.url, defaultTimeouts, [{ id: 'short-claude', upstream: 'claude-short', inputPrice: 1000, outputPrice: 1000, maxOutput: 1_024 }], 'anthropic'),
       ],
     });
@@ -129,6 +129,18 @@ describe('billing', () => {
       assert.ok(request.inputTokens > 0 && request.outputTokens >= 100, `${path}: ${request.inputTokens} in, ${request.outputTokens} out`);
       assert.ok(request.costUnits > 0, path);
     }
+  });
+
+  test('embeddings that come without their usage are billed for their input by estimate, not free', async () => {
+    const { key } = await stack.createKey();
+    openaiLike.script.push({ status: 200, body: { object: 'list', model: 'embed', data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }] } });
+    const response = await stack.call('/v1/embeddings', key, { model: 'embed-model', input: 'a sentence of some eight words or so' });
+    assert.equal(response.status, 200);
+    await response.text();
+    const request = stack.rowsOf(response.headers.get('x-request-id')!).find((row) => row.kind === 'request')!;
+    assert.equal(request.billed, true);
+    assert.ok(request.inputTokens > 0 && request.outputTokens === 0, `${request.inputTokens} in, ${request.outputTokens} out`);
+    assert.ok(request.costUnits > 0);
   });
 
   test('cache reads and cache writes are priced apart (claude-haiku-4-5, Anthropic usage)', async () => {

@@ -223,7 +223,17 @@ export async function callEmbeddings(context: CallContext, target: ModelTarget, 
   }
   body.model = target.upstreamModel;
   const exchange = await open(context, target, '/embeddings', serialize(body), controller);
-  return withExchange(exchange, target, () => wholeRelayed(context, target, exchange, metadataOf(context, target, 'openai-chat'), usageOfChat));
+  return withExchange(exchange, target, async () => inputByEstimate(context, await wholeRelayed(context, target, exchange, metadataOf(context, target, 'openai-chat'), usageOfChat)));
+}
+
+/** Embeddings that came without their usage (or with one that counts nothing) are billed for their
+ * input's estimate; they have no output. Without this they were free. */
+function inputByEstimate(context: CallContext, answer: Answer): Answer {
+  const usage = answer.kind === 'whole' ? answer.usage : null;
+  if (answer.kind !== 'whole' || context.ledger === null || (usage !== null && (usage.inputTokens > 0 || usage.outputTokens > 0))) return answer;
+  const estimated: Usage = { inputTokens: context.ledger.promptTokens(), outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  context.usage = estimated;
+  return { ...answer, usage: estimated };
 }
 
 function usageOfChat(parsed: unknown): Usage | null {
