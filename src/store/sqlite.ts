@@ -27,13 +27,13 @@ import { migrate } from './sqlite-schema.ts';
 import { queryRows, queryUsage } from './sqlite-usage.ts';
 import type { RowsQuery } from './sqlite-usage.ts';
 import type { BudgetPeriod, KeyRecord, LedgerRow, ReserveResult, Settlement, SpendStatus, Store, UsageQuery, UsageRow } from './store.ts';
+import { HeldMoney } from './held-money.ts';
 import { isPassingFailure } from './sqlite-failures.ts';
 import { addVote, findComparison, listComparisons, listVotes, queryWinRates, saveComparison } from './sqlite-compare.ts';
 import type { ComparisonQuery, ComparisonRecord, NewVote, VoteRecord, WinRateQuery, WinRateRow } from './store.ts';
 
 export const databaseFileName = 'modelmux.db';
 
-const sweepIntervalMs = 60_000;
 /** A reservation this old is dropped (unless requests may last longer, see openSqliteStore). */
 const defaultHoldMs = 3_600_000;
 const keyCacheMs = 1_000;
@@ -63,8 +63,6 @@ interface BudgetState {
 
 class SqliteStore implements Store {
   readonly database: DatabaseSync;
-  private reservationCount = 0;
-  private lastSweep: number;
   private readonly checkpoints: Checkpoints;
   private readonly cache = new Map<string, StatementSync>();
   /** Keys recently found by hash, so authenticating a request reads no row. A change made through
@@ -73,7 +71,8 @@ class SqliteStore implements Store {
   /** Key id -> its limits and spend, for reserve() (see budgetOf). */
   private readonly budgets = new Map<string, BudgetState>();
   private readonly now: () => number;
-  private readonly holdMs: number;
+  /** Money held by requests in flight (see held-money.ts). */
+  private readonly held: HeldMoney;
   readonly prepare = (sql: string): StatementSync => {
     let statement = this.cache.get(sql);
     if (statement === undefined) {
@@ -89,9 +88,6 @@ class SqliteStore implements Store {
   private readonly keyLimits: StatementSync;
   private readonly limitsAndSpend: StatementSync;
   private readonly spentInPeriod: StatementSync;
-  /** Reservation id -> what it holds; and the total held per key. */
-  private readonly held = new Map<string, { keyId: string; amountUnits: number; at: number }>();
-  private readonly heldByKey = new Map<string, number>();
   readonly insertLedger: StatementSync;
   readonly addToRollup: StatementSync;
   private readonly addToSpend: StatementSync;
@@ -99,7 +95,7 @@ class SqliteStore implements Store {
 
   constructor(file: string, now: () => number, holdMs: number) {
     this.now = now;
-    this.holdMs = holdMs;
+    this.held = new HeldMoney(holdMs, now());
     // The timeout makes a writer wait for another process's transaction instead of failing at once.
     this.database = new DatabaseSync(file, { timeout: 5_000 });
     this.database.exec('PRAGMA journal_mode = WAL');
@@ -134,8 +130,6 @@ class SqliteStore implements Store {
     this.addToSpend = this.database.prepare(`INSERT INTO spend VALUES (?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET spent_units = spent_units + excluded.spent_units`);
     this.takeCredits = this.database.prepare('UPDATE keys SET credits_units = credits_units - ? WHERE id = ? AND credits_units IS NOT NULL');
-
-    this.lastSweep = now();
   }
 
   createKey(record: KeyRecord): void {
@@ -188,12 +182,11 @@ class SqliteStore implements Store {
 
   reserve(keyId: string, amountUnits: number, now: number): ReserveResult {
     checkUnits('amountUnits', amountUnits);
-    if (now - this.lastSweep >= sweepIntervalMs) this.sweep(now);
-    const reservationId = `reservation-${++this.reservationCount}`;
+    const reservationId = this.held.open(now);
     const budget = this.budgetOf(keyId, now);
     // Nothing to hold against: nothing held; settle(reservationId) simply finds nothing to release.
     if (budget.limitUnits === null && budget.creditsUnits === null) return { ok: true, reservationId, overSoftBudget: false };
-    const reservedUnits = this.heldByKey.get(keyId) ?? 0;
+    const reservedUnits = this.held.of(keyId);
     let overSoftBudget = false;
     if (budget.limitUnits !== null && budget.period !== null) {
       const { limitUnits, spentUnits } = budget;
@@ -206,8 +199,7 @@ class SqliteStore implements Store {
       const { creditsUnits } = budget;
       if (creditsUnits - reservedUnits < amountUnits) return { ok: false, reason: 'credits', limitUnits: creditsUnits, spentUnits: 0, reservedUnits, resetAt: null };
     }
-    this.held.set(reservationId, { keyId, amountUnits, at: now });
-    this.heldByKey.set(keyId, reservedUnits + amountUnits);
+    this.held.hold(reservationId, keyId, amountUnits, now);
     return { ok: true, reservationId, overSoftBudget };
   }
 
@@ -231,11 +223,11 @@ class SqliteStore implements Store {
       // The disk full or the file busy: the rows are still to be written (the ledger writer tries
       // again each second), so the money stays held as long as it does, past the sweep, which is
       // for holds nobody will settle. A row the database refuses for good is no such case.
-      if (isPassingFailure(error)) this.keepHeld(settlements);
+      if (isPassingFailure(error)) this.held.keep(settlements.map((settlement) => settlement.reservationId), this.now());
       throw error;
     }
     // Only once the spend is recorded: a failed write keeps the money held.
-    for (const { reservationId } of settlements) if (reservationId !== null) this.release(reservationId);
+    for (const { reservationId } of settlements) if (reservationId !== null) this.held.release(reservationId);
   }
 
   /** The row itself now; what it adds to the rollup, the spend and the credits into `sums`, written
@@ -281,7 +273,7 @@ class SqliteStore implements Store {
 
   spend(keyId: string, now: number): SpendStatus {
     const limits = this.limits(keyId);
-    const reservedUnits = this.heldByKey.get(keyId) ?? 0;
+    const reservedUnits = this.held.of(keyId);
     const creditsUnits = limits.credits_units === null ? null : Number(limits.credits_units);
     if (limits.budget_limit_units === null) return { spentUnits: 0, reservedUnits, creditsUnits, resetAt: null };
     const period = String(limits.budget_period) as BudgetPeriod;
@@ -299,7 +291,6 @@ class SqliteStore implements Store {
   close(): void {
     this.checkpoints.stop();
     this.held.clear();
-    this.heldByKey.clear();
     this.cache.clear();
     this.database.close();
   }
@@ -314,29 +305,6 @@ class SqliteStore implements Store {
       if (this.database.isTransaction) this.rollback.run();
       throw error;
     }
-  }
-
-  private release(reservationId: string): void {
-    const reservation = this.held.get(reservationId);
-    if (reservation === undefined) return;
-    this.held.delete(reservationId);
-    const left = (this.heldByKey.get(reservation.keyId) ?? 0) - reservation.amountUnits;
-    if (left > 0) this.heldByKey.set(reservation.keyId, left);
-    else this.heldByKey.delete(reservation.keyId);
-  }
-
-  private keepHeld(settlements: Settlement[]): void {
-    const now = this.now();
-    for (const { reservationId } of settlements) {
-      const reservation = reservationId === null ? undefined : this.held.get(reservationId);
-      if (reservation !== undefined) reservation.at = now;
-    }
-  }
-
-  /** Drops reservations older than any request can last. */
-  private sweep(now: number): void {
-    this.lastSweep = now;
-    for (const [reservationId, reservation] of this.held) if (now - reservation.at >= this.holdMs) this.release(reservationId);
   }
 
   private limits(keyId: string): Row {
