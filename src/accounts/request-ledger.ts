@@ -168,7 +168,7 @@ const maxAttemptUnits = Math.floor(Number.MAX_SAFE_INTEGER / 100);
  */
 function countsOf(outcome: Pick<AttemptOutcome, 'usage' | 'streamed' | 'complete'> & { status?: number }, promptTokens: () => number): Omit<TokenCounts, 'costUnits'> | null {
   const { usage, streamed } = outcome;
-  const hasUsage = usage !== null && (usage.inputTokens > 0 || usage.outputTokens > 0);
+  const hasUsage = countsTokens(usage);
   if (hasUsage && outcome.complete) return pick(usage);
   const streamedTokens = Math.max(streamed.events, Math.ceil(streamed.characters / charactersPerToken));
   // An early usage report (Anthropic's message_start) predates most of a stream cut short.
@@ -176,6 +176,12 @@ function countsOf(outcome: Pick<AttemptOutcome, 'usage' | 'streamed' | 'complete
   // A request the client left while the provider was working on it: the prompt is billed.
   if (streamedTokens === 0) return outcome.status === 499 ? { ...noTokens, inputTokens: promptTokens() } : null;
   return { ...noTokens, inputTokens: promptTokens(), outputTokens: streamedTokens };
+}
+
+/** Whether a usage report counts anything; none, or one of zeros (`usage: {}`), leaves the bill to
+ * estimates. */
+export function countsTokens(usage: Usage | null): usage is Usage {
+  return usage !== null && (usage.inputTokens > 0 || usage.outputTokens > 0);
 }
 
 /** A provider's counts as whole, non-negative integers the ledger can add up (it refuses anything

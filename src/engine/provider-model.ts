@@ -4,6 +4,7 @@
 // signatures). The answer resolves at its commit point: streamed from the first content, whole once
 // read. What the provider cannot honour is named in `x-modelmux-dropped-params`, or refused in strict
 // mode.
+import { countsTokens } from '../accounts/request-ledger.ts';
 import { GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 import { providerCodec, surfaceCodecs } from '../protocol/codecs.ts';
 import { clientFormats } from '../protocol/formats.ts';
@@ -179,9 +180,7 @@ async function wholeDecoded(context: CallContext, target: ModelTarget, exchange:
  * estimate, and the output by its size, at four characters a token (the relayed bytes, envelope
  * included, so never less than it said). Without this it was free. */
 function countedWithoutUsage(context: CallContext, answer: Answer): Answer {
-  const usage = answer.kind === 'whole' ? answer.usage : null;
-  // No usage, or one that counts nothing (`usage: {}`), which the ledger reads as none either.
-  if (answer.kind === 'whole' && (usage === null || (usage.inputTokens <= 0 && usage.outputTokens <= 0))) {
+  if (answer.kind === 'whole' && !countsTokens(answer.usage)) {
     context.streamed = { events: 0, characters: answer.bytes !== null ? answer.bytes.length : JSON.stringify(answer.response?.content ?? '').length };
   }
   return answer;
@@ -229,8 +228,7 @@ export async function callEmbeddings(context: CallContext, target: ModelTarget, 
 /** Embeddings that came without their usage (or with one that counts nothing) are billed for their
  * input's estimate; they have no output. Without this they were free. */
 function inputByEstimate(context: CallContext, answer: Answer): Answer {
-  const usage = answer.kind === 'whole' ? answer.usage : null;
-  if (answer.kind !== 'whole' || context.ledger === null || (usage !== null && (usage.inputTokens > 0 || usage.outputTokens > 0))) return answer;
+  if (answer.kind !== 'whole' || context.ledger === null || countsTokens(answer.usage)) return answer;
   const estimated: Usage = { inputTokens: context.ledger.promptTokens(), outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
   context.usage = estimated;
   return { ...answer, usage: estimated };
