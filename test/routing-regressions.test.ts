@@ -2,7 +2,7 @@
 // of one provider, names built to hurt (colons, length), and a stream whose finish comes last.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { defaultTimeouts } from '../src/config/types.ts';
@@ -214,6 +214,17 @@ describe('names', () => {
   });
 });
 
+/** A provider that answers each request, once its body is read, with `reply`; its base URL. */
+async function upstream(reply: (path: string, response: ServerResponse) => void): Promise<string> {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => reply(request.url ?? '', response));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+}
+
 describe('streams', () => {
   test('a relayed Responses stream broken mid-way ends with the error of that response, not the start of another', async () => {
     const response = { id: 'resp_up', object: 'response', created_at: 1, status: 'in_progress', model: 'm', output: [] };
@@ -222,16 +233,10 @@ describe('streams', () => {
       `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hel' })}\n\n`,
     ].join('');
     // The provider's connection breaks after the first words.
-    const server = createServer((request, answer) => {
-      request.resume();
-      request.on('end', () => {
-        answer.writeHead(200, { 'content-type': 'text/event-stream' });
-        answer.write(events, () => answer.destroy());
-      });
+    const url = await upstream((_path, answer) => {
+      answer.writeHead(200, { 'content-type': 'text/event-stream' });
+      answer.write(events, () => answer.destroy());
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     const stack = await startStack({ extraProviders: [{ ...provider('respy', url, timeouts, [{ id: 'responses-broken' }], 'openai'), formats: ['openai-responses' as const] }] });
     try {
       const reply = await fetch(`${stack.baseUrl}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'responses-broken', input: 'hi', stream: true }) });
@@ -257,16 +262,10 @@ describe('streams', () => {
       '/v1/messages': { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'Whole hello' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 3, output_tokens: 2 } },
       '/v1/responses': { id: 'resp_1', object: 'response', created_at: 1, status: 'completed', model: 'm', output: [{ type: 'message', id: 'msg_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Whole hello', annotations: [] }] }], usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 } },
     };
-    const server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(answers[request.url ?? '']));
-      });
+    const url = await upstream((path, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(answers[path]));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     const stack = await startStack({
       extraProviders: [
         provider('chatty', url, timeouts, [{ id: 'chat-whole' }]),
@@ -303,16 +302,10 @@ describe('streams', () => {
       'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":0}}\n\n',
       'event: message_stop\ndata: {"type":"message_stop"}',
     ].join('');
-    const server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.end(events);
-      });
+    const url = await upstream((_path, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(events);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     const stack = await startStack({ extraProviders: [provider('claudeish', url, timeouts, [{ id: 'shared' }], 'anthropic')] });
     try {
       const response = await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'shared', max_tokens: 10, stream: true, messages: hello }) });
@@ -333,16 +326,10 @@ describe('streams', () => {
       'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}\n\n',
       'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
     ].join('');
-    const server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.end(events);
-      });
+    const url = await upstream((_path, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(events);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     const stack = await startStack({ extraProviders: [provider('claudeish', url, timeouts, [{ id: 'shared' }], 'anthropic')] });
     try {
       const response = await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'shared', max_tokens: 10, stream: true, messages: hello }) });
