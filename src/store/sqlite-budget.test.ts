@@ -16,6 +16,15 @@ function storeWithKey(context: TestContext, budget: Budget | null, creditsUnits:
   return store;
 }
 
+/** A store on a clock the test moves, key-1 on a hard budget of 1,000 units, and its database. */
+function storeOnClock(context: TestContext, holdMs?: number): { store: Store; database: DatabaseSync; clock: { now: number } } {
+  const clock = { now: noon };
+  const store = openSqliteStore(temporaryDirectory(context), { now: () => clock.now, holdMs });
+  context.after(() => store.close());
+  store.createKey(keyRecord({ id: 'key-1', budget: { limitUnits: 1_000, period: 'day', hard: true } }));
+  return { store, database: (store as unknown as { database: DatabaseSync }).database, clock };
+}
+
 function reservationOf(store: Store, amountUnits: number, now = noon): string {
   const result = store.reserve('key-1', amountUnits, now);
   assert.equal(result.ok, true, `reserving ${amountUnits} should succeed`);
@@ -163,45 +172,35 @@ describe('SQLite store: reservations nobody settles', () => {
   });
 
   test('a reservation whose rows cannot be written yet stays held past the hour, while they are tried again', (context) => {
-    let now = noon;
-    const store = openSqliteStore(temporaryDirectory(context), { now: () => now });
-    context.after(() => store.close());
-    store.createKey(keyRecord({ id: 'key-1', budget: { limitUnits: 1_000, period: 'day', hard: true } }));
+    const { store, database, clock } = storeOnClock(context);
     const reservationId = reservationOf(store, 1_000);
     // The disk is full: the file may not grow by a page.
-    const database = (store as unknown as { database: DatabaseSync }).database;
     const pages = (database.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
     database.exec(`PRAGMA max_page_count = ${pages}`);
     const rows = requestRows({ keyId: 'key-1', costUnits: 1_000, at: noon, requestId: `request-${'x'.repeat(64 * 1024)}` });
-    for (now = noon; now <= noon + 90 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows }]), /full/);
+    for (clock.now = noon; clock.now <= noon + 90 * 60_000; clock.now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows }]), /full/);
     assert.equal(store.reserve('key-1', 1, noon + 91 * 60_000).ok, false, 'the money is still held');
     assert.equal(store.reserve('key-1', 1, noon + 90 * 60_000 + 61 * 60_000).ok, true, 'an hour after the last try, it is not');
   });
 
   test('a reservation whose rows the store refuses for good is dropped after the hour as any other', (context) => {
-    let now = noon;
-    const store = openSqliteStore(temporaryDirectory(context), { now: () => now });
-    context.after(() => store.close());
-    store.createKey(keyRecord({ id: 'key-1', budget: { limitUnits: 1_000, period: 'day', hard: true } }));
+    const { store, database, clock } = storeOnClock(context);
     const reservationId = reservationOf(store, 1_000);
     // Refused inside the transaction, as a constraint refuses a row: no failure that passes.
-    const database = (store as unknown as { database: DatabaseSync }).database;
     database.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'refused'); END`);
     const rows = requestRows({ keyId: 'key-1', costUnits: 1_000, at: noon, requestId: 'request-refused' });
-    for (now = noon; now <= noon + 90 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows }]), /refused/);
+    for (clock.now = noon; clock.now <= noon + 90 * 60_000; clock.now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows }]), /refused/);
     assert.equal(store.reserve('key-1', 1, noon + 91 * 60_000).ok, true);
     // A row it refuses before writing anything (one no ledger can keep) likewise.
     const second = reservationOf(store, 999, noon + 91 * 60_000);
     const unfit = requestRows({ keyId: 'key-1', costUnits: 999, at: noon, requestId: 'request-unfit' }).map((row) => ({ ...row, outputTokens: 0.5 }));
-    for (now = noon + 91 * 60_000; now <= noon + 181 * 60_000; now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId: second, rows: unfit }]));
+    for (clock.now = noon + 91 * 60_000; clock.now <= noon + 181 * 60_000; clock.now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId: second, rows: unfit }]));
     assert.equal(store.reserve('key-1', 999, noon + 182 * 60_000).ok, true);
   });
 
   test('a store for requests that may last longer keeps a hold as long, and never less than an hour', (context) => {
     for (const [holdMs, keptAt, droppedAt] of [[3 * 3_600_000, 179, 181], [60_000, 59, 61]]) {
-      const store = openSqliteStore(temporaryDirectory(context), { now: () => noon, holdMs });
-      context.after(() => store.close());
-      store.createKey(keyRecord({ id: 'key-1', budget: { limitUnits: 1_000, period: 'day', hard: true } }));
+      const { store } = storeOnClock(context, holdMs);
       reservationOf(store, 1_000);
       assert.equal(store.reserve('key-1', 1, noon + keptAt * 60_000).ok, false, `held at ${keptAt} minutes`);
       assert.equal(store.reserve('key-1', 1_000, noon + droppedAt * 60_000).ok, true, `dropped at ${droppedAt} minutes`);
