@@ -30,7 +30,7 @@ export interface RequestShape {
    * a stored `prompt`): its size is unknown here, so the whole context window is reserved. */
   storedContext: boolean;
   /** The client's format, and the thinking budget a translation to Anthropic would add to the
-   * request's max tokens when they do not exceed it (null: it asks for no reasoning). */
+   * request's max tokens when they do not exceed it (null: it asks for none that would). */
   format: RequestFormat | null;
   thinkingBudget: number | null;
   /** Nothing is generated and nothing is charged (a token count). Such a call still draws one request
@@ -127,10 +127,10 @@ function reservationUnits(candidates: Candidate[], needs: RouteNeeds, shape: Req
     const prompt = unseen && window !== null ? window : window === null ? bounded : Math.min(bounded, window);
     const room = window === null ? defaultMaxOutput : Math.max(1, window - Math.min(prompt, needs.promptTokens));
     let output = needs.maxTokens ?? offer.maxOutput ?? room;
-    // Encoded for Anthropic, max_tokens are always sent (4,096 when the client named none), and a
-    // translated thinking budget is added to them when they do not exceed it
-    // (anthropic/encode-request.ts): the answer may take all of it.
-    if (encodesAnthropic(offer.provider.config.formats, shape.format)) {
+    // Translated to Anthropic, max_tokens are always sent (4,096 when the client named none), and a
+    // thinking budget is added to them when they do not exceed it (anthropic/encode-request.ts):
+    // the answer may take all of it. An Anthropic client's own request goes with its own.
+    if (translatesToAnthropic(offer.provider.config.formats, shape.format)) {
       const sent = needs.maxTokens ?? anthropicDefaultMaxTokens;
       const budget = shape.thinkingBudget;
       output = Math.max(output, budget !== null && sent <= budget ? sent + budget : sent);
@@ -141,9 +141,9 @@ function reservationUnits(candidates: Candidate[], needs: RouteNeeds, shape: Req
   return Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, toMicroCents(most)));
 }
 
-/** The request goes to this provider in Anthropic's format: its own, or the provider's first. */
-function encodesAnthropic(formats: readonly WireFormat[], format: RequestFormat | null): boolean {
-  return format === 'anthropic' ? formats.includes('anthropic') : formats[0] === 'anthropic' && !(formats as readonly string[]).includes(format ?? '');
+/** The provider does not speak the client's format, and takes the request in Anthropic's. */
+function translatesToAnthropic(formats: readonly WireFormat[], format: RequestFormat | null): boolean {
+  return formats[0] === 'anthropic' && !(formats as readonly string[]).includes(format ?? '');
 }
 
 /** The 402. `amount` is what the request may cost; null for a free one. */

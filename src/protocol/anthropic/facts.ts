@@ -1,5 +1,5 @@
 // What an Anthropic Messages request body says about itself (see ClientFormatFacts in ../formats.ts).
-import { hasImageParts, isRecord, nonEmptyList, positiveNumber, streamFlag, typeOf } from '../body-fields.ts';
+import { hasImageParts, nonEmptyList, positiveNumber, streamFlag, typeOf } from '../body-fields.ts';
 import type { ClientFormatFacts, PresetDefaults } from '../formats.ts';
 import { parameterFiller, prefixTextField } from '../preset-fields.ts';
 import { anthropicErrorBody } from './errors.ts';
