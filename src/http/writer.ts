@@ -81,21 +81,12 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
 function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: Delivery): Promise<void> {
   const { response } = context;
   const { stream, metadata } = answer;
-  const relayed = metadata.bytesFormat === delivery.format;
-  // A relayed stream needs its format's encoder only to say a failure, told of the answer's opening.
-  let opening: StreamEvent | null = null;
-  let made: StreamEncoder | null = relayed ? null : surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery));
-  const encoder = (): StreamEncoder => (made ??= failureEncoder(delivery, metadata, opening));
+  const rendering = new StreamRendering(metadata, delivery);
   /** From the finish on, what the stream still has to say goes out with the response's end, which
    * waits for the ledger: a client that has seen the end of the answer has a row. */
   const tail: (Buffer | string)[] = [];
-  const render = (bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string => {
-    if (!relayed) return encode(encoder(), events);
-    if (opening === null && events.length > 0) opening = events.find((event) => event.type === 'start') ?? null;
-    return bytes ?? '';
-  };
   // Made in a local, then assigned: see test/architecture.test.ts (V8 would allocate it old).
-  const streamFailure = (error: GatewayError): string => encoder().fail(error);
+  const streamFailure = (error: GatewayError): string => rendering.fail(error, false);
   context.streamFailure = streamFailure;
   context.streamed = stream.streamed;
   response.writeHead(200, { ...sseHeaders, ...context.extraHeaders, ...metadata.headers });
@@ -140,7 +131,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
       context.error ??= error;
       let last = '';
       try {
-        last = alreadyRelayed && relayed ? '' : encoder().fail(error);
+        last = rendering.fail(error, alreadyRelayed);
       } finally {
         finish(last);
       }
@@ -154,7 +145,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
     stream.start(guarded((error) => fail(error, false), {
       piece(bytes, events, closing) {
         if (settled) return true;
-        const out = render(bytes, events);
+        const out = rendering.piece(bytes, events);
         context.usage = stream.usage;
         if (closing) {
           if (out.length > 0) tail.push(out);
@@ -165,7 +156,7 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
         return false;
       },
       end() {
-        if (!settled) finish(relayed ? '' : encoder().end());
+        if (!settled) finish(rendering.end());
       },
       fail,
     }));
@@ -173,13 +164,50 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
   });
 }
 
-/** The encoder that says a relayed stream failed. Told of the answer's opening (its id, its model),
- * it ends that answer rather than opening another (Responses: no second `response.created`). */
-function failureEncoder(delivery: Delivery, metadata: AnswerMetadata, opening: StreamEvent | null): StreamEncoder {
-  const encoder = surfaceCodecs[delivery.format].createStreamEncoder(encodeContextOf(metadata, delivery));
-  // What it would say of the opening was relayed already.
-  if (opening !== null) encoder.push(opening);
-  return encoder;
+/** What a stream's pieces become for its client: its bytes as they came (a relayed stream), or the
+ * client's format encoded from its events; and that format's end and failure. A relayed stream
+ * needs an encoder only to say a failure, and that one is told of the answer's opening (its id, its
+ * model), so it ends that answer rather than opening another (Responses: no second
+ * `response.created`). */
+class StreamRendering {
+  private readonly relayed: boolean;
+  private readonly metadata: AnswerMetadata;
+  private readonly delivery: Delivery;
+  private encoder: StreamEncoder | null = null;
+  private opening: StreamEvent | null = null;
+
+  constructor(metadata: AnswerMetadata, delivery: Delivery) {
+    this.metadata = metadata;
+    this.delivery = delivery;
+    this.relayed = metadata.bytesFormat === delivery.format;
+    if (!this.relayed) this.encoder = this.created();
+  }
+
+  piece(bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string {
+    if (!this.relayed) return encode(this.encoder!, events);
+    if (this.opening === null && events.length > 0) this.opening = events.find((event) => event.type === 'start') ?? null;
+    return bytes ?? '';
+  }
+
+  /** What the format says at the end: nothing more for a relayed stream, whose end it carried. */
+  end(): string {
+    return this.relayed ? '' : this.encoder!.end();
+  }
+
+  /** The format's error event; nothing when the provider's own was among the relayed bytes. */
+  fail(error: GatewayError, alreadyRelayed: boolean): string {
+    if (alreadyRelayed && this.relayed) return '';
+    if (this.encoder === null) {
+      this.encoder = this.created();
+      // What it would say of the opening was relayed already.
+      if (this.opening !== null) this.encoder.push(this.opening);
+    }
+    return this.encoder.fail(error);
+  }
+
+  private created(): StreamEncoder {
+    return surfaceCodecs[this.delivery.format].createStreamEncoder(encodeContextOf(this.metadata, this.delivery));
+  }
 }
 
 /** A sink whose exceptions (a fault of the gateway's own while writing) fail the stream alone. */
