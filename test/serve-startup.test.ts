@@ -99,6 +99,7 @@ test('serve relaunches itself once with a capped young generation, no allocation
     const commandLine = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     assert.ok(commandLine.includes('--max-semi-space-size=4'), commandLine.join(' '));
     assert.ok(commandLine.includes('--no-allocation-site-pretenuring'), commandLine.join(' '));
+    assert.ok(commandLine.includes('--invocation-count-for-turbofan=1000'), commandLine.join(' '));
     const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
     assert.ok(environment.includes('MALLOC_ARENA_MAX=2'), 'two malloc arenas');
     // The ballast (src/cli/main.ts): memory held outside V8's heap, as /metrics reports it.

@@ -39,6 +39,12 @@ process.exitCode = await runCommand(argv);
 // gets an arena of its own, and what the compiler frees there while the gateway warms up stays
 // resident: with 1,000 open streams about 10 MB less and steadier (159-166 MB against 173-176 MB in the
 // bench's own open-streams job, three starts each; BENCHMARKS.md).
+// V8 optimizes a function with its top compiler after 1,000 calls (--invocation-count-for-turbofan;
+// its default, 3,000, suits pages that run briefly). The request path is many functions called once
+// or twice per request: with the default, a fresh gateway at one connection settles only after about
+// 13,000 requests, and until then its slowest 1% take 3 to 9 ms (unoptimized code, and a wave of
+// compilations on its core); with 1,000 it settles after about 4,000. Loaded, the two spend the same
+// CPU a request (BENCHMARKS.md, "2026-12-07 (night)").
 function relaunchWithServeSettings(): void {
   const flag = '--max-semi-space-size';
   if ([...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((argument) => argument.includes(flag))) return;
@@ -48,7 +54,7 @@ function relaunchWithServeSettings(): void {
     NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'modelmux-compile-cache'),
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   };
-  process.execve(process.execPath, [process.execPath, `${flag}=4`, '--no-allocation-site-pretenuring', ...process.execArgv, ...process.argv.slice(1)], environment);
+  process.execve(process.execPath, [process.execPath, `${flag}=4`, '--no-allocation-site-pretenuring', '--invocation-count-for-turbofan=1000', ...process.execArgv, ...process.argv.slice(1)], environment);
 }
 
 // A gateway holds a 32 MiB ArrayBuffer it never touches (a "ballast", the name Go services give a
