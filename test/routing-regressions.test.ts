@@ -226,11 +226,12 @@ async function upstream(reply: (path: string, response: ServerResponse) => void)
 }
 
 describe('streams', () => {
-  test('a relayed Responses stream broken mid-way ends with the error of that response, not the start of another', async () => {
-    const response = { id: 'resp_up', object: 'response', created_at: 1, status: 'in_progress', model: 'm', output: [] };
+  for (const { id, first } of [{ id: 'resp_up', first: 0 }, { id: 'gen-42', first: 7 }]) test(`a relayed Responses stream broken mid-way ends with the error of that response, not the start of another (${id}, events from ${first})`, async () => {
+    // A provider's own id is kept whatever its prefix, and the failure's events are numbered on.
+    const response = { id, object: 'response', created_at: 1, status: 'in_progress', model: 'm', output: [] };
     const events = [
-      `event: response.created\ndata: ${JSON.stringify({ type: 'response.created', sequence_number: 0, response })}\n\n`,
-      `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hel' })}\n\n`,
+      `event: response.created\ndata: ${JSON.stringify({ type: 'response.created', sequence_number: first, response })}\n\n`,
+      `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', sequence_number: first + 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hel' })}\n\n`,
     ].join('');
     // The provider's connection breaks after the first words.
     const url = await upstream((_path, answer) => {
@@ -245,11 +246,11 @@ describe('streams', () => {
       assert.equal(text.match(/event: response\.created\n/g)?.length, 1, text);
       const failed = /event: response\.failed\ndata: (.*)\n/.exec(text);
       assert.ok(failed, text);
-      assert.equal((JSON.parse(failed[1]) as { response: { id: string } }).response.id, 'resp_up');
-      // The official SDK: one response, its words, then its failure.
+      assert.equal((JSON.parse(failed[1]) as { response: { id: string } }).response.id, id);
+      // The official SDK: one response, its words, then its failure, numbered in order.
       const seen: string[] = [];
-      for await (const event of await stack.client.responses.create({ model: 'responses-broken', input: 'hi', stream: true })) seen.push(event.type === 'response.failed' ? `${event.type} ${event.response.id}` : event.type);
-      assert.deepEqual(seen, ['response.created', 'response.output_text.delta', 'error', 'response.failed resp_up']);
+      for await (const event of await stack.client.responses.create({ model: 'responses-broken', input: 'hi', stream: true })) seen.push(`${event.type === 'response.failed' ? `${event.type} ${event.response.id}` : event.type} ${event.sequence_number}`);
+      assert.deepEqual(seen, [`response.created ${first}`, `response.output_text.delta ${first + 1}`, `error ${first + 2}`, `response.failed ${id} ${first + 3}`]);
     } finally {
       await stack.close();
     }

@@ -11,7 +11,7 @@ import type { GatewayError } from '../errors/gateway-error.ts';
 import type { Answer, AnswerMetadata, AnswerSink, StreamedAnswer, WholeAnswer } from '../engine/answer.ts';
 import { surfaceCodecs } from '../protocol/codecs.ts';
 import { eventsOf } from '../protocol/events.ts';
-import type { EncodeContext, StreamEncoder, StreamEvent } from '../protocol/ir.ts';
+import type { EncodeContext, RelayedStream, StreamEncoder, StreamEvent } from '../protocol/ir.ts';
 import { secondsSince } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { UnreadWatch } from './unread-watch.ts';
@@ -168,24 +168,28 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
  * client's format encoded from its events; and that format's end and failure. A relayed stream
  * needs an encoder only to say a failure, and that one is told of the answer's opening (its id, its
  * model), so it ends that answer rather than opening another (Responses: no second
- * `response.created`). */
+ * `response.created`); a format that numbers its events follows the relayed stream as it goes
+ * (SurfaceCodec.followRelayed), so the failure continues the numbering. */
 class StreamRendering {
   private readonly relayed: boolean;
   private readonly metadata: AnswerMetadata;
   private readonly delivery: Delivery;
   private encoder: StreamEncoder | null = null;
   private opening: StreamEvent | null = null;
+  private readonly follower: RelayedStream | null = null;
 
   constructor(metadata: AnswerMetadata, delivery: Delivery) {
     this.metadata = metadata;
     this.delivery = delivery;
     this.relayed = metadata.bytesFormat === delivery.format;
     if (!this.relayed) this.encoder = this.created();
+    else this.follower = surfaceCodecs[delivery.format].followRelayed?.(encodeContextOf(metadata, delivery)) ?? null;
   }
 
   piece(bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string {
     if (!this.relayed) return encode(this.encoder!, events);
     if (this.opening === null && events.length > 0) this.opening = events.find((event) => event.type === 'start') ?? null;
+    if (this.follower !== null && bytes !== null) this.follower.relayed(bytes, events);
     return bytes ?? '';
   }
 
@@ -197,6 +201,7 @@ class StreamRendering {
   /** The format's error event; nothing when the provider's own was among the relayed bytes. */
   fail(error: GatewayError, alreadyRelayed: boolean): string {
     if (alreadyRelayed && this.relayed) return '';
+    if (this.follower !== null) return this.follower.fail(error);
     if (this.encoder === null) {
       this.encoder = this.created();
       // What it would say of the opening was relayed already.

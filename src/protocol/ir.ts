@@ -375,6 +375,18 @@ export interface SurfaceCodec {
   decodeRequest(body: Record<string, unknown>): ChatRequest;
   encodeResponse(response: ChatResponse, context: EncodeContext): Record<string, unknown>;
   createStreamEncoder(context: EncodeContext): StreamEncoder;
+  /** Formats whose failure event must follow the relayed events before it (the Responses API
+   * numbers its events): what to keep of a stream relayed byte for byte, made for each such stream.
+   * Without it, a failure after relayed bytes is written by a stream encoder told of the opening. */
+  followRelayed?(context: EncodeContext): RelayedStream;
+}
+
+/** A stream relayed byte for byte, followed so that the gateway can end it with a failure. */
+export interface RelayedStream {
+  /** A piece relayed to the client as it came, with the events decoded from it. */
+  relayed(bytes: Buffer | string, events: readonly StreamEvent[]): void;
+  /** The format's error event, continuing what was relayed. */
+  fail(error: StreamFailure): string;
 }
 
 /** A provider-facing format: encodes requests for it and decodes its answers. */
