@@ -133,6 +133,47 @@ describe('the end of the grace, for fusions and comparisons', () => {
   });
 });
 
+describe('the end of the grace, for bodies still arriving', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.close());
+
+  test('a request whose body is still being sent is a 503 server_shutting_down in its format, not a reset', async () => {
+    const chat = uploading(stack, '/v1/chat/completions', '{"model":"test-model","messages":');
+    const messages = uploading(stack, '/v1/messages', '{"model":"test-model","max_tokens":5,"messages":');
+    await waitFor(() => /^modelmux_requests_in_flight 2$/m.test(stack.gateway.metrics.render()));
+    await stack.gateway.close({ drainMs: 0, graceMs: 50 });
+
+    const chatAnswer = await chat;
+    assert.equal(chatAnswer.status, 503, chatAnswer.body);
+    assert.equal(chatAnswer.headers.connection, 'close');
+    assert.equal((JSON.parse(chatAnswer.body) as { error: { code: string } }).error.code, 'server_shutting_down');
+    const messagesAnswer = await messages;
+    assert.equal(messagesAnswer.status, 503, messagesAnswer.body);
+    assert.match(messagesAnswer.body, /^\{"type":"error","error":\{"type":"api_error","message":"the gateway is shutting down/);
+  });
+});
+
+/** A request whose chunked body starts with `start` and goes on no further: what it is answered. */
+function uploading(stack: Stack, path: string, start: string): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(`${stack.baseUrl}${path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        outgoing.destroy();
+        resolve({ status: response.statusCode!, headers: response.headers, body: text });
+      });
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.write(start);
+  });
+}
+
 /** A request on a connection of its own (no pooled connection kept from an earlier request). */
 function fresh(stack: Stack, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
   return new Promise((resolve, reject) => {

@@ -46,7 +46,7 @@ export function adminRoute(method: string, path: string, dependencies: AdminDepe
     if (key === null) throw notFound(`there is no key "${id}"`, 'key_not_found');
     if (method === 'GET') return sendJson(context, keyView(key, store.spend(id, Date.now())));
     if (method === 'PATCH') {
-      const { body } = await readJsonObject(context.request, adminBodyLimit);
+      const { body } = await readJsonObject(context, adminBodyLimit);
       const updated = store.updateKey(id, readKeyFields(body, Date.now()));
       return sendJson(context, keyView(updated ?? key, store.spend(id, Date.now())));
     }
@@ -59,7 +59,7 @@ export function adminRoute(method: string, path: string, dependencies: AdminDepe
 }
 
 async function createKey(context: RequestContext, store: Store): Promise<void> {
-  const { body } = await readJsonObject(context.request, adminBodyLimit);
+  const { body } = await readJsonObject(context, adminBodyLimit);
   const now = Date.now();
   const fields = readKeyFields(body, now);
   const secret = generateKey();

@@ -1,35 +1,49 @@
 // Reads a JSON request body up to a size limit. A body over the limit is refused as soon as its
 // declared or received size passes it: nothing of it is kept, and the rest of one already arriving
-// is read and dropped until the 413 has gone out and the connection closes.
+// is read and dropped until the 413 has gone out and the connection closes. A body still arriving
+// when the gateway ends its request (the end of a shutdown's grace) is refused the same way, with
+// the reason the request was ended for.
 import type { IncomingMessage } from 'node:http';
 import { clientClosed, GatewayError, invalidRequest } from '../errors/gateway-error.ts';
 
+/** The request whose body is read, and the controller the gateway ends it with. */
+export interface BodySource {
+  request: IncomingMessage;
+  controller: AbortController;
+}
+
 /** The body as a JSON object (anything else is refused), and its size in bytes. */
-export async function readJsonObject(request: IncomingMessage, limitBytes: number): Promise<{ body: Record<string, unknown>; bytes: number }> {
-  const { value, bytes } = await readJsonBody(request, limitBytes);
+export async function readJsonObject(source: BodySource, limitBytes: number): Promise<{ body: Record<string, unknown>; bytes: number }> {
+  const { value, bytes } = await readJsonBody(source, limitBytes);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('the request body must be a JSON object');
   return { body: value as Record<string, unknown>, bytes };
 }
 
-export function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<{ value: unknown; bytes: number }> {
+export function readJsonBody({ request, controller }: BodySource, limitBytes: number): Promise<{ value: unknown; bytes: number }> {
   const declared = Number(request.headers['content-length']);
   if (declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
   if (request.destroyed) return Promise.reject(clientClosed('the client closed the request while sending it', 'client_closed_request'));
+  const { signal } = controller;
+  if (signal.aborted) return Promise.reject(endedWith(signal.reason));
   // Events, not `for await`: an async iterator costs several objects and ticks per request.
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= limitBytes) return void chunks.push(chunk);
+    // The rest is read and dropped, not destroyed with the socket: the error must reach the client
+    // (respond.ts closes the connection after it, which ends a body that would never end).
+    const refuse = (error: unknown): void => {
       done();
-      // The rest is read and dropped, not destroyed with the socket: the 413 must reach the client
-      // (respond.ts closes the connection after it, which ends a body that would never end).
       chunks.length = 0;
       request.on('error', ignore);
       request.resume();
-      reject(tooLarge(limitBytes));
+      reject(error);
     };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limitBytes) return void chunks.push(chunk);
+      refuse(tooLarge(limitBytes));
+    };
+    const onAbort = (): void => refuse(endedWith(signal.reason));
     const onEnd = (): void => {
       done();
       try {
@@ -42,17 +56,26 @@ export function readJsonBody(request: IncomingMessage, limitBytes: number): Prom
       done();
       reject(clientClosed('the client closed the request while sending it', 'client_closed_request'));
     };
+    // Only a body not yet whole is watched: one that has arrived ends within a tick or two.
+    const watched = !request.complete;
     const done = (): void => {
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onClose);
       request.off('close', onClose);
+      if (watched) signal.removeEventListener('abort', onAbort);
     };
     request.on('data', onData);
     request.on('end', onEnd);
     request.on('error', onClose);
     request.on('close', onClose);
+    if (watched) signal.addEventListener('abort', onAbort);
   });
+}
+
+/** What a request ended by the gateway is refused with: its reason, when the gateway gave one. */
+function endedWith(reason: unknown): GatewayError {
+  return reason instanceof GatewayError ? reason : clientClosed('the client closed the request while sending it', 'client_closed_request');
 }
 
 function parsed(chunks: Buffer[], size: number): { value: unknown; bytes: number } {

@@ -46,7 +46,7 @@ export function compareRoute(method: string, path: string, dependencies: Inferen
 }
 
 async function handleCompare(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {
-  const { body } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
+  const { body } = await readJsonObject(context, dependencies.bodyLimitBytes);
   const request = readCompareRequest(body, dependencies.config.compare ?? defaultCompareConfig);
   // The comparison's id is also the group id that links its calls' ledger rows.
   const id = newGroupId('cmp');
@@ -116,7 +116,7 @@ function handleReopen(context: RequestContext, store: Store, id: string): void {
 
 async function handleVote(context: RequestContext, dependencies: InferenceDependencies, id: string): Promise<void> {
   const store = storeOf(dependencies);
-  const { body } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
+  const { body } = await readJsonObject(context, dependencies.bodyLimitBytes);
   const record = ownedComparison(context, store, id);
   const unknown = Object.keys(body).find((key) => !['winner', 'voter', 'note'].includes(key));
   if (unknown !== undefined) throw invalidRequest(`unknown field \`${unknown}\`; a vote takes winner, voter and note`, unknown, 'unknown_parameter');

@@ -19,7 +19,7 @@ import type { InferenceDependencies } from './inference.ts';
 export async function handleCountTokens(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {
   // Every row of a count says so, a refused one's included.
   if (context.ledger !== null) context.ledger.operation = 'count_tokens';
-  const { body: request, bytes } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
+  const { body: request, bytes } = await readJsonObject(context, dependencies.bodyLimitBytes);
   if (typeof request.model !== 'string' || request.model === '') throw invalidRequest('`model` is required: a non-empty string naming the model', 'model');
   if (!Array.isArray(request.messages)) throw invalidRequest('`messages` is required: a list of {role, content} objects', 'messages');
   // Counted where the messages would go: the first provider the route would try (a preset's

@@ -12,7 +12,7 @@ import type { InferenceDependencies } from './inference.ts';
 import { routeRequest } from '../engine/route-request.ts';
 
 export async function handleEmbeddings(context: RequestContext, dependencies: InferenceDependencies): Promise<void> {
-  const { body: request, bytes } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
+  const { body: request, bytes } = await readJsonObject(context, dependencies.bodyLimitBytes);
   if (typeof request.model !== 'string' || request.model === '') throw invalidRequest('`model` is required: a non-empty string naming the model', 'model', 'missing_required_parameter');
   const input = request.input;
   const validInput = typeof input === 'string' || (Array.isArray(input) && input.length > 0);

@@ -34,7 +34,7 @@ export interface InferenceDependencies extends ChatModelDependencies {
 }
 
 export async function handleInference(context: RequestContext, dependencies: InferenceDependencies, format: ClientFormat): Promise<void> {
-  const { body, bytes } = await readJsonObject(context.request, dependencies.bodyLimitBytes);
+  const { body, bytes } = await readJsonObject(context, dependencies.bodyLimitBytes);
   // Chat is checked in full here (its same-format path needs it); the others are checked in full by
   // their codec when translated, and by the provider itself when relayed.
   const facts = clientFormats[format];
