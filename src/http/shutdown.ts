@@ -62,7 +62,7 @@ export class InFlightRequests {
 
   /** Ends every request in flight with `reason`: each handler, stream and provider call listens to its
    * request's controller. */
-  abortAll(reason: Error): void {
+  abortAll(reason: GatewayError): void {
     for (const context of this.contexts) context.controller.abort(reason);
   }
 

@@ -188,8 +188,9 @@ class StreamRendering {
 
   piece(bytes: Buffer | string | null, events: readonly StreamEvent[]): Buffer | string {
     if (!this.relayed) return encode(this.encoder!, events);
-    if (this.opening === null && events.length > 0) this.opening = events.find((event) => event.type === 'start') ?? null;
-    if (this.follower !== null && bytes !== null) this.follower.relayed(bytes, events);
+    if (this.follower !== null) {
+      if (bytes !== null) this.follower.relayed(bytes, events);
+    } else if (this.opening === null && events.length > 0) this.opening = events.find((event) => event.type === 'start') ?? null;
     return bytes ?? '';
   }
 

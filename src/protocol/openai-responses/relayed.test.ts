@@ -18,6 +18,9 @@ test('the last sequence number of a piece, as bytes or text, and only where it i
   assert.equal(lastSequenceNumber('data: {"type":"x", "sequence_number": 7}\n\n'), 7);
   assert.equal(lastSequenceNumber(': keep-alive\n\n'), null);
   assert.equal(lastSequenceNumber(Buffer.from('{"sequence_number":')), null);
+  // A piece cut inside a line: only whole lines count.
+  assert.equal(lastSequenceNumber('data: {"sequence_number":4}\n\ndata: {"sequence_number":1'), 4);
+  assert.equal(lastSequenceNumber('data: {"sequence_number":\t9}\n'), 9);
 });
 
 test('a failure after relayed events continues their numbering and names their response', () => {
@@ -29,7 +32,8 @@ test('a failure after relayed events continues their numbering and names their r
   const failure = eventsOf(relayed.fail({ status: 502, type: 'upstream_error', code: 'upstream_error', message: 'the provider broke off' }));
   assert.deepEqual(failure.map((fields) => [fields.type, fields.sequence_number]), [['error', 3], ['response.failed', 4]]);
   const response = failure[1]?.response as { id: string; model: string; created_at: number; status: string };
-  assert.deepEqual([response.id, response.model, response.created_at, response.status], ['gen-42', 'client-model', 1700000000, 'failed']);
+  // The opening's model: the name the relayed events gave (renamed there when the gateway renames).
+  assert.deepEqual([response.id, response.model, response.created_at, response.status], ['gen-42', 'upstream-model', 1700000000, 'failed']);
 });
 
 test('a failure before anything was relayed opens its response first', () => {

@@ -101,11 +101,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   /** Takes up a stream whose events up to `nextSequence` were relayed from the provider as they
    * came (its `response.created` among them): what it writes next continues their numbering and
-   * names their response, its id as the provider gave it. */
-  continueRelayed(opening: { id: string; created: number } | null, nextSequence: number): void {
+   * names their response, its id as the provider gave it and its model as the opening named it. */
+  continueRelayed(opening: { id: string; model: string; created: number } | null, nextSequence: number): void {
     this.started = true;
     this.id = opening?.id || generateId('resp');
-    this.model = this.context.model;
+    this.model = opening?.model || this.context.model;
     this.created = opening?.created || nowSeconds();
     this.sequence = nextSequence;
   }
