@@ -63,6 +63,24 @@ describe('a response nobody reads', () => {
     await until(client.closed, 'the connection to close');
     assert.ok(client.received() < size, `${client.received()} bytes of ${size}`);
   };
+  /** A client that reads slowly but steadily: every 25 ms (an eighth of the limit, so a late timer
+   * in this shared event loop cannot leave a whole limit without a read) it takes a burst of at
+   * least 256 KB. A burst of one loop turn can show the gateway nothing: the gateway sees progress
+   * only when its own socket's queue moves, behind megabytes of kernel buffers on both sides, and a
+   * client's kernel reopens its window only once a good part of its receive buffer (autotuned to
+   * megabytes by now) is free. Such a reader, every 50 ms, took up to ~4 MB with the gateway's
+   * queue unmoved for four looks in a row, and was cut at 4,157,952 bytes (the slow reader about
+   * one full run in ten; the held-loop test in a full run on a busy machine). */
+  const readInBursts = (client: ReturnType<typeof unreadRequest>): NodeJS.Timeout =>
+    setInterval(() => {
+      const from = client.received();
+      client.socket.resume();
+      const pauseOnceTaken = (): void => {
+        if (client.received() - from >= 256 * 1024 || client.closed()) client.socket.pause();
+        else setImmediate(pauseOnceTaken);
+      };
+      setImmediate(pauseOnceTaken);
+    }, 25);
   const logLine = (requestId: string): Record<string, unknown> | undefined =>
     stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === 'request' && line.request_id === requestId);
 
@@ -105,21 +123,7 @@ describe('a response nobody reads', () => {
   test('a client that reads slowly but steadily gets the whole answer', async () => {
     const body = JSON.stringify({ model: 'big', messages: [{ role: 'user', content: 'hi' }] });
     const client = unreadRequest(`POST /v1/chat/completions HTTP/1.1\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\nx-request-id: slow-reader\r\nconnection: close\r\n`, body);
-    // Every 25 ms (an eighth of the limit, so a late timer in this shared event loop cannot leave a
-    // whole limit without a read) the client takes a burst of at least 256 KB. A burst of a few KB
-    // can show the gateway nothing: a client's kernel reopens its window only once a good part of
-    // its receive buffer (autotuned to megabytes by now) is free, so such a reader can leave the
-    // gateway's queue unmoved for longer than this short limit (cut at 4,157,952 bytes in about one
-    // full run in ten when a burst lasted one turn of the loop).
-    const reader = setInterval(() => {
-      const from = client.received();
-      client.socket.resume();
-      const pauseOnceTaken = (): void => {
-        if (client.received() - from >= 256 * 1024 || client.closed()) client.socket.pause();
-        else setImmediate(pauseOnceTaken);
-      };
-      setImmediate(pauseOnceTaken);
-    }, 25);
+    const reader = readInBursts(client);
     try {
       await until(client.closed, 'the answer to arrive', 20_000);
       assert.ok(client.received() > answerBytes, `${client.received()} bytes`);
@@ -133,10 +137,7 @@ describe('a response nobody reads', () => {
   test('a client that reads is not cut for time this process could not run (its event loop held past the limit)', async () => {
     const body = JSON.stringify({ model: 'big', messages: [{ role: 'user', content: 'hi' }] });
     const client = unreadRequest(`POST /v1/chat/completions HTTP/1.1\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\nx-request-id: held-loop\r\nconnection: close\r\n`, body);
-    const reader = setInterval(() => {
-      client.socket.resume();
-      setImmediate(() => client.socket.pause());
-    }, 50);
+    const reader = readInBursts(client);
     // Six times in a row, the loop is held longer than the limit (as a long GC pause or a busy
     // machine would): a watch that counted each look, or each limit's worth of time, would cut this
     // client, which had no turn to read.
