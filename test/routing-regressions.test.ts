@@ -225,6 +225,22 @@ async function upstream(reply: (path: string, response: ServerResponse) => void)
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 }
 
+/** A provider of the client's own format that answers each request with `events`: what a streamed
+ * Messages request through the gateway gets back. */
+async function messagesStreamFrom(events: string): Promise<{ status: number; text: string }> {
+  const url = await upstream((_path, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.end(events);
+  });
+  const stack = await startStack({ extraProviders: [provider('claudeish', url, timeouts, [{ id: 'shared' }], 'anthropic')] });
+  try {
+    const response = await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'shared', max_tokens: 10, stream: true, messages: hello }) });
+    return { status: response.status, text: await response.text() };
+  } finally {
+    await stack.close();
+  }
+}
+
 describe('streams', () => {
   for (const { id, first } of [{ id: 'resp_up', first: 0 }, { id: 'gen-42', first: 7 }]) test(`a relayed Responses stream broken mid-way ends with the error of that response, not the start of another (${id}, events from ${first})`, async () => {
     // A provider's own id is kept whatever its prefix, and the failure's events are numbered on.
@@ -303,20 +319,10 @@ describe('streams', () => {
       'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":0}}\n\n',
       'event: message_stop\ndata: {"type":"message_stop"}',
     ].join('');
-    const url = await upstream((_path, response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(events);
-    });
-    const stack = await startStack({ extraProviders: [provider('claudeish', url, timeouts, [{ id: 'shared' }], 'anthropic')] });
-    try {
-      const response = await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'shared', max_tokens: 10, stream: true, messages: hello }) });
-      const text = await response.text();
-      assert.equal(response.status, 200);
-      assert.match(text, /message_start/, `the client got ${JSON.stringify(text)}`);
-      assert.match(text, /message_stop"\}\n\n/, 'the last event goes out terminated');
-    } finally {
-      await stack.close();
-    }
+    const { status, text } = await messagesStreamFrom(events);
+    assert.equal(status, 200);
+    assert.match(text, /message_start/, `the client got ${JSON.stringify(text)}`);
+    assert.match(text, /message_stop"\}\n\n/, 'the last event goes out terminated');
   });
 
   test("a same-format Messages stream that ends on the provider's error event, unterminated, still shows the client that error", async () => {
@@ -327,20 +333,10 @@ describe('streams', () => {
       'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}\n\n',
       'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
     ].join('');
-    const url = await upstream((_path, response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(events);
-    });
-    const stack = await startStack({ extraProviders: [provider('claudeish', url, timeouts, [{ id: 'shared' }], 'anthropic')] });
-    try {
-      const response = await fetch(`${stack.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'shared', max_tokens: 10, stream: true, messages: hello }) });
-      const text = await response.text();
-      assert.equal(response.status, 200);
-      assert.match(text, /"text":"Hel"/, `the client got ${JSON.stringify(text)}`);
-      // A complete event (a client's parser drops an unterminated one at the end of the body).
-      assert.match(text, /event: error\ndata: \{[^\n]*"overloaded_error"[^\n]*\}\n\n/, `the client got ${JSON.stringify(text)}`);
-    } finally {
-      await stack.close();
-    }
+    const { status, text } = await messagesStreamFrom(events);
+    assert.equal(status, 200);
+    assert.match(text, /"text":"Hel"/, `the client got ${JSON.stringify(text)}`);
+    // A complete event (a client's parser drops an unterminated one at the end of the body).
+    assert.match(text, /event: error\ndata: \{[^\n]*"overloaded_error"[^\n]*\}\n\n/, `the client got ${JSON.stringify(text)}`);
   });
 });
