@@ -13,6 +13,13 @@ export function checkRow(row: LedgerRow): void {
   }
 }
 
+/** The ledger's columns, in the order ledgerValues gives their values. */
+export const ledgerColumns = [
+  'kind', 'at', 'request_id', 'route_id', 'attempt', 'key_id', 'team', 'model', 'provider', 'upstream_model',
+  'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_units', 'latency_ms',
+  'ttft_ms', 'status', 'error_class', 'billed', 'group_id', 'operation',
+] as const;
+
 export function ledgerValues(row: LedgerRow): (string | number | null)[] {
   return [
     row.kind, row.at, row.requestId, row.routeId, row.attempt, row.keyId, row.team, row.model, row.provider, row.upstreamModel,

@@ -187,7 +187,7 @@ describe('SQLite store: reservations nobody settles', () => {
     const { store, database, clock } = storeOnClock(context);
     const reservationId = reservationOf(store, 1_000);
     // Refused inside the transaction, as a constraint refuses a row: no failure that passes.
-    database.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    database.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON ledger_journal BEGIN SELECT RAISE(ABORT, 'refused'); END`);
     const rows = requestRows({ keyId: 'key-1', costUnits: 1_000, at: noon, requestId: 'request-refused' });
     for (clock.now = noon; clock.now <= noon + 90 * 60_000; clock.now += 30 * 60_000) assert.throws(() => store.settleAll([{ reservationId, rows }]), /refused/);
     assert.equal(store.reserve('key-1', 1, noon + 91 * 60_000).ok, true);

@@ -139,6 +139,37 @@ export const migrations: string[] = [
   -- before it, and for every call that generates.
   ALTER TABLE ledger ADD COLUMN operation TEXT;
   `,
+  `
+  -- Rows settled on the request path, moved into the ledger a few milliseconds later with every other
+  -- request's of that time (sqlite-journal.ts): a commit here changes one page, not six or seven. No
+  -- index, on purpose. source: the store (one per process) that wrote the row.
+  CREATE TABLE ledger_journal (
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    request_id TEXT NOT NULL,
+    route_id TEXT,
+    attempt INTEGER NOT NULL,
+    key_id TEXT,
+    team TEXT,
+    model TEXT,
+    provider TEXT,
+    upstream_model TEXT,
+    input_tokens INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL,
+    cost_units INTEGER NOT NULL,
+    latency_ms REAL NOT NULL,
+    ttft_ms REAL,
+    status INTEGER NOT NULL,
+    error_class TEXT,
+    billed INTEGER NOT NULL,
+    group_id TEXT,
+    operation TEXT
+  );
+  `,
 ];
 
 export function migrate(database: DatabaseSync): void {

@@ -83,6 +83,7 @@ describe('SQLite store: usage', () => {
   test('whole days come from the rollup, not the ledger', (context) => {
     const { store, directory } = open(context);
     smallLedger(store);
+    assert.deepEqual(store.usage({ ...everything, groupBy: [] }).map((row) => row.requests), [4]);
     // Another connection empties the ledger behind the store's back; the rollup still has the totals.
     const database = new DatabaseSync(join(directory, databaseFileName));
     database.exec('DELETE FROM ledger');

@@ -136,7 +136,7 @@ export function queryRows(prepare: Prepare, query: RowsQuery): (LedgerRow & { id
   return statement.all(...bind(low, query.to, query), ...cursor, query.limit).map(ledgerRow);
 }
 
-function ledgerRow(record: ResultRecord): LedgerRow & { id: number } {
+export function ledgerRow(record: ResultRecord): LedgerRow & { id: number } {
   return {
     id: Number(record.id),
     kind: record.kind === 'attempt' ? 'attempt' : 'request',

@@ -20,7 +20,8 @@ import { DatabaseSync } from 'node:sqlite';
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import { BatchSums } from './batch-sums.ts';
 import { Checkpoints } from './sqlite-checkpoint.ts';
-import { checkRow, ledgerValues, rollupValues } from './ledger-values.ts';
+import { LedgerJournal, journalDelayMs, rollupUpsert } from './sqlite-journal.ts';
+import { checkRow, ledgerColumns, ledgerValues, rollupValues } from './ledger-values.ts';
 import { periodReset, periodStart } from './periods.ts';
 import { checkUnits, keyColumns, keyFromRow, keyValues } from './sqlite-keys.ts';
 import { migrate } from './sqlite-schema.ts';
@@ -38,13 +39,22 @@ export const databaseFileName = 'modelmux.db';
 const defaultHoldMs = 3_600_000;
 const keyCacheMs = 1_000;
 const keyCacheSize = 10_000;
-const periods: readonly BudgetPeriod[] = ['day', 'month', 'total'];
+/** After a failed move of the journal, the next try. */
+const journalRetryMs = 1_000;
 
-/** `holdMs`: how long a reservation nobody settles is kept (at least an hour), so that a request
- * that never settled does not hold budget forever, nor one still running lose its hold. */
-export function openSqliteStore(directory: string, options: { now?: () => number; holdMs?: number } = {}): Store {
+/** How a store opens: its clock; `holdMs`, how long a reservation nobody settles is kept (at least an
+ * hour), so that a request that never settled does not hold budget forever, nor one still running
+ * lose its hold; `onError`, told when the journal cannot be moved into the ledger (its rows wait,
+ * durable, and are tried again each second). */
+export interface SqliteStoreOptions {
+  now?: () => number;
+  holdMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export function openSqliteStore(directory: string, options: SqliteStoreOptions = {}): Store {
   mkdirSync(directory, { recursive: true });
-  return new SqliteStore(join(directory, databaseFileName), options.now ?? Date.now, Math.max(defaultHoldMs, options.holdMs ?? 0));
+  return new SqliteStore(join(directory, databaseFileName), options);
 }
 
 type Row = { [column: string]: SQLOutputValue };
@@ -73,6 +83,9 @@ class SqliteStore implements Store {
   private readonly now: () => number;
   /** Money held by requests in flight (see held-money.ts). */
   private readonly held: HeldMoney;
+  private readonly journal: LedgerJournal;
+  private journalTimer: NodeJS.Timeout | null = null;
+  private readonly onError: (error: unknown) => void;
   readonly prepare = (sql: string): StatementSync => {
     let statement = this.cache.get(sql);
     if (statement === undefined) {
@@ -88,14 +101,11 @@ class SqliteStore implements Store {
   private readonly keyLimits: StatementSync;
   private readonly limitsAndSpend: StatementSync;
   private readonly spentInPeriod: StatementSync;
-  readonly insertLedger: StatementSync;
-  readonly addToRollup: StatementSync;
-  private readonly addToSpend: StatementSync;
-  private readonly takeCredits: StatementSync;
 
-  constructor(file: string, now: () => number, holdMs: number) {
-    this.now = now;
-    this.held = new HeldMoney(holdMs, now());
+  constructor(file: string, options: SqliteStoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.held = new HeldMoney(Math.max(defaultHoldMs, options.holdMs ?? 0), this.now());
+    this.onError = options.onError ?? (() => {});
     // The timeout makes a writer wait for another process's transaction instead of failing at once.
     this.database = new DatabaseSync(file, { timeout: 5_000 });
     this.database.exec('PRAGMA journal_mode = WAL');
@@ -119,17 +129,9 @@ class SqliteStore implements Store {
         AND period_start = CASE keys.budget_period WHEN 'day' THEN ? WHEN 'month' THEN ? ELSE 0 END) AS spent_units
       FROM keys WHERE id = ?`);
     this.spentInPeriod = this.database.prepare('SELECT spent_units FROM spend WHERE key_id = ? AND period = ? AND period_start = ?');
-    this.insertLedger = this.database.prepare(`INSERT INTO ledger (kind, at, request_id, route_id, attempt, key_id, team, model, provider,
-      upstream_model, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_units, latency_ms,
-      ttft_ms, status, error_class, billed, group_id, operation) VALUES (${Array(23).fill('?').join(', ')})`);
-    this.addToRollup = this.database.prepare(`INSERT INTO usage_daily VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens,
-      cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-      output_tokens = output_tokens + excluded.output_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-      cost_units = cost_units + excluded.cost_units, errors = errors + excluded.errors`);
-    this.addToSpend = this.database.prepare(`INSERT INTO spend VALUES (?, ?, ?, ?)
-      ON CONFLICT DO UPDATE SET spent_units = spent_units + excluded.spent_units`);
-    this.takeCredits = this.database.prepare('UPDATE keys SET credits_units = credits_units - ? WHERE id = ? AND credits_units IS NOT NULL');
+    this.journal = new LedgerJournal(this.database);
+    // What a killed process journaled and nobody moved since.
+    this.moveJournal();
   }
 
   createKey(record: KeyRecord): void {
@@ -149,17 +151,22 @@ class SqliteStore implements Store {
   }
 
   key(id: string): KeyRecord | null {
+    // Its credits as the requests settled so far left them (updateKey moved the journal already).
+    if (this.journal.due && !this.database.isTransaction) this.moveJournal();
     const row = this.prepare('SELECT * FROM keys WHERE id = ?').get(id);
     return row === undefined ? null : keyFromRow(row);
   }
 
   keys(filter: { team?: string; includeRevoked?: boolean } = {}): KeyRecord[] {
+    if (this.journal.due && !this.database.isTransaction) this.moveJournal();
     const where = [...(filter.team === undefined ? [] : ['team = ?']), ...(filter.includeRevoked === true ? [] : ['revoked_at IS NULL'])];
     const sql = `SELECT * FROM keys${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY created_at, id`;
     return this.prepare(sql).all(...(filter.team === undefined ? [] : [filter.team])).map(keyFromRow);
   }
 
   updateKey(id: string, patch: Partial<Omit<KeyRecord, 'id' | 'hash' | 'prefix' | 'createdAt'>>): KeyRecord | null {
+    // Credits set now replace what the requests settled before left, not the other way round.
+    if (this.journal.due) this.moveJournal();
     return this.transaction(() => {
       const current = this.key(id);
       if (current === null) return null;
@@ -182,6 +189,15 @@ class SqliteStore implements Store {
 
   reserve(keyId: string, amountUnits: number, now: number): ReserveResult {
     checkUnits('amountUnits', amountUnits);
+    const result = this.tryReserve(keyId, amountUnits, now);
+    if (result.ok || !this.journal.due) return result;
+    // Refused while requests of ours wait in the journal, their money held: the same refusal once
+    // they are moved, but it says what is spent and what is held as the ledger has it.
+    this.moveJournal();
+    return this.tryReserve(keyId, amountUnits, now);
+  }
+
+  private tryReserve(keyId: string, amountUnits: number, now: number): ReserveResult {
     const reservationId = this.held.open(now);
     const budget = this.budgetOf(keyId, now);
     // Nothing to hold against: nothing held; settle(reservationId) simply finds nothing to release.
@@ -207,38 +223,49 @@ class SqliteStore implements Store {
     this.settleAll([{ reservationId, rows }]);
   }
 
+  /** The rows are durable when this returns: in the journal, moved into the ledger, the rollup, the
+   * spend and the credits within journalDelayMs (see sqlite-journal.ts), when the money is let go. */
   settleAll(settlements: Settlement[]): void {
     for (const { rows } of settlements) for (const row of rows) checkRow(row);
     try {
-      this.transaction(() => {
-        const sums = new BatchSums();
-        for (const { rows } of settlements) for (const row of rows) this.write(row, sums);
-        for (const values of sums.rollup.values()) this.addToRollup.run(...values);
-        for (const [keyId, period, start, units] of sums.spend.values()) this.addToSpend.run(keyId, period, start, units);
-        for (const [keyId, units] of sums.credits) this.takeCredits.run(units, keyId);
-      });
+      this.transaction(() => this.journal.write(settlements));
     } catch (error) {
-      // The budget figures may have counted rows that were rolled back: read them afresh.
-      this.budgets.clear();
       // The disk full or the file busy: the rows are still to be written (the ledger writer tries
       // again each second), so the money stays held as long as it does, past the sweep, which is
       // for holds nobody will settle. A row the database refuses for good is no such case.
       if (isPassingFailure(error)) this.held.keep(settlements.map((settlement) => settlement.reservationId), this.now());
       throw error;
     }
-    // Only once the spend is recorded: a failed write keeps the money held.
-    for (const { reservationId } of settlements) if (reservationId !== null) this.held.release(reservationId);
+    this.journal.written(settlements);
+    this.journalTimer ??= setTimeout(this.moveJournal, journalDelayMs).unref();
   }
 
-  /** The row itself now; what it adds to the rollup, the spend and the credits into `sums`, written
-   * once per batch (a batch of one dimension costs one upsert, not one per request). */
-  private write(row: LedgerRow, sums: BatchSums): void {
-    this.insertLedger.run(...ledgerValues(row));
-    if (row.kind !== 'request' || row.operation !== null) return;
-    sums.addRollup(rollupValues(row));
-    if (row.keyId === null || row.costUnits === 0) return;
-    for (const period of periods) sums.addSpend(row.keyId, period, periodStart(period, row.at), row.costUnits);
-    sums.credits.set(row.keyId, (sums.credits.get(row.keyId) ?? 0) + row.costUnits);
+  /** Moves the journal into the ledger, and what its request rows add into the rollup, the spend and
+   * the credits, in one transaction; then this store's requests let go of their money. A failure
+   * leaves the rows in the journal and the money held (past the sweep), and is tried again. */
+  private readonly moveJournal = (): void => {
+    if (this.journalTimer !== null) clearTimeout(this.journalTimer);
+    this.journalTimer = null;
+    try {
+      this.transaction(() => this.journal.move());
+    } catch (error) {
+      this.onError(error);
+      if (this.journal.due) {
+        this.held.keep(this.journal.reservations(), this.now());
+        this.journalTimer = setTimeout(this.moveJournal, journalRetryMs).unref();
+      }
+      return;
+    }
+    // Only once the spend is recorded: until then the money stays held.
+    for (const { reservationId, rows } of this.journal.moved()) {
+      for (const row of rows) this.countInBudget(row);
+      if (reservationId !== null) this.held.release(reservationId);
+    }
+  };
+
+  /** A moved row's cost in the key's cached budget figures (see budgetOf). */
+  private countInBudget(row: LedgerRow): void {
+    if (row.kind !== 'request' || row.operation !== null || row.keyId === null || row.costUnits === 0) return;
     const budget = this.budgets.get(row.keyId);
     if (budget === undefined) return;
     if (budget.period !== null && periodStart(budget.period, row.at) === budget.periodStart) budget.spentUnits += row.costUnits;
@@ -272,6 +299,7 @@ class SqliteStore implements Store {
   }
 
   spend(keyId: string, now: number): SpendStatus {
+    if (this.journal.due) this.moveJournal();
     const limits = this.limits(keyId);
     const reservedUnits = this.held.of(keyId);
     const creditsUnits = limits.credits_units === null ? null : Number(limits.credits_units);
@@ -281,14 +309,18 @@ class SqliteStore implements Store {
   }
 
   usage(query: UsageQuery): UsageRow[] {
+    if (this.journal.due) this.moveJournal();
     return queryUsage(this.prepare, query);
   }
 
   rows(query: RowsQuery): (LedgerRow & { id: number })[] {
+    if (this.journal.due) this.moveJournal();
     return queryRows(this.prepare, query);
   }
 
   close(): void {
+    if (this.journal.due) this.moveJournal();
+    if (this.journalTimer !== null) clearTimeout(this.journalTimer);
     this.checkpoints.stop();
     this.held.clear();
     this.cache.clear();
@@ -350,21 +382,18 @@ class SqliteStore implements Store {
  */
 export function appendLedgerForBenchmark(store: Store, batches: Iterable<LedgerRow[]>): void {
   if (!(store instanceof SqliteStore)) throw new TypeError('appendLedgerForBenchmark needs a store from openSqliteStore');
-  const rollup = new Map<string, (string | number)[]>();
+  const sums = new BatchSums();
+  const insert = store.prepare(`INSERT INTO ledger (${ledgerColumns.join(', ')}) VALUES (${ledgerColumns.map(() => '?').join(', ')})`);
   for (const batch of batches) {
     store.transaction(() => {
       for (const row of batch) {
-        store.insertLedger.run(...ledgerValues(row));
-        if (row.kind !== 'request' || row.operation !== null) continue;
-        const values = rollupValues(row);
-        const identity = values.slice(0, 5).join('\u0000');
-        const total = rollup.get(identity);
-        if (total === undefined) rollup.set(identity, values);
-        else for (let index = 5; index < values.length; index++) total[index] = Number(total[index]) + Number(values[index]);
+        insert.run(...ledgerValues(row));
+        if (row.kind === 'request' && row.operation === null) sums.addRollup(rollupValues(row));
       }
     });
   }
+  const addToRollup = store.prepare(rollupUpsert);
   store.transaction(() => {
-    for (const values of rollup.values()) store.addToRollup.run(...values);
+    for (const values of sums.rollup.values()) addToRollup.run(...values);
   });
 }
