@@ -93,7 +93,7 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   const catalog = new Catalog(config.routing.builtinCatalog ? builtinCatalog : null, registry.providers);
   const router = new Router(catalog, registry, config.routing, { now });
   const metrics = new Metrics();
-  const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir, { holdMs: longestRequestMs(config) * 2, onError: (error) => logger.error('ledger journal could not be moved into the ledger; its rows wait and are tried again', { error: error instanceof Error ? error.message : String(error) }) }));
+  const store = options.store ?? (config.dataDir === null ? null : openSqliteStore(config.dataDir, { holdMs: longestRequestMs(config) * 2, onError: (error) => logger.error('ledger journal could not be moved into the ledger; its rows wait in the journal, their money held, and the move is tried again each second', { error: error instanceof Error ? error.message : String(error) }) }));
   const limiter = new RateLimiter({ now });
   const accounts = { adminKey: config.adminKey, store, limiter, now };
   const ledgerWriter = new LedgerWriter(store, (error, requestIds) =>

@@ -1,12 +1,12 @@
 // The embedded default Store: SQLite through node:sqlite, one file in the data directory. It is
 // synchronous (DatabaseSync), so every call is a few prepared statements run to completion on the
-// calling thread; settle is one `BEGIN IMMEDIATE` transaction, which also serialises against any
-// other process on the same file.
+// calling thread; settle is one `BEGIN IMMEDIATE` transaction into the ledger's journal (see
+// sqlite-journal.ts), which also serialises against any other process on the same file.
 //
 // Reservations (money held by requests in flight) live in this process's memory, not in the file:
 // reserve() reads the key's limit and settled spend in one statement and checks them against what
 // this process holds, with nothing between the check and the hold (one thread, synchronous calls).
-// So a crash can never leave money locked, and a request costs one write transaction, not two. The
+// So a crash can never leave money locked, and a request costs no write transaction of its own. The
 // price: gateways sharing one file each see only their own requests in flight, as with rate limits;
 // a budget shared across replicas wants a shared backend (PostgreSQL, Redis) behind the same interface.
 //
@@ -20,7 +20,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import { BatchSums } from './batch-sums.ts';
 import { Checkpoints } from './sqlite-checkpoint.ts';
-import { LedgerJournal, journalDelayMs, rollupUpsert } from './sqlite-journal.ts';
+import { LedgerJournal, maxJournalRows, rollupUpsert } from './sqlite-journal.ts';
 import { checkRow, ledgerColumns, ledgerValues, rollupValues } from './ledger-values.ts';
 import { periodReset, periodStart } from './periods.ts';
 import { checkUnits, keyColumns, keyFromRow, keyValues } from './sqlite-keys.ts';
@@ -39,13 +39,10 @@ export const databaseFileName = 'modelmux.db';
 const defaultHoldMs = 3_600_000;
 const keyCacheMs = 1_000;
 const keyCacheSize = 10_000;
-/** After a failed move of the journal, the next try. */
-const journalRetryMs = 1_000;
-
 /** How a store opens: its clock; `holdMs`, how long a reservation nobody settles is kept (at least an
  * hour), so that a request that never settled does not hold budget forever, nor one still running
  * lose its hold; `onError`, told when the journal cannot be moved into the ledger (its rows wait,
- * durable, and are tried again each second). */
+ * durable, and the move is tried again each second). */
 export interface SqliteStoreOptions {
   now?: () => number;
   holdMs?: number;
@@ -84,8 +81,6 @@ class SqliteStore implements Store {
   /** Money held by requests in flight (see held-money.ts). */
   private readonly held: HeldMoney;
   private readonly journal: LedgerJournal;
-  private journalTimer: NodeJS.Timeout | null = null;
-  private readonly onError: (error: unknown) => void;
   readonly prepare = (sql: string): StatementSync => {
     let statement = this.cache.get(sql);
     if (statement === undefined) {
@@ -105,7 +100,6 @@ class SqliteStore implements Store {
   constructor(file: string, options: SqliteStoreOptions) {
     this.now = options.now ?? Date.now;
     this.held = new HeldMoney(Math.max(defaultHoldMs, options.holdMs ?? 0), this.now());
-    this.onError = options.onError ?? (() => {});
     // The timeout makes a writer wait for another process's transaction instead of failing at once.
     this.database = new DatabaseSync(file, { timeout: 5_000 });
     this.database.exec('PRAGMA journal_mode = WAL');
@@ -129,9 +123,14 @@ class SqliteStore implements Store {
         AND period_start = CASE keys.budget_period WHEN 'day' THEN ? WHEN 'month' THEN ? ELSE 0 END) AS spent_units
       FROM keys WHERE id = ?`);
     this.spentInPeriod = this.database.prepare('SELECT spent_units FROM spend WHERE key_id = ? AND period = ? AND period_start = ?');
-    this.journal = new LedgerJournal(this.database);
+    this.journal = new LedgerJournal(this.database, {
+      transaction: (work) => this.transaction(work),
+      settled: (settlements, elsewhere) => this.settled(settlements, elsewhere),
+      keep: (reservationIds) => this.held.keep(reservationIds, this.now()),
+      onError: options.onError ?? (() => {}),
+    });
     // What a killed process journaled and nobody moved since.
-    this.moveJournal();
+    this.journal.catchUpAll();
   }
 
   createKey(record: KeyRecord): void {
@@ -151,22 +150,22 @@ class SqliteStore implements Store {
   }
 
   key(id: string): KeyRecord | null {
-    // Its credits as the requests settled so far left them (updateKey moved the journal already).
-    if (this.journal.due && !this.database.isTransaction) this.moveJournal();
+    // Its credits as the requests settled so far left them.
+    this.journal.catchUp();
     const row = this.prepare('SELECT * FROM keys WHERE id = ?').get(id);
     return row === undefined ? null : keyFromRow(row);
   }
 
   keys(filter: { team?: string; includeRevoked?: boolean } = {}): KeyRecord[] {
-    if (this.journal.due && !this.database.isTransaction) this.moveJournal();
+    this.journal.catchUp();
     const where = [...(filter.team === undefined ? [] : ['team = ?']), ...(filter.includeRevoked === true ? [] : ['revoked_at IS NULL'])];
     const sql = `SELECT * FROM keys${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY created_at, id`;
     return this.prepare(sql).all(...(filter.team === undefined ? [] : [filter.team])).map(keyFromRow);
   }
 
   updateKey(id: string, patch: Partial<Omit<KeyRecord, 'id' | 'hash' | 'prefix' | 'createdAt'>>): KeyRecord | null {
-    // Credits set now replace what the requests settled before left, not the other way round.
-    if (this.journal.due) this.moveJournal();
+    // Credits set now replace what the requests settled before left (any gateway's), not the reverse.
+    this.journal.catchUpAll();
     return this.transaction(() => {
       const current = this.key(id);
       if (current === null) return null;
@@ -190,10 +189,9 @@ class SqliteStore implements Store {
   reserve(keyId: string, amountUnits: number, now: number): ReserveResult {
     checkUnits('amountUnits', amountUnits);
     const result = this.tryReserve(keyId, amountUnits, now);
-    if (result.ok || !this.journal.due) return result;
     // Refused while requests of ours wait in the journal, their money held: the same refusal once
     // they are moved, but it says what is spent and what is held as the ledger has it.
-    this.moveJournal();
+    if (result.ok || !this.journal.catchUp()) return result;
     return this.tryReserve(keyId, amountUnits, now);
   }
 
@@ -227,41 +225,35 @@ class SqliteStore implements Store {
    * spend and the credits within journalDelayMs (see sqlite-journal.ts), when the money is let go. */
   settleAll(settlements: Settlement[]): void {
     for (const { rows } of settlements) for (const row of rows) checkRow(row);
+    const reservationIds = settlements.map((settlement) => settlement.reservationId);
+    // A caller settling in a loop, never letting the timer run, moves the journal now and then.
+    if (this.journal.backlog >= maxJournalRows) this.journal.catchUp();
     try {
-      this.transaction(() => this.journal.write(settlements));
+      if (this.journal.backlog >= maxJournalRows) throw new Error(`the ledger journal holds ${this.journal.backlog} rows that could not be moved into the ledger`);
+      this.journal.write(settlements);
     } catch (error) {
       // The disk full or the file busy: the rows are still to be written (the ledger writer tries
       // again each second), so the money stays held as long as it does, past the sweep, which is
       // for holds nobody will settle. A row the database refuses for good is no such case.
-      if (isPassingFailure(error)) this.held.keep(settlements.map((settlement) => settlement.reservationId), this.now());
+      if (isPassingFailure(error) || this.journal.backlog >= maxJournalRows) this.held.keep(reservationIds, this.now());
       throw error;
     }
-    this.journal.written(settlements);
-    this.journalTimer ??= setTimeout(this.moveJournal, journalDelayMs).unref();
+    // Held from now until moved, whatever the sweep finds old.
+    this.held.keep(reservationIds, this.now());
   }
 
-  /** Moves the journal into the ledger, and what its request rows add into the rollup, the spend and
-   * the credits, in one transaction; then this store's requests let go of their money. A failure
-   * leaves the rows in the journal and the money held (past the sweep), and is tried again. */
-  private readonly moveJournal = (): void => {
-    if (this.journalTimer !== null) clearTimeout(this.journalTimer);
-    this.journalTimer = null;
-    try {
-      this.transaction(() => this.journal.move());
-    } catch (error) {
-      this.onError(error);
-      if (this.journal.due) {
-        this.held.keep(this.journal.reservations(), this.now());
-        this.journalTimer = setTimeout(this.moveJournal, journalRetryMs).unref();
+  /** Settlements of ours now in the ledger: their money is let go, now counted as spent. Some moved
+   * by another process may be in the cached figures already (read from the file since): those
+   * keys' figures are read afresh instead. */
+  private settled(settlements: Settlement[], elsewhere: boolean): void {
+    for (const { reservationId, rows } of settlements) {
+      for (const row of rows) {
+        if (!elsewhere) this.countInBudget(row);
+        else if (row.keyId !== null) this.budgets.delete(row.keyId);
       }
-      return;
-    }
-    // Only once the spend is recorded: until then the money stays held.
-    for (const { reservationId, rows } of this.journal.moved()) {
-      for (const row of rows) this.countInBudget(row);
       if (reservationId !== null) this.held.release(reservationId);
     }
-  };
+  }
 
   /** A moved row's cost in the key's cached budget figures (see budgetOf). */
   private countInBudget(row: LedgerRow): void {
@@ -299,7 +291,7 @@ class SqliteStore implements Store {
   }
 
   spend(keyId: string, now: number): SpendStatus {
-    if (this.journal.due) this.moveJournal();
+    this.journal.catchUp();
     const limits = this.limits(keyId);
     const reservedUnits = this.held.of(keyId);
     const creditsUnits = limits.credits_units === null ? null : Number(limits.credits_units);
@@ -309,18 +301,17 @@ class SqliteStore implements Store {
   }
 
   usage(query: UsageQuery): UsageRow[] {
-    if (this.journal.due) this.moveJournal();
+    this.journal.catchUp();
     return queryUsage(this.prepare, query);
   }
 
   rows(query: RowsQuery): (LedgerRow & { id: number })[] {
-    if (this.journal.due) this.moveJournal();
+    this.journal.catchUp();
     return queryRows(this.prepare, query);
   }
 
   close(): void {
-    if (this.journal.due) this.moveJournal();
-    if (this.journalTimer !== null) clearTimeout(this.journalTimer);
+    this.journal.close();
     this.checkpoints.stop();
     this.held.clear();
     this.cache.clear();

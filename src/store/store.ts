@@ -159,8 +159,9 @@ export interface Store {
    */
   reserve(keyId: string, amountUnits: number, now: number): ReserveResult;
   /**
-   * Releases the reservation (if any); then in one transaction: write the rows, add the request's cost to the
-   * key's period spend, take it from credits, update the usage rollups. Durable when it returns.
+   * Writes the rows, adds the request's cost to the key's period spend, takes it from credits,
+   * updates the usage rollups, and then releases the reservation (if any). Durable when it returns
+   * (the SQLite store journals the rows and moves them within milliseconds, see sqlite-journal.ts).
    * Never refuses: a request that cost more than it reserved still settles, and credits may go
    * below zero (the next reserve then refuses).
    */
