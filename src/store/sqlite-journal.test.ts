@@ -39,14 +39,19 @@ function held(store: Store): number {
   return store.spend('key-1', noon).reservedUnits;
 }
 
+/** A request of key-1: `reservedUnits` held, then settled at `costUnits`. */
+function reserveAndSettle(store: Store, reservedUnits: number, costUnits: number, requestId: string): void {
+  const reserved = store.reserve('key-1', reservedUnits, noon);
+  assert.ok(reserved.ok, `reserving ${reservedUnits} should succeed`);
+  store.settle(reserved.reservationId, requestRows({ keyId: 'key-1', costUnits, requestId }));
+}
+
 describe('SQLite store: the ledger journal', () => {
   test('settle journals the rows; a reader moves them into the ledger, spend and credits, and lets the money go', (context) => {
     const directory = temporaryDirectory(context);
     const store = keyedStore(context, directory);
     store.createKey(keyRecord({ id: 'key-1', budget, creditsUnits: 5_000 }));
-    const reserved = store.reserve('key-1', 700, noon);
-    assert.ok(reserved.ok);
-    store.settle(reserved.reservationId, requestRows({ keyId: 'key-1', costUnits: 600, requestId: 'r1' }));
+    reserveAndSettle(store, 700, 600, 'r1');
     assert.deepEqual(counts(directory), { ledger: 0, journal: 2, spent: 0, credits: 5_000 }, 'durable in the journal, nothing moved yet');
     assert.deepEqual(store.rows({ from: 0, to: noon + 1, limit: 10 }).map((row) => [row.kind, row.requestId]), [['attempt', 'r1'], ['request', 'r1']]);
     assert.deepEqual(counts(directory), { ledger: 2, journal: 0, spent: 600, credits: 4_400 });
@@ -67,9 +72,7 @@ describe('SQLite store: the ledger journal', () => {
     const directory = temporaryDirectory(context);
     const store = keyedStore(context, directory);
     store.createKey(keyRecord({ id: 'key-1', budget }));
-    const first = store.reserve('key-1', 1_000, noon);
-    assert.ok(first.ok);
-    store.settle(first.reservationId, requestRows({ keyId: 'key-1', costUnits: 1_000, requestId: 'all-of-it' }));
+    reserveAndSettle(store, 1_000, 1_000, 'all-of-it');
     assert.equal(counts(directory).journal, 2);
     // Refused, and told as the ledger has it: spent, nothing held.
     assert.deepEqual(store.reserve('key-1', 1, noon), { ok: false, reason: 'budget', limitUnits: 1_000, spentUnits: 1_000, reservedUnits: 0, resetAt: Date.UTC(2025, 4, 15) });
@@ -80,9 +83,7 @@ describe('SQLite store: the ledger journal', () => {
     const directory = temporaryDirectory(context);
     const first = keyedStore(context, directory);
     first.createKey(keyRecord({ id: 'key-1', budget, creditsUnits: 5_000 }));
-    const reserved = first.reserve('key-1', 300, noon);
-    assert.ok(reserved.ok);
-    first.settle(reserved.reservationId, requestRows({ keyId: 'key-1', costUnits: 300, requestId: 'from-the-first' }));
+    reserveAndSettle(first, 300, 300, 'from-the-first');
     // A second process opens the file before the first moved its rows (as if the first had died).
     const second = keyedStore(context, directory);
     assert.deepEqual(counts(directory), { ledger: 2, journal: 0, spent: 300, credits: 4_700 });
@@ -100,9 +101,7 @@ describe('SQLite store: the ledger journal', () => {
     store.createKey(keyRecord({ id: 'key-1', budget }));
     const database = (store as unknown as { database: DatabaseSync }).database;
     database.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'ledger refused'); END`);
-    const reserved = store.reserve('key-1', 400, noon);
-    assert.ok(reserved.ok);
-    store.settle(reserved.reservationId, requestRows({ keyId: 'key-1', costUnits: 400, requestId: 'r1' }));
+    reserveAndSettle(store, 400, 400, 'r1');
     assert.equal(held(store), 400, 'the move failed: still held');
     assert.equal(held(store), 400);
     assert.equal(store.reserve('key-1', 601, noon).ok, false, 'held money still counts');
@@ -132,9 +131,7 @@ describe('SQLite store: the ledger journal', () => {
     const directory = temporaryDirectory(context);
     const first = keyedStore(context, directory);
     first.createKey(keyRecord({ id: 'key-1', budget }));
-    const reserved = first.reserve('key-1', 600, noon);
-    assert.ok(reserved.ok);
-    first.settle(reserved.reservationId, requestRows({ keyId: 'key-1', costUnits: 600, requestId: 'r1' }));
+    reserveAndSettle(first, 600, 600, 'r1');
     // Another gateway opens the file and moves the first's rows: 600 spent in the file, still held by
     // the first. Two seconds on, the first reads the key's figures afresh (600 spent), and its own
     // move then finds the rows gone: the 600 is let go, not counted again.
