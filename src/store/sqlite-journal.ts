@@ -89,7 +89,12 @@ export class LedgerJournal {
     this.addToSpend = database.prepare('INSERT INTO spend VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET spent_units = spent_units + excluded.spent_units');
     this.takeCredits = database.prepare('UPDATE keys SET credits_units = credits_units - ? WHERE id = ? AND credits_units IS NOT NULL');
     this.sweep = setInterval(() => {
-      if (this.timer === null && this.found()) this.move();
+      try {
+        if (this.timer === null && this.found()) this.move();
+      } catch (error) {
+        // The look itself failed (the file busy): the next one, a second later.
+        this.report(error);
+      }
     }, sweepMs).unref();
   }
 
@@ -152,11 +157,7 @@ export class LedgerJournal {
     } catch (error) {
       this.failing = true;
       if (this.due) this.owner.keep(this.pending.map((settlement) => settlement.reservationId));
-      try {
-        this.owner.onError(error);
-      } catch {
-        // Whoever reports it failed too; the rows wait all the same.
-      }
+      this.report(error);
       return;
     }
     this.failing = false;
@@ -190,6 +191,14 @@ export class LedgerJournal {
     for (const [keyId, units] of sums.credits) this.takeCredits.run(units, keyId);
     this.clear.run();
     return elsewhere;
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.owner.onError(error);
+    } catch {
+      // Whoever reports it failed too; the rows wait all the same.
+    }
   }
 
   private found(): boolean {
