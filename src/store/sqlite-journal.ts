@@ -107,7 +107,7 @@ export class LedgerJournal {
     return this.pendingRows;
   }
 
-  /** Journals the rows in one transaction (throws as it does); the move follows within journalDelayMs. */
+  /** Journals the rows in one transaction (throws as it does); the move follows journalDelayMs later. */
   write(settlements: Settlement[]): void {
     this.owner.transaction(() => {
       for (const { rows } of settlements) for (const row of rows) this.append.run(this.source, ...ledgerValues(row));

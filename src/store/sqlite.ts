@@ -222,7 +222,7 @@ class SqliteStore implements Store {
   }
 
   /** The rows are durable when this returns: in the journal, moved into the ledger, the rollup, the
-   * spend and the credits within journalDelayMs (see sqlite-journal.ts), when the money is let go. */
+   * spend and the credits journalDelayMs later (see sqlite-journal.ts), when the money is let go. */
   settleAll(settlements: Settlement[]): void {
     for (const { rows } of settlements) for (const row of rows) checkRow(row);
     const reservationIds = settlements.map((settlement) => settlement.reservationId);
