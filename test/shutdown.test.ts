@@ -156,18 +156,16 @@ describe('the end of the grace, for bodies still arriving', () => {
   });
 });
 
+type Answer = { status: number; headers: IncomingMessage['headers']; body: string };
+
 /** A request whose chunked body starts with `start` and goes on no further: what it is answered. */
-function uploading(stack: Stack, path: string, start: string): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
+function uploading(stack: Stack, path: string, start: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(`${stack.baseUrl}${path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => {
+      collect(response).then((answer) => {
         outgoing.destroy();
-        resolve({ status: response.statusCode!, headers: response.headers, body: text });
-      });
-      response.on('error', reject);
+        resolve(answer);
+      }, reject);
     });
     outgoing.on('error', reject);
     outgoing.write(start);
@@ -175,18 +173,25 @@ function uploading(stack: Stack, path: string, start: string): Promise<{ status:
 }
 
 /** A request on a connection of its own (no pooled connection kept from an earlier request). */
-function fresh(stack: Stack, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
+function fresh(stack: Stack, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const outgoing = httpRequest(`${stack.baseUrl}${path}`, { method, agent: false, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: text }));
-      response.on('error', reject);
+      collect(response).then(resolve, reject);
     });
     outgoing.on('error', reject);
     outgoing.end(payload);
+  });
+}
+
+/** A response's status, headers and whole body. */
+function collect(response: IncomingMessage): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => (text += chunk));
+    response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: text }));
+    response.on('error', reject);
   });
 }
 
