@@ -9,8 +9,13 @@ import type { ClientFormat } from '../protocol/formats.ts';
 
 export { secondsSince } from '../engine/call.ts';
 
+/** How a route counts: API traffic (metrics, billed), billed only (token counts), or neither. */
+export type RouteKind = 'api' | 'billed' | 'plain';
+
 export interface RequestContext extends CallContext {
   request: IncomingMessage;
+  /** How the route the request resolved to counts ('plain' until it is resolved). */
+  kind: RouteKind;
   response: ServerResponse;
   /** The URL's path, without its query. */
   path: string;
@@ -36,6 +41,7 @@ export function newRequestContext(request: IncomingMessage, response: ServerResp
   const path = query === -1 ? url : url.slice(0, query);
   return {
     request,
+    kind: 'plain',
     response,
     path,
     headers: request.headers,

@@ -6,7 +6,7 @@ import type { AuthSettings } from '../accounts/auth.ts';
 import { authenticate } from '../accounts/auth.ts';
 import { clientClosed, forbidden } from '../errors/gateway-error.ts';
 import type { Billing } from './billing.ts';
-import type { Handler, RequestContext } from './context.ts';
+import type { Handler, RequestContext, RouteKind } from './context.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import { respondWithError } from './respond.ts';
 import { watchUnreadEnd } from './unread-watch.ts';
@@ -14,8 +14,7 @@ import { watchUnreadEnd } from './unread-watch.ts';
 export type Next = () => void | Promise<void>;
 export type Step = (context: RequestContext, next: Next) => void | Promise<void>;
 
-/** How a route counts: API traffic (metrics, billed), billed only (token counts), or neither. */
-export type RouteKind = 'api' | 'billed' | 'plain';
+export type { RouteKind };
 
 export interface Route {
   handler: Handler;
@@ -92,9 +91,9 @@ export function authenticateCaller(accounts: AuthSettings, now: () => number): S
 
 /** A billed request gets its ledger, and its response's end becomes a visible step: the last bytes
  * leave once the request's rows are committed. */
-export function keepLedger(billing: Billing, kindOf: (context: RequestContext) => RouteKind): Step {
+export function keepLedger(billing: Billing): Step {
   return function keepLedger(context, next) {
-    if (kindOf(context) !== 'plain') billing.start(context);
+    if (context.kind !== 'plain') billing.start(context);
     return next();
   };
 }

@@ -1,6 +1,6 @@
 // Every route the gateway serves: a fixed table of method and path, then the routes with a
 // parameter in the path (a model, a key, a comparison), then 405 for a known path asked with another
-// method and 404 for the rest. A route says how it counts (see pipeline.ts RouteKind).
+// method and 404 for the rest. A route says how it counts (see context.ts RouteKind).
 import { invalidRequest, methodNotAllowed, notFound } from '../errors/gateway-error.ts';
 import type { Handler, RequestContext } from './context.ts';
 import type { Route } from './pipeline.ts';

@@ -128,14 +128,13 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   const routes = gatewayRoutes(inference, catalog, probes);
 
   const accessLog = createAccessLog(metrics, logger);
-  const kinds = new WeakMap<RequestContext, Route['kind']>();
   const inFlight = new InFlightRequests();
   const steps: Step[] = [
     recordWhenClosed(
       billing,
       (context) => {
         inFlight.ended(context);
-        accessLog(context, kinds.get(context) === 'api');
+        accessLog(context, context.kind === 'api');
       },
       (context, error) => {
         inFlight.ended(context);
@@ -146,13 +145,13 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
     answerErrors(),
     onlyLoopbackWhenOpen(config.adminKey),
     authenticateCaller(accounts, now),
-    keepLedger(billing, (context) => kinds.get(context) ?? 'plain'),
+    keepLedger(billing),
   ];
   const connectionLimits = config.connections ?? defaultConnectionLimits;
   const server = createServer(serverOptions(connectionLimits), (request, response) => {
     const context = newRequestContext(request, response, (config.connections ?? defaultConnectionLimits).streamUnreadTimeoutMs);
     const route = routes.resolve(request.method ?? 'GET', context.path);
-    kinds.set(context, route.kind);
+    context.kind = route.kind;
     inFlight.started(context);
     if (route.kind === 'api') metrics.requestStarted();
     void runPipeline(steps, context, route.handler);
