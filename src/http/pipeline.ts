@@ -14,8 +14,6 @@ import { watchUnreadEnd } from './unread-watch.ts';
 export type Next = () => void | Promise<void>;
 export type Step = (context: RequestContext, next: Next) => void | Promise<void>;
 
-export type { RouteKind };
-
 export interface Route {
   handler: Handler;
   kind: RouteKind;
