@@ -9,6 +9,11 @@ export function carriesFinishReason(text: string): boolean {
   return finishReasonPattern.test(text);
 }
 
+/** A `tool_calls` key in the text (a model named "tool_calls" is a value, not followed by a colon). */
+export function carriesToolCalls(text: string): boolean {
+  return toolCallsPattern.test(text);
+}
+
 /** A usage object in the text (not the `"usage":null` of every chunk under include_usage). */
 export function carriesUsage(text: string): boolean {
   return usagePattern.test(text);
@@ -49,6 +54,7 @@ export function notableIn(text: string): Notable | null {
 // JSON allows spaces on either side of a colon; a provider that writes `"usage" : {` is still read.
 const finishReasonPattern = /"finish_reason" *: *"/;
 const usagePattern = /"usage" *: *\{/;
+const toolCallsPattern = /"tool_calls" *:/;
 const notablePattern = /"(?:finish_reason" *: *"|usage" *: *\{|tool_calls"|content" *: *\[)/g;
 
 /** End of the last complete event (after its blank line), or -1. */
@@ -124,3 +130,53 @@ export function lastBytes(chunks: Buffer[], count: number): Buffer {
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
+
+/** Ranges of a chunk's bytes to replace, added in order without overlap, then applied in one copy:
+ * no text of the whole chunk is built (a string joined from pieces would be copied again to become
+ * bytes, some 6 KB of short-lived heap a stream). One instance serves every stream: it is filled
+ * and applied within one synchronous call, and its lists are reused, not reallocated. */
+export class ByteEdits {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly replacements: Buffer[] = [];
+  private size = 0;
+
+  get count(): number {
+    return this.size;
+  }
+
+  clear(): void {
+    // What a rewritten event became is let go of; the lists keep their room.
+    for (let index = 0; index < this.size; index++) this.replacements[index] = noBytes;
+    this.size = 0;
+  }
+
+  /** `source[start, end)` becomes `bytes`; says by how many bytes the output grows. */
+  add(start: number, end: number, bytes: Buffer): number {
+    const index = this.size++;
+    this.starts[index] = start;
+    this.ends[index] = end;
+    this.replacements[index] = bytes;
+    return bytes.length - (end - start);
+  }
+
+  /** `source[0, upTo)` with the edits within it applied. */
+  apply(source: Buffer, upTo: number): Buffer {
+    let count = 0;
+    let size = upTo;
+    for (; count < this.size && this.ends[count] <= upTo; count++) size += this.replacements[count].length - (this.ends[count] - this.starts[count]);
+    if (count === 0) return upTo === source.length ? source : source.subarray(0, upTo);
+    const out = Buffer.allocUnsafe(size);
+    let from = 0;
+    let at = 0;
+    for (let index = 0; index < count; index++) {
+      at += source.copy(out, at, from, this.starts[index]);
+      at += this.replacements[index].copy(out, at);
+      from = this.ends[index];
+    }
+    source.copy(out, at, from, upTo);
+    return out;
+  }
+}
+
+const noBytes = Buffer.alloc(0);

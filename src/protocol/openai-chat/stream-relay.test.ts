@@ -196,3 +196,15 @@ test('bytes outside ASCII are searched as they came and relayed unchanged, split
   const same = Buffer.from(event('modèle/日本', 'ü'));
   assert.equal(named.push(same), same);
 });
+
+test('a provider or public model named "tool_calls" does not commit a stream that has not begun', () => {
+  const opening = { id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], usage: null };
+  for (const [upstream, asked] of [['tool_calls', 'sim/fast'], ['upstream', 'tool_calls']]) {
+    const relay = new ChatStreamRelay(false, { model: asked });
+    const out = relay.push(Buffer.from(chunk({ ...opening, model: upstream })));
+    assert.equal(JSON.parse(out!.toString().slice(6)).model, asked);
+    assert.equal(relay.committed, false, `${upstream} -> ${asked}`);
+    relay.push(Buffer.from(chunk({ ...content('Hi'), model: upstream })));
+    assert.equal(relay.committed, true);
+  }
+});

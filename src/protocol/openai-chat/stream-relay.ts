@@ -7,7 +7,7 @@ import type { Usage } from '../ir.ts';
 import { ModelNamer } from '../model-field.ts';
 import { normalizeChunk } from './normalize.ts';
 import { decodeUsage } from './response.ts';
-import { carriesFinishReason, carriesUsage, notableIn, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, payloadText, toolCallsKey, indexKey } from './stream-bytes.ts';
+import { ByteEdits, carriesFinishReason, carriesToolCalls, carriesUsage, notableIn, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, payloadText, toolCallsKey, indexKey } from './stream-bytes.ts';
 import { UsageOnFinish } from './usage-on-finish.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
@@ -54,12 +54,19 @@ export class ChatStreamRelay {
   /** The name each event gives the model (the one the client asked for), or null: the provider's. */
   private model: string | null;
   private namer: ModelNamer | null;
-  /** The bytes inspect last returned and their latin1 text (see inspected). */
+  /** The bytes inspect last returned, and the text they were read from. */
   private lastOut: Buffer | null = null;
-  private lastText = '';
+  private lastIn = '';
+  /** lastOut as latin1 text, made when first asked for (see outText); null until then. */
+  private lastText: string | null = null;
+  /** Where, in lastIn, the first event that inspect re-serialized or dropped begins (-1: none):
+   * before it, lastOut says what lastIn says (a renamed model adds or removes no token). */
+  private rewrittenIn = -1;
   /** Where, in what inspect last returned, the first event with a finish reason or a usage object
-   * begins (-1: none), so the finish can be held without looking at the events before it. */
+   * begins (-1: none), so the finish can be held without looking at the events before it; and the
+   * same event's start in lastIn. */
   private mattersOut = -1;
+  private mattersIn = -1;
 
   /** `usageOnFinish`: the gateway asked for usage on the client's behalf, which did not ask for the
    * usage chunk; the usage goes on the finish chunk instead. `choices`: the request's `n`; `model`:
@@ -121,7 +128,8 @@ export class ChatStreamRelay {
     const sent = this.holdFinish(out);
     this.commit(sent, out);
     this.lastOut = null;
-    this.lastText = '';
+    this.lastIn = '';
+    this.lastText = null;
     return sent;
   }
 
@@ -130,7 +138,7 @@ export class ChatStreamRelay {
   private holdFinish(out: Buffer | null): Buffer | null {
     const hold = this.usageOnFinish;
     if (hold === null) return out;
-    if (out !== null && (this.finishing || hold.holding)) out = hold.sort(out, out === this.lastOut ? this.lastText : out.toString('latin1'), this.mattersOut);
+    if (out !== null && (this.finishing || hold.holding)) out = hold.sort(out, out === this.lastOut ? this.outText() : out.toString('latin1'), this.mattersOut);
     if (hold.holding && (hold.hasUsage || this.malformed !== null)) out = joined(out, hold.release());
     return out;
   }
@@ -143,14 +151,16 @@ export class ChatStreamRelay {
     // The first token is the usual commit, and comes before any finish: looked for first, in
     // inspect's own text, so that what goes out need not be decoded again.
     if (inspected !== null && inspected === this.lastOut) {
-      const before = this.mattersOut === -1 ? this.lastText : this.lastText.slice(0, this.mattersOut);
-      if (carriesToken(before) || before.includes(toolCallsKey)) {
+      const unchanged = this.rewrittenIn === -1 || (this.mattersIn !== -1 && this.rewrittenIn >= this.mattersIn);
+      const [text, end] = unchanged ? [this.lastIn, this.mattersIn] : [this.outText(), this.mattersOut];
+      const before = end === -1 ? text : text.slice(0, end);
+      if (carriesToken(before) || carriesToolCalls(before)) {
         this.committed = true;
         return;
       }
     }
-    const text = sent === this.lastOut ? this.lastText : sent.toString('latin1');
-    this.committed = carriesToken(text) || carriesFinishReason(text) || text.includes(toolCallsKey);
+    const text = sent !== this.lastOut ? sent.toString('latin1') : this.rewrittenIn === -1 ? this.lastIn : this.outText();
+    this.committed = carriesToken(text) || carriesFinishReason(text) || carriesToolCalls(text);
   }
 
   /** True when the provider finished the stream properly: `[DONE]`, or every choice's finish (a
@@ -176,19 +186,24 @@ export class ChatStreamRelay {
     const firstUsage = usageAt.length > 0 ? usageAt[0] : -1;
     const mattersAt = firstUsage === -1 ? finishAt : finishAt === -1 ? firstUsage : Math.min(finishAt, firstUsage);
     this.mattersOut = -1;
+    this.mattersIn = -1;
+    this.rewrittenIn = -1;
     const mayCarryToolCalls = notable !== null && notable.toolCalls;
     const mayCarryParts = notable !== null && carriesContentParts(text);
     // CRLF framing is rare; only looked for when the bytes contain a carriage return at all.
     const crlf = text.includes('\r');
-    // What goes out, as latin1 text, once it differs from `events`: `kept` holds it up to `keptEnd`
-    // of `text`, and the rest is copied (as one slice) only where something changes or at the end.
-    let kept: string | null = null;
-    let keptEnd = 0;
+    // What goes out differs from `events` by the edits (a model renamed, an event rewritten or
+    // dropped), applied at the end in one copy; `grown`: by how many bytes so far.
+    edits.clear();
+    let grown = 0;
     let position = 0;
     while (position < events.length) {
       const eventEnd = boundaryAt(text, position, crlf);
       const nextStart = afterBoundary(text, eventEnd);
-      if (this.mattersOut === -1 && mattersAt !== -1 && eventEnd > mattersAt) this.mattersOut = (kept === null ? 0 : kept.length) + position - keptEnd;
+      if (this.mattersOut === -1 && mattersAt !== -1 && eventEnd > mattersAt) {
+        this.mattersOut = position + grown;
+        this.mattersIn = position;
+      }
       const payload = dataPayload(text, position, eventEnd);
       if (payload !== null) {
         const kind = classifyPayload(payload);
@@ -197,8 +212,7 @@ export class ChatStreamRelay {
         if (kind === 'done') this.sawDone = true;
         else if (kind === 'malformed') {
           this.malformed = 'the provider sent a malformed stream event';
-          const before = kept !== null ? Buffer.from(kept + text.slice(keptEnd, position), 'latin1') : events.subarray(0, position);
-          return before.length > 0 ? before : null;
+          return this.edited(events, position);
         }
         const repairs = kind === 'object' ? this.repairsOf(payload, mayCarryToolCalls, mayCarryParts) : noRepairs;
         // With include_usage every chunk carries `"usage":null`; only a usage object is worth parsing,
@@ -207,35 +221,40 @@ export class ChatStreamRelay {
         const usage = nextUsage < usageAt.length && usageAt[nextUsage] < eventEnd && carriesUsage(payload);
         if (repairs !== noRepairs || usage) {
           const verdict = this.rewrite(payload, repairs, usage);
-          if (this.malformed) return kept !== null ? Buffer.from(kept + text.slice(keptEnd, position), 'latin1') : position > 0 ? events.subarray(0, position) : null;
+          if (this.malformed) return this.edited(events, position);
           if (verdict !== 'keep') {
-            kept = (kept ?? '') + text.slice(keptEnd, position);
-            if (verdict !== 'drop') kept += Buffer.from(`data: ${verdict}\n\n`).toString('latin1');
-            keptEnd = position = nextStart;
+            grown += edits.add(position, nextStart, verdict === 'drop' ? nothing : Buffer.from(`data: ${verdict}\n\n`));
+            if (this.rewrittenIn === -1) this.rewrittenIn = position;
+            position = nextStart;
             continue;
           }
         }
         // The model the client asked for, spliced in place of the provider's name for it.
         const model = kind === 'object' && this.namer !== null ? this.namer.find(text, position, eventEnd) : null;
-        if (model !== null) {
-          kept = (kept ?? '') + text.slice(keptEnd, model.start) + this.namer!.nameText;
-          keptEnd = model.end;
-        }
+        if (model !== null) grown += edits.add(model.start, model.end, this.namer!.name);
       }
       position = nextStart;
     }
     // Choices a provider never started (it ignored `n`) are not waited for past a finish.
     if (this.sawFinishReason) this.rolesPending = false;
-    if (kept === null) return this.inspected(events, text);
-    kept += text.slice(keptEnd);
-    return kept === '' ? null : this.inspected(Buffer.from(kept, 'latin1'), kept);
+    const out = this.edited(events, events.length);
+    if (out === null) return null;
+    this.lastOut = out;
+    this.lastIn = text;
+    this.lastText = edits.count === 0 ? text : null;
+    edits.clear();
+    return out;
   }
 
-  /** What inspect returns, and its latin1 text, which commit then need not make again. */
-  private inspected(out: Buffer, text: string): Buffer {
-    this.lastOut = out;
-    this.lastText = text;
-    return out;
+  /** `events[0, upTo)` as it goes out (the edits applied), or null when that is nothing. */
+  private edited(events: Buffer, upTo: number): Buffer | null {
+    const out = edits.apply(events, upTo);
+    return out.length > 0 ? out : null;
+  }
+
+  /** What inspect last returned, as latin1 text (its positions are byte positions). */
+  private outText(): string {
+    return (this.lastText ??= this.lastOut!.toString('latin1'));
   }
 
   /**
@@ -318,6 +337,9 @@ export class ChatStreamRelay {
 }
 
 const noRepairs = 0;
+const nothing = Buffer.alloc(0);
+/** Shared by every relay: inspect fills and applies it within one call. */
+const edits = new ByteEdits();
 const noPlaces: readonly number[] = [];
 const toolIndexRepair = 1;
 const normalizeRepair = 2;
