@@ -72,13 +72,14 @@ export class IdleClock {
 export class UnreadWatch {
   private readonly clock: IdleClock;
 
-  constructor(context: RequestContext, onExpire: () => void) {
+  /** `stream`: what else is stopped when the limit passes (an answer's stream, its upstream call). */
+  constructor(context: RequestContext, stream: { cancel(): void } | null = null) {
     const limit = context.streamUnreadMs;
     this.clock = new IdleClock(limit, () => false, () => {
       const { response } = context;
       if (response.destroyed || response.writableEnded) return;
       context.error = clientClosed(`the client did not read the stream for ${limit} ms, so it was closed`, 'client_read_timeout');
-      onExpire();
+      stream?.cancel();
       response.destroy();
     });
   }

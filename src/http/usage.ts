@@ -43,7 +43,7 @@ export async function handleLedgerExport(context: RequestContext, store: Store |
   });
   if (csv) response.write(`${ledgerColumns.join(',')}\n`);
   // A client that stops taking the export is let go as one that stops reading its stream.
-  const unread = new UnreadWatch(context, () => {});
+  const unread = new UnreadWatch(context);
   let after: number | undefined;
   for (;;) {
     const rows = ledger.rows({ ...filter, after, limit: pageSize });

@@ -8,7 +8,7 @@
 // here and nowhere else.
 import { asGatewayError } from '../errors/gateway-error.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { Answer, AnswerMetadata, AnswerSink, StreamedAnswer, WholeAnswer } from '../engine/answer.ts';
+import type { Answer, AnswerMetadata, AnswerSink, AnswerStream, StreamedAnswer, WholeAnswer } from '../engine/answer.ts';
 import { surfaceCodecs } from '../protocol/codecs.ts';
 import { eventsOf } from '../protocol/events.ts';
 import type { EncodeContext, RelayedStream, StreamEncoder, StreamEvent } from '../protocol/ir.ts';
@@ -77,91 +77,150 @@ function writeWhole(context: RequestContext, answer: WholeAnswer, delivery: Deli
   delivery.completed?.(encoded);
 }
 
-// Long by design: one stream's life (start, pieces, pacing, unread limit, shutdown, end, failure) read in order.
 function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: Delivery): Promise<void> {
   const { response } = context;
   const { stream, metadata } = answer;
   const rendering = new StreamRendering(metadata, delivery);
-  /** From the finish on, what the stream still has to say goes out with the response's end, which
-   * waits for the ledger: a client that has seen the end of the answer has a row. */
-  const tail: (Buffer | string)[] = [];
   // Made in a local, then assigned: see test/architecture.test.ts (V8 would allocate it old).
   const streamFailure = (error: GatewayError): string => rendering.fail(error, false);
   context.streamFailure = streamFailure;
   context.streamed = stream.streamed;
   response.writeHead(200, { ...sseHeaders, ...context.extraHeaders, ...metadata.headers });
   context.timeToFirstToken ??= secondsSince(context.startedAt);
+  const writing = new StreamWriting(context, stream, rendering);
+  stream.start(writing);
+  if (context.controller.signal.aborted) writing.handleEvent();
+  return writing.done;
+}
 
-  return new Promise<void>((resolve) => {
-    let settled = false;
-    const unread = new UnreadWatch(context, () => stream.cancel());
-    const signal = context.controller.signal;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      unread.stop();
-      context.usage = stream.usage;
-      response.off('drain', resume);
-      response.off('close', left);
-      signal.removeEventListener('abort', stopped);
-      resolve();
-    };
-    const finish = (last: string): void => {
-      if (!response.destroyed && !response.writableEnded) {
-        context.usage = stream.usage;
-        // A relayed stream's tail is usually one piece and nothing after it: it goes as it is, uncopied.
-        context.finish(tail.length === 0 ? last : tail.length === 1 && last.length === 0 ? tail[0] : Buffer.concat([...tail, last].map(toBuffer)));
+/**
+ * One stream's life on its way to the client: pieces written as they come, the provider held back
+ * while the client does not read (and the stream closed once it has not read for the unread limit),
+ * the end written once the answer is over, the format's error event on a failure, and the gateway's
+ * own end of the request (its shutdown) as a failure. It is the stream's sink, and its listener on
+ * the request's abort signal (handleEvent). A class, not closures made per stream: a closure V8 has
+ * optimized takes the optimized code only when it is first called, so a full collection that finds
+ * no running closure holding that code drops it, and V8 compiles it again (measured under streamed
+ * load: the writer's closures compiled anew every second or so).
+ */
+class StreamWriting implements AnswerSink {
+  readonly done: Promise<void>;
+  private readonly resolveDone: () => void;
+  private readonly context: RequestContext;
+  private readonly stream: AnswerStream;
+  private readonly rendering: StreamRendering;
+  /** From the finish on, what the stream still has to say goes out with the response's end, which
+   * waits for the ledger: a client that has seen the end of the answer has a row. */
+  private readonly tail: (Buffer | string)[] = [];
+  /** Made when the client first stops reading (most never do). */
+  private unread: UnreadWatch | null = null;
+  private settled = false;
+  private readonly drained: () => void;
+  private readonly closed: () => void;
+
+  constructor(context: RequestContext, stream: AnswerStream, rendering: StreamRendering) {
+    this.context = context;
+    this.stream = stream;
+    this.rendering = rendering;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.done = promise;
+    this.resolveDone = resolve;
+    this.drained = this.resume.bind(this);
+    this.closed = this.left.bind(this);
+    context.response.on('drain', this.drained);
+    context.response.on('close', this.closed);
+    context.controller.signal.addEventListener('abort', this, { once: true });
+  }
+
+  piece(bytes: Buffer | string | null, events: readonly StreamEvent[], closing: boolean): boolean {
+    if (this.settled) return true;
+    try {
+      const out = this.rendering.piece(bytes, events);
+      this.context.usage = this.stream.usage;
+      if (closing) {
+        if (out.length > 0) this.tail.push(out);
+        return true;
       }
-      settle();
-    };
-    const resume = (): void => {
-      unread.stop();
-      stream.resume();
-    };
-    const left = (): void => {
-      if (response.writableFinished) return;
-      stream.cancel();
-      settle();
-    };
-    response.on('drain', resume);
-    response.on('close', left);
-    const fail = (error: GatewayError, alreadyRelayed: boolean): void => {
-      if (settled) return;
-      stream.cancel();
-      context.error ??= error;
-      let last = '';
+      if (out.length === 0 || this.context.response.write(out)) return true;
+      (this.unread ??= new UnreadWatch(this.context, this.stream)).start();
+      return false;
+    } catch (thrown) {
+      this.fail(asGatewayError(thrown), false);
+      return true;
+    }
+  }
+
+  end(): void {
+    if (this.settled) return;
+    try {
+      this.finish(this.rendering.end());
+    } catch (thrown) {
+      this.fail(asGatewayError(thrown), false);
+    }
+  }
+
+  fail(error: GatewayError, alreadyRelayed: boolean): void {
+    if (this.settled) return;
+    try {
+      this.failWith(error, alreadyRelayed);
+    } catch (thrown) {
+      // A fault of the gateway's own while the failure was said is said instead; a second one
+      // cuts the connection (after the listeners are gone, so that its close is not handled).
       try {
-        last = rendering.fail(error, alreadyRelayed);
-      } finally {
-        finish(last);
+        this.failWith(asGatewayError(thrown), false);
+      } catch {
+        this.settle();
+        this.context.response.destroy();
       }
-    };
-    // The gateway ending the request (its shutdown) fails the stream with the reason, whatever model
-    // produces it; a client that left is handled by `left`.
-    const stopped = (): void => {
-      if (!response.destroyed) fail(asGatewayError(signal.reason), false);
-    };
-    signal.addEventListener('abort', stopped, { once: true });
-    stream.start(guarded((error) => fail(error, false), {
-      piece(bytes, events, closing) {
-        if (settled) return true;
-        const out = rendering.piece(bytes, events);
-        context.usage = stream.usage;
-        if (closing) {
-          if (out.length > 0) tail.push(out);
-          return true;
-        }
-        if (out.length === 0 || response.write(out)) return true;
-        unread.start();
-        return false;
-      },
-      end() {
-        if (!settled) finish(rendering.end());
-      },
-      fail,
-    }));
-    if (signal.aborted) stopped();
-  });
+    }
+  }
+
+  private failWith(error: GatewayError, alreadyRelayed: boolean): void {
+    this.context.error ??= error;
+    this.stream.cancel();
+    this.finish(this.rendering.fail(error, alreadyRelayed));
+  }
+
+  /** The gateway ended the request (its shutdown): the stream fails with the reason, whatever
+   * model produces it; a client that left is handled by `left`. */
+  handleEvent(): void {
+    if (!this.context.response.destroyed) this.fail(asGatewayError(this.context.controller.signal.reason), false);
+  }
+
+  private finish(last: string): void {
+    const { context } = this;
+    const { response } = context;
+    if (!response.destroyed && !response.writableEnded) {
+      context.usage = this.stream.usage;
+      // A relayed stream's tail is usually one piece and nothing after it: it goes as it is, uncopied.
+      const tail = this.tail;
+      context.finish(tail.length === 0 ? last : tail.length === 1 && last.length === 0 ? tail[0] : Buffer.concat([...tail, last].map(toBuffer)));
+    }
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const { context } = this;
+    this.unread?.stop();
+    context.usage = this.stream.usage;
+    context.response.off('drain', this.drained);
+    context.response.off('close', this.closed);
+    context.controller.signal.removeEventListener('abort', this);
+    this.resolveDone();
+  }
+
+  private resume(): void {
+    this.unread?.stop();
+    this.stream.resume();
+  }
+
+  private left(): void {
+    if (this.context.response.writableFinished) return;
+    this.stream.cancel();
+    this.settle();
+  }
 }
 
 /** What a stream's pieces become for its client: its bytes as they came (a relayed stream), or the
@@ -214,19 +273,6 @@ class StreamRendering {
   private created(): StreamEncoder {
     return surfaceCodecs[this.delivery.format].createStreamEncoder(encodeContextOf(this.metadata, this.delivery));
   }
-}
-
-/** A sink whose exceptions (a fault of the gateway's own while writing) fail the stream alone. */
-function guarded(fail: (error: GatewayError) => void, sink: AnswerSink): AnswerSink {
-  const guard = <Arguments extends unknown[], Result>(fallback: Result, handler: (...args: Arguments) => Result) => (...args: Arguments): Result => {
-    try {
-      return handler(...args);
-    } catch (thrown) {
-      fail(asGatewayError(thrown));
-      return fallback;
-    }
-  };
-  return { piece: guard(true, sink.piece), end: guard(undefined, sink.end), fail: guard(undefined, sink.fail) };
 }
 
 function encodeContextOf(metadata: AnswerMetadata, delivery: Delivery): EncodeContext {
