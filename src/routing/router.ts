@@ -91,12 +91,16 @@ export class Router {
   plan(request: RouteRequest): RoutePlan {
     const plan: RoutePlan = { id: `route-${randomUUID()}`, sort: this.config.sort, candidates: [], excluded: [], unknown: [], requested: null };
     const seen = new Set<string>();
-    const names = [request.model, ...request.fallbacks.filter((name) => name !== request.model)];
-    names.forEach((name, index) => {
+    const names = [request.model];
+    for (const name of request.fallbacks) if (name !== request.model) names.push(name);
+    // Loops, not callbacks: a closure made per request loses its optimized code at each full
+    // collection (no live closure holds it then), and this one is large enough for that to matter.
+    for (let index = 0; index < names.length; index++) {
+      const name = names[index];
       const resolved = this.resolve(name);
       if (!resolved) {
         plan.unknown.push(name);
-        return;
+        continue;
       }
       const preferences = request.preferences;
       const sort = resolved.sort ?? preferences?.sort ?? (preferences?.order ? 'order' : this.config.sort);
@@ -112,16 +116,15 @@ export class Router {
         if (reason) plan.excluded.push({ model: offer.model.id, provider: offer.provider.id, upstream: offer.upstream, reason });
         else eligible.push({ offer, figures: this.figures(offer) });
       }
-      const ordered = orderByPreference(rank(eligible, sort), preferences?.order ?? null);
-      const candidates = ordered.map((item) => this.candidate(item, name));
-      // Healthy (or due for a probe) first; providers behind an open breaker stay as a last resort,
-      // soonest-due first.
-      candidates.sort((a, b) => Number(!a.available) - Number(!b.available) || (a.available ? 0 : (a.breaker.retryAt ?? 0) - (b.breaker.retryAt ?? 0)));
+      const candidates: Candidate[] = [];
+      for (const item of orderByPreference(rank(eligible, sort), preferences?.order ?? null)) candidates.push(this.candidate(item, name));
+      // Providers behind an open breaker stay as a last resort.
+      candidates.sort(availableFirst);
       // Stickiness serves the default policy; an explicit sort, order or pin is the client's choice.
       const explicit = resolved.pinned || resolved.sort !== null || preferences?.sort || preferences?.order;
       if (index === 0 && !explicit) this.preferSticky(candidates, request.stickyKey);
       plan.candidates.push(...candidates);
-    });
+    }
     return plan;
   }
 
@@ -222,4 +225,9 @@ function orderByPreference(items: Ranked[], order: string[] | null): Ranked[] {
     return index < 0 ? order.length : index;
   };
   return items.map((item, index) => ({ item, index, position: position(item) })).sort((a, b) => a.position - b.position || a.index - b.index).map(({ item }) => item);
+}
+
+/** Healthy (or due for a probe) first; then those behind an open breaker, soonest-due first. */
+function availableFirst(a: Candidate, b: Candidate): number {
+  return Number(!a.available) - Number(!b.available) || (a.available ? 0 : (a.breaker.retryAt ?? 0) - (b.breaker.retryAt ?? 0));
 }
