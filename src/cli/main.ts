@@ -66,6 +66,10 @@ function relaunchWithServeSettings(): void {
 // collection every second or two); with 24 MiB or more held outside the heap, 0.1 KB and none (1 MiB
 // was enough at 8 requests, not at 32). Node's own type stripper (a WebAssembly module with its
 // memory) had done the same by accident whenever it was loaded: on every start without a compile cache.
+// Not reliable: measured again later the same day, with the ballast and a warm compile cache, the
+// gateway promoted 310 to 345 KB at each scavenge at 32 connections (about half of what survived),
+// and the bare relay bench/targets/passthrough-server.ts 850 KB (BENCHMARKS.md, "2026-12-07
+// (evening)"). It is kept: it costs address space only.
 function heldForGc(): ArrayBuffer {
   return new ArrayBuffer(32 * 1024 * 1024);
 }

@@ -98,10 +98,9 @@ function writeStream(context: RequestContext, answer: StreamedAnswer, delivery: 
  * while the client does not read (and the stream closed once it has not read for the unread limit),
  * the end written once the answer is over, the format's error event on a failure, and the gateway's
  * own end of the request (its shutdown) as a failure. It is the stream's sink, and its listener on
- * the request's abort signal (handleEvent). A class, not closures made per stream: a closure V8 has
- * optimized takes the optimized code only when it is first called, so a full collection that finds
- * no running closure holding that code drops it, and V8 compiles it again (measured under streamed
- * load: the writer's closures compiled anew every second or so).
+ * the request's abort signal (handleEvent). A class, not closures made per stream: under streamed
+ * load V8 compiled those closures again after full collections, every second or so (--trace-opt;
+ * BENCHMARKS.md, "2026-12-07 (evening)"); a class's methods are compiled once.
  */
 class StreamWriting implements AnswerSink {
   readonly done: Promise<void>;

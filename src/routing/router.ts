@@ -93,8 +93,8 @@ export class Router {
     const seen = new Set<string>();
     const names = [request.model];
     for (const name of request.fallbacks) if (name !== request.model) names.push(name);
-    // Loops, not callbacks: a closure made per request loses its optimized code at each full
-    // collection (no live closure holds it then), and this one is large enough for that to matter.
+    // Loops, not callbacks: V8 compiled a large callback made per request again after each full
+    // collection (BENCHMARKS.md, "2026-12-07 (evening)").
     for (let index = 0; index < names.length; index++) {
       const name = names[index];
       const resolved = this.resolve(name);
