@@ -11,6 +11,7 @@ import type { ShutdownTiming } from '../config/types.ts';
 import { builtinCatalog } from '../catalog/builtin.ts';
 import { Catalog } from '../routing/catalog.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
+import type { AuthSettings } from '../accounts/auth.ts';
 import { RateLimiter } from '../accounts/rate-limit.ts';
 import { LedgerWriter } from '../accounts/ledger-writer.ts';
 import { Router } from '../routing/router.ts';
@@ -30,6 +31,7 @@ import { isFusionModel } from '../fusion/spec.ts';
 import { createAccessLog } from './access-log.ts';
 import { adminRoute, adminRoutes } from './admin.ts';
 import { createBilling } from './billing.ts';
+import type { Billing } from './billing.ts';
 import { answerRejectedRequests } from './client-errors.ts';
 import { compareRoute, compareRoutes } from './compare.ts';
 import { effectiveMaxConnections, guardConnections, serverOptions } from './connections.ts';
@@ -84,7 +86,6 @@ export const closeAtOnce: ShutdownTiming = Object.freeze({ drainMs: 0, graceMs: 
 /** `clock`: where breakers, cooldowns, live figures, rate limits, key expiry, failover's deadlines
  * and the expiry of minted Responses items read the time (default: the system's). `responseItems`:
  * the store of those items (default: in memory, bounded by `config.responseItems`). */
-// Long by design: the composition root wires every part in one place, in the order a request meets them.
 export function createGateway(config: GatewayConfig, options: { logger?: Logger; store?: Store; clock?: { now(): number }; responseItems?: ResponseItemStore } = {}): Gateway {
   const clock = options.clock ?? { now: Date.now };
   const now = (): number => clock.now();
@@ -114,41 +115,12 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
   const inference: InferenceDependencies = { ...models, config, registry, store, accounts, bodyLimitBytes: config.bodyLimitBytes, logger, runner, responseItems };
   let closing = false;
   let closed: Promise<void> | null = null;
-  const probes = {
-    ready: (context: RequestContext): void => {
-      const isReady = !closing && registry.providers.length > 0;
-      sendJson(context, { status: isReady ? 'ready' : closing ? 'shutting down' : 'no providers configured', providers: registry.providers.length }, isReady ? 200 : 503);
-    },
-    metrics: (context: RequestContext): void => {
-      const body = metrics.render();
-      context.response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId });
-      context.response.end(body);
-    },
-  };
-  const routes = gatewayRoutes(inference, catalog, probes);
-
-  const accessLog = createAccessLog(metrics, logger);
+  const routes = gatewayRoutes(inference, catalog, probesOf(registry, metrics, () => closing));
   const inFlight = new InFlightRequests();
-  const steps: Step[] = [
-    recordWhenClosed(
-      billing,
-      (context) => {
-        inFlight.ended(context);
-        accessLog(context, context.kind === 'api');
-      },
-      (context, error) => {
-        inFlight.ended(context);
-        logger.error('internal error while closing a request', { request_id: context.requestId, error: error instanceof Error ? error.stack : String(error) });
-      },
-    ),
-    letGoOfUnreadEnds(),
-    answerErrors(),
-    onlyLoopbackWhenOpen(config.adminKey),
-    authenticateCaller(accounts, now),
-    keepLedger(billing),
-  ];
+  const steps = requestSteps({ billing, accounts, adminKey: config.adminKey, accessLog: createAccessLog(metrics, logger), inFlight, logger, now });
   const connectionLimits = config.connections ?? defaultConnectionLimits;
   const server = createServer(serverOptions(connectionLimits), (request, response) => {
+    // Read per request: a test may change the limit on a running gateway.
     const context = newRequestContext(request, response, (config.connections ?? defaultConnectionLimits).streamUnreadTimeoutMs);
     const route = routes.resolve(request.method ?? 'GET', context.path);
     context.kind = route.kind;
@@ -193,6 +165,45 @@ export function createGateway(config: GatewayConfig, options: { logger?: Logger;
       return closed;
     },
   };
+}
+
+/** The probes: /ready (not while closing, nor without a provider) and /metrics. */
+function probesOf(registry: ProviderRegistry, metrics: Metrics, isClosing: () => boolean): { ready: Handler; metrics: Handler } {
+  return {
+    ready(context) {
+      const closing = isClosing();
+      const isReady = !closing && registry.providers.length > 0;
+      sendJson(context, { status: isReady ? 'ready' : closing ? 'shutting down' : 'no providers configured', providers: registry.providers.length }, isReady ? 200 : 503);
+    },
+    metrics(context) {
+      const body = metrics.render();
+      context.response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId });
+      context.response.end(body);
+    },
+  };
+}
+
+/** The steps every request takes before its route's handler, in order (see pipeline.ts). */
+function requestSteps(parts: { billing: Billing; accounts: AuthSettings; adminKey: string | null; accessLog: (context: RequestContext, isApi: boolean) => void; inFlight: InFlightRequests; logger: Logger; now: () => number }): Step[] {
+  const { billing, accessLog, inFlight, logger } = parts;
+  return [
+    recordWhenClosed(
+      billing,
+      (context) => {
+        inFlight.ended(context);
+        accessLog(context, context.kind === 'api');
+      },
+      (context, error) => {
+        inFlight.ended(context);
+        logger.error('internal error while closing a request', { request_id: context.requestId, error: error instanceof Error ? error.stack : String(error) });
+      },
+    ),
+    letGoOfUnreadEnds(),
+    answerErrors(),
+    onlyLoopbackWhenOpen(parts.adminKey),
+    authenticateCaller(parts.accounts, parts.now),
+    keepLedger(billing),
+  ];
 }
 
 /** The route table: each route's handler, and how it counts. */

@@ -179,4 +179,5 @@ export class ByteEdits {
   }
 }
 
-const noBytes = Buffer.alloc(0);
+/** No bytes: what a dropped event becomes. */
+export const noBytes = Buffer.alloc(0);

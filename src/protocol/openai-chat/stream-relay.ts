@@ -7,7 +7,7 @@ import type { Usage } from '../ir.ts';
 import { ModelNamer } from '../model-field.ts';
 import { normalizeChunk } from './normalize.ts';
 import { decodeUsage } from './response.ts';
-import { ByteEdits, carriesFinishReason, carriesToolCalls, carriesUsage, notableIn, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, payloadText, toolCallsKey, indexKey } from './stream-bytes.ts';
+import { ByteEdits, noBytes, carriesFinishReason, carriesToolCalls, carriesUsage, notableIn, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, payloadText, toolCallsKey, indexKey } from './stream-bytes.ts';
 import { UsageOnFinish } from './usage-on-finish.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
@@ -152,7 +152,8 @@ export class ChatStreamRelay {
     // inspect's own text, so that what goes out need not be decoded again.
     if (inspected !== null && inspected === this.lastOut) {
       const unchanged = this.rewrittenIn === -1 || (this.mattersIn !== -1 && this.rewrittenIn >= this.mattersIn);
-      const [text, end] = unchanged ? [this.lastIn, this.mattersIn] : [this.outText(), this.mattersOut];
+      const text = unchanged ? this.lastIn : this.outText();
+      const end = unchanged ? this.mattersIn : this.mattersOut;
       const before = end === -1 ? text : text.slice(0, end);
       if (carriesToken(before) || carriesToolCalls(before)) {
         this.committed = true;
@@ -223,7 +224,7 @@ export class ChatStreamRelay {
           const verdict = this.rewrite(payload, repairs, usage);
           if (this.malformed) return this.edited(events, position);
           if (verdict !== 'keep') {
-            grown += edits.add(position, nextStart, verdict === 'drop' ? nothing : Buffer.from(`data: ${verdict}\n\n`));
+            grown += edits.add(position, nextStart, verdict === 'drop' ? noBytes : Buffer.from(`data: ${verdict}\n\n`));
             if (this.rewrittenIn === -1) this.rewrittenIn = position;
             position = nextStart;
             continue;
@@ -337,7 +338,6 @@ export class ChatStreamRelay {
 }
 
 const noRepairs = 0;
-const nothing = Buffer.alloc(0);
 /** Shared by every relay: inspect fills and applies it within one call. */
 const edits = new ByteEdits();
 const noPlaces: readonly number[] = [];
