@@ -34,28 +34,49 @@ export interface Notable {
  * search tables; String.indexOf builds them on every call for a needle this long, and a Buffer's
  * indexOf costs a call into C++ besides). Every place a key matches is found, so the answer is the
  * same as one search per key.
+ *
+ * The pattern looks for each key's end (`_reason"`, `e"`, `_calls"`, `t"` and what may follow), and
+ * the key's start is checked after: a pattern that begins with a quote stops at every quote of the
+ * JSON, and measured a third slower on a 16-token stream (3.7 against 2.4 µs).
  */
 export function notableIn(text: string): Notable | null {
   let found: Notable | null = null;
   notablePattern.lastIndex = 0;
   for (let match = notablePattern.exec(text); match !== null; match = notablePattern.exec(text)) {
-    found ??= { finish: false, finishAt: -1, toolCalls: false, usage: [] };
-    const key = text.charCodeAt(match.index + 1);
-    if (key === 0x66 /* f */) {
-      if (!found.finish) found.finishAt = match.index;
+    const at = match.index;
+    notablePattern.lastIndex = at + 1;
+    const first = text.charCodeAt(at);
+    if (first === 0x5f /* _ */ && text.charCodeAt(at + 1) === 0x72 /* r */) {
+      if (!keyStartsAt(text, at, '"finish')) continue;
+      found ??= { finish: false, finishAt: -1, toolCalls: false, usage: [] };
+      if (!found.finish) found.finishAt = at - 7;
       found.finish = true;
-    } else if (key === 0x75 /* u */) found.usage.push(match.index);
-    else if (key === 0x74 /* t */) found.toolCalls = true;
-    notablePattern.lastIndex = match.index + 1;
+    } else if (first === 0x5f /* _ */) {
+      if (!keyStartsAt(text, at, '"tool')) continue;
+      found ??= { finish: false, finishAt: -1, toolCalls: false, usage: [] };
+      found.toolCalls = true;
+    } else if (first === 0x65 /* e */) {
+      if (!keyStartsAt(text, at, '"usag')) continue;
+      found ??= { finish: false, finishAt: -1, toolCalls: false, usage: [] };
+      found.usage.push(at - 5);
+    } else if (keyStartsAt(text, at, '"conten')) {
+      found ??= { finish: false, finishAt: -1, toolCalls: false, usage: [] };
+    }
   }
   return found;
+}
+
+/** The text holds `start` right before `at`: the rest of a key whose end the pattern found. */
+function keyStartsAt(text: string, at: number, start: string): boolean {
+  return at >= start.length && text.startsWith(start, at - start.length);
 }
 
 // JSON allows spaces on either side of a colon; a provider that writes `"usage" : {` is still read.
 const finishReasonPattern = /"finish_reason" *: *"/;
 const usagePattern = /"usage" *: *\{/;
 const toolCallsPattern = /"tool_calls" *:/;
-const notablePattern = /"(?:finish_reason" *: *"|usage" *: *\{|tool_calls"|content" *: *\[)/g;
+/** The ends of `"finish_reason": "`, `"usage": {`, `"tool_calls"` and `"content": [` (see notableIn). */
+const notablePattern = /_reason" *: *"|e" *: *\{|_calls"|t" *: *\[/g;
 
 /** End of the last complete event (after its blank line), or -1. */
 export function lastBoundaryEnd(text: string): number {
