@@ -168,6 +168,25 @@ test('content as typed parts becomes text, and its thinking reasoning_content; u
   assert.equal(relay.committed, true);
 });
 
+test('the usage chunk is priced in place: its bytes as they came, the cost first in its usage, the model renamed', () => {
+  const usage = '{"id":"c","model":"upstream","choices":[],"usage": {"prompt_tokens":7, "completion_tokens":3,"total_tokens":10}}';
+  const empty = '{"id":"c","choices":[],"usage":{ },"model":"upstream"}';
+  const expected = [
+    'data: {"id":"c","model":"sim/fast","choices":[],"usage": {"cost":0.5,"prompt_tokens":7, "completion_tokens":3,"total_tokens":10}}\n\n',
+    'data: {"id":"c","choices":[],"usage":{"cost":0.5 },"model":"sim/fast"}\n\n',
+  ];
+  for (const [index, event] of [usage, empty].entries()) {
+    const relay = new ChatStreamRelay(false, { model: 'sim/fast' });
+    relay.priceUsage = () => 0.5;
+    assert.equal(relayAll(relay, [chunk(event)]), expected[index]);
+  }
+  const relay = new ChatStreamRelay(false, { model: 'sim/fast' });
+  relay.priceUsage = () => 0.5;
+  relayAll(relay, [chunk(usage)]);
+  assert.deepEqual(relay.usage, { inputTokens: 7, outputTokens: 3, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
+  assert.equal(relay.complete, false);
+});
+
 test('each event names the model the client asked for, however the events are split', () => {
   const named = (model: string) => ({ ...content('Hi'), model });
   const stream = chunk(named('upstream')) + chunk({ ...finish, model: 'upstream' }) + chunk('[DONE]');

@@ -220,8 +220,13 @@ export class ChatStreamRelay {
         // and only an event the pass found one in is searched again (its data alone).
         while (nextUsage < usageAt.length && usageAt[nextUsage] < position) nextUsage++;
         const usage = nextUsage < usageAt.length && usageAt[nextUsage] < eventEnd && carriesUsage(payload);
-        if (repairs !== noRepairs || usage) {
-          const verdict = this.rewrite(payload, repairs, usage);
+        // The usual usage chunk (one usage object, nothing to repair, the client asked for it) is
+        // priced in place; any other is parsed and re-serialized.
+        const alone = usage && repairs === noRepairs && this.usageOnFinish === null && (nextUsage + 1 === usageAt.length || usageAt[nextUsage + 1] >= eventEnd);
+        const parsed = alone ? parseChunk(payload) : null;
+        const cost = parsed !== null ? this.costInPlace(parsed, payload, text, usageAt[nextUsage]) : null;
+        if (cost === null && (repairs !== noRepairs || usage)) {
+          const verdict = this.rewrite(payload, repairs, usage, parsed);
           if (this.malformed) return this.edited(events, position);
           if (verdict !== 'keep') {
             grown += edits.add(position, nextStart, verdict === 'drop' ? noBytes : Buffer.from(`data: ${verdict}\n\n`));
@@ -230,9 +235,12 @@ export class ChatStreamRelay {
             continue;
           }
         }
-        // The model the client asked for, spliced in place of the provider's name for it.
+        // The model the client asked for, spliced in place of the provider's name for it; and the
+        // cost, in the order the two come.
         const model = kind === 'object' && this.namer !== null ? this.namer.find(text, position, eventEnd) : null;
+        if (cost !== null && (model === null || cost.at < model.start)) grown += edits.add(cost.at, cost.at, cost.bytes);
         if (model !== null) grown += edits.add(model.start, model.end, this.namer!.name);
+        if (cost !== null && model !== null && cost.at >= model.end) grown += edits.add(cost.at, cost.at, cost.bytes);
       }
       position = nextStart;
     }
@@ -279,11 +287,9 @@ export class ChatStreamRelay {
   /** The event as it must go out: as it came ('keep'), not at all ('drop': the usage chunk the
    * client did not ask for, its usage kept for the finish chunk), or re-serialized with its repairs
    * and the gateway's `usage.cost`. */
-  private rewrite(payload: string, repairs: number, usage: boolean): 'keep' | 'drop' | string {
-    let chunk: Record<string, unknown>;
-    try {
-      chunk = JSON.parse(payloadText(payload));
-    } catch {
+  private rewrite(payload: string, repairs: number, usage: boolean, parsed: Record<string, unknown> | null): 'keep' | 'drop' | string {
+    const chunk = parsed ?? parseChunk(payload);
+    if (chunk === null) {
       if (usage) this.malformed = 'the provider sent an event that is not valid JSON';
       return 'keep';
     }
@@ -299,6 +305,30 @@ export class ChatStreamRelay {
     if (!changed && verdict !== 'changed') return 'keep';
     if (this.model !== null && typeof chunk.model === 'string') chunk.model = this.model;
     return JSON.stringify(chunk);
+  }
+
+  /**
+   * The usage chunk priced without re-serializing it: `"cost":<usd>` goes first into its usage
+   * object, found at `usageKeyAt` in the text: the event's only `"usage"`, so the top-level key (a
+   * raw quote inside a JSON string would be escaped). Returns where the bytes go, and records the
+   * usage as readUsage does; null when rewrite must do it instead (no price, a usage elsewhere
+   * (Groq's x_groq), another `"usage"` in the event, or a cost already there to replace).
+   */
+  private costInPlace(chunk: Record<string, unknown>, payload: string, text: string, usageKeyAt: number): { at: number; bytes: Buffer } | null {
+    const usage = chunk.usage;
+    if (this.priceUsage === null || usage === null || typeof usage !== 'object' || Array.isArray(usage) || 'cost' in usage) return null;
+    if (payload.indexOf(usageKey) !== payload.lastIndexOf(usageKey)) return null;
+    let at = usageKeyAt + usageKey.length;
+    while (text.charCodeAt(at) === 0x20) at++;
+    at++; // the colon (carriesUsage found it)
+    while (text.charCodeAt(at) === 0x20) at++;
+    at++; // the opening brace
+    this.usage = readUsageObject(usage as Record<string, unknown>);
+    if (Array.isArray(chunk.choices) && chunk.choices.length === 0) this.sawUsageChunk = true;
+    const cost = JSON.stringify(this.priceUsage(this.usage));
+    let next = at;
+    while (isJsonSpace(text.charCodeAt(next))) next++;
+    return { at, bytes: Buffer.from(text.charCodeAt(next) === 0x7d /* } */ ? `"cost":${cost}` : `"cost":${cost},`) };
   }
 
   /** Every tool call given its `index` (by order of first appearance), and `type` on a call's first
@@ -344,6 +374,22 @@ const noPlaces: readonly number[] = [];
 const toolIndexRepair = 1;
 const normalizeRepair = 2;
 
+
+const usageKey = '"usage"';
+
+/** An event's data as the object it holds, or null when it is not valid JSON (or not an object). */
+function parseChunk(payload: string): Record<string, unknown> | null {
+  try {
+    const chunk: unknown = JSON.parse(payloadText(payload));
+    return chunk !== null && typeof chunk === 'object' && !Array.isArray(chunk) ? (chunk as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
 
 function joined(first: Buffer | null, second: Buffer | null): Buffer | null {
   if (first === null) return second;
