@@ -36,3 +36,21 @@ test('flush writes what is held, and nothing when nothing is', () => {
   sink.flush();
   assert.deepEqual(writes, ['a\n']);
 });
+
+test('a line is one JSON object: the time, level and message first, then the fields as given', () => {
+  const lines: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => lines.push(line) });
+  const before = Date.now();
+  logger.info('request', { status: 200, path: '/v1/"x"\n', gone: undefined, model: null });
+  logger.debug('no fields');
+  logger.warn('empty', {});
+  const [first, second, third] = lines.map((line) => {
+    assert.ok(line.endsWith('}\n'));
+    return JSON.parse(line);
+  });
+  assert.deepEqual(Object.keys(first), ['time', 'level', 'msg', 'status', 'path', 'model']);
+  assert.deepEqual(first, { time: first.time, level: 'info', msg: 'request', status: 200, path: '/v1/"x"\n', model: null });
+  assert.ok(Date.parse(first.time) >= before - 1 && Date.parse(first.time) <= Date.now());
+  assert.deepEqual(second, { time: second.time, level: 'debug', msg: 'no fields' });
+  assert.deepEqual(third, { time: third.time, level: 'warn', msg: 'empty' });
+});
