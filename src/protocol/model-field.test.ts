@@ -28,6 +28,16 @@ test('stream events: the model key is found where the last event had it, or sear
   assert.equal(namer.find(two, 0, 7), null, 'a key past the event is not this event\'s');
 });
 
+test('where the last event had the key is not looked at past the end of a shorter one', () => {
+  const namer = new ModelNamer('p');
+  // The first event has its key 13 bytes in; 13 bytes into the second is past its end, where the
+  // text goes on with another key.
+  const long = '{"id":"abcd","model":"x"}';
+  assert.deepEqual(namer.find(long, 0, long.length), { start: 22, end: 23 });
+  const text = '{"model":"y"}"model":"z"';
+  assert.deepEqual(namer.find(text, 0, 13), { start: 10, end: 11 });
+});
+
 test('a name with characters JSON escapes is written escaped', () => {
   const namer = new ModelNamer('say "hi"/m');
   assert.equal(renameEvents(namer, ['{"model":"x"}']), '{"model":"say \\"hi\\"/m"}');

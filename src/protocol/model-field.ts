@@ -28,7 +28,8 @@ export class ModelNamer {
    * not already the public name (its text, quotes excluded); null when there is nothing to rename. */
   find(text: string, from: number, to: number): { start: number; end: number } | null {
     let at = this.lastOffset === -1 ? -1 : from + this.lastOffset;
-    if (at === -1 || !text.startsWith(modelKeyText, at)) {
+    // Where the last event had it may be past this one's end, in the next event.
+    if (at === -1 || at >= to || !text.startsWith(modelKeyText, at)) {
       at = text.indexOf(modelKeyText, from);
       if (at === -1 || at >= to) return null;
       this.lastOffset = at - from;
