@@ -55,7 +55,7 @@ export function createLogger(level: LogLevel = 'info', sink: LogSink = process.s
     if (rank[lineLevel] < threshold) return;
     // The record's own keys first, then the fields (none of which is named time, level or msg), as
     // one object would be serialized; an object spread into a new one cost more, measured.
-    const rest = fields === undefined ? '}' : JSON.stringify(fields);
+    const rest = fields == null ? '}' : JSON.stringify(fields);
     const line = `{"time":"${isoNow()}","level":"${lineLevel}","msg":${JSON.stringify(message)}${rest.length > 2 ? `,${rest.slice(1)}` : '}'}`;
     sink.write(redactor.text(line) + '\n');
     if (rank[lineLevel] >= rank.warn) sink.flush?.();

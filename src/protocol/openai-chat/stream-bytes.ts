@@ -37,7 +37,7 @@ export interface Notable {
  *
  * The pattern looks for each key's end (`_reason"`, `e"`, `_calls"`, `t"` and what may follow), and
  * the key's start is checked after: a pattern that begins with a quote stops at every quote of the
- * JSON, and measured a third slower on a 16-token stream (3.7 against 2.4 µs).
+ * JSON, and took 3.7 µs against 2.4 on the simulator's 16-token stream.
  */
 export function notableIn(text: string): Notable | null {
   let found: Notable | null = null;

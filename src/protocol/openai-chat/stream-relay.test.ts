@@ -187,6 +187,22 @@ test('the usage chunk is priced in place: its bytes as they came, the cost first
   assert.equal(relay.complete, false);
 });
 
+test('a usage event whose bytes could mislead a splice is re-serialized: data on two lines, a spaced model key, an escaped key', () => {
+  const events = [
+    'data: {"id":"c","model":"upstream","choices":[],"usage":{\ndata: }}\n\n',
+    'data: {"id":"c","model" :"upstream","choices":[],"usage":{"prompt_tokens":1}}\n\n',
+    'data: {"id":"c","model":"upstream","choices":[],"\\u0075sage":{"prompt_tokens":5},"x_groq":{"usage":{"prompt_tokens":9}}}\n\n',
+  ];
+  for (const event of events) {
+    const relay = new ChatStreamRelay(false, { model: 'sim/fast' });
+    relay.priceUsage = () => 0.5;
+    const out = JSON.parse(relayAll(relay, [event]).slice(6));
+    assert.equal(out.model, 'sim/fast', event);
+    assert.equal(out.usage.cost, 0.5, event);
+    assert.equal(out.x_groq?.usage.cost, undefined, event);
+  }
+});
+
 test('each event names the model the client asked for, however the events are split', () => {
   const named = (model: string) => ({ ...content('Hi'), model });
   const stream = chunk(named('upstream')) + chunk({ ...finish, model: 'upstream' }) + chunk('[DONE]');

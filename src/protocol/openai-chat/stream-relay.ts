@@ -220,11 +220,12 @@ export class ChatStreamRelay {
         // and only an event the pass found one in is searched again (its data alone).
         while (nextUsage < usageAt.length && usageAt[nextUsage] < position) nextUsage++;
         const usage = nextUsage < usageAt.length && usageAt[nextUsage] < eventEnd && carriesUsage(payload);
-        // The usual usage chunk (one usage object, nothing to repair, the client asked for it) is
-        // priced in place; any other is parsed and re-serialized.
+        // The usual usage chunk (one usage object, nothing to repair, asked for by the client) is
+        // priced in place, any other re-serialized; the client's name for the model is spliced in.
         const alone = usage && repairs === noRepairs && this.usageOnFinish === null && (nextUsage + 1 === usageAt.length || usageAt[nextUsage + 1] >= eventEnd);
-        const parsed = alone ? parseChunk(payload) : null;
-        const cost = parsed !== null ? this.costInPlace(parsed, payload, text, usageAt[nextUsage]) : null;
+        const model = kind === 'object' && this.namer !== null ? this.namer.find(text, position, eventEnd) : null;
+        const parsed = alone && this.priceUsage !== null && spliceable(payload) ? parseChunk(payload) : null;
+        const cost = parsed !== null ? this.costInPlace(parsed, payload, text, usageAt[nextUsage], model) : null;
         if (cost === null && (repairs !== noRepairs || usage)) {
           const verdict = this.rewrite(payload, repairs, usage, parsed);
           if (this.malformed) return this.edited(events, position);
@@ -235,9 +236,6 @@ export class ChatStreamRelay {
             continue;
           }
         }
-        // The model the client asked for, spliced in place of the provider's name for it; and the
-        // cost, in the order the two come.
-        const model = kind === 'object' && this.namer !== null ? this.namer.find(text, position, eventEnd) : null;
         if (cost !== null && (model === null || cost.at < model.start)) grown += edits.add(cost.at, cost.at, cost.bytes);
         if (model !== null) grown += edits.add(model.start, model.end, this.namer!.name);
         if (cost !== null && model !== null && cost.at >= model.end) grown += edits.add(cost.at, cost.at, cost.bytes);
@@ -309,26 +307,30 @@ export class ChatStreamRelay {
 
   /**
    * The usage chunk priced without re-serializing it: `"cost":<usd>` goes first into its usage
-   * object, found at `usageKeyAt` in the text: the event's only `"usage"`, so the top-level key (a
-   * raw quote inside a JSON string would be escaped). Returns where the bytes go, and records the
-   * usage as readUsage does; null when rewrite must do it instead (no price, a usage elsewhere
-   * (Groq's x_groq), another `"usage"` in the event, or a cost already there to replace).
+   * object, whose key is at `usageKeyAt` in the text. `chunk` is the event parsed, its bytes found
+   * spliceable (one `"usage"`, so the top-level key). Returns where the bytes go, and records the
+   * usage as readUsage does; null when rewrite must do it instead: a usage elsewhere (Groq's
+   * x_groq), a cost already there to replace, or a model to rename that the rename (`model`) did
+   * not find as the event's only `"model"`.
    */
-  private costInPlace(chunk: Record<string, unknown>, payload: string, text: string, usageKeyAt: number): { at: number; bytes: Buffer } | null {
+  private costInPlace(chunk: Record<string, unknown>, payload: string, text: string, usageKeyAt: number, model: { start: number } | null): { at: number; bytes: Buffer } | null {
     const usage = chunk.usage;
     if (this.priceUsage === null || usage === null || typeof usage !== 'object' || Array.isArray(usage) || 'cost' in usage) return null;
-    if (payload.indexOf(usageKey) !== payload.lastIndexOf(usageKey)) return null;
+    const renamed = this.model !== null && typeof chunk.model === 'string' && chunk.model !== this.model;
+    if ((model !== null || renamed) && (typeof chunk.model !== 'string' || (renamed && model === null) || payload.indexOf(modelKey) !== payload.lastIndexOf(modelKey))) return null;
     let at = usageKeyAt + usageKey.length;
     while (text.charCodeAt(at) === 0x20) at++;
     at++; // the colon (carriesUsage found it)
     while (text.charCodeAt(at) === 0x20) at++;
     at++; // the opening brace
+    let next = at;
+    while (text.charCodeAt(next) === 0x20) next++;
+    const empty = text.charCodeAt(next) === 0x7d; /* } */
+    if (!empty && text.charCodeAt(next) !== 0x22 /* " */) return null;
     this.usage = readUsageObject(usage as Record<string, unknown>);
     if (Array.isArray(chunk.choices) && chunk.choices.length === 0) this.sawUsageChunk = true;
     const cost = JSON.stringify(this.priceUsage(this.usage));
-    let next = at;
-    while (isJsonSpace(text.charCodeAt(next))) next++;
-    return { at, bytes: Buffer.from(text.charCodeAt(next) === 0x7d /* } */ ? `"cost":${cost}` : `"cost":${cost},`) };
+    return { at, bytes: Buffer.from(empty ? `"cost":${cost}` : `"cost":${cost},`) };
   }
 
   /** Every tool call given its `index` (by order of first appearance), and `type` on a call's first
@@ -376,6 +378,9 @@ const normalizeRepair = 2;
 
 
 const usageKey = '"usage"';
+const modelKey = '"model"';
+/** Whitespace other than spaces, or a `\u` escape: the bytes of such an event are not spliced. */
+const unusualSpelling = /[\t\r\n]|\\u/;
 
 /** An event's data as the object it holds, or null when it is not valid JSON (or not an object). */
 function parseChunk(payload: string): Record<string, unknown> | null {
@@ -387,8 +392,11 @@ function parseChunk(payload: string): Record<string, unknown> | null {
   }
 }
 
-function isJsonSpace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+/** The bytes of a usage event may be spliced: one data line with spaces for whitespace and no `\u`
+ * escape (which could spell a key), so what the bytes say is what the parsed event says, holding
+ * one `"usage"`. */
+function spliceable(payload: string): boolean {
+  return !unusualSpelling.test(payload) && payload.indexOf(usageKey) === payload.lastIndexOf(usageKey);
 }
 
 function joined(first: Buffer | null, second: Buffer | null): Buffer | null {
