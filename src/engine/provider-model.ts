@@ -18,7 +18,7 @@ import { hasMarkedSignatures, keepOwnSignatures, markResponse } from '../protoco
 import { normalizeCompletion } from '../protocol/openai-chat/normalize.ts';
 import { hidesReasoning, settleReasoningObject } from '../protocol/openai-chat/reasoning-object.ts';
 import type { ReasoningTarget, SettledReasoning } from '../protocol/openai-chat/reasoning-object.ts';
-import { readUsageObject } from '../protocol/openai-chat/stream-relay.ts';
+import { readUsageObject } from '../protocol/openai-chat/response.ts';
 import type { ModelTarget } from '../routing/catalog.ts';
 import { openExchange, upstreamErrorResponse } from '../providers/upstream.ts';
 import type { UpstreamExchange } from '../providers/upstream.ts';

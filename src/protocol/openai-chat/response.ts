@@ -90,6 +90,13 @@ export function decodeUsage(value: unknown): Usage | null {
   };
 }
 
+/** A usage object as a stream's usage chunk carries it: decodeUsage's counts, or, without
+ * `prompt_tokens`, what is there of the output (so billing does not depend on which path a request
+ * took). */
+export function readUsageObject(usage: Record<string, unknown>): Usage {
+  return decodeUsage(usage) ?? { inputTokens: 0, outputTokens: numberOr(usage.completion_tokens, 0), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+}
+
 export function encodeUsage(usage: Usage): Record<string, unknown> {
   return {
     prompt_tokens: usage.inputTokens,

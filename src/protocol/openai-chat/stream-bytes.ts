@@ -14,6 +14,28 @@ export function carriesToolCalls(text: string): boolean {
   return toolCallsPattern.test(text);
 }
 
+/** A non-empty `content`, `reasoning_content`, `reasoning` or `refusal` string in the text: the
+ * answer has begun. */
+export function carriesToken(text: string): boolean {
+  return tokenPattern.test(text);
+}
+
+/** A `"content":[` (spaced or not) in the text. Every chunk is asked, so this looks only at the
+ * few `[` a chunk holds and at the key before each. */
+export function carriesContentParts(text: string): boolean {
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+    let end = at;
+    while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
+    if (text.charCodeAt(end - 1) !== 0x3a /* : */) continue;
+    end--;
+    while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
+    if (end >= contentKey.length && text.startsWith(contentKey, end - contentKey.length)) return true;
+  }
+  return false;
+}
+
+const contentKey = '"content"';
+
 /** A usage object in the text (not the `"usage":null` of every chunk under include_usage). */
 export function carriesUsage(text: string): boolean {
   return usagePattern.test(text);
@@ -75,6 +97,7 @@ function keyStartsAt(text: string, at: number, start: string): boolean {
 const finishReasonPattern = /"finish_reason" *: *"/;
 const usagePattern = /"usage" *: *\{/;
 const toolCallsPattern = /"tool_calls" *:/;
+const tokenPattern = /"(?:content|reasoning_content|reasoning|refusal)"\s*:\s*"(?:[^"\\]|\\.)/;
 /** The ends of `"finish_reason": "`, `"usage": {`, `"tool_calls"` and `"content": [` (see notableIn). */
 const notablePattern = /_reason" *: *"|e" *: *\{|_calls"|t" *: *\[/g;
 
@@ -100,9 +123,19 @@ export function afterBoundary(events: string, boundary: number): number {
   return boundary === events.length ? boundary : boundary + (events.charCodeAt(boundary) === 13 ? 4 : 2);
 }
 
-/** Keys the relay looks for in every chunk. */
+/** Keys the relay looks for. */
 export const toolCallsKey = '"tool_calls"';
 export const indexKey = '"index"';
+export const usageKey = '"usage"';
+/** Whitespace other than spaces, or a `\u` escape: the bytes of such an event are not spliced. */
+const unusualSpelling = /[\t\r\n]|\\u/;
+
+/** The bytes of a usage event may be spliced: one data line with spaces for whitespace and no `\u`
+ * escape (which could spell a key), so what the bytes say is what the parsed event says, holding
+ * one `"usage"`. */
+export function spliceable(payload: string): boolean {
+  return !unusualSpelling.test(payload) && payload.indexOf(usageKey) === payload.lastIndexOf(usageKey);
+}
 
 /** The `data:` value of one event (lines joined), or null for events without data (comments). */
 export function dataPayload(events: string, start: number, end: number): string | null {
@@ -139,6 +172,16 @@ export function classifyPayload(payload: string): 'object' | 'done' | 'empty' | 
 /** A payload read as latin1 text, decoded as the UTF-8 it is (to parse it). */
 export function payloadText(payload: string): string {
   return Buffer.from(payload, 'latin1').toString('utf8');
+}
+
+/** An event's data as the object it holds, or null when it is not valid JSON (or not an object). */
+export function parseChunk(payload: string): Record<string, unknown> | null {
+  try {
+    const chunk: unknown = JSON.parse(payloadText(payload));
+    return chunk !== null && typeof chunk === 'object' && !Array.isArray(chunk) ? (chunk as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The last `count` bytes held in `chunks`. */

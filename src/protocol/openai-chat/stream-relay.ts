@@ -6,8 +6,8 @@
 import type { Usage } from '../ir.ts';
 import { ModelNamer } from '../model-field.ts';
 import { normalizeChunk } from './normalize.ts';
-import { decodeUsage } from './response.ts';
-import { ByteEdits, noBytes, carriesFinishReason, carriesToolCalls, carriesUsage, notableIn, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, payloadText, toolCallsKey, indexKey } from './stream-bytes.ts';
+import { readUsageObject } from './response.ts';
+import { ByteEdits, noBytes, carriesContentParts, carriesFinishReason, carriesToken, carriesToolCalls, carriesUsage, notableIn, classifyPayload, dataPayload, lastBoundaryEnd, lastBytes, boundaryAt, afterBoundary, parseChunk, spliceable, toolCallsKey, indexKey, usageKey } from './stream-bytes.ts';
 import { UsageOnFinish } from './usage-on-finish.ts';
 
 /** Events held back waiting for their end may not grow past this (a sane event is far smaller). */
@@ -375,77 +375,19 @@ const edits = new ByteEdits();
 const noPlaces: readonly number[] = [];
 const toolIndexRepair = 1;
 const normalizeRepair = 2;
-
-
-const usageKey = '"usage"';
 const modelKey = '"model"';
-/** Whitespace other than spaces, or a `\u` escape: the bytes of such an event are not spliced. */
-const unusualSpelling = /[\t\r\n]|\\u/;
-
-/** An event's data as the object it holds, or null when it is not valid JSON (or not an object). */
-function parseChunk(payload: string): Record<string, unknown> | null {
-  try {
-    const chunk: unknown = JSON.parse(payloadText(payload));
-    return chunk !== null && typeof chunk === 'object' && !Array.isArray(chunk) ? (chunk as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The bytes of a usage event may be spliced: one data line with spaces for whitespace and no `\u`
- * escape (which could spell a key), so what the bytes say is what the parsed event says, holding
- * one `"usage"`. */
-function spliceable(payload: string): boolean {
-  return !unusualSpelling.test(payload) && payload.indexOf(usageKey) === payload.lastIndexOf(usageKey);
-}
 
 function joined(first: Buffer | null, second: Buffer | null): Buffer | null {
   if (first === null) return second;
   return second === null ? first : Buffer.concat([first, second]);
 }
 
-/** A `"content":[` (spaced or not) in the text. Every chunk is asked, so this looks only at the
- * few `[` a chunk holds and at the key before each. */
-function carriesContentParts(text: string): boolean {
-  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
-    let end = at;
-    while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
-    if (text.charCodeAt(end - 1) !== 0x3a /* : */) continue;
-    end--;
-    while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
-    if (end >= contentKey.length && text.startsWith(contentKey, end - contentKey.length)) return true;
-  }
-  return false;
-}
-
-const contentKey = '"content"';
-
-/** OpenAI usage object -> our counts, read the way the Chat codec reads them (xAI's reasoning
- * tokens, DeepSeek's cache hits), so billing does not depend on which path a request took. */
-export function readUsageObject(usage: Record<string, unknown>): StreamUsage {
-  return decodeUsage(usage) ?? { inputTokens: 0, outputTokens: numberOr(usage.completion_tokens), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
-}
-
-function numberOr(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
 /** Adds the index of each choice the event finishes. Parsed only for a request of several choices,
  * and only for an event that carries a finish: once per choice. */
 function noteFinishedChoices(payload: string, finished: Set<number>): void {
-  let chunk: { choices?: unknown };
-  try {
-    chunk = JSON.parse(payloadText(payload));
-  } catch {
-    return;
-  }
-  if (!Array.isArray(chunk.choices)) return;
+  const chunk = parseChunk(payload);
+  if (chunk === null || !Array.isArray(chunk.choices)) return;
   for (const choice of chunk.choices as { index?: unknown; finish_reason?: unknown }[]) {
     if (typeof choice?.finish_reason === 'string') finished.add(typeof choice.index === 'number' ? choice.index : 0);
   }
-}
-
-/** A non-empty `content`, `reasoning_content`, `reasoning` or `refusal` string in the events. */
-function carriesToken(text: string): boolean {
-  return /"(?:content|reasoning_content|reasoning|refusal)"\s*:\s*"(?:[^"\\]|\\.)/.test(text);
 }
