@@ -74,6 +74,8 @@ export async function measureTarget(
     const gateway = result.cpu.processCore === null ? '' : `, gateway ${(result.cpu.processCore * 100).toFixed(0)}% of a core`;
     const figures = `p50 ${result.latency.p50Ms.toFixed(3)} ms, p99 ${result.latency.p99Ms.toFixed(3)} ms, first byte p50 ${result.firstByte.p50Ms.toFixed(3)} ms`;
     say(`    ${result.requestsPerSecond.toFixed(0)} req/s, ${figures}${errors}`);
+    const cold = result.warmupLatency;
+    if (cold.samples > 0) say(`    warm-up: ${cold.samples} requests, p50 ${cold.p50Ms.toFixed(3)} ms, p99 ${cold.p99Ms.toFixed(3)} ms, max ${cold.maxMs.toFixed(1)} ms`);
     say(`    cpu: ${busy}${gateway}`);
     // The gateway core should carry the gateway and nothing else; say so when it did not.
     const others = (result.cpu.coreBusy[cores.gateway] ?? 0) - (result.cpu.processCore ?? 0);
@@ -111,7 +113,7 @@ export async function measureTarget(
   let measured: Omit<Measurements, 'openStreams' | 'logLines'>;
   try {
     const memoryIdle = memoryOf(loaded);
-    const latency = await closedLoop(loaded, 'latency', shortAnswer(false), 1, plan.latencyMs);
+    const latency = await closedLoop(loaded, 'latency', shortAnswer(false), 1, plan.latencyMs, plan.latencyWarmupMs);
     const firstToken = await closedLoop(loaded, 'time to first token', firstTokenScenario, 1, plan.firstTokenMs);
     const throughput = await closedLoop(loaded, 'throughput', shortAnswer(false), plan.throughputConnections, plan.throughputMs);
     const streamThroughput = await closedLoop(loaded, 'throughput', shortAnswer(true), plan.throughputConnections, plan.throughputMs);

@@ -21,6 +21,7 @@ export async function runClosedLoop(job: ClosedLoopJob): Promise<ClosedLoopResul
   const stopAt = measureFrom + BigInt(job.durationMs) * 1_000_000n;
   const latency = new SampleBuffer(job.maxRequests);
   const firstByte = new SampleBuffer(job.maxRequests);
+  const warmup = new SampleBuffer(job.maxRequests);
   const errorSamples: string[] = [];
   let sent = 0;
   let errors = 0;
@@ -44,7 +45,10 @@ export async function runClosedLoop(job: ClosedLoopJob): Promise<ClosedLoopResul
           fail(problem, measured);
           continue;
         }
-        if (!measured) continue;
+        if (!measured) {
+          warmup.push(Number(outcome.endAt - sentAt) / 1000);
+          continue;
+        }
         latency.push(Number(outcome.endAt - sentAt) / 1000);
         firstByte.push(Number(outcome.firstByteAt - sentAt) / 1000);
         if (outcome.endAt > lastEnd) lastEnd = outcome.endAt;
@@ -68,6 +72,7 @@ export async function runClosedLoop(job: ClosedLoopJob): Promise<ClosedLoopResul
     requestsPerSecond: latency.length / measuredSeconds,
     latency: summarise(latency.values, latency.length),
     firstByte: summarise(firstByte.values, firstByte.length),
+    warmupLatency: summarise(warmup.values, warmup.length),
     stoppedEarly: sent >= job.maxRequests || errors >= maxErrors,
   };
 }

@@ -49,6 +49,8 @@ export type ClosedLoopResult = {
   latency: Percentiles;
   /** Request sent to the first body byte (for streams: the first byte of a chunk holding `data:`). */
   firstByte: Percentiles;
+  /** Full request duration of the warm-up's requests (not counted above): what a fresh gateway's first requests met. */
+  warmupLatency: Percentiles;
   /** True if the loop stopped on its request cap or error cap instead of its clock. */
   stoppedEarly: boolean;
 };
