@@ -9,7 +9,7 @@ export type Plan = {
    * at one connection keeps getting faster for its first 20,000 to 40,000 requests (V8 tiering its
    * code up, its heap finding its size): measured in 2 s windows from a fresh start, modelmux's p99
    * was 2 to 9 ms for the first 4 to 6 s and about 1 ms from 8 to 12 s on; the bare relay settles in
-   * about 8 s too (BENCHMARKS.md, "2026-12-07 (evening, later)"). The phase is about what a running
+   * about 8 s too (BENCHMARKS.md, "2026-12-07 (last)"). The phase is about what a running
    * gateway adds, so the full plan warms it for 10 s; what the warm-up met is reported beside it.
    */
   latencyWarmupMs: number;
