@@ -50,7 +50,9 @@ export function checkGoals(figures: Figures[], openStreamsWanted: number): GoalR
   share('non-streamed', throughput, passthrough?.requestsPerSecond);
   share('streamed', modelmux?.streamRequestsPerSecond, passthrough?.streamRequestsPerSecond);
   add('added latency p50 <= 0.5 ms (1 connection)', modelmux?.addedP50Ms ?? null, (value) => value <= 0.5, ms);
-  add('added latency p99 <= 2 ms (1 connection)', modelmux?.addedP99Ms ?? null, (value) => value <= 2, ms);
+  // What the phase's warm-up met (a fresh gateway's first requests) goes with it, so the pass is read as what it is.
+  const warmup = modelmux?.warmupAddedP99Ms ?? null;
+  add('added latency p99 <= 2 ms (1 connection)', modelmux?.addedP99Ms ?? null, (value) => value <= 2, (value) => `${ms(value)}${warmup === null ? '' : ` (during the warm-up before it: ${warmup >= 0 ? '+' : ''}${ms(warmup)})`}`);
   add('streaming TTFT overhead <= 1 ms (p50, 1 connection)', modelmux?.firstTokenAddedP50Ms ?? null, (value) => value <= 1, ms);
   const allOpen = modelmux?.openStreams === openStreamsWanted;
   add(

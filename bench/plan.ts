@@ -1,16 +1,16 @@
-// How long and how hard each phase runs: the quick plan (< 2 minutes in all) and the full one (< 10).
+// How long and how hard each phase runs: the quick plan (about 2.5 minutes in all) and the full one (about 9).
 import type { Scenario } from './targets/target.ts';
 
 export type Plan = {
   name: 'quick' | 'full';
   warmupMs: number;
   /**
-   * The warm-up of the added-latency phase, the first a fresh gateway meets. A JIT-compiled gateway
-   * at one connection keeps getting faster for its first 20,000 to 40,000 requests (V8 tiering its
-   * code up, its heap finding its size): measured in 2 s windows from a fresh start, modelmux's p99
-   * was 2 to 9 ms for the first 4 to 6 s and about 1 ms from 8 to 12 s on; the bare relay settles in
-   * about 8 s too (BENCHMARKS.md, "2026-12-07 (last)"). The phase is about what a running
-   * gateway adds, so the full plan warms it for 10 s; what the warm-up met is reported beside it.
+   * The warm-up of the added-latency phase, the first a fresh gateway meets. Measured in 2 s windows
+   * from a fresh start at one connection, modelmux's p99 was 2 to 11 ms for the first 4 to 6 s, 1.2
+   * to 3.7 ms from 8 to 12 s and about 1 ms after about 20,000 requests (12 to 14 s); the bare relay
+   * settled after about as many requests (8 s). The load generator is fresh too, so part of it may be
+   * its own (BENCHMARKS.md, "2026-12-07 (last)"). The phase is about what a running gateway adds, so
+   * the full plan warms it for 10 s; what the warm-up met is reported beside it, gateway minus direct.
    */
   latencyWarmupMs: number;
   /** 1 connection, non-streamed: the added-latency phase. */

@@ -19,8 +19,8 @@ export type Figures = {
   p99Ms: number | null;
   addedP50Ms: number | null;
   addedP99Ms: number | null;
-  /** Non-streamed, 1 connection: the p99 of the warm-up before the phase, on the fresh gateway. */
-  warmupP99Ms: number | null;
+  /** Non-streamed, 1 connection: the p99 of the warm-up before the phase (the fresh gateway), minus direct's. */
+  warmupAddedP99Ms: number | null;
   /** Streamed, 1 connection: request sent to first data byte. */
   firstTokenP50Ms: number | null;
   firstTokenAddedP50Ms: number | null;
@@ -53,7 +53,7 @@ export function summarise(outcomes: TargetOutcome[], loadCore: number): Figures[
     if (!outcome.available) {
       return {
         name: outcome.name, available: false, reason: outcome.reason,
-        requestsPerSecond: null, streamRequestsPerSecond: null, p50Ms: null, p99Ms: null, addedP50Ms: null, addedP99Ms: null, warmupP99Ms: null,
+        requestsPerSecond: null, streamRequestsPerSecond: null, p50Ms: null, p99Ms: null, addedP50Ms: null, addedP99Ms: null, warmupAddedP99Ms: null,
         firstTokenP50Ms: null, firstTokenAddedP50Ms: null, firstTokenAddedP99Ms: null, loadedP50Ms: null, loadedP99Ms: null,
         rssIdleMB: null, rssAfterLoadMB: null, rssOpenStreamsMB: null, openStreams: null,
         rssOpenStreamsAfterLoadMB: null, openStreamsAfterLoad: null, gatewayCpu: null, loadCoreBusy: null, errors: 0,
@@ -72,7 +72,7 @@ export function summarise(outcomes: TargetOutcome[], loadCore: number): Figures[
       p99Ms: measured.latency.latency.p99Ms,
       addedP50Ms: added(measured.latency.latency.p50Ms, base?.latency.latency.p50Ms),
       addedP99Ms: added(measured.latency.latency.p99Ms, base?.latency.latency.p99Ms),
-      warmupP99Ms: measured.latency.warmupLatency.samples > 0 ? measured.latency.warmupLatency.p99Ms : null,
+      warmupAddedP99Ms: measured.latency.warmupLatency.samples > 0 ? added(measured.latency.warmupLatency.p99Ms, base?.latency.warmupLatency.p99Ms) : null,
       firstTokenP50Ms: measured.firstToken.firstByte.p50Ms,
       firstTokenAddedP50Ms: added(measured.firstToken.firstByte.p50Ms, base?.firstToken.firstByte.p50Ms),
       firstTokenAddedP99Ms: added(measured.firstToken.firstByte.p99Ms, base?.firstToken.firstByte.p99Ms),

@@ -16,7 +16,7 @@ the Portkey gateway; non-streamed and streamed. Loopback only; the gateway is
 pinned to core 0, the simulator and the load generator to core 1 (taskset).
 
 Options:
-  --quick          short phases, the whole run in about three minutes (default: full, about twelve)
+  --quick          short phases, the whole run in about 2.5 minutes (default: full, about 9)
   --only <list>    comma-separated targets besides the direct baseline (which always runs):
                    passthrough, modelmux, portkey (default: all three)
   --output <file>  where to write the JSON results (default: bench/results/latest.json)
