@@ -7,9 +7,9 @@ export type Plan = {
   /**
    * The warm-up of the added-latency phase, the first a fresh gateway meets. Measured in 2 s windows
    * from a fresh start at one connection, modelmux's p99 was 2 to 11 ms for the first 4 to 6 s, 1.2
-   * to 3.7 ms from 8 to 12 s and about 1 ms after about 20,000 requests (12 to 14 s); the bare relay
-   * settled after about as many requests (8 s). The load generator is fresh too, so part of it may be
-   * its own (BENCHMARKS.md, "2026-12-07 (last)"). The phase is about what a running gateway adds, so
+   * to 3.7 ms from 8 to 12 s and about 1 ms after 12,000 to 23,000 requests (6 to 14 s); the bare
+   * relay settled after about 21,700 (8 s). A load generator warmed up beforehand did not change that
+   * much (BENCHMARKS.md, "2026-12-07 (last)"). The phase is about what a running gateway adds, so
    * the full plan warms it for 10 s; what the warm-up met is reported beside it, gateway minus direct.
    */
   latencyWarmupMs: number;
