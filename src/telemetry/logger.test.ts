@@ -1,22 +1,37 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
 import { BatchedSink, createLogger } from './logger.ts';
 
-function recording(): { writes: string[]; sink: BatchedSink } {
+function recording(options: { holdMs?: number; maxBytes?: number } = {}): { writes: string[]; sink: BatchedSink } {
   const writes: string[] = [];
-  return { writes, sink: new BatchedSink({ write: (text: string) => writes.push(text) }) };
+  return { writes, sink: new BatchedSink({ write: (text: string) => writes.push(text) }, options) };
 }
 
-test('the lines of one turn of the event loop are written together, once the turn is over', async () => {
-  const { writes, sink } = recording();
+test('lines are held, then written together once the hold is over', async () => {
+  const { writes, sink } = recording({ holdMs: 5 });
   const logger = createLogger('info', sink);
   logger.info('request', { n: 1 });
+  await nextTurn();
   logger.info('request', { n: 2 });
   assert.equal(writes.length, 0);
-  await nextTurn();
+  await delay(20);
   assert.equal(writes.length, 1);
   assert.deepEqual(writes[0].trimEnd().split('\n').map((line) => JSON.parse(line).n), [1, 2]);
+  logger.info('request', { n: 3 });
+  await delay(20);
+  assert.equal(writes.length, 2, 'a later line is held, then written on its own');
+  assert.equal(JSON.parse(writes[1]).n, 3);
+});
+
+test('lines are written at once when they reach maxBytes', () => {
+  const { writes, sink } = recording({ holdMs: 60_000, maxBytes: 10 });
+  sink.write('12345\n');
+  assert.equal(writes.length, 0);
+  sink.write('67890\n');
+  assert.deepEqual(writes, ['12345\n67890\n']);
+  sink.flush();
+  assert.equal(writes.length, 1, 'nothing was left to write');
 });
 
 test('a warning is written at once, after the lines held before it', () => {
