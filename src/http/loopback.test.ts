@@ -16,3 +16,7 @@ test('a bind host may also be the name localhost, and nothing else by name', () 
   assert.ok(isLoopbackHost('::1'));
   for (const host of ['127.evil.example', 'localhost.evil.example', '0.0.0.0', '::', 'example.com']) assert.ok(!isLoopbackHost(host), host);
 });
+
+test('the address remembered as loopback answers for itself only', () => {
+  for (const address of ['127.0.0.1', '10.0.0.1', '127.0.0.1', '', '::1', '::2', '127.0.0.1']) assert.equal(isLoopbackAddress(address), address.startsWith('127.') || address === '::1', address);
+});
