@@ -5,6 +5,8 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { Redactor } from '../secrets/redactor.ts';
 import { retryAfterFromGoogleError } from '../protocol/gemini/errors.ts';
 import { staticAuthHeaders } from './auth/index.ts';
+import { ExchangeDeadlines } from './deadlines.ts';
+import type { DeadlineKind } from './deadlines.ts';
 import type { Provider } from './registry.ts';
 import { dispatchUpstream } from './upstream-body.ts';
 import type { UpstreamBody, UpstreamHeaders, UpstreamResponse } from './upstream-body.ts';
@@ -40,7 +42,7 @@ export interface UpstreamExchange {
 export async function openExchange(provider: Provider, path: string, body: string, options: ExchangeOptions): Promise<UpstreamExchange> {
   const timeouts = provider.config.timeouts;
   const { controller } = options;
-  const expire = (kind: string, milliseconds: number): void => {
+  const expire = (kind: DeadlineKind, milliseconds: number): void => {
     controller.abort(
       new GatewayError(`provider "${provider.id}" ${kind} timed out after ${milliseconds} ms`, {
         status: 504,
@@ -49,14 +51,7 @@ export async function openExchange(provider: Provider, path: string, body: strin
       }),
     );
   };
-  const totalTimer = setTimeout(expire, timeouts.totalMs, 'total', timeouts.totalMs);
-  let phaseTimer: NodeJS.Timeout | null = setTimeout(expire, timeouts.firstByteMs, 'first byte', timeouts.firstByteMs);
-  let seenData = false;
-  const finish = (): void => {
-    clearTimeout(totalTimer);
-    if (phaseTimer) clearTimeout(phaseTimer);
-    phaseTimer = null;
-  };
+  const deadlines = new ExchangeDeadlines(timeouts, expire);
 
   const headers = options.forwardedHeaders ? { ...options.forwardedHeaders, ...provider.headers } : { ...provider.headers };
   if (options.headers) mergeHeaders(headers, options.headers);
@@ -73,7 +68,7 @@ export async function openExchange(provider: Provider, path: string, body: strin
     }
     response = await dispatchUpstream(provider.dispatcher, { origin: provider.origin, path: provider.basePath + path, method: 'POST', headers, body }, controller.signal);
   } catch (error) {
-    finish();
+    deadlines.stop();
     throw upstreamFailure(provider, error, controller, redactor);
   }
   return {
@@ -81,25 +76,16 @@ export async function openExchange(provider: Provider, path: string, body: strin
     headers: response.headers,
     body: response.body,
     sawData() {
-      if (seenData) {
-        phaseTimer?.refresh();
-        return;
-      }
-      seenData = true;
-      if (phaseTimer) clearTimeout(phaseTimer);
-      phaseTimer = setTimeout(expire, timeouts.idleMs, 'idle', timeouts.idleMs);
+      deadlines.sawData();
     },
     holdIdle() {
-      if (seenData && phaseTimer) {
-        clearTimeout(phaseTimer);
-        phaseTimer = null;
-      }
+      deadlines.holdIdle();
     },
     releaseIdle() {
-      if (seenData && !phaseTimer && !controller.signal.aborted) phaseTimer = setTimeout(expire, timeouts.idleMs, 'idle', timeouts.idleMs);
+      if (!controller.signal.aborted) deadlines.releaseIdle();
     },
     finish() {
-      finish();
+      deadlines.stop();
       // An answer left unread (its reader failed first) must not keep its connection.
       if (!response.body.destroyed) response.body.destroy();
     },
