@@ -33,3 +33,19 @@ test('one pass finds what each search would: every usage object where it begins,
   assert.deepEqual(notableIn(overlapping), { finish: true, finishAt: overlapping.indexOf('"finish_reason'), toolCalls: true, usage: [overlapping.indexOf('"usage":{')] });
   assert.deepEqual(notableIn('{"content": [{"type":"text"}]}'), { finish: false, finishAt: -1, toolCalls: false, usage: [] });
 });
+
+test('the one pass agrees with a search per key on text made of their pieces', () => {
+  const pieces = ['"usage"', '"finish_reason"', '"tool_calls"', '"content"', ':', ' ', '{', '[', '"', 'e', 't', '_reason"', '_calls"', '"stop"', 'null', '"usag', 'e"', 't"', ',', '}'];
+  // A fixed sequence (a linear congruential generator), so a failure can be run again.
+  let state = 7;
+  const next = (bound: number): number => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) % bound;
+  for (let round = 0; round < 20_000; round++) {
+    let text = '';
+    for (let count = 1 + next(12); count > 0; count--) text += pieces[next(pieces.length)];
+    const finishAt = text.search(/"finish_reason" *: *"/);
+    const usage = [...text.matchAll(/"usage" *: *\{/g)].map((match) => match.index);
+    const toolCalls = text.includes('"tool_calls"');
+    const any = finishAt !== -1 || usage.length > 0 || toolCalls || /"content" *: *\[/.test(text);
+    assert.deepEqual(notableIn(text), any ? { finish: finishAt !== -1, finishAt, toolCalls, usage } : null, text);
+  }
+});
