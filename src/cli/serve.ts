@@ -98,6 +98,8 @@ export async function serve(argv: string[], io: CommandIo = processIo, onStarted
   } catch (error) {
     // A running simulator would keep the process alive, with nothing left to serve.
     await simulator?.close();
+    // What was logged before (a local server found) goes out ahead of the error.
+    lines.flush();
     throw error;
   }
   const { gateway, address } = started;

@@ -8,6 +8,9 @@ import type { Timeouts } from './config.ts';
 
 export type DeadlineKind = 'total' | 'first byte' | 'idle';
 
+/** The longest delay setTimeout takes; a longer one fires after 1 ms, with a warning. */
+const maxDelayMs = 2 ** 31 - 1;
+
 export class ExchangeDeadlines {
   private readonly timeouts: Timeouts;
   private readonly expire: (kind: DeadlineKind, milliseconds: number) => void;
@@ -27,7 +30,8 @@ export class ExchangeDeadlines {
     const now = performance.now();
     this.totalAt = now + timeouts.totalMs;
     this.phaseAt = now + timeouts.firstByteMs;
-    this.arm(now, now + Math.min(timeouts.totalMs, timeouts.firstByteMs, timeouts.idleMs));
+    const first = Math.min(timeouts.totalMs, timeouts.firstByteMs, timeouts.idleMs);
+    this.arm(now + first, first);
   }
 
   /** A body chunk came: from the first byte on, the idle clock restarts with each. */
@@ -61,13 +65,14 @@ export class ExchangeDeadlines {
     const now = performance.now();
     this.phaseAt = now + this.timeouts.idleMs;
     // Only a deadline sooner than the timer moves it (an idle clock restarted after a hold).
-    if (this.phaseAt < this.timerAt) this.arm(now, this.phaseAt);
+    if (this.phaseAt < this.timerAt) this.arm(this.phaseAt, this.timeouts.idleMs);
   }
 
-  private arm(now: number, at: number): void {
+  /** The timer, to fire at `at`, `delay` ms from now (setTimeout's range: 1 ms to 2^31 - 1). */
+  private arm(at: number, delay: number): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(this.check, Math.max(1, Math.ceil(at - now)));
+    this.timer = setTimeout(this.check, Math.min(maxDelayMs, Math.max(1, Math.ceil(delay))));
   }
 
   private readonly check = (): void => {
@@ -75,9 +80,11 @@ export class ExchangeDeadlines {
     this.timerAt = Infinity;
     if (this.stopped) return;
     const now = performance.now();
+    // Both past (a stalled event loop): the one due first, the total one when they were due together.
+    if (now >= this.phaseAt && this.phaseAt < this.totalAt) return this.seenData ? this.end('idle', this.timeouts.idleMs) : this.end('first byte', this.timeouts.firstByteMs);
     if (now >= this.totalAt) return this.end('total', this.timeouts.totalMs);
-    if (now >= this.phaseAt) return this.seenData ? this.end('idle', this.timeouts.idleMs) : this.end('first byte', this.timeouts.firstByteMs);
-    this.arm(now, Math.min(this.totalAt, this.phaseAt));
+    const at = Math.min(this.totalAt, this.phaseAt);
+    this.arm(at, at - now);
   };
 
   private end(kind: DeadlineKind, milliseconds: number): void {

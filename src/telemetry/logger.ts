@@ -28,9 +28,9 @@ export interface LogSink {
  * in one piece. stdout to a file or a pipe is written synchronously, a system call each time: one a
  * turn of the event loop cost a loaded gateway about 3 µs a request (a turn ends two or three
  * requests), one every 10 ms a few hundredths. A warning or an error is written at once, after what
- * came before it; call flush before exiting (serve does, on `exit`). What a SIGKILL interrupts loses
- * at most the last holdMs of lines, as a buffering logger does (pino's `minLength`); the ledger is
- * not written here.
+ * came before it; call flush before exiting (serve does, on `exit`). What a SIGKILL (or a signal
+ * left to Node's default handling) interrupts loses at most the last holdMs of lines, as a buffering
+ * logger does (pino's `minLength`); the ledger is not written here. `maxBytes` counts characters.
  */
 export class BatchedSink implements LogSink {
   private readonly sink: LogSink;
@@ -50,7 +50,8 @@ export class BatchedSink implements LogSink {
     this.lines.push(line);
     this.bytes += line.length;
     if (this.bytes >= this.maxBytes) this.flush();
-    else if (this.timer === null) this.timer = setTimeout(this.flush, this.holdMs).unref();
+    // Not unref'd: lines held as the process would end keep it up for the rest of the hold.
+    else if (this.timer === null) this.timer = setTimeout(this.flush, this.holdMs);
   }
 
   readonly flush = (): void => {
