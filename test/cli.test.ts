@@ -51,6 +51,20 @@ test('with no credentials, serve starts the labelled simulator and answers the R
   }
 });
 
+test('with keys on, the start\'s lines are written by the time serve returns (none is held back)', async () => {
+  const io = capturedIo({ ...cleanEnvironment, MODELMUX_ADMIN_KEY: 'mm-admin-cli-test-key-0123456789' });
+  const serving = await serve(['--port', '0', '--data-dir', join(directory, 'keys-on')], io);
+  assert.ok(typeof serving !== 'number', io.stderr);
+  try {
+    const messages = io.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
+    assert.ok(messages.includes('modelmux listening'), io.stdout);
+    assert.ok(messages.some((message) => message.startsWith('virtual keys on')), io.stdout);
+    assert.ok(!/mm-admin-cli-test-key/.test(io.stdout), 'the admin key is not logged');
+  } finally {
+    await serving.close(0);
+  }
+});
+
 test('a broken config file stops the start with the file, the line and the fix', async () => {
   const path = join(directory, 'broken.yaml');
   writeFileSync(path, 'providers:\n  - id: a\n    type: openai-compatible\n    base_url: http://127.0.0.1:1/v1\n    modles: []\n');

@@ -121,6 +121,8 @@ export async function serve(argv: string[], io: CommandIo = processIo, onStarted
   });
   if (config.adminKey === null) logger.warn('running OPEN: no admin key, so no virtual keys are checked; serving loopback only. Set MODELMUX_ADMIN_KEY to turn keys on.', { data_dir: config.dataDir });
   else logger.info('virtual keys on: every API request needs a key (modelmux keys create)', { data_dir: config.dataDir });
+  // The start's lines go out at once: whoever started the gateway waits for them.
+  lines.flush();
   void gateway.registry.discover(logger);
   // What was compiled to start is written now, not only at exit: a gateway stopped by SIGKILL (a
   // container's end) still starts from the cache next time. A no-op without NODE_COMPILE_CACHE.
