@@ -24,12 +24,7 @@ export function carriesToken(text: string): boolean {
  * few `[` a chunk holds and at the key before each. */
 export function carriesContentParts(text: string): boolean {
   for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
-    let end = at;
-    while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
-    if (text.charCodeAt(end - 1) !== 0x3a /* : */) continue;
-    end--;
-    while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
-    if (end >= contentKey.length && text.startsWith(contentKey, end - contentKey.length)) return true;
+    if (keyStartsAt(text, keyEndBefore(text, at), contentKey)) return true;
   }
   return false;
 }
@@ -93,13 +88,14 @@ export function notableIn(text: string): Notable | null {
   return found;
 }
 
-/** Where the key before the value starting at `at` ends (after its closing quote): the pattern
- * found spaces, a colon and spaces between them. */
+/** Where the key before the value starting at `at` ends (after its closing quote), across spaces,
+ * a colon and spaces; -1 when no colon comes before the value. */
 function keyEndBefore(text: string, at: number): number {
   let end = at;
-  while (text.charCodeAt(end - 1) === 0x20) end--;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
+  if (end === 0 || text.charCodeAt(end - 1) !== 0x3a /* : */) return -1;
   end--;
-  while (text.charCodeAt(end - 1) === 0x20) end--;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
   return end;
 }
 
