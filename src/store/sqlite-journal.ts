@@ -27,7 +27,7 @@ import type { BudgetPeriod, LedgerRow, Settlement } from './store.ts';
 export const journalDelayMs = 10;
 /** How often the journal is looked at for rows nobody is moving: another process's (one that was
  * killed), or ours after a move failed (tried again then, and not sooner). */
-const sweepMs = 1_000;
+const defaultSweepMs = 1_000;
 /** This store's rows waiting in the journal at most: past it (moves failing all along) settle fails,
  * so the ledger writer's own bound and loud logging apply. */
 export const maxJournalRows = 20_000;
@@ -75,7 +75,7 @@ export class LedgerJournal {
   /** The last move failed: only the sweep tries again (a reader does not, each time). */
   private failing = false;
 
-  constructor(database: DatabaseSync, owner: JournalOwner) {
+  constructor(database: DatabaseSync, owner: JournalOwner, sweepMs = defaultSweepMs) {
     this.database = database;
     this.owner = owner;
     const columns = ledgerColumns.join(', ');

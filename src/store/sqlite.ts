@@ -42,11 +42,13 @@ const keyCacheSize = 10_000;
 /** How a store opens: its clock; `holdMs`, how long a reservation nobody settles is kept (at least an
  * hour), so that a request that never settled does not hold budget forever, nor one still running
  * lose its hold; `onError`, told when the journal cannot be moved into the ledger (its rows wait,
- * durable, and the move is tried again each second). */
+ * durable, and the move is tried again at the next sweep); `sweepMs`, how often the journal is looked
+ * at for rows nobody is moving (a second unless a test says otherwise). */
 export interface SqliteStoreOptions {
   now?: () => number;
   holdMs?: number;
   onError?: (error: unknown) => void;
+  sweepMs?: number;
 }
 
 export function openSqliteStore(directory: string, options: SqliteStoreOptions = {}): Store {
@@ -128,7 +130,7 @@ class SqliteStore implements Store {
       settled: (settlements, elsewhere) => this.settled(settlements, elsewhere),
       keep: (reservationIds) => this.held.keep(reservationIds, this.now()),
       onError: options.onError ?? (() => {}),
-    });
+    }, options.sweepMs);
     // What a killed process journaled and nobody moved since.
     this.journal.catchUpAll();
   }
