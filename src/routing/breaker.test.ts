@@ -12,6 +12,7 @@ function setup(options: BreakerOptions = {}): { breakers: Breakers; advance: (ms
   return { breakers: new Breakers({ now, ...options }), advance: (ms) => { time += ms; }, now };
 }
 
+// Long only as a suite: the block groups short tests, each a function of its own.
 describe('Breakers', () => {
   test('an unknown key is closed and lets requests through', () => {
     const { breakers } = setup();

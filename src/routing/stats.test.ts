@@ -15,6 +15,7 @@ function near(actual: number, expected: number, tolerance: number, message?: str
   assert.ok(Math.abs(actual - expected) <= tolerance, `${message ?? 'value'}: expected ${expected} ± ${tolerance}, got ${actual}`);
 }
 
+// Long only as a suite: the block groups short tests, each a function of its own.
 describe('LiveStats', () => {
   test('an unknown key gets the pure prior, with no samples and no last observation', () => {
     const stats = new LiveStats({ now: clock().now });

@@ -69,6 +69,7 @@ describe('StickyRoutes', () => {
 const system = { role: 'system', content: 'You are a careful assistant.' };
 const firstUser = { role: 'user', content: 'Summarise the attached report.' };
 
+// Long only as a suite: the block groups short tests, each a function of its own.
 describe('stickyKey', () => {
   test('openai-chat: the same for two turns of one conversation', () => {
     const turn1 = { model: 'm', messages: [system, firstUser] };

@@ -37,6 +37,7 @@ function settle(store: Store, reservationId: string | null, costUnits: number, a
 
 const nextMidnight = Date.UTC(2025, 4, 15);
 
+// Long only as a suite: the block groups short tests, each a function of its own.
 describe('SQLite store: budgets and credits', () => {
   test('a hard budget allows exactly its limit and refuses one unit more, saying limit, spent and reset', (context) => {
     const store = storeWithKey(context, { limitUnits: 1_000, period: 'day', hard: true });

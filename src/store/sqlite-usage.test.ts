@@ -38,6 +38,7 @@ function totals(requests: number, inputTokens: number, outputTokens: number, cos
   return { requests, inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens, reasoningTokens: 0, costUnits, errors, ...extra };
 }
 
+// Long only as a suite: the block groups short tests, each a function of its own.
 describe('SQLite store: usage', () => {
   test('groups by each dimension, counting request rows only', (context) => {
     const { store } = open(context);

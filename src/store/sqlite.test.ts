@@ -11,6 +11,7 @@ import { migrations } from './sqlite-schema.ts';
 import { databaseFileName, openSqliteStore } from './sqlite.ts';
 import { keyRecord, noon, requestRows, temporaryDirectory } from './test-fixtures.ts';
 
+// Long only as a suite: the block groups short tests, each a function of its own.
 describe('SQLite store: keys', () => {
   test('creates the directory and a WAL database with the schema version set', (context) => {
     const directory = join(temporaryDirectory(context), 'nested', '.modelmux');

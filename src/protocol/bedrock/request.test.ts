@@ -31,6 +31,7 @@ describe('encodeRequest paths', () => {
   });
 });
 
+// Long only as a suite: the block groups short tests, each a function of its own.
 describe('encodeRequest content', () => {
   test('system, text, images, documents and cache points', () => {
     const encoded = encodeRequest(chat({
@@ -133,6 +134,7 @@ describe('encodeRequest content', () => {
   });
 });
 
+// Long only as a suite: the block groups short tests, each a function of its own.
 describe('encodeRequest parameters', () => {
   test('inference settings, top_k and tool choice', () => {
     const encoded = encodeRequest(chat({

@@ -3,13 +3,13 @@
 // dense in tokens (Chinese, Japanese, JSON) are not sent where they cannot fit.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { Catalog } from './catalog.ts';
-import type { Offer } from './catalog.ts';
-import { modelConfig, providerAt } from '../config/providers.ts';
-import { defaultTimeouts } from '../config/types.ts';
-import { ProviderRegistry } from '../providers/registry.ts';
-import { exclusionReason } from './filters.ts';
-import { needsOf } from './needs.ts';
+import { Catalog } from '../src/routing/catalog.ts';
+import type { Offer } from '../src/routing/catalog.ts';
+import { modelConfig, providerAt } from '../src/config/providers.ts';
+import { defaultTimeouts } from '../src/config/types.ts';
+import { ProviderRegistry } from '../src/providers/registry.ts';
+import { exclusionReason } from '../src/routing/filters.ts';
+import { needsOf } from '../src/routing/needs.ts';
 
 const window = 1_000;
 const config = providerAt('openai-compatible', 'local', 'http://127.0.0.1:9/v1', defaultTimeouts);
