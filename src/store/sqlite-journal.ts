@@ -92,7 +92,7 @@ export class LedgerJournal {
       try {
         if (this.timer === null && this.found()) this.move();
       } catch (error) {
-        // The look itself failed (the file busy): the next one, a second later.
+        // The look itself failed (the file busy): the next sweep looks again.
         this.report(error);
       }
     }, sweepMs).unref();
